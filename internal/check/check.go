@@ -1,0 +1,109 @@
+// Package check defines what a check is and what it may do. Each check lives
+// in its own package below this one; check/all lists them explicitly.
+package check
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// Meta describes a check for `leakhound checks`, SARIF rules and findings.
+type Meta struct {
+	ID          string
+	Title       string
+	Severity    finding.Severity // default severity
+	CWE         []string
+	OWASP       string
+	Description string
+	Remediation string
+}
+
+// Check is one behaviour tested on every endpoint; it may send requests.
+type Check interface {
+	Meta() Meta
+	Run(ctx context.Context, ep surface.Endpoint, env Env) ([]finding.Finding, error)
+}
+
+// SiteWide is implemented by checks that run once per target instead of once
+// per endpoint (exposed files, debug consoles). The engine passes the root
+// endpoint.
+type SiteWide interface {
+	SiteWide() bool
+}
+
+// Passive is a check that only reads exchanges other checks caused. It sends
+// nothing, so it costs no requests.
+type Passive interface {
+	Meta() Meta
+	Inspect(ex *transport.Exchange, env Env) []finding.Finding
+}
+
+// Env is everything a check may touch.
+type Env interface {
+	// Do sends a request through the scan's one client.
+	Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error)
+	// Identities lists the anonymous identity first, then the user's.
+	Identities() []transport.Identity
+	// Target is the scan's base URL.
+	Target() *url.URL
+	// Endpoints is the whole surface being scanned.
+	Endpoints() []surface.Endpoint
+	// AllowWrite reports whether write probes are permitted.
+	AllowWrite() bool
+}
+
+// New fills the fixed fields of a finding from a check's metadata.
+func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Identity) finding.Finding {
+	f := finding.Finding{
+		Check:       m.ID,
+		Title:       m.Title,
+		Description: m.Description,
+		Severity:    m.Severity,
+		Confidence:  finding.ConfidenceHigh,
+		CWE:         append([]string(nil), m.CWE...),
+		OWASP:       m.OWASP,
+		Method:      ep.Method,
+		Path:        ep.Path,
+		Identity:    id.Name,
+		Remediation: m.Remediation,
+	}
+	if resp != nil {
+		f.URL = resp.URL
+		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, nil, nil)
+	}
+	return f
+}
+
+// FromExchange fills the fixed fields of a finding seen by a passive check.
+func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding.Finding {
+	f := finding.Finding{
+		Check:       m.ID,
+		Title:       m.Title,
+		Description: m.Description,
+		Severity:    m.Severity,
+		Confidence:  finding.ConfidenceHigh,
+		CWE:         append([]string(nil), m.CWE...),
+		OWASP:       m.OWASP,
+		Method:      ex.Method,
+		Path:        ex.Template,
+		URL:         ex.URL,
+		Identity:    ex.Identity,
+		Remediation: m.Remediation,
+		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, nil),
+	}
+	return f
+}
+
+// Identity returns the identity called name from env, or the anonymous one.
+func Identity(env Env, name string) transport.Identity {
+	for _, id := range env.Identities() {
+		if id.Name == name {
+			return id
+		}
+	}
+	return transport.Anonymous()
+}

@@ -1,0 +1,102 @@
+package finding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Finding is one weakness found on one endpoint. Instances lists every
+// concrete place where the same weakness was seen.
+type Finding struct {
+	Check       string     `json:"check"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Severity    Severity   `json:"severity"`
+	Confidence  Confidence `json:"confidence"`
+	CWE         []string   `json:"cwe"`
+	OWASP       string     `json:"owasp"`
+	Method      string     `json:"method"`
+	// Path is the path template when known (/users/{id}), else the concrete path.
+	Path     string `json:"path"`
+	URL      string `json:"url"`
+	Identity string `json:"identity"`
+	// Subject narrows the weakness on the endpoint (a header name, a data
+	// type) so that distinct weaknesses of one check stay distinct.
+	Subject     string       `json:"subject,omitempty"`
+	Evidence    Evidence     `json:"evidence"`
+	Remediation string       `json:"remediation"`
+	Fingerprint string       `json:"fingerprint"`
+	Reproduce   string       `json:"reproduce"`
+	Instances   []Instance   `json:"instances,omitempty"`
+	Suppressed  *Suppression `json:"suppressed,omitempty"`
+}
+
+// Suppression says why a finding is accepted by the user.
+type Suppression struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"`
+}
+
+// Evidence is what a check saw, masked at construction.
+type Evidence struct {
+	// Request is the request line, such as "GET /users/2".
+	Request string `json:"request"`
+	Status  int    `json:"status,omitempty"`
+	// Excerpt is a masked excerpt of the response (or of the headers).
+	Excerpt string `json:"excerpt,omitempty"`
+	// Values are the sensitive values found, masked.
+	Values []Value `json:"values,omitempty"`
+	// Details holds check-specific facts (e.g. markers of ownership).
+	Details    map[string]string `json:"details,omitempty"`
+	rawExcerpt string
+}
+
+// NewEvidence builds evidence whose excerpt has every value masked.
+func NewEvidence(request string, status int, rawExcerpt string, values []Value) Evidence {
+	return Evidence{
+		Request:    request,
+		Status:     status,
+		Excerpt:    MaskText(rawExcerpt, values),
+		Values:     values,
+		rawExcerpt: rawExcerpt,
+	}
+}
+
+// Instance is one concrete occurrence of a deduplicated finding.
+type Instance struct {
+	Method   string `json:"method"`
+	URL      string `json:"url"`
+	Identity string `json:"identity"`
+	Status   int    `json:"status,omitempty"`
+}
+
+// Key is what makes two findings the same weakness: the check, the endpoint
+// template, the primary CWE and the subject.
+func (f *Finding) Key() string {
+	cwe := ""
+	if len(f.CWE) > 0 {
+		cwe = f.CWE[0]
+	}
+	return strings.Join([]string{f.Check, strings.ToUpper(f.Method), f.Path, cwe, f.Subject}, "\x00")
+}
+
+// ComputeFingerprint sets a fingerprint that is stable across runs for the
+// same weakness: it depends on nothing that changes between scans (no host,
+// port, identity token or timestamp).
+func (f *Finding) ComputeFingerprint() {
+	sum := sha256.Sum256([]byte(f.Key()))
+	f.Fingerprint = hex.EncodeToString(sum[:8])
+}
+
+// Reveal replaces masked values with the raw ones. Only --reveal calls it.
+func (f *Finding) Reveal() {
+	for i := range f.Evidence.Values {
+		if f.Evidence.Values[i].raw != "" {
+			f.Evidence.Values[i].Masked = f.Evidence.Values[i].raw
+		}
+	}
+	if f.Evidence.rawExcerpt != "" {
+		f.Evidence.Excerpt = f.Evidence.rawExcerpt
+	}
+}

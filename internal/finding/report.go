@@ -1,0 +1,159 @@
+package finding
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// SchemaVersion is the version of the JSON report schema (docs/report-schema.md).
+const SchemaVersion = "1.0"
+
+// Tool names the scanner that made a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Report is the whole result of a scan, the one input of every reporter.
+type Report struct {
+	SchemaVersion   string         `json:"schema_version"`
+	Tool            Tool           `json:"tool"`
+	Target          string         `json:"target"`
+	StartedAt       time.Time      `json:"started_at"`
+	FinishedAt      time.Time      `json:"finished_at"`
+	DurationMS      int64          `json:"duration_ms"`
+	RequestsSent    int            `json:"requests_sent"`
+	RequestsByCheck map[string]int `json:"requests_by_check"`
+	Endpoints       int            `json:"endpoints"`
+	Score           int            `json:"score"`
+	Grade           string         `json:"grade"`
+	Summary         Summary        `json:"summary"`
+	// Partial is true when the scan stopped early (interrupt, budget,
+	// unreachable target); Errors says why.
+	Partial  bool      `json:"partial"`
+	Errors   []string  `json:"errors,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// Summary counts findings per severity.
+type Summary struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+	Info     int `json:"info"`
+	Total    int `json:"total"`
+}
+
+// Count returns the number of findings of severity s.
+func (s Summary) Count(sev Severity) int {
+	switch sev {
+	case Critical:
+		return s.Critical
+	case High:
+		return s.High
+	case Medium:
+		return s.Medium
+	case Low:
+		return s.Low
+	default:
+		return s.Info
+	}
+}
+
+// Summarize counts unsuppressed findings per severity.
+func Summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		if f.Suppressed != nil {
+			continue
+		}
+		switch f.Severity {
+		case Critical:
+			s.Critical++
+		case High:
+			s.High++
+		case Medium:
+			s.Medium++
+		case Low:
+			s.Low++
+		default:
+			s.Info++
+		}
+		s.Total++
+	}
+	return s
+}
+
+// Max returns the highest severity among unsuppressed findings and whether
+// there was any.
+func Max(fs []Finding) (Severity, bool) {
+	best, any := Info, false
+	for _, f := range fs {
+		if f.Suppressed != nil {
+			continue
+		}
+		if !any || f.Severity > best {
+			best, any = f.Severity, true
+		}
+	}
+	return best, any
+}
+
+// Dedupe merges findings with the same Key into one, keeping the most severe
+// and most confident as the representative and listing every occurrence as
+// an instance, then fingerprints and sorts them deterministically.
+func Dedupe(fs []Finding) []Finding {
+	byKey := make(map[string]int, len(fs))
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		inst := Instance{Method: f.Method, URL: f.URL, Identity: f.Identity, Status: f.Evidence.Status}
+		i, seen := byKey[f.Key()]
+		if !seen {
+			f.Instances = append([]Instance(nil), f.Instances...)
+			if len(f.Instances) == 0 {
+				f.Instances = []Instance{inst}
+			}
+			byKey[f.Key()] = len(out)
+			out = append(out, f)
+			continue
+		}
+		cur := &out[i]
+		add := f.Instances
+		if len(add) == 0 {
+			add = []Instance{inst}
+		}
+		instances := append(cur.Instances, add...)
+		if f.Severity > cur.Severity || (f.Severity == cur.Severity && f.Confidence > cur.Confidence) {
+			f.Instances = nil
+			*cur = f
+		}
+		cur.Instances = instances
+	}
+	for i := range out {
+		slices.SortFunc(out[i].Instances, func(a, b Instance) int {
+			return cmp.Or(cmp.Compare(a.URL, b.URL), cmp.Compare(a.Identity, b.Identity), cmp.Compare(a.Method, b.Method))
+		})
+		out[i].Instances = slices.Compact(out[i].Instances)
+		out[i].ComputeFingerprint()
+	}
+	Sort(out)
+	return out
+}
+
+// Sort orders findings most severe first, then by check, path, method and
+// subject, so two scans of one target give the same order.
+func Sort(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(b.Confidence, a.Confidence),
+			cmp.Compare(a.Check, b.Check),
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Method, b.Method),
+			cmp.Compare(a.Subject, b.Subject),
+			cmp.Compare(a.Identity, b.Identity),
+		)
+	})
+}

@@ -1,0 +1,294 @@
+// Package scan runs checks over endpoints and identities through one
+// transport client and assembles the report.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/score"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// ErrUnreachable means no request reached the target at all.
+var ErrUnreachable = errors.New("target unreachable")
+
+// Options configure one scan.
+type Options struct {
+	Client     transport.Config
+	Identities []transport.Identity // the user's; anonymous is added first
+	Endpoints  []surface.Endpoint   // known endpoints; the target path is always added
+	Checks     []check.Check
+	Passive    []check.Passive
+	Tool       finding.Tool
+	Logger     *slog.Logger
+	// Workers is how many (check, endpoint) pairs run at once.
+	Workers int
+}
+
+type env struct {
+	client     *transport.Client
+	identities []transport.Identity
+	mu         sync.RWMutex
+	endpoints  []surface.Endpoint
+}
+
+func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
+	return e.client.Do(ctx, req, as)
+}
+func (e *env) Identities() []transport.Identity { return e.identities }
+func (e *env) Target() *url.URL                 { return e.client.Target() }
+func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+func (e *env) Endpoints() []surface.Endpoint {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return append([]surface.Endpoint(nil), e.endpoints...)
+}
+
+// Run scans and returns the report. The report is returned even with an
+// error when anything was scanned, and is then marked partial.
+func Run(ctx context.Context, o Options) (*finding.Report, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	rep := &finding.Report{
+		SchemaVersion: finding.SchemaVersion,
+		Tool:          o.Tool,
+		Target:        o.Client.Target.String(),
+		StartedAt:     time.Now().UTC(),
+	}
+	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+
+	var fmu sync.Mutex
+	var found []finding.Finding
+	add := func(fs []finding.Finding) {
+		if len(fs) == 0 {
+			return
+		}
+		fmu.Lock()
+		found = append(found, fs...)
+		fmu.Unlock()
+	}
+	cfg := o.Client
+	cfg.OnExchange = func(ex *transport.Exchange) {
+		for _, p := range o.Passive {
+			add(safeInspect(p, ex, e, log))
+		}
+	}
+	client, err := transport.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.client = client
+
+	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
+	scanErr := baseline(ctx, e, log)
+	if scanErr == nil {
+		scanErr = runChecks(ctx, e, o, add, log)
+	}
+
+	rep.FinishedAt = time.Now().UTC()
+	rep.DurationMS = rep.FinishedAt.Sub(rep.StartedAt).Milliseconds()
+	rep.RequestsSent = client.Sent()
+	rep.RequestsByCheck = client.SentByCheck()
+	rep.Endpoints = len(e.Endpoints())
+	rep.Findings = finding.Dedupe(found)
+	rep.Summary = finding.Summarize(rep.Findings)
+	rep.Score, rep.Grade = score.Compute(rep.Findings)
+	if scanErr != nil {
+		rep.Partial = true
+		rep.Errors = append(rep.Errors, scanErr.Error())
+	}
+	return rep, scanErr
+}
+
+func safeInspect(p check.Passive, ex *transport.Exchange, e check.Env, log *slog.Logger) (fs []finding.Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("passive check panicked", "check", p.Meta().ID, "panic", fmt.Sprint(r))
+			fs = nil
+		}
+	}()
+	return p.Inspect(ex, e)
+}
+
+func baseEndpoints(target *url.URL, known []surface.Endpoint) []surface.Endpoint {
+	root := target.EscapedPath()
+	if root == "" {
+		root = "/"
+	}
+	if target.RawQuery != "" {
+		root += "?" + target.RawQuery
+	}
+	out := []surface.Endpoint{{Method: http.MethodGet, Path: root, Source: surface.SourceTarget}}
+	seen := map[string]bool{out[0].Key(): true}
+	for _, ep := range known {
+		if !seen[ep.Key()] {
+			seen[ep.Key()] = true
+			out = append(out, ep)
+		}
+	}
+	return out
+}
+
+// baseline fetches every concrete GET endpoint as every identity, so passive
+// checks see the whole surface and later checks reuse the cached answers.
+// Links found in JSON answers of the anonymous and user identities are added
+// as endpoints (one level deep beyond the known surface).
+func baseline(ctx context.Context, e *env, log *slog.Logger) error {
+	ctx = transport.WithCheck(ctx, "baseline")
+	fetch := func(eps []surface.Endpoint) ([]string, int, error) {
+		var mu sync.Mutex
+		var links []string
+		ok, failed := 0, 0
+		var firstErr error
+		var wg sync.WaitGroup
+		for _, ep := range eps {
+			if ep.Method != http.MethodGet {
+				continue
+			}
+			p, complete := ep.Concrete()
+			if !complete {
+				continue
+			}
+			for _, id := range e.identities {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p}, id)
+					mu.Lock()
+					defer mu.Unlock()
+					if err != nil {
+						failed++
+						if firstErr == nil {
+							firstErr = err
+						}
+						log.Debug("baseline request failed", "path", p, "identity", id.Name, "err", err)
+						return
+					}
+					ok++
+					if resp.Status < 400 {
+						links = append(links, surface.HarvestLinks(resp.Body, e.client.Target())...)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		if ok == 0 && failed > 0 {
+			return nil, ok, firstErr
+		}
+		return links, ok, nil
+	}
+	links, ok, err := fetch(e.Endpoints())
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	_ = ok
+	added := addHarvested(e, links)
+	if len(added) > 0 {
+		if _, _, err := fetch(added); err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return ctx.Err()
+}
+
+func addHarvested(e *env, links []string) []surface.Endpoint {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	seen := map[string]bool{}
+	for _, ep := range e.endpoints {
+		seen[ep.Key()] = true
+		if p, ok := ep.Concrete(); ok {
+			seen["GET "+p] = true
+		}
+	}
+	sort.Strings(links)
+	var added []surface.Endpoint
+	for _, l := range links {
+		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
+		if seen[ep.Key()] {
+			continue
+		}
+		seen[ep.Key()] = true
+		added = append(added, ep)
+	}
+	e.endpoints = append(e.endpoints, added...)
+	return added
+}
+
+type job struct {
+	c  check.Check
+	ep surface.Endpoint
+}
+
+func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
+	var jobs []job
+	root := e.Endpoints()[0]
+	for _, c := range o.Checks {
+		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
+			jobs = append(jobs, job{c, root})
+			continue
+		}
+		for _, ep := range e.Endpoints() {
+			jobs = append(jobs, job{c, ep})
+		}
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = max(1, o.Client.Concurrency)
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				fs, err := runOne(ctx, j, e, log)
+				add(fs)
+				if err != nil && !errors.Is(err, context.Canceled) {
+					log.Debug("check failed", "check", j.c.Meta().ID, "endpoint", j.ep.Key(), "err", err)
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		select {
+		case ch <- j:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(ch)
+	wg.Wait()
+	return ctx.Err()
+}
+
+func runOne(ctx context.Context, j job, e *env, log *slog.Logger) (fs []finding.Finding, err error) {
+	id := j.c.Meta().ID
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("check panicked", "check", id, "endpoint", j.ep.Key(), "panic", fmt.Sprint(r))
+			fs, err = nil, fmt.Errorf("check %s panicked", id)
+		}
+	}()
+	ctx = transport.WithEndpoint(transport.WithCheck(ctx, id), j.ep.Path)
+	return j.c.Run(ctx, j.ep, e)
+}

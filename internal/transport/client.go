@@ -1,0 +1,531 @@
+// Package transport is the only HTTP client of a scan. Every request a check
+// sends goes through Client.Do, which enforces the scope guard (the target's
+// origin only), the method guard (read-only unless writes are allowed), one
+// rate limiter, one concurrency cap, one request budget, a per-request
+// timeout and a body cap, retries 429/503 after Retry-After, shares identical
+// GETs through a per-scan cache and records every exchange.
+package transport
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Errors a check may meet; none of them is a finding.
+var (
+	ErrOutOfScope      = errors.New("request leaves the target's origin")
+	ErrWriteNotAllowed = errors.New("write method needs --allow-write")
+	ErrBudget          = errors.New("request budget exhausted")
+)
+
+// Config sets the limits of one scan's client.
+type Config struct {
+	Target      *url.URL
+	Rate        float64 // requests per second; <= 0 means unlimited
+	Concurrency int
+	Timeout     time.Duration
+	MaxRequests int
+	MaxBody     int64
+	AllowWrite  bool
+	UserAgent   string
+	// MaxRetries bounds the retries of one request after 429/503.
+	MaxRetries int
+	// MaxRetryWait bounds how long a Retry-After is honoured.
+	MaxRetryWait time.Duration
+	// MaxRedirects bounds same-origin redirects followed for GET and HEAD.
+	MaxRedirects int
+	// RoundTripper replaces the network transport (tests).
+	RoundTripper http.RoundTripper
+	// OnExchange, when set, sees every exchange with its full body, once per
+	// request actually sent (passive checks hang here).
+	OnExchange func(*Exchange)
+}
+
+// Request is what a check asks the client to send. Path is relative to the
+// target origin ("/users/2?x=1") or an absolute URL on the same origin.
+type Request struct {
+	Method string
+	Path   string
+	Header http.Header
+	Body   []byte
+	// NoCache forces a fresh request even for an identical GET.
+	NoCache bool
+}
+
+// Response is what came back. Body is shared between checks through the
+// cache: treat it as read-only.
+type Response struct {
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool
+	URL       string
+	Duration  time.Duration
+	// Redirect is the Location of a redirect that was not followed.
+	Redirect string
+	// CrossOrigin is true when Redirect points outside the target's origin.
+	CrossOrigin bool
+}
+
+// ContentType returns the media type without parameters, lower-cased.
+func (r *Response) ContentType() string {
+	ct := r.Header.Get("Content-Type")
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// Exchange is one request and its response, as recorded.
+type Exchange struct {
+	Check string
+	// Template is the path template of the endpoint, when known.
+	Template    string
+	Identity    string
+	Method      string
+	URL         string
+	ReqHeader   http.Header // without identity credentials
+	ReqBody     []byte
+	Status      int
+	Header      http.Header
+	Body        []byte // full body for OnExchange; an excerpt once recorded
+	Truncated   bool
+	Duration    time.Duration
+	Redirect    string
+	CrossOrigin bool
+	Err         string
+}
+
+// ExcerptSize is how much of each body the recorder keeps.
+const ExcerptSize = 2048
+
+type checkKey struct{}
+
+type endpointKey struct{}
+
+// WithEndpoint tags a context with the path template of the endpoint being
+// tested, so that exchanges (and the passive checks reading them) know it.
+func WithEndpoint(ctx context.Context, template string) context.Context {
+	return context.WithValue(ctx, endpointKey{}, template)
+}
+
+// WithCheck tags a context with the id of the check sending requests, so the
+// client can count requests per check.
+func WithCheck(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, checkKey{}, id)
+}
+
+// CheckFrom returns the check id a context was tagged with.
+func CheckFrom(ctx context.Context) string {
+	s, _ := ctx.Value(checkKey{}).(string)
+	if s == "" {
+		return "scan"
+	}
+	return s
+}
+
+// Client is safe for concurrent use by many checks.
+type Client struct {
+	cfg     Config
+	origin  string
+	http    *http.Client
+	limiter *rate.Limiter
+	sem     chan struct{}
+	sent    atomic.Int64
+
+	mu        sync.Mutex
+	perCheck  map[string]int
+	exchanges []Exchange
+	cache     map[string]*cacheEntry
+}
+
+type cacheEntry struct {
+	done chan struct{}
+	resp *Response
+	err  error
+}
+
+// New validates cfg and builds a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Target == nil || cfg.Target.Host == "" || (cfg.Target.Scheme != "http" && cfg.Target.Scheme != "https") {
+		return nil, errors.New("target must be an absolute http or https URL")
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 10
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 8 << 20
+	}
+	if cfg.MaxRequests <= 0 {
+		cfg.MaxRequests = 5000
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "leakhound"
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 30 * time.Second
+	}
+	if cfg.MaxRedirects == 0 {
+		cfg.MaxRedirects = 3
+	}
+	rt := cfg.RoundTripper
+	if rt == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.Proxy = nil // credentials never travel through an ambient proxy
+		tr.DisableCompression = true
+		tr.MaxIdleConnsPerHost = cfg.Concurrency
+		tr.ResponseHeaderTimeout = cfg.Timeout
+		rt = tr
+	}
+	limit := rate.Inf
+	if cfg.Rate > 0 {
+		limit = rate.Limit(cfg.Rate)
+	}
+	return &Client{
+		cfg:    cfg,
+		origin: Origin(cfg.Target),
+		http: &http.Client{
+			Transport: rt,
+			// Redirects are never followed by net/http: Do decides.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		limiter:  rate.NewLimiter(limit, max(1, cfg.Concurrency)),
+		sem:      make(chan struct{}, cfg.Concurrency),
+		perCheck: map[string]int{},
+		cache:    map[string]*cacheEntry{},
+	}, nil
+}
+
+// Origin returns scheme://host:port with the default port made explicit.
+func Origin(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(host, port)
+}
+
+// Target returns the scan target.
+func (c *Client) Target() *url.URL { u := *c.cfg.Target; return &u }
+
+// AllowWrite reports whether write methods may be sent.
+func (c *Client) AllowWrite() bool { return c.cfg.AllowWrite }
+
+// Sent returns the number of requests sent so far.
+func (c *Client) Sent() int { return int(c.sent.Load()) }
+
+// SentByCheck returns a copy of the per-check request counts.
+func (c *Client) SentByCheck() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.perCheck))
+	for k, v := range c.perCheck {
+		out[k] = v
+	}
+	return out
+}
+
+// Exchanges returns a copy of every recorded exchange, in sending order.
+func (c *Client) Exchanges() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Exchange(nil), c.exchanges...)
+}
+
+// Resolve turns a request path into an absolute URL and checks it stays on
+// the target's origin.
+func (c *Client) Resolve(p string) (*url.URL, error) {
+	ref, err := url.Parse(p)
+	if err != nil {
+		return nil, fmt.Errorf("bad request path %q: %w", p, err)
+	}
+	u := c.cfg.Target.ResolveReference(ref)
+	if ref.Scheme == "" && ref.Host == "" && strings.HasPrefix(p, "/") {
+		// A path is rooted at the origin, not at the target's path.
+		u = c.cfg.Target.ResolveReference(&url.URL{Path: ref.Path, RawPath: ref.RawPath, RawQuery: ref.RawQuery})
+	}
+	if Origin(u) != c.origin {
+		return nil, fmt.Errorf("%w: %s", ErrOutOfScope, Origin(u))
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+func isRead(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// Do sends req as identity id, or returns the shared response of an
+// identical GET or HEAD already sent in this scan.
+func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, error) {
+	if req.Method == "" {
+		req.Method = http.MethodGet
+	}
+	req.Method = strings.ToUpper(req.Method)
+	if !isRead(req.Method) && !c.cfg.AllowWrite {
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, ErrWriteNotAllowed)
+	}
+	u, err := c.Resolve(req.Path)
+	if err != nil {
+		return nil, err
+	}
+	if req.NoCache || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
+		return c.send(ctx, req, u, id, 0)
+	}
+	key := cacheKey(req, u, id)
+	c.mu.Lock()
+	e, ok := c.cache[key]
+	if !ok {
+		e = &cacheEntry{done: make(chan struct{})}
+		c.cache[key] = e
+	}
+	c.mu.Unlock()
+	if ok {
+		select {
+		case <-e.done:
+			return e.resp, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	e.resp, e.err = c.send(ctx, req, u, id, 0)
+	if e.err != nil && ctx.Err() != nil {
+		// A cancelled caller must not poison the cache for others.
+		c.mu.Lock()
+		delete(c.cache, key)
+		c.mu.Unlock()
+	}
+	close(e.done)
+	return e.resp, e.err
+}
+
+func cacheKey(req Request, u *url.URL, id Identity) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", id.Name, req.Method, u.String())
+	names := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		names = append(names, http.CanonicalHeaderKey(k))
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(h, "%s:%s\x00", k, strings.Join(req.Header.Values(k), ","))
+	}
+	return string(h.Sum(nil))
+}
+
+func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity, redirects int) (*Response, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := c.sendOnce(ctx, req, u, id)
+		if err != nil {
+			return nil, err
+		}
+		if (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) && attempt < c.cfg.MaxRetries {
+			wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			if !ok {
+				wait = time.Duration(attempt+1) * 500 * time.Millisecond
+			}
+			if wait <= c.cfg.MaxRetryWait {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+					continue
+				case <-ctx.Done():
+					t.Stop()
+					return nil, ctx.Err()
+				}
+			}
+		}
+		if resp.Redirect != "" && !resp.CrossOrigin && redirects < c.cfg.MaxRedirects &&
+			(req.Method == http.MethodGet || req.Method == http.MethodHead) {
+			next, err := c.Resolve(resp.Redirect)
+			if err == nil {
+				return c.send(ctx, Request{Method: req.Method, Path: next.String(), Header: req.Header}, next, id, redirects+1)
+			}
+		}
+		return resp, nil
+	}
+}
+
+// retryAfter reads delay-seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Identity) (*Response, error) {
+	if int(c.sent.Add(1)) > c.cfg.MaxRequests {
+		c.sent.Add(-1)
+		return nil, ErrBudget
+	}
+	check := CheckFrom(ctx)
+	c.mu.Lock()
+	c.perCheck[check]++
+	c.mu.Unlock()
+
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, err
+	}
+
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(rctx, req.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
+	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
+	if hreq.Header.Get("Accept") == "" {
+		hreq.Header.Set("Accept", "application/json, */*;q=0.5")
+	}
+	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
+	// The scope check ran on u; identity headers are added last and only here.
+	for k, vs := range id.Header {
+		hreq.Header.Del(k)
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
+
+	start := time.Now()
+	tmpl, _ := ctx.Value(endpointKey{}).(string)
+	if tmpl == "" {
+		tmpl = u.Path
+	}
+	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body}
+	hresp, err := c.http.Do(hreq)
+	if err != nil {
+		ex.Err = errorText(err)
+		ex.Duration = time.Since(start)
+		c.record(&ex)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%s %s: %s", req.Method, u.Redacted(), ex.Err)
+	}
+	resp := &Response{Status: hresp.StatusCode, Header: hresp.Header, URL: u.String()}
+	resp.Body, resp.Truncated, err = readBody(hresp, c.cfg.MaxBody)
+	hresp.Body.Close()
+	resp.Duration = time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A body cut by the timeout or a broken stream still yields what
+		// arrived; the truncation is recorded.
+		resp.Truncated = true
+	}
+	if loc := hresp.Header.Get("Location"); loc != "" && hresp.StatusCode >= 300 && hresp.StatusCode < 400 {
+		resp.Redirect = loc
+		if next, err := u.Parse(loc); err != nil || Origin(next) != c.origin {
+			resp.CrossOrigin = true
+		}
+	}
+	ex.Status, ex.Header, ex.Body, ex.Truncated, ex.Duration = resp.Status, resp.Header, resp.Body, resp.Truncated, resp.Duration
+	ex.Redirect, ex.CrossOrigin = resp.Redirect, resp.CrossOrigin
+	c.record(&ex)
+	return resp, nil
+}
+
+func errorText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return err.Error()
+}
+
+func (c *Client) record(ex *Exchange) {
+	if c.cfg.OnExchange != nil && ex.Err == "" {
+		c.cfg.OnExchange(ex)
+	}
+	rec := *ex
+	if len(rec.Body) > ExcerptSize {
+		rec.Body = rec.Body[:ExcerptSize]
+	}
+	if len(rec.ReqBody) > ExcerptSize {
+		rec.ReqBody = rec.ReqBody[:ExcerptSize]
+	}
+	c.mu.Lock()
+	c.exchanges = append(c.exchanges, rec)
+	c.mu.Unlock()
+}
+
+// readBody reads at most limit bytes of the decoded body. Compressed bodies
+// are decoded with the same cap, so a decompression bomb costs at most limit
+// bytes of memory.
+func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
+	var r io.Reader = resp.Body
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, true, fmt.Errorf("gzip: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	case "deflate":
+		fr := flate.NewReader(resp.Body)
+		defer fr.Close()
+		r = fr
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, nil
+	}
+	return b, false, err
+}

@@ -1,0 +1,48 @@
+package transport
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Curl returns a copy-paste reproduction of a request. Identity headers are
+// replaced by shell placeholders, so no credential is ever printed.
+func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i")
+	if method != "" && method != http.MethodGet {
+		if method == http.MethodHead {
+			b.WriteString(" -I")
+		} else {
+			b.WriteString(" -X " + method)
+		}
+	}
+	names := make([]string, 0, len(id.Header))
+	for k := range id.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		b.WriteString(` -H "` + k + `: ` + Placeholder(id.Name, k) + `"`)
+	}
+	enames := make([]string, 0, len(extra))
+	for k := range extra {
+		enames = append(enames, k)
+	}
+	sort.Strings(enames)
+	for _, k := range enames {
+		for _, v := range extra[k] {
+			b.WriteString(" -H " + shellQuote(k+": "+v))
+		}
+	}
+	if len(body) > 0 {
+		b.WriteString(" --data-binary " + shellQuote(string(body)))
+	}
+	b.WriteString(" " + shellQuote(url))
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

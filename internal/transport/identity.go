@@ -1,0 +1,92 @@
+package transport
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// AnonymousName is the name of the identity that sends no credentials. It
+// always exists.
+const AnonymousName = "anonymous"
+
+// Identity is a named set of credential headers (bearer token, API key,
+// cookie, Basic auth) and an optional role label. Its headers are only ever
+// sent to the scan target's origin.
+type Identity struct {
+	Name   string
+	Role   string
+	Header http.Header
+}
+
+// Anonymous returns the identity without credentials.
+func Anonymous() Identity { return Identity{Name: AnonymousName} }
+
+// IsAnonymous reports whether the identity carries no credentials.
+func (id Identity) IsAnonymous() bool { return len(id.Header) == 0 }
+
+var identityName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// ParseIdentity reads NAME=HEADER: VALUE, as given to --identity.
+func ParseIdentity(s string) (Identity, error) {
+	name, rest, ok := strings.Cut(s, "=")
+	if !ok {
+		return Identity{}, fmt.Errorf("identity %q: want NAME=HEADER: VALUE", redactIdentity(s))
+	}
+	name = strings.TrimSpace(name)
+	if !identityName.MatchString(name) {
+		return Identity{}, fmt.Errorf("identity name %q: use letters, digits, '.', '_' or '-'", name)
+	}
+	if strings.EqualFold(name, AnonymousName) {
+		return Identity{}, fmt.Errorf("identity name %q is reserved", name)
+	}
+	h, v, ok := strings.Cut(rest, ":")
+	h, v = strings.TrimSpace(h), strings.TrimSpace(v)
+	if !ok || h == "" || v == "" {
+		return Identity{}, fmt.Errorf("identity %q: want NAME=HEADER: VALUE", name)
+	}
+	if !validHeaderName(h) {
+		return Identity{}, fmt.Errorf("identity %q: %q is not a valid header name", name, h)
+	}
+	if strings.ContainsAny(v, "\r\n") {
+		return Identity{}, fmt.Errorf("identity %q: header value has a line break", name)
+	}
+	hdr := http.Header{}
+	hdr.Add(h, v)
+	return Identity{Name: name, Header: hdr}, nil
+}
+
+func validHeaderName(h string) bool {
+	for _, r := range h {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`()<>@,;:\"/[]?={}`, r) {
+			return false
+		}
+	}
+	return h != ""
+}
+
+// redactIdentity keeps the name of a malformed identity flag and hides the rest.
+func redactIdentity(s string) string {
+	if len(s) > 8 {
+		return s[:4] + "…"
+	}
+	return "…"
+}
+
+// Placeholder is the shell variable that stands for an identity's header in
+// reproduction commands: alice + Authorization → $ALICE_AUTHORIZATION.
+func Placeholder(identity, header string) string {
+	up := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z':
+				return r - 'a' + 'A'
+			case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+				return r
+			}
+			return '_'
+		}, s)
+	}
+	return "$" + up(identity) + "_" + up(header)
+}
