@@ -1,0 +1,52 @@
+// Package report renders a finding.Report in every output format. Reporters
+// write to an io.Writer and never open files; they only ever see masked
+// evidence (finding.Value and finding.Evidence mask at construction).
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// Reporter renders a whole report.
+type Reporter interface {
+	Report(w io.Writer, r *finding.Report) error
+}
+
+// Options tune reporters that need more than the report.
+type Options struct {
+	// Color enables ANSI colour in the text format.
+	Color bool
+	// FailOn is the severity at or above which a finding fails the run
+	// (JUnit failures use it).
+	FailOn finding.Severity
+}
+
+type factory func(Options) Reporter
+
+var formats = map[string]factory{}
+
+func register(name string, f factory) { formats[name] = f }
+
+// Formats lists the supported format names, sorted.
+func Formats() []string {
+	out := make([]string, 0, len(formats))
+	for k := range formats {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New returns the reporter for a format name.
+func New(format string, o Options) (Reporter, error) {
+	f, ok := formats[strings.ToLower(format)]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
+	}
+	return f(o), nil
+}
