@@ -28,9 +28,11 @@ type Options struct {
 
 type factory func(Options) Reporter
 
-var formats = map[string]factory{}
-
-func register(name string, f factory) { formats[name] = f }
+// formats is the one explicit list of output formats.
+var formats = map[string]factory{
+	"json": func(Options) Reporter { return JSON{} },
+	"text": func(o Options) Reporter { return Text{Color: o.Color} },
+}
 
 // Formats lists the supported format names, sorted.
 func Formats() []string {

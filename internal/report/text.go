@@ -1,0 +1,121 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// Text is the human report: grouped by severity, wrapped for an 80-column
+// terminal, colour only when asked (the CLI asks on a TTY), one summary line
+// at the end.
+type Text struct{ Color bool }
+
+var _ Reporter = Text{}
+
+const width = 80
+
+var sevColor = map[finding.Severity]string{
+	finding.Critical: "\x1b[1;35m",
+	finding.High:     "\x1b[1;31m",
+	finding.Medium:   "\x1b[33m",
+	finding.Low:      "\x1b[36m",
+	finding.Info:     "\x1b[2m",
+}
+
+// Report writes r as plain text.
+func (t Text) Report(w io.Writer, r *finding.Report) error {
+	bw := bufio.NewWriter(w)
+	paint := func(s string, sev finding.Severity) string {
+		if !t.Color {
+			return s
+		}
+		return sevColor[sev] + s + "\x1b[0m"
+	}
+	fmt.Fprintf(bw, "leakhound %s — %s\n", r.Tool.Version, r.Target)
+	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
+	if r.Partial {
+		fmt.Fprintf(bw, "PARTIAL SCAN: %s\n", strings.Join(r.Errors, "; "))
+	}
+	for _, sev := range finding.Severities() {
+		var group []finding.Finding
+		for _, f := range r.Findings {
+			if f.Severity == sev && f.Suppressed == nil {
+				group = append(group, f)
+			}
+		}
+		if len(group) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "\n%s (%d)\n", paint(strings.ToUpper(sev.String()), sev), len(group))
+		for _, f := range group {
+			writeFinding(bw, f, paint)
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(bw, "\nscore %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
+		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
+	return bw.Flush()
+}
+
+func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Severity) string) {
+	tag := fmt.Sprintf("[%s]", f.Check)
+	fmt.Fprintf(w, "\n  %s %s\n", paint(tag, f.Severity), f.Title)
+	fmt.Fprintf(w, "    %s %s", f.Method, f.Path)
+	if f.Identity != "" {
+		fmt.Fprintf(w, " as %s", f.Identity)
+	}
+	if n := len(f.Instances); n > 1 {
+		fmt.Fprintf(w, " (+%d more)", n-1)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	for _, v := range f.Evidence.Values {
+		line := v.Type + ": " + v.Masked
+		if v.JSONPath != "" {
+			line = v.JSONPath + " " + line
+		}
+		writeWrapped(w, "    · ", line)
+	}
+	if f.Evidence.Excerpt != "" && len(f.Evidence.Values) == 0 {
+		writeWrapped(w, "    > ", oneLine(f.Evidence.Excerpt, 300))
+	}
+	if f.Reproduce != "" {
+		writeWrapped(w, "    $ ", f.Reproduce)
+	}
+	if f.Remediation != "" {
+		first, _, _ := strings.Cut(f.Remediation, "\n")
+		writeWrapped(w, "    fix: ", first)
+	}
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}
+
+// writeWrapped writes s after prefix, wrapping on spaces at the terminal
+// width and indenting continuation lines under the first.
+func writeWrapped(w io.Writer, prefix, s string) {
+	indent := strings.Repeat(" ", len([]rune(prefix)))
+	line := prefix
+	empty := true
+	for _, word := range strings.Fields(s) {
+		if !empty && len([]rune(line))+1+len([]rune(word)) > width {
+			fmt.Fprintln(w, line)
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	fmt.Fprintln(w, line)
+}
