@@ -16,8 +16,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -191,11 +193,7 @@ func parse(data []byte, location *url.URL, read openapi3.ReadFromURIFunc) (doc *
 		}
 		d3.OpenAPI = h.Swagger
 	case strings.HasPrefix(strings.TrimSpace(h.OpenAPI), "3."):
-		if location != nil {
-			d3, err = loader.LoadFromDataWithPath(data, location)
-		} else {
-			d3, err = loader.LoadFromData(data)
-		}
+		d3, err = load3(loader, data, isJSON, location)
 		if err != nil {
 			return nil, malformed("openapi %s: %v", h.OpenAPI, err)
 		}
@@ -208,6 +206,116 @@ func parse(data []byte, location *url.URL, read openapi3.ReadFromURIFunc) (doc *
 		return nil, malformed("no paths")
 	}
 	return convert(d3)
+}
+
+// load3 reads an OpenAPI 3 document. A JSON document's paths are decoded in
+// parallel chunks (the library decodes each chunk in one pass over its YAML
+// node tree), so a 10,000-operation spec loads within budget; its $refs are
+// then resolved by the library as usual.
+func load3(loader *openapi3.Loader, data []byte, isJSON bool, location *url.URL) (*openapi3.T, error) {
+	if !isJSON {
+		if location != nil {
+			return loader.LoadFromDataWithPath(data, location)
+		}
+		return loader.LoadFromData(data)
+	}
+	d, err := decodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := loader.ResolveRefsIn(d, location); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func decodePaths(data []byte, p *openapi3.Paths) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("parser failed: %v", r)
+		}
+	}()
+	return yaml.Unmarshal(data, p)
+}
+
+func decodeJSON(data []byte) (*openapi3.T, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, err
+	}
+	rawPaths := top["paths"]
+	delete(top, "paths")
+	rest, err := json.Marshal(top)
+	if err != nil {
+		return nil, err
+	}
+	d := &openapi3.T{}
+	if err := json.Unmarshal(rest, d); err != nil {
+		return nil, err
+	}
+	if len(rawPaths) == 0 || string(rawPaths) == "null" {
+		return d, nil
+	}
+	var items map[string]json.RawMessage
+	if err := json.Unmarshal(rawPaths, &items); err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
+	keys := make([]string, 0, len(items))
+	for k := range items {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	// Small chunks: the YAML scanner slows down more than linearly on one
+	// long flow-style (JSON) line.
+	const chunkSize = 16
+	nchunks := (len(keys) + chunkSize - 1) / chunkSize
+	chunks := make([]openapi3.Paths, nchunks)
+	errs := make([]error, nchunks)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(nchunks, max(1, runtime.GOMAXPROCS(0))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			for c := range next {
+				b.Reset()
+				b.WriteByte('{')
+				for i, k := range keys[c*chunkSize : min(len(keys), (c+1)*chunkSize)] {
+					if i > 0 {
+						b.WriteByte(',')
+					}
+					kb, _ := json.Marshal(k)
+					b.Write(kb)
+					b.WriteByte(':')
+					b.Write(items[k])
+				}
+				b.WriteByte('}')
+				errs[c] = decodePaths(b.Bytes(), &chunks[c])
+			}
+		}()
+	}
+	for c := range nchunks {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
+	d.Paths = openapi3.NewPathsWithCapacity(len(keys))
+	for i := range chunks {
+		for k, v := range chunks[i].Map() {
+			d.Paths.Set(k, v)
+		}
+		for k, v := range chunks[i].Extensions {
+			if d.Paths.Extensions == nil {
+				d.Paths.Extensions = map[string]any{}
+			}
+			d.Paths.Extensions[k] = v
+		}
+	}
+	return d, nil
 }
 
 // yamlToJSON re-encodes YAML as JSON, turning non-string keys (such as
