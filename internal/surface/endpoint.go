@@ -92,7 +92,10 @@ type Endpoint struct {
 // Key identifies an endpoint by method and template.
 func (e Endpoint) Key() string { return strings.ToUpper(e.Method) + " " + e.Path }
 
-var templateVar = regexp.MustCompile(`\{[^{}/]+\}`)
+var (
+	templateVar = regexp.MustCompile(`\{[^{}/]+\}`)
+	wholeVar    = regexp.MustCompile(`^\{[^{}/]+\}$`)
+)
 
 // IsTemplate reports whether the path has {placeholders}.
 func (e Endpoint) IsTemplate() bool { return templateVar.MatchString(e.Path) }
@@ -200,7 +203,7 @@ func MatchTemplate(template, path string) bool {
 		return false
 	}
 	for i, t := range ts {
-		if templateVar.MatchString(t) && strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+		if wholeVar.MatchString(t) {
 			if ps[i] == "" {
 				return false
 			}

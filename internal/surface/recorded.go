@@ -62,6 +62,7 @@ func IsIDSegment(seg string) bool {
 // values as the parameters' values.
 func Templatize(path string) (string, []Param) {
 	segs := strings.Split(path, "/")
+	orig := append([]string(nil), segs...)
 	var params []Param
 	used := map[string]int{}
 	for i, seg := range segs {
@@ -73,8 +74,8 @@ func Templatize(path string) (string, []Param) {
 			continue
 		}
 		name := "id"
-		if i > 0 && segs[i-1] != "" && !IsIDSegment(segs[i-1]) {
-			name = singular(strings.ToLower(segs[i-1])) + "_id"
+		if i > 0 && orig[i-1] != "" && !IsIDSegment(orig[i-1]) {
+			name = singular(strings.ToLower(orig[i-1])) + "_id"
 			name = strings.Map(func(r rune) rune {
 				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
 					return r
