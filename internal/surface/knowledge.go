@@ -65,6 +65,26 @@ func (k *Knowledge) Observe(path string, body []byte) {
 	k.walk(v, Collection(path), 0)
 }
 
+// ObserveLink records the ids in a link found in a response: /orders/17
+// gives order 17.
+func (k *Knowledge) ObserveLink(path string) {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	tmpl, params := Templatize(path)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, p := range params {
+		coll := Collection(tmpl[:strings.Index(tmpl, "{"+p.Name+"}")])
+		for _, v := range p.Values {
+			if coll != "" {
+				k.add(coll, "id", v)
+			}
+			k.add("", p.Name, v)
+		}
+	}
+}
+
 func (k *Knowledge) walk(v any, coll string, depth int) {
 	if depth > 16 {
 		return

@@ -26,10 +26,10 @@ func TestKnowledgeFillsTemplates(t *testing.T) {
 		got[ep.Path] = p
 	}
 	want := map[string]string{
-		"/api/v1/orders/{order_id}":            "/api/v1/orders/17",
-		"/api/v1/users/{id}":                   "/api/v1/users/1001",
+		"/api/v1/orders/{order_id}":             "/api/v1/orders/17",
+		"/api/v1/users/{id}":                    "/api/v1/users/1001",
 		"/api/v1/customers/{customer_id}/notes": "/api/v1/customers/1001/notes",
-		"/api/v1/things/{thing_id}":            "/api/v1/things/9",
+		"/api/v1/things/{thing_id}":             "/api/v1/things/9",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("filled (-want +got):\n%s", diff)
