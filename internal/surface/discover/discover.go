@@ -140,10 +140,15 @@ func Run(ctx context.Context, f Fetcher, known []surface.Endpoint, o Options) (*
 	return &r.result, err
 }
 
-// Prefixes returns "/" and the directory prefixes of API routes: "/api/",
-// "/api/v1/" and the like, from the known endpoints and extra.
+// SpecPrefixes are where API descriptions are looked for besides the
+// prefixes of known endpoints.
+var SpecPrefixes = []string{"/", "/api/", "/api/v1/", "/v1/"}
+
+// Prefixes returns "/", the given extra prefixes, and the API roots the known
+// endpoints live under: a leading "api" segment or a version segment
+// (/api/, /api/v2/, /mobile/v1/), at most three segments deep.
 func Prefixes(known []surface.Endpoint, extra []string) []string {
-	set := map[string]bool{"/": true, "/api/": true, "/api/v1/": true, "/v1/": true}
+	set := map[string]bool{"/": true}
 	for _, p := range extra {
 		p = "/" + strings.Trim(p, "/") + "/"
 		if p == "//" {
@@ -155,16 +160,32 @@ func Prefixes(known []surface.Endpoint, extra []string) []string {
 		segs := strings.Split(strings.Trim(strings.SplitN(ep.Path, "?", 2)[0], "/"), "/")
 		p := "/"
 		for i := 0; i < len(segs)-1 && i < 3; i++ {
-			s := segs[i]
+			s := strings.ToLower(segs[i])
 			if s == "" || strings.Contains(s, "{") {
 				break
 			}
-			p += s + "/"
-			if s == "api" || strings.HasPrefix(s, "v") && len(s) <= 3 || i == 0 {
+			p += segs[i] + "/"
+			if s == "api" || s == "rest" || isVersion(s) {
 				set[p] = true
 			}
 		}
 	}
+	return sortPrefixes(set)
+}
+
+func isVersion(s string) bool {
+	if len(s) < 2 || len(s) > 4 || s[0] != 'v' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func sortPrefixes(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
 	for p := range set {
 		out = append(out, p)
@@ -192,7 +213,11 @@ var specLink = regexp.MustCompile(`(?i)(?:\burl\s*[:=]\s*|spec-url\s*=\s*|"url"\
 func (r *run) findSpec(ctx context.Context, prefixes []string) error {
 	var candidates []string
 	seen := map[string]bool{}
-	for _, pre := range prefixes {
+	all := map[string]bool{}
+	for _, p := range append(append([]string(nil), SpecPrefixes...), prefixes...) {
+		all[p] = true
+	}
+	for _, pre := range sortPrefixes(all) {
 		for _, p := range SpecPaths {
 			c := pre + p
 			if !seen[c] {
@@ -305,8 +330,10 @@ func (r *run) probe(ctx context.Context, prefixes []string, known []surface.Endp
 	type job struct{ prefix, path string }
 	var jobs []job
 	seen := map[string]bool{}
-	for _, pre := range prefixes {
-		for _, w := range words {
+	// Word by word across prefixes, so the most telling words are tried
+	// everywhere before the budget runs out.
+	for _, w := range words {
+		for _, pre := range prefixes {
 			p := pre + w
 			if seen[p] || isKnown(p) {
 				continue
