@@ -125,3 +125,17 @@ func TestSynthesize(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldSensitivity(t *testing.T) {
+	for name, want := range map[string]Sensitivity{
+		"password_hash": Secret, "passwordHash": Secret, "PASSWORD": Secret, "api_key": Secret, "apiKey": Secret,
+		"ssn": Secret, "card_number": Secret, "cardNumber": Secret, "refresh_token": Secret,
+		"email": Personal, "date_of_birth": Personal, "phoneNumber": Personal,
+		"role": Internal, "is_admin": Internal, "internalNotes": Internal,
+		"name": NotSensitive, "id": NotSensitive, "total": NotSensitive, "": NotSensitive, "tokenizer_version": NotSensitive,
+	} {
+		if got := FieldSensitivity(name); got != want {
+			t.Errorf("FieldSensitivity(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

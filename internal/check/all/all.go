@@ -3,13 +3,24 @@ package all
 
 import (
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/authnotenforced"
+	"github.com/leakhound/leakhound/internal/check/deprecatedlive"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
+	"github.com/leakhound/leakhound/internal/check/spechygiene"
+	"github.com/leakhound/leakhound/internal/check/undocumentedendpoint"
+	"github.com/leakhound/leakhound/internal/check/undocumentedfields"
 )
 
 // Active returns the checks that send requests, in a stable order.
 func Active() []check.Check {
-	return []check.Check{}
+	return []check.Check{
+		authnotenforced.New(),
+		undocumentedfields.New(),
+		undocumentedendpoint.New(),
+		deprecatedlive.New(),
+		spechygiene.New(),
+	}
 }
 
 // Passive returns the checks that read exchanges, in a stable order.
