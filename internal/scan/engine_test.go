@@ -134,3 +134,21 @@ func TestOnlyReadMethodsByDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestBudgetExhaustionIsReported(t *testing.T) {
+	api := testapi.New(testapi.Vulnerable)
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	o := options(t, srv.URL)
+	o.Client.MaxRequests = 2
+	rep, err := scan.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Partial || len(rep.Errors) == 0 || !strings.Contains(rep.Errors[0], "budget") {
+		t.Fatalf("want a partial report naming the budget, got %+v", rep.Errors)
+	}
+	if n := len(api.Requests()); n > 2 {
+		t.Fatalf("budget of 2 but the API saw %d requests", n)
+	}
+}
