@@ -44,6 +44,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
+		{"surface", "surface TARGET_URL [flags] map the API surface (spec, recordings, discovery) without checks", runSurface},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
 		{"checks", "checks [--format text|json] list every check", runChecks},
 		{"version", "version                    print the version", runVersion},

@@ -108,11 +108,11 @@ func TestRun(t *testing.T) {
 		{name: "bad config", args: []string{"scan", vuln, "--config", "testdata/bad.yaml"}, code: 2, stderr: "config"},
 		{name: "unreachable", args: []string{"scan", closedPort(t)}, code: 3, stderr: "could not run"},
 		{name: "vulnerable fails on low", args: []string{"scan", vuln, "--identity", alice, "--fail-on", "low"}, code: 1, golden: "scan-vulnerable"},
-		{name: "vulnerable passes on high", args: []string{"scan", vuln, "--fail-on", "high", "-q"}, code: 0},
+		{name: "vulnerable passes on critical", args: []string{"scan", vuln, "--fail-on", "critical", "-q"}, code: 0},
 		{name: "fixed is clean", args: []string{"scan", fixed, "--identity", alice, "--fail-on", "info", "--format", "json"}, code: 0, golden: "scan-fixed-json"},
 		{name: "config sets fail-on", args: []string{"scan", vuln, "--config", "testdata/failon-low.yaml"}, code: 1},
 		{name: "flags win over config", args: []string{"scan", vuln, "--config", "testdata/failon-low.yaml", "--fail-on", "critical"}, code: 0},
-		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 0, golden: "demo-json"},
+		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 1, golden: "demo-json"},
 		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "info"}, code: 0},
 		{name: "demo takes no target", args: []string{"demo", vuln}, code: 2, stderr: "no arguments"},
 	} {
@@ -141,7 +141,7 @@ func TestReportsToFiles(t *testing.T) {
 	vuln := serve(t, testapi.Vulnerable)
 	dir := t.TempDir()
 	out, extra := filepath.Join(dir, "r.txt"), filepath.Join(dir, "r.json")
-	code, stdout, errs := run(context.Background(), "scan", vuln, "--output", out, "--report", "json="+extra)
+	code, stdout, errs := run(context.Background(), "scan", vuln, "--output", out, "--report", "json="+extra, "--fail-on", "critical")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -38,6 +38,7 @@ type Config struct {
 	AllowWrite  bool
 	Reveal      bool
 	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	Surface     SurfaceConfig
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -62,6 +63,7 @@ type fileConfig struct {
 	MaxBody     string         `yaml:"max_body"`
 	AllowWrite  *bool          `yaml:"allow_write"`
 	Reveal      *bool          `yaml:"reveal"`
+	fileSurface `yaml:",inline"`
 }
 
 type fileIdentity struct {
@@ -90,6 +92,7 @@ type scanFlags struct {
 	reveal      bool
 	quiet       bool
 	verbose     int
+	surface     surfaceFlags
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
@@ -104,7 +107,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 		return
 	}
 	fs.StringVar(&f.config, "config", "", "YAML file with the same settings (flags win)")
-	fs.StringVar(&f.spec, "spec", "", "OpenAPI/Swagger document, file or URL")
+	fs.StringVar(&f.spec, "spec", "", "OpenAPI 3.x/Swagger 2.0 document, JSON or YAML: a file, or a URL on the target")
 	fs.StringArrayVar(&f.identities, "identity", nil, "NAME=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers)")
 	fs.Float64Var(&f.rate, "rate", 50, "requests per second")
 	fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
@@ -112,6 +115,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
 	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
+	f.surface.register(fs)
 }
 
 // usageError is a bad flag, argument or configuration: exit 2.
@@ -225,6 +229,9 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	}
 	if c.Identities, err = identities(fc.Identities, f.identities); err != nil {
 		return nil, usageError{err}
+	}
+	if c.Surface, err = f.surface.build(set, fc.fileSurface); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

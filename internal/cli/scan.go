@@ -45,11 +45,23 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // (the CLI commands, the MCP server) shares. The report is returned with an
 // error when the scan stopped part-way.
 func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, error) {
-	var endpoints []surface.Endpoint
-	if cfg.Spec != "" {
-		log.Warn("--spec is accepted but spec loading is not implemented yet; scanning from the target URL", "spec", cfg.Spec)
+	in, err := loadSurface(cfg, log)
+	if err != nil {
+		return nil, err
 	}
-	rep, err := scan.Run(ctx, scan.Options{
+	rep, err := scan.Run(ctx, scanOptions(cfg, log, in))
+	if rep != nil && cfg.Reveal {
+		for i := range rep.Findings {
+			rep.Findings[i].Reveal()
+		}
+	}
+	return rep, err
+}
+
+// scanOptions turns the configuration and the loaded surface into engine
+// options.
+func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
+	return scan.Options{
 		Client: transport.Config{
 			Target:      cfg.Target,
 			Rate:        cfg.Rate,
@@ -61,23 +73,21 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 			UserAgent:   "leakhound/" + Version,
 			MaxRetries:  2,
 		},
-		Identities: cfg.Identities,
-		Endpoints:  endpoints,
+		Identities: append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
+		Endpoints:  in.endpoints,
+		Discovery:  in.discovery,
 		Checks:     all.Active(),
 		Passive:    all.Passive(),
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
-	})
-	if rep != nil && cfg.Reveal {
-		for i := range rep.Findings {
-			rep.Findings[i].Reveal()
-		}
 	}
-	return rep, err
 }
 
 // finish writes the reports and turns the outcome into the command's error.
 func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.Writer, log *slog.Logger) error {
+	if errors.Is(scanErr, surface.ErrMalformed) {
+		return usageError{scanErr}
+	}
 	if scanErr != nil && (rep == nil || errors.Is(scanErr, scan.ErrUnreachable)) {
 		return scanFailed{scanErr}
 	}

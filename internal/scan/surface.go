@@ -69,9 +69,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		// Discovery is best effort: the baseline decides whether the
-		// target is reachable at all.
-		log.Warn("discovery stopped", "err", err)
+		return err
 	}
 	if res == nil {
 		return nil

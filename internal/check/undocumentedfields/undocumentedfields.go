@@ -82,7 +82,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 			sensitive = append(sensitive, p)
 			if raw, ok := live.Lookup(v, p); ok {
 				if text := surface.Scalar(raw); text != "" {
-					values = append(values, finding.NewValue(valueType(name), p, text))
+					values = append(values, finding.NewValue(valueType(name, s), p, text))
 				}
 			}
 		}
@@ -105,8 +105,11 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 }
 
 // valueType maps a field name to a masking type of finding.Mask.
-func valueType(name string) string {
+func valueType(name string, s surface.Sensitivity) string {
 	n := strings.ToLower(name)
+	if s == surface.Internal {
+		return "internal"
+	}
 	switch {
 	case strings.Contains(n, "ssn") || strings.Contains(n, "social"):
 		return "ssn"
@@ -118,6 +121,8 @@ func valueType(name string) string {
 		return "phone"
 	case strings.Contains(n, "iban"):
 		return "iban"
+	case s == surface.Personal:
+		return "personal"
 	}
 	return "secret"
 }

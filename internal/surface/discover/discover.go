@@ -75,7 +75,10 @@ type Options struct {
 	MaxRequests int
 	// Prefixes are extra path prefixes to probe under ("/api/v1/").
 	Prefixes []string
-	Logger   *slog.Logger
+	// SpecURL is the API description the user gave as a URL on the target;
+	// it is loaded first, and failing to load it is an error.
+	SpecURL string
+	Logger  *slog.Logger
 }
 
 // Fetcher is the part of the transport client discovery uses.
@@ -110,7 +113,8 @@ type run struct {
 }
 
 // Run discovers what it can about the target. known are the endpoints
-// already known (their prefixes are probed too).
+// already known (their prefixes are probed too). Discovery is best effort:
+// the only errors are a cancelled context and an unreadable SpecURL.
 func Run(ctx context.Context, f Fetcher, known []surface.Endpoint, o Options) (*Result, error) {
 	if o.MaxRequests <= 0 {
 		o.MaxRequests = DefaultMaxRequests
@@ -122,7 +126,15 @@ func Run(ctx context.Context, f Fetcher, known []surface.Endpoint, o Options) (*
 	r := &run{f: f, o: o, log: o.Logger, bases: map[string]*baseline{}}
 	prefixes := Prefixes(known, o.Prefixes)
 	var err error
-	if o.FindSpec {
+	if o.SpecURL != "" {
+		doc, err := openapi.LoadURL(ctx, f, o.SpecURL)
+		r.result.Requests = int(r.used.Load())
+		if err != nil {
+			return &r.result, err
+		}
+		r.result.Spec, r.result.SpecURL = doc, o.SpecURL
+		prefixes = Prefixes(append(known, doc.Endpoints...), o.Prefixes)
+	} else if o.FindSpec {
 		err = r.findSpec(ctx, prefixes)
 		if r.result.Spec != nil {
 			prefixes = Prefixes(append(known, r.result.Spec.Endpoints...), o.Prefixes)
