@@ -15,7 +15,7 @@ import (
 type Knowledge struct {
 	mu sync.Mutex
 	// ids maps a collection name (singular, lower case: "order") and a key
-	// ("id", "order_id") to the values seen, in order of first sight.
+	// ("id", "order_id") to the values seen, sorted.
 	ids map[string][]string
 }
 
@@ -127,16 +127,41 @@ func idValue(v any) (string, bool) {
 	return "", false
 }
 
+// add keeps the values of one collection and key sorted (numbers by value)
+// and only the first maxIDs of them, so that what is kept does not depend on
+// the order in which concurrent answers arrived.
 func (k *Knowledge) add(coll, key, v string) {
 	id := coll + "\x00" + key
-	for _, x := range k.ids[id] {
-		if x == v {
-			return
-		}
+	vs := k.ids[id]
+	i := sort.Search(len(vs), func(i int) bool { return !idLess(vs[i], v) })
+	if i < len(vs) && vs[i] == v {
+		return
 	}
-	if len(k.ids[id]) < maxIDs {
-		k.ids[id] = append(k.ids[id], v)
+	if i >= maxIDs {
+		return
 	}
+	vs = append(vs, "")
+	copy(vs[i+1:], vs[i:])
+	vs[i] = v
+	if len(vs) > maxIDs {
+		vs = vs[:maxIDs]
+	}
+	k.ids[id] = vs
+}
+
+// idLess orders numbers by value, before other ids in byte order.
+func idLess(a, b string) bool {
+	na, errA := strconv.ParseInt(a, 10, 64)
+	nb, errB := strconv.ParseInt(b, 10, 64)
+	switch {
+	case errA == nil && errB == nil:
+		return na < nb
+	case errA == nil:
+		return true
+	case errB == nil:
+		return false
+	}
+	return a < b
 }
 
 // Candidates returns the values seen for the path parameter name of
