@@ -163,6 +163,8 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	if e.knowledge == nil {
 		e.knowledge = surface.NewKnowledge()
 	}
+	status := map[string]int{} // anonymous answer per endpoint, under mu below
+	defer func() { e.setStatus(status) }()
 	fetch := func(eps []surface.Endpoint) ([]string, int, error) {
 		var mu sync.Mutex
 		var links []string
@@ -182,6 +184,15 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				go func() {
 					defer wg.Done()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
+					var found []string
+					if err == nil && resp.Status < 400 {
+						// Parsed outside the lock; Knowledge locks itself.
+						found = surface.HarvestLinks(resp.Body, e.client.Target())
+						e.knowledge.Observe(p, resp.Body)
+						for _, l := range found {
+							e.knowledge.ObserveLink(l)
+						}
+					}
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -194,16 +205,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					}
 					ok++
 					if id.Name == transport.AnonymousName {
-						e.setStatus(ep.Key(), resp.Status)
+						status[ep.Key()] = resp.Status
 					}
-					if resp.Status < 400 {
-						found := surface.HarvestLinks(resp.Body, e.client.Target())
-						links = append(links, found...)
-						e.knowledge.Observe(p, resp.Body)
-						for _, l := range found {
-							e.knowledge.ObserveLink(l)
-						}
-					}
+					links = append(links, found...)
 				}()
 			}
 		}
@@ -247,13 +251,13 @@ func (e *env) fillTemplates() []surface.Endpoint {
 	return out
 }
 
-func (e *env) setStatus(key string, status int) {
+// setStatus records the anonymous identity's answer status per endpoint.
+func (e *env) setStatus(status map[string]int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i := range e.endpoints {
-		if e.endpoints[i].Key() == key {
-			e.endpoints[i].Status = status
-			return
+		if s, ok := status[e.endpoints[i].Key()]; ok {
+			e.endpoints[i].Status = s
 		}
 	}
 }
