@@ -237,3 +237,21 @@ func TestNoPanicOnMutations(t *testing.T) {
 		_, _ = Parse(b) // must not panic
 	}
 }
+
+func TestHostileDocuments(t *testing.T) {
+	lol := "openapi: 3.0.0\ninfo: {title: x, version: '1'}\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\npaths: {}\n"
+	deepYAML := "openapi: 3.0.0\npaths: " + strings.Repeat("[", 100000)
+	for name, in := range map[string]string{"alias bomb": lol, "deep yaml": deepYAML} {
+		if _, err := Parse([]byte(in)); !errors.Is(err, surface.ErrMalformed) {
+			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
+		}
+	}
+	deep := `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"x","content":{"application/json":{"schema":` +
+		strings.Repeat(`{"type":"array","items":`, 2000) + `{}` + strings.Repeat(`}`, 2000) + `}}}}}}}}`
+	doc, err := Parse([]byte(deep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Walks of a very deep schema stop at their depth bound.
+	doc.Endpoints[0].Responses[0].Schema.UndocumentedFields([]any{[]any{[]any{map[string]any{"x": 1.0}}}}, 0)
+}
