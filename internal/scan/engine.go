@@ -104,13 +104,25 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
-	rep.Summary = finding.Summarize(rep.Findings)
-	rep.Score, rep.Grade = score.Compute(rep.Findings)
+	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
 	}
 	return rep, scanErr
+}
+
+// covered lists the OWASP categories of the checks that ran, so the report
+// scores every category the scan tested, clean ones included.
+func covered(o Options) []string {
+	out := []string{}
+	for _, c := range o.Checks {
+		out = append(out, c.Meta().OWASP)
+	}
+	for _, p := range o.Passive {
+		out = append(out, p.Meta().OWASP)
+	}
+	return out
 }
 
 func safeInspect(p check.Passive, ex *transport.Exchange, e check.Env, log *slog.Logger) (fs []finding.Finding) {
