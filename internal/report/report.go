@@ -35,7 +35,7 @@ type factory func(Options) Reporter
 
 // formats is the one explicit list of output formats.
 var formats = map[string]factory{
-	"json": func(Options) Reporter { return JSON{} },
+	"json":  func(Options) Reporter { return JSON{} },
 	"text":  func(o Options) Reporter { return Text{Color: o.Color} },
 	"sarif": func(o Options) Reporter { return SARIF{Rules: o.Rules} },
 }
