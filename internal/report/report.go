@@ -35,9 +35,11 @@ type factory func(Options) Reporter
 
 // formats is the one explicit list of output formats.
 var formats = map[string]factory{
-	"json":  func(Options) Reporter { return JSON{} },
-	"text":  func(o Options) Reporter { return Text{Color: o.Color} },
-	"sarif": func(o Options) Reporter { return SARIF{Rules: o.Rules} },
+	"json":     func(Options) Reporter { return JSON{} },
+	"text":     func(o Options) Reporter { return Text{Color: o.Color} },
+	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules} },
+	"markdown": func(Options) Reporter { return Markdown{} },
+	"junit":    func(o Options) Reporter { return JUnit{FailOn: o.FailOn, Rules: o.Rules} },
 }
 
 // Formats lists the supported format names, sorted.
