@@ -2,10 +2,12 @@ module github.com/leakhound/leakhound
 
 go 1.26.0
 
-require golang.org/x/time v0.16.0
-
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
-	golang.org/x/text v0.14.0 // indirect
+	github.com/google/go-cmp v0.7.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	github.com/spf13/pflag v1.0.10
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/time v0.16.0
 )
+
+require golang.org/x/text v0.14.0 // indirect
