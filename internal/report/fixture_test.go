@@ -69,6 +69,7 @@ func fixtureReport() *finding.Report {
 	fs := []finding.Finding{bola, bolaOrders, bfla, cors, h1, h2, banner}
 	for i := range fs {
 		fs[i].ComputeFingerprint()
+		fs[i].Occurrences = max(1, len(fs[i].Instances))
 	}
 	finding.Sort(fs)
 	rep := &finding.Report{

@@ -40,6 +40,7 @@ var formats = map[string]factory{
 	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules} },
 	"markdown": func(Options) Reporter { return Markdown{} },
 	"junit":    func(o Options) Reporter { return JUnit{FailOn: o.FailOn, Rules: o.Rules} },
+	"html":     func(o Options) Reporter { return HTML{Rules: o.Rules} },
 }
 
 // Formats lists the supported format names, sorted.
