@@ -65,7 +65,7 @@ func TestApply(t *testing.T) {
 	}
 	rules := []Rule{
 		{Check: "security-headers", Path: "/a", Reason: "behind the proxy", Expires: "2026-06-15"}, // last valid day
-		{Check: "server-banner", Reason: "old", Expires: "2026-06-14"},                            // expired
+		{Check: "server-banner", Reason: "old", Expires: "2026-06-14"},                             // expired
 		{Fingerprint: "2", Reason: "accepted"},
 	}
 	if err := ValidateAll(rules); err != nil {
