@@ -34,6 +34,20 @@ type Options struct {
 	Logger     *slog.Logger
 	// Workers is how many (check, endpoint) pairs run at once.
 	Workers int
+	// Progress, when set, is called after each (check, endpoint) pair ends,
+	// never concurrently. It must return quickly (a progress display).
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	EndpointsDone, EndpointsTotal int
+	// PairsDone and PairsTotal count (check, endpoint) pairs.
+	PairsDone, PairsTotal int
+	Requests              int
+	// Findings counts raw findings so far, before deduplication.
+	Findings int
+	Elapsed  time.Duration
 }
 
 type env struct {
@@ -96,7 +110,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
 	scanErr := baseline(ctx, e, log)
 	if scanErr == nil {
-		scanErr = runChecks(ctx, e, o, add, log)
+		scanErr = runChecks(ctx, e, o, add, log, func() int {
+			fmu.Lock()
+			defer fmu.Unlock()
+			return len(found)
+		}, rep.StartedAt)
 	}
 
 	rep.FinishedAt = time.Now().UTC()
@@ -254,9 +272,10 @@ type job struct {
 	ep surface.Endpoint
 }
 
-func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
+func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger, nFound func() int, start time.Time) error {
 	var jobs []job
 	root := e.Endpoints()[0]
+	done := func(job) {}
 	for _, c := range o.Checks {
 		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
 			jobs = append(jobs, job{c, root})
@@ -265,6 +284,9 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 		for _, ep := range e.Endpoints() {
 			jobs = append(jobs, job{c, ep})
 		}
+	}
+	if o.Progress != nil {
+		done = progressTracker(jobs, e, o.Progress, nFound, start)
 	}
 	workers := o.Workers
 	if workers <= 0 {
@@ -279,6 +301,7 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 			for j := range ch {
 				fs, err := runOne(ctx, j, e, log)
 				add(fs)
+				done(j)
 				if err != nil && !errors.Is(err, context.Canceled) {
 					log.Debug("check failed", "check", j.c.Meta().ID, "endpoint", j.ep.Key(), "err", err)
 				}
@@ -309,4 +332,27 @@ func runOne(ctx context.Context, j job, e *env, log *slog.Logger) (fs []finding.
 	}()
 	ctx = transport.WithEndpoint(transport.WithCheck(ctx, id), j.ep.Path)
 	return j.c.Run(ctx, j.ep, e)
+}
+
+// progressTracker returns the func the workers call when a pair ends; it
+// counts pairs and endpoints done and calls report under a lock.
+func progressTracker(jobs []job, e *env, report func(Progress), nFound func() int, start time.Time) func(job) {
+	left := map[string]int{}
+	for _, j := range jobs {
+		left[j.ep.Key()]++
+	}
+	var mu sync.Mutex
+	p := Progress{EndpointsTotal: len(left), PairsTotal: len(jobs)}
+	return func(j job) {
+		mu.Lock()
+		defer mu.Unlock()
+		p.PairsDone++
+		if left[j.ep.Key()]--; left[j.ep.Key()] == 0 {
+			p.EndpointsDone++
+		}
+		p.Requests = e.client.Sent()
+		p.Findings = nFound()
+		p.Elapsed = time.Since(start)
+		report(p)
+	}
 }
