@@ -55,6 +55,7 @@ type env struct {
 	identities []transport.Identity
 	mu         sync.RWMutex
 	endpoints  []surface.Endpoint
+	progress   *tracker // nil without Options.Progress
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -106,15 +107,18 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		return nil, err
 	}
 	e.client = client
+	if o.Progress != nil {
+		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
+			fmu.Lock()
+			defer fmu.Unlock()
+			return len(found)
+		}}
+	}
 
 	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
 	scanErr := baseline(ctx, e, log)
 	if scanErr == nil {
-		scanErr = runChecks(ctx, e, o, add, log, func() int {
-			fmu.Lock()
-			defer fmu.Unlock()
-			return len(found)
-		}, rep.StartedAt)
+		scanErr = runChecks(ctx, e, o, add, log)
 	}
 
 	rep.FinishedAt = time.Now().UTC()
@@ -203,6 +207,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				go func() {
 					defer wg.Done()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p}, id)
+					e.progress.request()
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -272,10 +277,9 @@ type job struct {
 	ep surface.Endpoint
 }
 
-func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger, nFound func() int, start time.Time) error {
+func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
 	var jobs []job
 	root := e.Endpoints()[0]
-	done := func(job) {}
 	for _, c := range o.Checks {
 		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
 			jobs = append(jobs, job{c, root})
@@ -285,9 +289,8 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 			jobs = append(jobs, job{c, ep})
 		}
 	}
-	if o.Progress != nil {
-		done = progressTracker(jobs, e, o.Progress, nFound, start)
-	}
+	e.progress.start(jobs)
+	defer e.progress.finish()
 	workers := o.Workers
 	if workers <= 0 {
 		workers = max(1, o.Client.Concurrency)
@@ -301,7 +304,7 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 			for j := range ch {
 				fs, err := runOne(ctx, j, e, log)
 				add(fs)
-				done(j)
+				e.progress.pairDone(j)
 				if err != nil && !errors.Is(err, context.Canceled) {
 					log.Debug("check failed", "check", j.c.Meta().ID, "endpoint", j.ep.Key(), "err", err)
 				}
@@ -334,25 +337,70 @@ func runOne(ctx context.Context, j job, e *env, log *slog.Logger) (fs []finding.
 	return j.c.Run(ctx, j.ep, e)
 }
 
-// progressTracker returns the func the workers call when a pair ends; it
-// counts pairs and endpoints done and calls report under a lock.
-func progressTracker(jobs []job, e *env, report func(Progress), nFound func() int, start time.Time) func(job) {
-	left := map[string]int{}
+// tracker turns engine events into Progress snapshots. Its methods are
+// safe on a nil tracker and report under one lock, so Options.Progress is
+// never called concurrently.
+type tracker struct {
+	mu     sync.Mutex
+	p      Progress
+	left   map[string]int
+	report func(Progress)
+	client *transport.Client
+	found  func() int
+	begin  time.Time
+}
+
+// request is called after each baseline request, before the checks start.
+func (t *tracker) request() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+// start counts the (check, endpoint) pairs and the endpoints they cover.
+func (t *tracker) start(jobs []job) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.left = map[string]int{}
 	for _, j := range jobs {
-		left[j.ep.Key()]++
+		t.left[j.ep.Key()]++
 	}
-	var mu sync.Mutex
-	p := Progress{EndpointsTotal: len(left), PairsTotal: len(jobs)}
-	return func(j job) {
-		mu.Lock()
-		defer mu.Unlock()
-		p.PairsDone++
-		if left[j.ep.Key()]--; left[j.ep.Key()] == 0 {
-			p.EndpointsDone++
-		}
-		p.Requests = e.client.Sent()
-		p.Findings = nFound()
-		p.Elapsed = time.Since(start)
-		report(p)
+	t.p.EndpointsTotal, t.p.PairsTotal = len(t.left), len(jobs)
+	t.emit()
+}
+
+func (t *tracker) pairDone(j job) {
+	if t == nil {
+		return
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.PairsDone++
+	if t.left[j.ep.Key()]--; t.left[j.ep.Key()] == 0 {
+		t.p.EndpointsDone++
+	}
+	t.emit()
+}
+
+// finish sends a last snapshot once every pair ran.
+func (t *tracker) finish() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+func (t *tracker) emit() {
+	t.p.Requests = t.client.Sent()
+	t.p.Findings = t.found()
+	t.p.Elapsed = time.Since(t.begin)
+	t.report(t.p)
 }

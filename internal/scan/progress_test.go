@@ -23,14 +23,14 @@ func TestProgressIsReported(t *testing.T) {
 		t.Fatal("no progress reported")
 	}
 	last := got[len(got)-1]
-	if last.PairsDone != last.PairsTotal || last.EndpointsDone != last.EndpointsTotal || last.EndpointsTotal == 0 {
+	if last.PairsDone != last.PairsTotal || last.EndpointsDone != last.EndpointsTotal {
 		t.Errorf("last progress %+v is not complete", last)
 	}
 	if last.Requests == 0 || last.Requests > rep.RequestsSent {
 		t.Errorf("progress requests %d, report %d", last.Requests, rep.RequestsSent)
 	}
 	for i := 1; i < len(got); i++ {
-		if got[i].PairsDone != got[i-1].PairsDone+1 || got[i].Requests < got[i-1].Requests {
+		if got[i].PairsDone < got[i-1].PairsDone || got[i].Requests < got[i-1].Requests || got[i].Elapsed < got[i-1].Elapsed {
 			t.Fatalf("progress goes backwards at %d: %+v then %+v", i, got[i-1], got[i])
 		}
 	}
