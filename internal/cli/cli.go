@@ -45,6 +45,7 @@ func commands() []command {
 	return []command{
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
+		{"diff", "diff OLD.json NEW.json      new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},
 		{"version", "version                    print the version", runVersion},
 	}
