@@ -47,6 +47,7 @@ func commands() []command {
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
 		{"diff", "diff OLD.json NEW.json      new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},
+		{"mcp", "mcp [flags]                serve the Model Context Protocol on stdio (for coding assistants)", runMCP},
 		{"version", "version                    print the version", runVersion},
 	}
 }

@@ -48,6 +48,8 @@ type Config struct {
 	BaselinePath string
 	// MinScore fails the run when the score is below it (0: never).
 	MinScore int
+	// Checks restricts the scan to these check ids (all when empty).
+	Checks []string
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 }

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/all"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
@@ -69,8 +71,8 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 		},
 		Identities: cfg.Identities,
 		Endpoints:  endpoints,
-		Checks:     all.Active(),
-		Passive:    all.Passive(),
+		Checks:     selectChecks(all.Active(), cfg.Checks),
+		Passive:    selectChecks(all.Passive(), cfg.Checks),
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
 		Progress:   cfg.Progress,
@@ -84,6 +86,20 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 		}
 	}
 	return rep, err
+}
+
+// selectChecks keeps the checks whose id is in ids, or all when ids is empty.
+func selectChecks[C interface{ Meta() check.Meta }](cs []C, ids []string) []C {
+	if len(ids) == 0 {
+		return cs
+	}
+	var out []C
+	for _, c := range cs {
+		if slices.Contains(ids, c.Meta().ID) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // postProcess applies suppressions (rescoring without them) and the
