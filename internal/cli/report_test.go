@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
@@ -74,6 +76,7 @@ func TestAllFormatsFromOneRun(t *testing.T) {
 	if err := json.Unmarshal(read("sarif"), &sarif); err != nil || sarif.Version != "2.1.0" {
 		t.Fatalf("sarif: %v %q", err, sarif.Version)
 	}
+	validateSARIF(t, read("sarif"))
 	rep := readReport(t, files["json"])
 	if len(sarif.Runs[0].Results) != len(rep.Findings) || len(sarif.Runs[0].Tool.Driver.Rules) == 0 {
 		t.Errorf("sarif has %d results and %d rules for %d findings", len(sarif.Runs[0].Results), len(sarif.Runs[0].Tool.Driver.Rules), len(rep.Findings))
@@ -96,6 +99,36 @@ func TestAllFormatsFromOneRun(t *testing.T) {
 	}
 	if !strings.Contains(out, `"schema_version"`) {
 		t.Error("stdout has no JSON report")
+	}
+}
+
+// validateSARIF checks a log against the SARIF 2.1.0 schema vendored in the
+// report package's test data.
+func validateSARIF(t *testing.T, log []byte) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "report", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("SARIF of a real scan does not validate: %v", err)
 	}
 }
 
