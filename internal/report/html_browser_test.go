@@ -138,6 +138,14 @@ func TestHTMLInChromium(t *testing.T) {
 	if !strings.Contains(title, "leakhound report") {
 		t.Errorf("title %q", title)
 	}
+	// Open the first finding: its reproduction and fix must show.
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS("details.finding > summary")),
+		chromedp.WaitVisible(chromedp.CSS("details.finding[open] pre.curl")),
+		chromedp.WaitVisible(chromedp.CSS("details.finding[open] pre.remediation")),
+	); err != nil {
+		t.Fatalf("open a finding: %v", err)
+	}
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
