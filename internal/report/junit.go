@@ -196,8 +196,7 @@ func junitDetail(b *strings.Builder, f *finding.Finding) {
 		fmt.Fprintf(b, "  $ %s\n", f.Reproduce)
 	}
 	if f.Remediation != "" {
-		first, _, _ := strings.Cut(f.Remediation, "\n")
-		fmt.Fprintf(b, "  fix: %s\n", first)
+		fmt.Fprintf(b, "  fix: %s\n", strings.ReplaceAll(strings.TrimSpace(f.Remediation), "\n", "\n       "))
 	}
 }
 
