@@ -107,3 +107,12 @@ func Identity(env Env, name string) transport.Identity {
 	}
 	return transport.Anonymous()
 }
+
+// RequestLine returns "METHOD /path?query" for evidence.
+func RequestLine(method, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return method + " " + rawURL
+	}
+	return method + " " + u.RequestURI()
+}

@@ -87,8 +87,7 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 		writeWrapped(w, "    $ ", f.Reproduce)
 	}
 	if f.Remediation != "" {
-		first, _, _ := strings.Cut(f.Remediation, "\n")
-		writeWrapped(w, "    fix: ", first)
+		writeRemediation(w, f.Remediation)
 	}
 }
 
@@ -118,4 +117,35 @@ func writeWrapped(w io.Writer, prefix, s string) {
 		empty = false
 	}
 	fmt.Fprintln(w, line)
+}
+
+// writeRemediation writes the prose of a remediation wrapped, and its code
+// blocks verbatim and indented, without the Markdown fences.
+func writeRemediation(w io.Writer, md string) {
+	prefix := "    fix: "
+	inCode := false
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			writeWrapped(w, prefix, strings.Join(para, " "))
+			prefix, para = "         ", nil
+		}
+	}
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			flush()
+			inCode = !inCode
+			continue
+		}
+		if inCode {
+			fmt.Fprintln(w, "           "+line)
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		para = append(para, line)
+	}
+	flush()
 }
