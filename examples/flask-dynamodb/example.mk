@@ -1,0 +1,30 @@
+# The Flask + DynamoDB example and the end-to-end suite. Include it from the
+# top-level Makefile (after BIN and GO are set):
+#
+#   include examples/flask-dynamodb/example.mk
+#
+#   make example-up [MODE=fixed]    start dynalite + seed + Flask on loopback
+#   make example-down [MODE=fixed]  stop them (by PID)
+#   make e2e                        scan both modes, compare with expected.json
+
+EXAMPLE_DIR ?= examples/flask-dynamodb
+MODE        ?= vulnerable
+GO          ?= go
+BIN         ?= bin/leakhound
+E2E_FLAGS   ?=
+
+.PHONY: example-install example-up example-down e2e
+
+# Installs only what is missing (Debian python3 packages, dynalite via npm ci).
+example-install:
+	@bash $(EXAMPLE_DIR)/scripts/install.sh
+
+example-up: example-install
+	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/up.sh
+
+example-down:
+	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/down.sh
+
+e2e: example-install
+	$(GO) build -trimpath -o $(BIN) ./cmd/leakhound
+	$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(EXAMPLE_DIR) $(E2E_FLAGS)
