@@ -105,7 +105,9 @@ def create_app(cfg):
     def owns(item):
         if not cfg.ENFORCE_OWNERSHIP:
             return True
-        return item is not None and (item.get("patient_id") == g.user["sub"] or g.user.get("role") == "admin")
+        # The patient portal shows each patient their own records only; staff
+        # work through /api/admin/*.
+        return item is not None and item.get("patient_id") == g.user["sub"]
 
     def as_int(value):
         try:
@@ -240,7 +242,7 @@ def create_app(cfg):
     @app.get("/api/patients/<patient_id>")
     @login_required()
     def patient(patient_id):
-        if cfg.ENFORCE_OWNERSHIP and patient_id != g.user["sub"] and g.user.get("role") != "admin":
+        if cfg.ENFORCE_OWNERSHIP and patient_id != g.user["sub"]:
             return not_found()  # 404, not 403: no hint that the id exists
         item = get(patients, {"patient_id": patient_id}, PROFILE + ["phone"])
         if item is None:
@@ -254,7 +256,7 @@ def create_app(cfg):
     @app.get("/api/patients/<patient_id>/prescriptions")
     @login_required()
     def prescription_list(patient_id):
-        if cfg.ENFORCE_OWNERSHIP and patient_id != g.user["sub"] and g.user.get("role") != "admin":
+        if cfg.ENFORCE_OWNERSHIP and patient_id != g.user["sub"]:
             return not_found()
         items = prescriptions.query(KeyConditionExpression=Key("patient_id").eq(patient_id))["Items"]
         if cfg.PROJECT_FIELDS:
@@ -267,7 +269,7 @@ def create_app(cfg):
     @login_required()
     def prescription(patient_id, rx_id):
         if cfg.ENFORCE_OWNERSHIP:
-            if patient_id != g.user["sub"] and g.user.get("role") != "admin":
+            if patient_id != g.user["sub"]:
                 return not_found()
             if as_int(rx_id) is None:
                 return not_found()

@@ -124,6 +124,8 @@ def document(full):
                 obj({"patients": arr(obj({"patient_id": S, "role": S, "email": S, "created_at": S}))}),
                 tags=["admin"]), **{"x-roles": ["admin"]})},
         })
+        paths["/api/admin/patients"]["get"]["responses"]["403"] = {
+            "description": "Not an administrator", "content": {"application/json": {"schema": ERROR}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Riverside Clinic patient API", "version": "1.4.0" if full else "0.9.0"},
