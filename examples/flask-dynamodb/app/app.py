@@ -251,6 +251,39 @@ def create_app(cfg):
         body = item if not cfg.PROJECT_FIELDS else public_profile(item)
         return jsonify(dict(body, links=resource_links(patient_id)))
 
+    if cfg.LEGACY_ROUTES:
+        # The first version of the API, deprecated in the spec, still routed.
+        app.add_url_rule("/api/v1/patients/<patient_id>", "legacy_patient", patient)
+
+    EDITABLE = ("phone", "address")
+
+    @app.patch("/api/patients/<patient_id>")
+    @login_required()
+    def update_patient(patient_id):
+        if cfg.ENFORCE_OWNERSHIP and patient_id != g.user["sub"]:
+            return not_found()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not body:
+            return jsonify(error="a JSON object of fields is required"), 400
+        if cfg.ENFORCE_OWNERSHIP:
+            # Remedy: an allow-list of editable fields.
+            unknown = sorted(set(body) - set(EDITABLE))
+            if unknown:
+                return jsonify(error="fields cannot be changed: " + ", ".join(unknown)), 400
+        else:
+            # Mistakes: anyone's record, and any attribute (role included).
+            body.pop("patient_id", None)
+        names = {f"#f{i}": k for i, k in enumerate(body)}
+        values = {f":v{i}": v for i, v in enumerate(body.values())}
+        item = patients.update_item(
+            Key={"patient_id": patient_id},
+            UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(body))),
+            ConditionExpression="attribute_exists(patient_id)",
+            ExpressionAttributeNames=names, ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW")["Attributes"]
+        body = item if not cfg.PROJECT_FIELDS else public_profile(item)
+        return jsonify(body)
+
     RX = ["rx_id", "patient_id", "drug", "dosage", "prescriber", "refills"]
 
     @app.get("/api/patients/<patient_id>/prescriptions")

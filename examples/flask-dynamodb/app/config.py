@@ -32,6 +32,7 @@ class Vulnerable:
     UNIFORM_LOGIN_ERRORS = False
     PII_IN_QUERY = True
     DEBUG_ENDPOINTS = True
+    LEGACY_ROUTES = True
 
 
 class Fixed:
@@ -57,6 +58,7 @@ class Fixed:
     UNIFORM_LOGIN_ERRORS = True
     PII_IN_QUERY = False
     DEBUG_ENDPOINTS = False
+    LEGACY_ROUTES = False
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = "Strict"
 

@@ -87,7 +87,16 @@ def document(full):
                                                         "value": S, "collected_at": S}),
                                                    [path_param("result_id", I, 3001)], tags=["lab"])},
     }
+    if not full:
+        legacy = op("A patient's profile (version 1)", obj(profile), [uid], tags=["patients"])
+        legacy["deprecated"] = True
+        paths["/api/v1/patients/{patient_id}"] = {"get": legacy}
     if full:
+        paths["/api/patients/{patient_id}"]["patch"] = op(
+            "Change the logged-in patient's phone or address", obj(profile), [uid], tags=["patients"],
+            body=obj({"phone": S, "address": obj({"street": S, "city": S, "state": S, "zip": S})}))
+        paths["/api/patients/{patient_id}"]["patch"]["responses"]["400"] = {
+            "description": "A field that cannot be changed", "content": {"application/json": {"schema": ERROR}}}
         rx = {"rx_id": I, "patient_id": S, "drug": S, "dosage": S, "prescriber": S, "refills": I}
         invoice = {"invoice_id": I, "patient_id": S, "amount": N, "currency": S, "issued_at": S,
                    "status": S, "card_brand": S}

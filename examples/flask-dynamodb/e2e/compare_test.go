@@ -125,9 +125,12 @@ func TestExpectedFile(t *testing.T) {
 		"cacheable-sensitive-response", "transport"} {
 		known[id] = true
 	}
+	// Checks named in the surface and authorization issues beyond that list;
+	// every known id must have an expectation, these may too.
+	extra := map[string]bool{"deprecated-operation-live": true, "mass-assignment": true}
 	seen := map[string]bool{}
 	for _, e := range es {
-		if !known[e.Check] {
+		if !known[e.Check] && !extra[e.Check] {
 			t.Errorf("%s: unknown check id", e)
 		}
 		k := e.Check + " " + e.Method + " " + e.Path + " " + e.CWE
