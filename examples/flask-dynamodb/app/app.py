@@ -324,6 +324,7 @@ def create_app(cfg):
             items = [project(i, APPT) for i in items]
         for i in items:
             i["href"] = f"/api/appointments/{i['appointment_id']}"
+            i["doctor_schedule"] = f"/api/schedule?doctor_id={i['doctor_id']}"
         return jsonify(appointments=sorted(items, key=lambda i: i["appointment_id"]))
 
     @app.get("/api/appointments/<appointment_id>")
@@ -443,6 +444,11 @@ def create_app(cfg):
         def check_email():
             return jsonify(message="If this address can register, a confirmation link will be sent."), 202
 
+    @app.get("/api/admin")
+    @login_required(admin=True)
+    def admin_index():
+        return jsonify(links={"patients": "/api/admin/patients"})
+
     @app.get("/api/admin/patients")
     @login_required(admin=True)
     def admin_patients():
@@ -457,6 +463,10 @@ def create_app(cfg):
         return jsonify(patients.scan())
 
     if cfg.DEBUG_ENDPOINTS:
+        @app.get("/api/debug")
+        def debug_index():
+            return jsonify(links={"config": "/api/debug/config"})
+
         @app.get("/api/debug/config")
         def debug_config():
             keys = ("MODE", "DEBUG", "SECRET_KEY", "JWT_SECRET", "SESSION_COOKIE_NAME")

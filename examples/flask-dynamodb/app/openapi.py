@@ -77,7 +77,7 @@ def document(full):
         "/api/patients/{patient_id}": {"get": op("A patient's profile", obj(profile_links), [uid],
                                                  tags=["patients"])},
         "/api/appointments/mine": {"get": op("The logged-in patient's appointments",
-                                             obj({"appointments": arr(obj(dict(appointment, href=S)))}),
+                                             obj({"appointments": arr(obj(dict(appointment, href=S, doctor_schedule=S)))}),
                                              tags=["appointments"])},
         "/api/appointments/{appointment_id}": {"get": op("One appointment", obj(appointment),
                                                          [path_param("appointment_id", I, 5001)],
@@ -128,13 +128,17 @@ def document(full):
             "/api/register/check-email": {"post": op(
                 "Ask for a registration link", obj({"message": S}), security=False, status="202",
                 tags=["auth"], body=obj({"email": S}, ["email"]))},
+            "/api/admin": {"get": dict(op(
+                "Administration index", obj({"links": obj({"patients": S})}), tags=["admin"]),
+                **{"x-roles": ["admin"]})},
             "/api/admin/patients": {"get": dict(op(
                 "All patients (administrators only)",
                 obj({"patients": arr(obj({"patient_id": S, "role": S, "email": S, "created_at": S}))}),
                 tags=["admin"]), **{"x-roles": ["admin"]})},
         })
-        paths["/api/admin/patients"]["get"]["responses"]["403"] = {
-            "description": "Not an administrator", "content": {"application/json": {"schema": ERROR}}}
+        for p in ("/api/admin", "/api/admin/patients"):
+            paths[p]["get"]["responses"]["403"] = {
+                "description": "Not an administrator", "content": {"application/json": {"schema": ERROR}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Riverside Clinic patient API", "version": "1.4.0" if full else "0.9.0"},
