@@ -12,7 +12,7 @@ case "$mode" in
 vulnerable | fixed) ;;
 *) echo "up: MODE must be vulnerable or fixed, not '$mode'" >&2; exit 2 ;;
 esac
-py=${PYTHON:-/usr/bin/python3}
+py=${LEAKHOUND_EXAMPLE_PYTHON:-/usr/bin/python3}
 run="$here/.run/$mode"
 helper="$here/scripts/helper.py"
 
@@ -27,18 +27,27 @@ mkdir -p "$run"
 
 fail() {
 	echo "up: $*" >&2
-	for f in flask dynalite; do [ -f "$run/$f.log" ] && tail -n 20 "$run/$f.log" >&2; done
+	for f in dynalite seed flask; do [ -f "$run/$f.log" ] && tail -n 20 "$run/$f.log" >&2; done
 	MODE="$mode" "$here/scripts/down.sh" --quiet
 	exit 3
 }
 trap 'fail "interrupted"' INT TERM
 
 started=$(date +%s.%N)
-dport=$("$py" "$helper" free-port)
-(exec setsid node "$here/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$dport" \
-	--createTableMs 0 --deleteTableMs 0 --updateTableMs 0) >"$run/dynalite.log" 2>&1 &
-echo $! >"$run/dynalite.pid"
-"$py" "$helper" wait-http "http://127.0.0.1:$dport/" 15 "$(cat "$run/dynalite.pid")" || fail "dynalite did not start"
+
+# A free port is picked, then bound by the server: another process may take
+# it in between, so each start is tried three times.
+start_dynalite() {
+	dport=$("$py" "$helper" free-port)
+	(exec setsid node "$here/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$dport" \
+		--createTableMs 0 --deleteTableMs 0 --updateTableMs 0) >"$run/dynalite.log" 2>&1 &
+	echo $! >"$run/dynalite.pid"
+	"$py" "$helper" wait-http "http://127.0.0.1:$dport/" 15 "$(cat "$run/dynalite.pid")"
+}
+for try in 1 2 3; do
+	start_dynalite && break
+	[ "$try" -lt 3 ] || fail "dynalite did not start"
+done
 
 # The "deployment": a copy of the app in its own root, as a server would
 # have it. In vulnerable mode that root is also the static folder, with the
@@ -47,7 +56,7 @@ srv="$run/srv"
 rm -rf "$srv"
 mkdir -p "$srv"
 cp "$here"/app/*.py "$srv/"
-rand() { "$py" -c "import secrets,string,sys; a=sys.argv[1]; print(''.join(secrets.choice(a) for _ in range(int(sys.argv[2]))))" "$@"; }
+rand() { "$py" -c "import secrets,sys; a=sys.argv[1]; print(''.join(secrets.choice(a) for _ in range(int(sys.argv[2]))))" "$@"; }
 if [ "$mode" = vulnerable ]; then
 	cat >"$srv/.env" <<ENV
 FLASK_APP=app.py
@@ -80,11 +89,17 @@ set +a
 
 (cd "$srv" && exec "$py" seed.py) >"$run/seed.log" 2>&1 || fail "seeding failed"
 
-port=$("$py" "$helper" free-port)
-(cd "$srv" && CLINIC_HOST=127.0.0.1 CLINIC_PORT="$port" exec setsid "$py" app.py) >"$run/flask.log" 2>&1 &
-echo $! >"$run/flask.pid"
-base="http://127.0.0.1:$port"
-"$py" "$helper" wait-http "$base/healthz" 20 "$(cat "$run/flask.pid")" || fail "the Flask app did not start"
+start_flask() {
+	port=$("$py" "$helper" free-port)
+	(cd "$srv" && CLINIC_HOST=127.0.0.1 CLINIC_PORT="$port" exec setsid "$py" app.py) >"$run/flask.log" 2>&1 &
+	echo $! >"$run/flask.pid"
+	base="http://127.0.0.1:$port"
+	"$py" "$helper" wait-http "$base/healthz" 20 "$(cat "$run/flask.pid")"
+}
+for try in 1 2 3; do
+	start_flask && break
+	[ "$try" -lt 3 ] || fail "the Flask app did not start"
+done
 
 "$py" "$helper" tokens "$base" >"$run/identities" || fail "could not log in the demo identities"
 echo "$base" >"$run/base_url"
