@@ -44,6 +44,8 @@ type options struct {
 	scanArgs   []string
 	timeout    time.Duration
 	verbose    bool
+	// given maps a mode to a report file to check instead of scanning.
+	given map[string]string
 }
 
 func main() {
@@ -63,6 +65,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&extra, "scan-args", "", "extra arguments for leakhound scan, space-separated")
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "time limit for the whole run")
 	fs.BoolVar(&o.verbose, "v", false, "list every expectation, not only the ones that need attention")
+	o.given = map[string]string{}
+	fs.Func("report", "MODE=FILE: check this JSON report instead of starting and scanning MODE (repeatable)", func(v string) error {
+		mode, file, ok := strings.Cut(v, "=")
+		if !ok || (mode != "vulnerable" && mode != "fixed") || file == "" {
+			return errors.New("want vulnerable=FILE or fixed=FILE")
+		}
+		o.given[mode] = file
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -98,6 +109,14 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 	if err := os.MkdirAll(o.reports, 0o755); err != nil {
 		return false, err
 	}
+	if len(o.given) > 0 {
+		o.modes = nil
+		for _, m := range []string{"vulnerable", "fixed"} {
+			if o.given[m] != "" {
+				o.modes = append(o.modes, m)
+			}
+		}
+	}
 	if o.bin == "" {
 		dir, err := os.MkdirTemp("", "leakhound-e2e-")
 		if err != nil {
@@ -124,7 +143,13 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 	pass := true
 	var passed, failed, skipped int
 	for _, mode := range o.modes {
-		res, err := scanMode(ctx, o, mode, stdout, stderr)
+		var res modeRun
+		var err error
+		if file := o.given[mode]; file != "" {
+			res, err = loadReport(file)
+		} else {
+			res, err = scanMode(ctx, o, mode, stdout, stderr)
+		}
 		if err != nil {
 			return false, fmt.Errorf("%s mode: %w", mode, err)
 		}
@@ -250,18 +275,30 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 		stderr.Write(scanErr.Bytes())
 		return res, fmt.Errorf("leakhound scan exited %d (0 clean, 1 findings, 2 usage, 3 could not run): %w", res.exit, err)
 	}
-	b, err := os.ReadFile(res.file)
+	rep, err := readReport(res.file)
+	res.report = rep
+	return res, err
+}
+
+// loadReport stands for a scan when -report gives the report.
+func loadReport(file string) (modeRun, error) {
+	rep, err := readReport(file)
+	return modeRun{report: rep, file: file, exit: -1}, err
+}
+
+func readReport(file string) (*finding.Report, error) {
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return res, fmt.Errorf("read report: %w", err)
+		return nil, fmt.Errorf("read report: %w", err)
 	}
-	res.report = new(finding.Report)
-	if err := json.Unmarshal(b, res.report); err != nil {
-		return res, fmt.Errorf("parse report %s: %w", res.file, err)
+	rep := new(finding.Report)
+	if err := json.Unmarshal(b, rep); err != nil {
+		return nil, fmt.Errorf("parse report %s: %w", file, err)
 	}
-	if res.report.Partial {
-		return res, fmt.Errorf("partial report: %s", strings.Join(res.report.Errors, "; "))
+	if rep.Partial {
+		return rep, fmt.Errorf("partial report %s: %s", file, strings.Join(rep.Errors, "; "))
 	}
-	return res, nil
+	return rep, nil
 }
 
 // readIdentities returns the --identity values of the wanted names, in order.
@@ -318,6 +355,12 @@ func listChecks(ctx context.Context, bin string) (map[string]bool, error) {
 
 func printRun(w io.Writer, mode string, r modeRun) {
 	rep := r.report
+	if r.exit == -1 {
+		fmt.Fprintf(w, "\n== %s mode: given report %s (%d ms, %d requests); %d findings (%d critical, %d high, %d medium, %d low, %d info)\n",
+			mode, r.file, rep.DurationMS, rep.RequestsSent, rep.Summary.Total, rep.Summary.Critical, rep.Summary.High,
+			rep.Summary.Medium, rep.Summary.Low, rep.Summary.Info)
+		return
+	}
 	fmt.Fprintf(w, "\n== %s mode: up in %.1fs; scan %.2fs wall (%d ms in report), %d requests, peak RSS %.1f MiB, exit %d; %d findings (%d critical, %d high, %d medium, %d low, %d info); report %s\n",
 		mode, r.upTime.Seconds(), r.scanTime.Seconds(), rep.DurationMS, rep.RequestsSent, float64(r.peakKiB)/1024, r.exit,
 		rep.Summary.Total, rep.Summary.Critical, rep.Summary.High, rep.Summary.Medium, rep.Summary.Low, rep.Summary.Info, r.file)
