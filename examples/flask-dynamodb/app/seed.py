@@ -5,6 +5,9 @@ Tables are polled with describe_table (boto3's waiters sleep 20 s between
 polls); dynalite started with --createTableMs 0 is ready at once.
 """
 
+import hashlib
+import json
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -78,14 +81,43 @@ def create_tables(client, timeout=10.0):
             time.sleep(0.05)
 
 
+def password_hashes(everyone):
+    """Werkzeug hashes of everyone's password. Hashing costs a tenth of a
+    second each, so the hashes are kept in CLINIC_SEED_CACHE (a JSON file)
+    when it is set, and reused while the passwords stay the same."""
+    cache_file = os.environ.get("CLINIC_SEED_CACHE")
+    cache = {}
+    if cache_file and os.path.exists(cache_file):
+        try:
+            with open(cache_file) as f:
+                cache = json.load(f)
+        except (OSError, ValueError):
+            cache = {}
+
+    def fingerprint(p):
+        return hashlib.sha256(f"{p['patient_id']}:{p['password']}".encode()).hexdigest()
+
+    hashes = [cache.get(fingerprint(p)) for p in everyone]
+    todo = [i for i, h in enumerate(hashes) if not h]
+    if todo:
+        # PBKDF2 releases the GIL: hash on every core.
+        with ThreadPoolExecutor() as pool:
+            for i, h in zip(todo, pool.map(lambda i: generate_password_hash(everyone[i]["password"]), todo)):
+                hashes[i] = h
+        if cache_file:
+            tmp = cache_file + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump({fingerprint(p): h for p, h in zip(everyone, hashes)}, f)
+            os.replace(tmp, cache_file)
+    return hashes
+
+
 def items():
     """Yields (table, item) pairs. Object ids are sequential and handed out
     round-robin, so the neighbours of a patient's ids belong to others."""
     everyone = people.people()
     patients = everyone[1:]
-    # PBKDF2 releases the GIL: hash on every core, start-up stays short.
-    with ThreadPoolExecutor() as pool:
-        hashes = list(pool.map(lambda p: generate_password_hash(p["password"]), everyone))
+    hashes = password_hashes(everyone)
     for p, password_hash in zip(everyone, hashes):
         item = {k: v for k, v in p.items() if k != "password"}
         item["password_hash"] = password_hash

@@ -87,7 +87,10 @@ set -a
 . "$envfile"
 set +a
 
-(cd "$srv" && exec "$py" seed.py) >"$run/seed.log" 2>&1 || fail "seeding failed"
+# The seed runs while Flask starts (the app touches no table before its first
+# request); the demo logins wait for both.
+(cd "$srv" && CLINIC_SEED_CACHE="$here/.run/seed-cache.json" exec "$py" seed.py) >"$run/seed.log" 2>&1 &
+seed_pid=$!
 
 start_flask() {
 	port=$("$py" "$helper" free-port)
@@ -101,6 +104,7 @@ for try in 1 2 3; do
 	[ "$try" -lt 3 ] || fail "the Flask app did not start"
 done
 
+wait "$seed_pid" || fail "seeding failed"
 "$py" "$helper" tokens "$base" >"$run/identities" || fail "could not log in the demo identities"
 echo "$base" >"$run/base_url"
 trap - INT TERM
