@@ -5,6 +5,7 @@
 #
 #   make example-up [MODE=fixed]    start dynalite + seed + Flask on loopback
 #   make example-down [MODE=fixed]  stop them (by PID)
+#   make example-selftest [MODE=…]  check the running example has its flaws/remedies
 #   make e2e                        scan both modes, compare with expected.json
 
 EXAMPLE_DIR ?= examples/flask-dynamodb
@@ -13,7 +14,7 @@ GO          ?= go
 BIN         ?= bin/leakhound
 E2E_FLAGS   ?=
 
-.PHONY: example-install example-up example-down e2e
+.PHONY: example-install example-up example-down example-selftest e2e
 
 # Installs only what is missing (Debian python3 packages, dynalite via npm ci).
 example-install:
@@ -28,3 +29,7 @@ example-down:
 e2e: example-install
 	$(GO) build -trimpath -o $(BIN) ./cmd/leakhound
 	$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(EXAMPLE_DIR) $(E2E_FLAGS)
+
+# Checks that the running example (MODE) has its flaws or its remedies.
+example-selftest:
+	@$${LEAKHOUND_EXAMPLE_PYTHON:-/usr/bin/python3} $(EXAMPLE_DIR)/scripts/selftest.py $(MODE)

@@ -215,6 +215,7 @@ def create_app(cfg):
                 return jsonify(error=f"no account registered for {email}"), 404
             if not check_password_hash(patient["password_hash"], password):
                 return jsonify(error="wrong password"), 401
+        log_item("login", patient)
         if cfg.SESSION_PROFILE:
             session["uid"] = patient["patient_id"]
             session["role"] = patient["role"]

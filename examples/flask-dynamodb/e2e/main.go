@@ -44,6 +44,7 @@ type options struct {
 	scanArgs   []string
 	timeout    time.Duration
 	verbose    bool
+	selftest   bool
 	// given maps a mode to a report file to check instead of scanning.
 	given map[string]string
 }
@@ -64,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.reports, "reports", "", "folder for the JSON reports (default: EXAMPLE/.run/e2e)")
 	fs.StringVar(&extra, "scan-args", "", "extra arguments for leakhound scan, space-separated")
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "time limit for the whole run")
+	fs.BoolVar(&o.selftest, "selftest", true, "check that the example has its flaws (vulnerable) or its remedies (fixed) before scanning")
 	fs.BoolVar(&o.verbose, "v", false, "list every expectation, not only the ones that need attention")
 	o.given = map[string]string{}
 	fs.Func("report", "MODE=FILE: check this JSON report instead of starting and scanning MODE (repeatable)", func(v string) error {
@@ -201,6 +203,7 @@ type modeRun struct {
 	peakKiB  int64
 	exit     int
 	file     string
+	selftest string
 }
 
 // scanMode brings the example up in mode, scans it and always brings it
@@ -234,6 +237,22 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 		return res, fmt.Errorf("start the example: %w", err)
 	}
 	res.upTime = time.Since(t)
+
+	if o.selftest {
+		// The target must be what expected.json says it is, or a missing
+		// finding would blame the scanner for a broken example.
+		py := os.Getenv("LEAKHOUND_EXAMPLE_PYTHON")
+		if py == "" {
+			py = "/usr/bin/python3"
+		}
+		st := exec.CommandContext(ctx, py, filepath.Join(scripts, "selftest.py"), mode)
+		out, err := st.CombinedOutput()
+		if err != nil {
+			stderr.Write(out)
+			return res, fmt.Errorf("the example itself is broken (scripts/selftest.py %s): %w", mode, err)
+		}
+		res.selftest = strings.TrimSpace(lastLine(string(out)))
+	}
 
 	run := filepath.Join(o.example, ".run", mode)
 	base, err := os.ReadFile(filepath.Join(run, "base_url"))
@@ -364,6 +383,9 @@ func printRun(w io.Writer, mode string, r modeRun) {
 	fmt.Fprintf(w, "\n== %s mode: up in %.1fs; scan %.2fs wall (%d ms in report), %d requests, peak RSS %.1f MiB, exit %d; %d findings (%d critical, %d high, %d medium, %d low, %d info); report %s\n",
 		mode, r.upTime.Seconds(), r.scanTime.Seconds(), rep.DurationMS, rep.RequestsSent, float64(r.peakKiB)/1024, r.exit,
 		rep.Summary.Total, rep.Summary.Critical, rep.Summary.High, rep.Summary.Medium, rep.Summary.Low, rep.Summary.Info, r.file)
+	if r.selftest != "" {
+		fmt.Fprintf(w, "   %s\n", r.selftest)
+	}
 	var over []string
 	if r.scanTime.Seconds() > targetSeconds {
 		over = append(over, fmt.Sprintf("wall time over %ds", targetSeconds))
@@ -416,6 +438,14 @@ func printVerdict(w io.Writer, v Verdict, verbose bool) {
 			fmt.Fprintf(w, "    %s %s %s [%s] %s\n", f.Check, f.Method, f.Path, f.Severity, strings.Join(f.CWE, ","))
 		}
 	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
 }
 
 func splitList(s string) []string {
