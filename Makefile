@@ -8,6 +8,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/leakhound/leakhound/internal/cli.Version=$(VERSION)
 export CGO_ENABLED ?= 0
 
+include examples/flask-dynamodb/example.mk
+
 .PHONY: all build demo test unit lint bench clean
 
 all: build
@@ -27,7 +29,8 @@ lint:
 unit:
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
-test: lint unit
+# The README's test command: also installs what the e2e suite needs.
+test: lint unit e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

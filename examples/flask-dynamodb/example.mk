@@ -26,8 +26,7 @@ example-up: example-install
 example-down:
 	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/down.sh
 
-e2e: example-install
-	$(GO) build -trimpath -o $(BIN) ./cmd/leakhound
+e2e: example-install build
 	$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(EXAMPLE_DIR) $(E2E_FLAGS)
 
 # Checks that the running example (MODE) has its flaws or its remedies.
