@@ -44,6 +44,9 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	bin := chromiumPath()
+	if bin == "" && os.Getenv("CI") != "" {
+		t.Fatal("no chromium found in CI: make test installs it (make browser-install)")
+	}
 	if bin == "" {
 		t.Skip("no chromium found (apt-get install chromium, or set LEAKHOUND_CHROMIUM): skipping the browser test")
 	}
