@@ -46,7 +46,9 @@ func commands() []command {
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
 		{"surface", "surface TARGET_URL [flags] map the API surface (spec, recordings, discovery) without checks", runSurface},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
+		{"diff", "diff OLD.json NEW.json     new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},
+		{"mcp", "mcp [flags]                serve the Model Context Protocol on stdio (for coding assistants)", runMCP},
 		{"version", "version                    print the version", runVersion},
 	}
 }
@@ -106,7 +108,7 @@ func usage(w io.Writer) {
 		fmt.Fprintln(w, "  leakhound "+c.usage)
 	}
 	fmt.Fprintln(w, "\nRun 'leakhound COMMAND --help' for the flags of a command.")
-	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 the scan could not run.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run.")
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
