@@ -142,6 +142,27 @@ func TestSpecFromSwaggerUIPage(t *testing.T) {
 	}
 }
 
+func TestSpecFromReDocPage(t *testing.T) {
+	c, _ := client(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/redoc":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<html><body><redoc spec-url='/internal/api.json'></redoc></body></html>`)
+		case "/internal/api.json":
+			fmt.Fprint(w, `{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	res, err := Run(context.Background(), c, nil, Options{FindSpec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SpecURL != "/internal/api.json" || res.Spec.Version != "2.0" {
+		t.Fatalf("spec = %q", res.SpecURL)
+	}
+}
+
 func TestBudget(t *testing.T) {
 	c, served := client(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }))
 	res, err := Run(context.Background(), c, nil, Options{FindSpec: true, Probe: true, MaxRequests: 25})

@@ -160,6 +160,31 @@ func TestLoadSwagger20(t *testing.T) {
 	}
 }
 
+func TestSwagger20JSONAndOpenAPI31YAML(t *testing.T) {
+	y, err := os.ReadFile(filepath.Join("testdata", "v20.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := yamlToJSON(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Endpoints) != 2 || doc.BasePath != "/legacy" {
+		t.Errorf("swagger JSON: %d endpoints, base %q", len(doc.Endpoints), doc.BasePath)
+	}
+	doc, err = Parse([]byte("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: [integer, 'null'], examples: [9]}}\n      responses:\n        '200': {description: ok}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := doc.Endpoints[0].Concrete(); p != "/a/9" {
+		t.Errorf("3.1 YAML: %q", p)
+	}
+}
+
 func TestMalformed(t *testing.T) {
 	for _, tc := range []struct{ file, want string }{
 		{"malformed-yaml.yaml", "not JSON or YAML"},
