@@ -154,12 +154,16 @@ func (e Endpoint) With(override map[string]string) (string, bool) {
 }
 
 // Header returns the header and cookie parameters that have a known value,
-// ready to send with the request (nil when there are none).
+// ready to send with the request (nil when there are none). Credentials are
+// left out (Authorization, API keys, session cookies): they come from the
+// identity a request is sent as, never from a spec example, so that the
+// anonymous identity stays anonymous.
 func (e Endpoint) Header() http.Header {
 	var h http.Header
 	var cookies []string
 	for _, p := range e.Params {
-		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n") {
+		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || IsCredentialHeader(p.Name) ||
+			(p.In == "cookie" && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess"))) {
 			continue
 		}
 		switch p.In {

@@ -139,3 +139,18 @@ func TestFieldSensitivity(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderLeavesCredentialsToIdentities(t *testing.T) {
+	ep := Endpoint{Params: []Param{
+		{Name: "X-Trace", In: "header", Values: []string{"abc"}},
+		{Name: "Authorization", In: "header", Values: []string{"Bearer example"}},
+		{Name: "X-API-Key", In: "header", Values: []string{"k"}},
+		{Name: "lang", In: "cookie", Values: []string{"fr"}},
+		{Name: "session_id", In: "cookie", Values: []string{"s"}},
+		{Name: "X-Bad", In: "header", Values: []string{"a\r\nX-Injected: 1"}},
+	}}
+	h := ep.Header()
+	if len(h) != 2 || h.Get("X-Trace") != "abc" || h.Get("Cookie") != "lang=fr" {
+		t.Errorf("Header() = %v", h)
+	}
+}
