@@ -261,16 +261,21 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	}
 	_ = ok
 	// Ids seen in the answers fill the templates that had no real value;
-	// those endpoints are fetched in the second round with the harvested
-	// links.
+	// those endpoints are fetched in the next round with the harvested
+	// links, whose own links are followed in turn, harvestDepth deep.
 	added := append(e.fillTemplates(), addHarvested(e, links)...)
-	if len(added) > 0 {
-		if _, _, err := fetch(added); err != nil && ctx.Err() != nil {
+	for depth := 0; depth < harvestDepth && len(added) > 0; depth++ {
+		links, _, err = fetch(added)
+		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
+		added = append(e.fillTemplates(), addHarvested(e, links)...)
 	}
 	return ctx.Err()
 }
+
+// harvestDepth is how many rounds of links found in answers are followed.
+const harvestDepth = 3
 
 // fillTemplates gives harvested ids to templated endpoints and returns the
 // endpoints that became concrete.
@@ -297,25 +302,31 @@ func (e *env) setStatus(status map[string]int) {
 	}
 }
 
+// addHarvested adds the same-origin links found in answers as endpoints.
+// A segment that is an id seen in answers becomes a placeholder named after
+// the key it was seen under (/patients/u_1001/notes → /patients/{patient_id}
+// /notes), and the query becomes parameters, so that links differing only
+// in ids or query values make one endpoint with several values. Links that
+// fit a known template add nothing.
 func addHarvested(e *env, links []string) []surface.Endpoint {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	seen := map[string]bool{}
 	for _, ep := range e.endpoints {
 		seen[ep.Key()] = true
-		if p, ok := ep.Concrete(); ok {
-			seen["GET "+p] = true
-		}
 	}
 	sort.Strings(links)
 	var added []surface.Endpoint
 	for _, l := range links {
-		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
-		if seen[ep.Key()] || matchesKnown(e.endpoints, l) {
+		u, err := url.Parse(l)
+		if err != nil || matchesKnown(e.endpoints, l) {
 			continue
 		}
-		seen[ep.Key()] = true
-		added = append(added, ep)
+		ep := surface.FromURL(http.MethodGet, u, surface.SourceHarvest, e.knowledge.IDName)
+		if seen[ep.Key()] {
+			continue
+		}
+		added = surface.Merge(added, ep, 10)
 	}
 	e.endpoints = append(e.endpoints, added...)
 	return added

@@ -61,6 +61,13 @@ func IsIDSegment(seg string) bool {
 // /users/42/orders/7 → /users/{user_id}/orders/{order_id}, with the concrete
 // values as the parameters' values.
 func Templatize(path string) (string, []Param) {
+	return TemplatizeKnown(path, nil)
+}
+
+// TemplatizeKnown is Templatize that also turns into placeholders the
+// segments known names an id ("u_1001" seen as a patient_id), named after
+// it.
+func TemplatizeKnown(path string, known func(seg string) (string, bool)) (string, []Param) {
 	segs := strings.Split(path, "/")
 	orig := append([]string(nil), segs...)
 	var params []Param
@@ -70,11 +77,21 @@ func Templatize(path string) (string, []Param) {
 		if err != nil {
 			raw = seg
 		}
+		knownName := ""
 		if !IsIDSegment(raw) {
-			continue
+			if known == nil {
+				continue
+			}
+			n, ok := known(raw)
+			if !ok {
+				continue
+			}
+			knownName = n
 		}
 		name := "id"
-		if i > 0 && orig[i-1] != "" && !IsIDSegment(orig[i-1]) {
+		if knownName != "" && knownName != "id" {
+			name = knownName
+		} else if i > 0 && orig[i-1] != "" && !IsIDSegment(orig[i-1]) {
 			name = singular(strings.ToLower(orig[i-1])) + "_id"
 			name = strings.Map(func(r rune) rune {
 				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
@@ -193,14 +210,15 @@ func (s *CredentialSet) Add(h http.Header) {
 // List returns the credentials collected.
 func (s *CredentialSet) List() []Credential { return s.list }
 
-// FromURL builds an endpoint from a recorded request URL (relative to the
-// target), templatizing ids and keeping query values.
-func FromURL(method string, u *url.URL, src Source) Endpoint {
+// FromURL builds an endpoint from a recorded or harvested URL (relative to
+// the target), templatizing ids (known, when set, names more of them) and
+// keeping query values as parameters.
+func FromURL(method string, u *url.URL, src Source, known func(seg string) (string, bool)) Endpoint {
 	p := u.EscapedPath()
 	if p == "" {
 		p = "/"
 	}
-	tmpl, params := Templatize(p)
+	tmpl, params := TemplatizeKnown(p, known)
 	ep := Endpoint{Method: strings.ToUpper(method), Path: tmpl, Params: params, Source: src}
 	q := u.Query()
 	keys := make([]string, 0, len(q))

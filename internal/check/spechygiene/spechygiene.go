@@ -194,7 +194,16 @@ func jsonSecrets(where string, raw []byte) []exampleSecret {
 	return out
 }
 
+// authPath matches operations whose job is to hand out tokens.
+var (
+	authPath   = regexp.MustCompile(`(?i)(^|/)(login|signin|sign-in|token|tokens|oauth2?|auth|authenticate|session|sessions|refresh)(/|$)`)
+	tokenField = regexp.MustCompile(`(?i)token|^jwt$|^bearer$`)
+)
+
 func (c *Check) sensitiveFields(ep surface.Endpoint) (finding.Finding, bool) {
+	// A login or token endpoint documents the token it issues: that is its
+	// purpose, not a leak.
+	issuesTokens := authPath.MatchString(ep.Path)
 	seen := map[string]bool{}
 	var fields []string
 	for _, r := range ep.Responses {
@@ -205,7 +214,7 @@ func (c *Check) sensitiveFields(ep surface.Endpoint) (finding.Finding, bool) {
 			if prop != nil && prop.WriteOnly {
 				return
 			}
-			if surface.FieldSensitivity(name) == surface.Secret && !seen[path] {
+			if surface.FieldSensitivity(name) == surface.Secret && !seen[path] && !(issuesTokens && tokenField.MatchString(name)) {
 				seen[path] = true
 				fields = append(fields, path)
 			}

@@ -58,6 +58,9 @@ const careful = `{
   "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}},
   "paths": {
     "/api/health": {"get": {"security": [], "responses": {"200": {"description": "ok"}}}},
+    "/api/login": {"post": {"security": [], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+      "type": "object", "properties": {"access_token": {"type": "string"}, "refresh_token": {"type": "string"}}
+    }}}}}}},
     "/api/users/{id}": {"get": {
       "parameters": [
         {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},

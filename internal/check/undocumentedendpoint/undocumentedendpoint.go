@@ -31,7 +31,7 @@ func (*Check) Meta() check.Meta {
 		ID:          "undocumented-endpoint",
 		Title:       "Live endpoint missing from the API description",
 		Severity:    finding.Low,
-		CWE:         []string{"CWE-200", "CWE-1059"},
+		CWE:         []string{"CWE-1059", "CWE-200"},
 		OWASP:       "API9:2023",
 		Description: "The endpoint answers successfully but the API description does not list it. Shadow endpoints escape review, documentation and often the controls of the documented API; it is worse when they return data or look like debug, admin, internal, export or legacy routes.",
 		Remediation: "Either remove the route, or document it and give it the same authentication and authorization as the rest of the API. Generate the spec from the code (flask-smorest, apispec) or test that every registered route (`app.url_map`) is documented, so that no route ships undocumented.",
@@ -41,7 +41,10 @@ func (*Check) Meta() check.Meta {
 var risky = regexp.MustCompile(`(?i)(^|/)(_?debug|admin\w*|internal|private|legacy|old|export\w*|backup\w*|dump|console|test(ing)?|dev|staging|actuator|env|\.env|config\w*|v0)(/|$)`)
 
 // ignored are paths every site has that nobody documents.
-var ignored = map[string]bool{"/": true, "/robots.txt": true, "/favicon.ico": true, "/sitemap.xml": true, "/.well-known/security.txt": true}
+var ignored = map[string]bool{
+	"/": true, "/robots.txt": true, "/favicon.ico": true, "/sitemap.xml": true, "/.well-known/security.txt": true,
+	"/health": true, "/healthz": true, "/livez": true, "/readyz": true, "/ping": true,
+}
 
 // Run reports an undocumented GET endpoint that answers 2xx to any identity.
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {

@@ -80,7 +80,7 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 			rec.Skipped++
 			continue
 		}
-		ep := surface.FromURL(e.Request.Method, u, surface.SourceHAR)
+		ep := surface.FromURL(e.Request.Method, u, surface.SourceHAR, nil)
 		if e.Response.Status > 0 {
 			ep.Status = e.Response.Status
 		}

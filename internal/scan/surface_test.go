@@ -1,0 +1,89 @@
+package scan_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/leakhound/leakhound/internal/scan"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// TestMapHarvestsLinksAndIDs: links are followed several levels deep; ids
+// seen in answers turn link segments into placeholders and query strings
+// into parameters, so links that differ only in ids make one endpoint; ids
+// fill spec templates, with their neighbours.
+func TestMapHarvestsLinksAndIDs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `{"me": "/api/me", "people": "/api/people"}`)
+		case "/api/me":
+			fmt.Fprint(w, `{"patient_id": "u_1001", "links": {"notes": "/api/patients/u_1001/notes", "schedule": "/api/schedule?doctor_id=d_02"}}`)
+		case "/api/people":
+			fmt.Fprint(w, `{"people": [{"patient_id": "u_1002", "notes": "/api/patients/u_1002/notes"}, {"id": 41}]}`)
+		case "/api/patients/u_1001/notes", "/api/patients/u_1002/notes":
+			fmt.Fprint(w, `{"notes": [], "next": "/api/deep"}`)
+		case "/api/deep":
+			fmt.Fprint(w, `{"more": "/api/deeper"}`)
+		case "/api/deeper":
+			fmt.Fprint(w, `{"ok": true}`)
+		case "/api/schedule":
+			fmt.Fprint(w, `{"slots": []}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	inv, err := scan.Map(context.Background(), scan.Options{
+		Client: transport.Config{Target: u, Concurrency: 4, Timeout: 2 * time.Second, MaxRequests: 200},
+		Endpoints: []surface.Endpoint{{Method: "GET", Path: "/api/people/{id}", Source: surface.SourceSpec,
+			Params: []surface.Param{{Name: "id", In: "path", Required: true, Values: []string{"1"}, Synthetic: true}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	byPath := map[string]surface.Endpoint{}
+	for _, ep := range inv.Endpoints {
+		got = append(got, ep.Path+" "+string(ep.Source))
+		byPath[ep.Path] = ep
+	}
+	sort.Strings(got)
+	want := []string{
+		"/ target",
+		"/api/deep harvest",
+		"/api/deeper harvest",
+		"/api/me harvest",
+		"/api/patients/{patient_id}/notes harvest",
+		"/api/people harvest",
+		"/api/people/{id} spec",
+		"/api/schedule harvest",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("endpoints (-want +got):\n%s", diff)
+	}
+	notes, _ := byPath["/api/patients/{patient_id}/notes"].Param("path", "patient_id")
+	if strings.Join(notes.Values, ",") != "u_1001,u_1002" {
+		t.Errorf("patient ids = %v", notes.Values)
+	}
+	sched, _ := byPath["/api/schedule"].Param("query", "doctor_id")
+	if strings.Join(sched.Values, ",") != "d_02" {
+		t.Errorf("doctor ids = %v", sched.Values)
+	}
+	person, _ := byPath["/api/people/{id}"].Param("path", "id")
+	if person.Synthetic || person.Values[0] != "41" || strings.Join(person.Neighbors, ",") != "39,40,42,43" {
+		t.Errorf("person id = %+v", person)
+	}
+}
