@@ -194,8 +194,11 @@ func runSurface(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	format := fs.Lookup("format")
 	format.Usage, format.DefValue = "table or json", "table"
 	_ = format.Value.Set("table")
-	for _, name := range []string{"output", "report", "fail-on", "reveal", "allow-write"} {
-		_ = fs.MarkHidden(name)
+	// Flags about checks and reports mean nothing here.
+	for _, name := range []string{"output", "report", "fail-on", "reveal", "allow-write", "baseline", "min-score", "checks", "progress"} {
+		if fs.Lookup(name) != nil {
+			_ = fs.MarkHidden(name)
+		}
 	}
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: leakhound surface TARGET_URL [flags]\n\nMaps the API (spec, recordings, discovery, links and ids in answers) and prints the inventory; runs no check.\n\nFlags:")
