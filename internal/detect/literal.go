@@ -408,4 +408,4 @@ func decodeSegment(seg string, v any) bool {
 }
 
 func lastIndex(b []byte, s string) int { return strings.LastIndex(string(b), s) }
-func indexOf(b []byte, s string) int  { return strings.Index(string(b), s) }
+func indexOf(b []byte, s string) int   { return strings.Index(string(b), s) }

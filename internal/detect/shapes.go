@@ -310,63 +310,25 @@ func (sc *scan) digitRun(lo, hi, i int, kc keyClass) int {
 	}
 	start := i
 	plus := c == '+'
-	var groups [8]int
-	ng, nd := 0, 0
-	seps := 0 // bit set: 1 dash, 2 space, 4 dot, 8 slash, 16 paren
+	// Consume digits and short separator runs.
+	j := i + 1
 	sepRun := 0
-	j := i
-	if plus || c == '(' {
-		if c == '(' {
-			seps |= 16
-		}
-		j++
-	}
-	cur := 0
 	for j < hi {
 		d := b[j]
 		if isDigit(d) {
-			nd++
-			cur++
 			sepRun = 0
 			j++
 			continue
 		}
-		var bit int
-		switch d {
-		case '-':
-			bit = 1
-		case ' ':
-			bit = 2
-		case '.':
-			bit = 4
-		case '/':
-			bit = 8
-		case '(', ')':
-			bit = 16
-		}
-		if bit == 0 || sepRun >= 2 || j+1 >= hi {
+		if !isRunSep(d) || sepRun >= 2 || j+1 >= hi {
 			break
 		}
 		nx := b[j+1]
 		if !isDigit(nx) && !(sepRun == 0 && (nx == ' ' || nx == '(' || nx == '-')) {
 			break
 		}
-		if cur > 0 {
-			if ng < len(groups) {
-				groups[ng] = cur
-			}
-			ng++
-			cur = 0
-		}
-		seps |= bit
 		sepRun++
 		j++
-	}
-	if cur > 0 {
-		if ng < len(groups) {
-			groups[ng] = cur
-		}
-		ng++
 	}
 	end := j
 	for end > start && !isDigit(b[end-1]) && b[end-1] != ')' {
@@ -375,12 +337,51 @@ func (sc *scan) digitRun(lo, hi, i int, kc keyClass) int {
 	// Right boundary: glued to a word, or a decimal/exponent tail.
 	if end < hi {
 		n := b[end]
-		if isAlpha(n) && !(n == '\\') {
+		if isAlpha(n) {
 			return sc.skipToken(hi, end)
 		}
 		if (n == '-' || n == '_' || n == '/' || n == '.') && end+1 < hi && isAlnum(b[end+1]) {
 			return sc.skipToken(hi, end+1)
 		}
+	}
+	if end-start > 40 {
+		return max(end, i+1)
+	}
+	var groups [8]int
+	ng, nd, cur := 0, 0, 0
+	seps := 0 // bit set: 1 dash, 2 space, 4 dot, 8 slash, 16 paren
+	for k := start; k < end; k++ {
+		d := b[k]
+		if isDigit(d) {
+			nd++
+			cur++
+			continue
+		}
+		switch d {
+		case '-':
+			seps |= 1
+		case ' ':
+			seps |= 2
+		case '.':
+			seps |= 4
+		case '/':
+			seps |= 8
+		case '(', ')':
+			seps |= 16
+		}
+		if cur > 0 {
+			if ng < len(groups) {
+				groups[ng] = cur
+			}
+			ng++
+			cur = 0
+		}
+	}
+	if cur > 0 {
+		if ng < len(groups) {
+			groups[ng] = cur
+		}
+		ng++
 	}
 	if nd == 0 || kc == kIDLike || nd > 19 {
 		return max(end, i+1)
@@ -388,6 +389,10 @@ func (sc *scan) digitRun(lo, hi, i int, kc keyClass) int {
 	g := groups[:min(ng, len(groups))]
 	sc.classify(lo, hi, start, end, nd, g, seps, plus, kc)
 	return max(end, i+1)
+}
+
+func isRunSep(c byte) bool {
+	return c == '-' || c == ' ' || c == '.' || c == '/' || c == '(' || c == ')'
 }
 
 func sameGroups(g []int, want ...int) bool {
