@@ -128,6 +128,7 @@ type Match struct {
 	Start, End int
 	// Note qualifies a match ("test card number", "example key").
 	Note string
+	weak bool // counts only in a record with other personal data
 }
 
 // Result is what a scan found.

@@ -32,7 +32,7 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 	switch kc {
 	case kEmail:
 		at := strings.LastIndexByte(v, '@')
-		if at > 0 && !strings.ContainsAny(v, " <>,;*") && validEmail(v[:at], v[at+1:]) {
+		if at > 0 && !strings.ContainsAny(v, " <>,;*") && sc.validEmail(v[:at], v[at+1:]) {
 			sc.emitRaw("email", TypeEmail, high, s, e, "", v)
 			return true
 		}
@@ -174,6 +174,24 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 	return false
 }
 
+// validEmail caches the domain verdict: domains repeat in a body.
+func (sc *scan) validEmail(local, domain string) bool {
+	if !localOK(local) {
+		return false
+	}
+	ok, seen := sc.domains[domain]
+	if !seen {
+		ok = validEmail("x", domain)
+		if sc.domains == nil {
+			sc.domains = map[string]bool{}
+		}
+		if len(sc.domains) < 1024 {
+			sc.domains[domain] = ok
+		}
+	}
+	return ok
+}
+
 func tableName(v string) bool {
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -255,7 +273,7 @@ func (sc *scan) emailAt(lo, hi, k int) int {
 		}
 	}
 	local, domain := string(b[j:k]), string(b[k+1:end])
-	if validEmail(local, domain) {
+	if sc.validEmail(local, domain) {
 		sc.emit("email", TypeEmail, high, j, end, "")
 	}
 	return m
@@ -577,9 +595,9 @@ func (sc *scan) validPhone(raw, d string, plus, keyed bool) bool {
 	var col *column
 	if keyed && !sc.textMode {
 		if sc.cols == nil {
-			sc.cols = map[string]*column{}
+			sc.cols = map[uint64]*column{}
 		}
-		p := sc.path(true)
+		p := sc.columnHash()
 		col = sc.cols[p]
 		if col == nil {
 			col = &column{}

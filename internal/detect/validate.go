@@ -246,17 +246,18 @@ var roleLocals = map[string]bool{
 	"john.doe": true, "jane.doe": true, "your.name": true, "yourname": true, "email": true, "someone": true,
 }
 
+func localOK(local string) bool {
+	if local == "" || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	return !roleLocals[strings.ToLower(local)]
+}
+
 // validEmail checks an address found in text: a sane local part, a
 // registrable domain under an ICANN public suffix, not a documentation or
 // role address.
 func validEmail(local, domain string) bool {
-	if local == "" || len(local) > 64 || len(domain) < 4 || len(domain) > 253 {
-		return false
-	}
-	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return false
-	}
-	if roleLocals[strings.ToLower(local)] {
+	if !localOK(local) || len(domain) < 4 || len(domain) > 253 {
 		return false
 	}
 	domain = strings.ToLower(domain)

@@ -427,7 +427,7 @@ func (g *Gen) BenignDoc() Doc {
 		for i := range orders {
 			orders[i] = map[string]any{"order_id": "ORD-" + g.digits(4) + "-" + g.digits(9), "order_number": g.r.Int64N(1e10),
 				"invoice": "INV-" + g.digits(16), "total": fmt.Sprintf("$%d.%02d", g.r.IntN(5000), g.r.IntN(100)),
-				"items": []any{map[string]any{"sku": "SKU-" + g.digits(10), "qty": 1 + g.r.IntN(5)}},
+				"items":    []any{map[string]any{"sku": "SKU-" + g.digits(10), "qty": 1 + g.r.IntN(5)}},
 				"tracking": "1Z" + g.token(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), "created_at": "2024-05-06T10:00:00Z"}
 		}
 		return Doc{ContentType: "application/json", Body: g.jsonDoc(map[string]any{"orders": orders})}
