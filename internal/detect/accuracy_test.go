@@ -63,7 +63,7 @@ func evaluate(docs []corpus.Doc) map[string]*tally {
 			if m.Confidence < finding.ConfidenceMedium || m.Category == detect.Artefact {
 				continue
 			}
-			got[[2]string{m.Type, norm(m.Type, m.Value.Raw())}] = true
+			got[[2]string{m.Type, norm(m.Type, m.Value().Raw())}] = true
 		}
 		for k := range got {
 			if want[k] {
@@ -132,7 +132,7 @@ func TestBenignPayloadsAtMostOneFalseFindingPer10MB(t *testing.T) {
 		for _, m := range detect.Scan(d.Body, d.ContentType).Matches {
 			if m.Confidence >= finding.ConfidenceMedium {
 				falses++
-				t.Logf("doc %d: false %s at %s: %s", i, m.Type, m.Path, m.Value.Masked)
+				t.Logf("doc %d: false %s at %s: %s", i, m.Type, m.Path, m.Masked())
 			}
 		}
 	}

@@ -122,14 +122,22 @@ type Match struct {
 	// element on its path ($.users[3]), "$" for a single object, or the
 	// line ("line 12") in text.
 	Record string
-	// Value holds the raw value, masked for display.
-	Value finding.Value
+	// raw is the detected text; Value wraps it, masked, on demand (most
+	// matches of a dense body are only counted, never shown).
+	raw string
 	// Start and End delimit the bytes of the body to mask.
 	Start, End int
 	// Note qualifies a match ("test card number", "example key").
 	Note string
 	weak bool // counts only in a record with other personal data
 }
+
+// Value returns the detected value as a finding.Value: masked for
+// display, the raw text kept inside for --reveal.
+func (m *Match) Value() finding.Value { return finding.NewValue(m.Type, m.Path, m.raw) }
+
+// Masked returns the masked form of the value.
+func (m *Match) Masked() string { return finding.Mask(m.Type, m.raw) }
 
 // Result is what a scan found.
 type Result struct {

@@ -45,6 +45,7 @@ type scan struct {
 	phoneFull int
 	cols      map[uint64]*column
 	hasWeak   bool
+	str       string
 	cur       []Match // matches, in chunks so growth never copies them
 	full      [][]Match
 	nfull     int
@@ -82,7 +83,7 @@ func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end in
 		m.Path = sc.path(false)
 		m.Record = recordOf(m.Path)
 	}
-	m.Value = finding.NewValue(typ, m.Path, raw)
+	m.raw = raw
 	if len(sc.cur) == cap(sc.cur) {
 		if len(sc.cur) > 0 {
 			sc.full = append(sc.full, sc.cur)
@@ -112,6 +113,10 @@ func (sc *scan) collect() []Match {
 // valueText returns the span as text, JSON-unescaped when walking JSON.
 func (sc *scan) valueText(start, end int) string {
 	b := sc.body[start:end]
+	if sc.str == "" {
+		// One copy of the body as a string: raw values are substrings of it.
+		sc.str = string(sc.body)
+	}
 	if !sc.textMode && indexByte(b, '\\') >= 0 {
 		var s string
 		q := make([]byte, 0, len(b)+2)
@@ -123,7 +128,7 @@ func (sc *scan) valueText(start, end int) string {
 	if !utf8.Valid(b) {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	return string(b)
+	return sc.str[start:end]
 }
 
 func indexByte(b []byte, c byte) int { return bytes.IndexByte(b, c) }
@@ -662,7 +667,7 @@ func (sc *scan) finish() {
 		if res.Wire.TypedValues < 2 && !slicesHas(res.Wire.Keys, "ScannedCount") && !slicesHas(res.Wire.Keys, "ResponseMetadata") {
 			m.Confidence = finding.ConfidenceMedium
 		}
-		m.Value = finding.NewValue(TypeDynamoWire, p, sig)
+		m.raw = sig
 		res.Matches = append(res.Matches, m)
 	}
 	people := map[string]map[uint64]struct{}{}
@@ -680,7 +685,7 @@ func (sc *scan) finish() {
 			if people[m.Type] == nil {
 				people[m.Type] = map[uint64]struct{}{}
 			}
-			people[m.Type][hashLower(m.Value.Raw())] = struct{}{}
+			people[m.Type][hashLower(m.raw)] = struct{}{}
 		}
 	}
 	for _, set := range people {
