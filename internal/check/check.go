@@ -100,10 +100,22 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 
 // Identity returns the identity called name from env, or the anonymous one.
 func Identity(env Env, name string) transport.Identity {
+	if env == nil {
+		return transport.Identity{Name: name}
+	}
 	for _, id := range env.Identities() {
 		if id.Name == name {
 			return id
 		}
 	}
 	return transport.Anonymous()
+}
+
+// RequestLine returns "METHOD /path?query" for evidence.
+func RequestLine(method, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return method + " " + rawURL
+	}
+	return method + " " + u.RequestURI()
 }

@@ -23,12 +23,15 @@ type Finding struct {
 	Identity string `json:"identity"`
 	// Subject narrows the weakness on the endpoint (a header name, a data
 	// type) so that distinct weaknesses of one check stay distinct.
-	Subject     string       `json:"subject,omitempty"`
-	Evidence    Evidence     `json:"evidence"`
-	Remediation string       `json:"remediation"`
-	Fingerprint string       `json:"fingerprint"`
-	Reproduce   string       `json:"reproduce"`
-	Instances   []Instance   `json:"instances,omitempty"`
+	Subject     string     `json:"subject,omitempty"`
+	Evidence    Evidence   `json:"evidence"`
+	Remediation string     `json:"remediation"`
+	Fingerprint string     `json:"fingerprint"`
+	Reproduce   string     `json:"reproduce"`
+	Instances   []Instance `json:"instances,omitempty"`
+	// Occurrences counts every instance, including those beyond the
+	// MaxInstances listed.
+	Occurrences int          `json:"occurrences"`
 	Suppressed  *Suppression `json:"suppressed,omitempty"`
 }
 
@@ -36,6 +39,8 @@ type Finding struct {
 type Suppression struct {
 	Reason  string `json:"reason"`
 	Expires string `json:"expires,omitempty"`
+	// Rule says which suppression matched, such as "check=cors path=/admin/*".
+	Rule string `json:"rule,omitempty"`
 }
 
 // Evidence is what a check saw, masked at construction.

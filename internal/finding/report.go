@@ -7,7 +7,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON report schema (docs/report-schema.md).
-const SchemaVersion = "1.0"
+// It is 1.1 since the optional score_model, categories and baseline fields
+// were added; readers of 1.0 reports keep working.
+const SchemaVersion = "1.1"
 
 // Tool names the scanner that made a report.
 type Tool struct {
@@ -28,12 +30,51 @@ type Report struct {
 	Endpoints       int            `json:"endpoints"`
 	Score           int            `json:"score"`
 	Grade           string         `json:"grade"`
-	Summary         Summary        `json:"summary"`
+	// ScoreModel is the version of the scoring model (docs/scoring.md) that
+	// computed Score, Grade and Categories.
+	ScoreModel string `json:"score_model,omitempty"`
+	// Categories scores each OWASP API Top 10 category the scan covered,
+	// plus data exposure.
+	Categories []CategoryScore `json:"categories,omitempty"`
+	Summary    Summary         `json:"summary"`
+	// Baseline is set when the scan was compared with a previous report:
+	// Findings then holds only the new findings.
+	Baseline *BaselineResult `json:"baseline,omitempty"`
 	// Partial is true when the scan stopped early (interrupt, budget,
 	// unreachable target); Errors says why.
 	Partial  bool      `json:"partial"`
 	Errors   []string  `json:"errors,omitempty"`
 	Findings []Finding `json:"findings"`
+}
+
+// CategoryScore is the score of one category of weaknesses.
+type CategoryScore struct {
+	// ID is an OWASP API Top 10 2023 id (API1:2023) or "data-exposure".
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Score    int    `json:"score"`
+	Grade    string `json:"grade"`
+	Findings int    `json:"findings"`
+}
+
+// BaselineResult compares a scan with a previous report.
+type BaselineResult struct {
+	// Source names the previous report (its file name).
+	Source    string `json:"source,omitempty"`
+	New       int    `json:"new"`
+	Unchanged int    `json:"unchanged"`
+	// Fixed lists the findings of the previous report not seen any more.
+	Fixed []FixedFinding `json:"fixed"`
+}
+
+// FixedFinding is a short record of a finding that disappeared.
+type FixedFinding struct {
+	Fingerprint string   `json:"fingerprint"`
+	Check       string   `json:"check"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	Method      string   `json:"method"`
+	Path        string   `json:"path"`
 }
 
 // Summary counts findings per severity.
@@ -101,42 +142,58 @@ func Max(fs []Finding) (Severity, bool) {
 	return best, any
 }
 
-// Dedupe merges findings with the same Key into one, keeping the most severe
-// and most confident as the representative and listing every occurrence as
-// an instance, then fingerprints and sorts them deterministically.
+// MaxInstances bounds the instances listed in one finding.
+const MaxInstances = 25
+
+// Dedupe merges findings with the same Key into one. The representative is
+// chosen by a total order (most severe, most confident, then by URL, identity
+// and evidence), so the result does not depend on the order in which
+// concurrent checks reported; every occurrence is listed as an instance.
+// Findings are then fingerprinted and sorted.
 func Dedupe(fs []Finding) []Finding {
-	byKey := make(map[string]int, len(fs))
-	out := make([]Finding, 0, len(fs))
+	groups := map[string][]Finding{}
+	var keys []string
 	for _, f := range fs {
-		inst := Instance{Method: f.Method, URL: f.URL, Identity: f.Identity, Status: f.Evidence.Status}
-		i, seen := byKey[f.Key()]
-		if !seen {
-			f.Instances = append([]Instance(nil), f.Instances...)
-			if len(f.Instances) == 0 {
-				f.Instances = []Instance{inst}
-			}
-			byKey[f.Key()] = len(out)
-			out = append(out, f)
-			continue
+		k := f.Key()
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
 		}
-		cur := &out[i]
-		add := f.Instances
-		if len(add) == 0 {
-			add = []Instance{inst}
-		}
-		instances := append(cur.Instances, add...)
-		if f.Severity > cur.Severity || (f.Severity == cur.Severity && f.Confidence > cur.Confidence) {
-			f.Instances = nil
-			*cur = f
-		}
-		cur.Instances = instances
+		groups[k] = append(groups[k], f)
 	}
-	for i := range out {
-		slices.SortFunc(out[i].Instances, func(a, b Instance) int {
-			return cmp.Or(cmp.Compare(a.URL, b.URL), cmp.Compare(a.Identity, b.Identity), cmp.Compare(a.Method, b.Method))
+	out := make([]Finding, 0, len(keys))
+	for _, k := range keys {
+		g := groups[k]
+		slices.SortStableFunc(g, func(a, b Finding) int {
+			return cmp.Or(
+				cmp.Compare(b.Severity, a.Severity),
+				cmp.Compare(b.Confidence, a.Confidence),
+				cmp.Compare(identityRank(a.Identity), identityRank(b.Identity)),
+				cmp.Compare(a.URL, b.URL),
+				cmp.Compare(a.Identity, b.Identity),
+				cmp.Compare(a.Evidence.Request, b.Evidence.Request),
+				cmp.Compare(a.Evidence.Excerpt, b.Evidence.Excerpt),
+				cmp.Compare(a.Title, b.Title),
+			)
 		})
-		out[i].Instances = slices.Compact(out[i].Instances)
-		out[i].ComputeFingerprint()
+		var instances []Instance
+		for _, f := range g {
+			if len(f.Instances) > 0 {
+				instances = append(instances, f.Instances...)
+			} else {
+				instances = append(instances, Instance{Method: f.Method, URL: f.URL, Identity: f.Identity, Status: f.Evidence.Status})
+			}
+		}
+		slices.SortFunc(instances, func(a, b Instance) int {
+			return cmp.Or(cmp.Compare(a.URL, b.URL), cmp.Compare(a.Identity, b.Identity), cmp.Compare(a.Method, b.Method), cmp.Compare(a.Status, b.Status))
+		})
+		rep := g[0]
+		rep.Instances = slices.Compact(instances)
+		rep.Occurrences = len(rep.Instances)
+		if len(rep.Instances) > MaxInstances {
+			rep.Instances = rep.Instances[:MaxInstances]
+		}
+		rep.ComputeFingerprint()
+		out = append(out, rep)
 	}
 	Sort(out)
 	return out
@@ -156,4 +213,13 @@ func Sort(fs []Finding) {
 			cmp.Compare(a.Identity, b.Identity),
 		)
 	})
+}
+
+// identityRank puts findings seen without credentials first: their
+// reproduction needs no token.
+func identityRank(name string) int {
+	if name == "anonymous" || name == "" {
+		return 0
+	}
+	return 1
 }

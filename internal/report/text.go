@@ -55,6 +55,15 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 			writeFinding(bw, f, paint)
 		}
 	}
+	if b := r.Baseline; b != nil {
+		fmt.Fprintf(bw, "\nbaseline %s: %d new, %d unchanged, %d fixed\n", b.Source, b.New, b.Unchanged, len(b.Fixed))
+		for _, f := range b.Fixed {
+			fmt.Fprintf(bw, "  fixed: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
+		}
+	}
+	if n := len(r.Findings) - r.Summary.Total; n > 0 {
+		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
+	}
 	s := r.Summary
 	fmt.Fprintf(bw, "\nscore %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
 		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
@@ -87,8 +96,7 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 		writeWrapped(w, "    $ ", f.Reproduce)
 	}
 	if f.Remediation != "" {
-		first, _, _ := strings.Cut(f.Remediation, "\n")
-		writeWrapped(w, "    fix: ", first)
+		writeRemediation(w, f.Remediation)
 	}
 }
 
@@ -118,4 +126,35 @@ func writeWrapped(w io.Writer, prefix, s string) {
 		empty = false
 	}
 	fmt.Fprintln(w, line)
+}
+
+// writeRemediation writes the prose of a remediation wrapped, and its code
+// blocks verbatim and indented, without the Markdown fences.
+func writeRemediation(w io.Writer, md string) {
+	prefix := "    fix: "
+	inCode := false
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			writeWrapped(w, prefix, strings.Join(para, " "))
+			prefix, para = "         ", nil
+		}
+	}
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			flush()
+			inCode = !inCode
+			continue
+		}
+		if inCode {
+			fmt.Fprintln(w, "           "+line)
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		para = append(para, line)
+	}
+	flush()
 }

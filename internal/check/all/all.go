@@ -1,0 +1,33 @@
+// Package all is the one explicit list of leakhound's checks.
+package all
+
+import (
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/securityheaders"
+	"github.com/leakhound/leakhound/internal/check/serverbanner"
+)
+
+// Active returns the checks that send requests, in a stable order.
+func Active() []check.Check {
+	return []check.Check{}
+}
+
+// Passive returns the checks that read exchanges, in a stable order.
+func Passive() []check.Passive {
+	return []check.Passive{
+		serverbanner.New(),
+		securityheaders.New(),
+	}
+}
+
+// Metas lists the metadata of every check, active then passive.
+func Metas() []check.Meta {
+	var out []check.Meta
+	for _, c := range Active() {
+		out = append(out, c.Meta())
+	}
+	for _, c := range Passive() {
+		out = append(out, c.Meta())
+	}
+	return out
+}

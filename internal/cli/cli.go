@@ -1,0 +1,154 @@
+// Package cli is leakhound's command line: it parses flags and the config
+// file once into a typed Config, runs a command and maps every error to an
+// exit code in one place.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes.
+const (
+	ExitClean    = 0 // no finding at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitUsage    = 2 // bad flags, arguments or configuration
+	ExitNoScan   = 3 // the scan could not run (unreachable, TLS, interrupted)
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// errFindings means the report holds findings at or above --fail-on.
+var errFindings = errors.New("findings at or above the --fail-on severity")
+
+// scanFailed is a scan that could not run or complete: exit 3.
+type scanFailed struct{ err error }
+
+func (e scanFailed) Error() string { return e.err.Error() }
+func (e scanFailed) Unwrap() error { return e.err }
+
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
+		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
+		{"diff", "diff OLD.json NEW.json     new, fixed and unchanged findings between two JSON reports", runDiff},
+		{"checks", "checks [--format text|json] list every check", runChecks},
+		{"mcp", "mcp [flags]                serve the Model Context Protocol on stdio (for coding assistants)", runMCP},
+		{"version", "version                    print the version", runVersion},
+	}
+}
+
+// Run executes leakhound with args (without the program name) and returns
+// the exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(stdout)
+		return ExitClean
+	case "--version":
+		args = []string{"version"}
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitCode(c.run(ctx, args[1:], stdout, stderr), stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "leakhound: unknown command %q (run 'leakhound help')\n", args[0])
+	return ExitUsage
+}
+
+// exitCode is the one place errors become exit codes.
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	var sf scanFailed
+	switch {
+	case err == nil:
+		return ExitClean
+	case errors.Is(err, pflag.ErrHelp):
+		return ExitClean
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "leakhound: %s\n", oneLine(err.Error()))
+		return ExitUsage
+	case errors.As(err, &sf):
+		fmt.Fprintf(stderr, "leakhound: scan could not run: %s\n", oneLine(err.Error()))
+		return ExitNoScan
+	default:
+		fmt.Fprintf(stderr, "leakhound: %s\n", oneLine(err.Error()))
+		return ExitNoScan
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "leakhound finds the ways an API leaks personal data and secrets.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintln(w, "  leakhound "+c.usage)
+	}
+	fmt.Fprintln(w, "\nRun 'leakhound COMMAND --help' for the flags of a command.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run.")
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	return fs
+}
+
+// parse parses flags; a parse error is a usage error.
+func parse(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+func newLogger(stderr io.Writer, verbosity int) *slog.Logger {
+	level := slog.LevelWarn
+	switch {
+	case verbosity < 0:
+		level = slog.LevelError
+	case verbosity == 1:
+		level = slog.LevelInfo
+	case verbosity > 1:
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// isTerminal reports whether w is a character device (a TTY) and colour is
+// not disabled by NO_COLOR.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

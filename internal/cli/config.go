@@ -1,0 +1,373 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/scan"
+	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// Config is every setting of a scan, parsed and validated once at the edge.
+// Inner packages receive the parts they need, never flags.
+type Config struct {
+	Target      *url.URL
+	Spec        string
+	Identities  []transport.Identity
+	Format      string
+	Output      string
+	Reports     []ReportTarget
+	FailOn      finding.Severity
+	Rate        float64
+	Concurrency int
+	Timeout     time.Duration
+	MaxRequests int
+	MaxBody     int64
+	AllowWrite  bool
+	Reveal      bool
+	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	// Suppressions accept findings (validated).
+	Suppressions []suppress.Rule
+	// Baseline is the previous report of --baseline, BaselinePath its file.
+	Baseline     *finding.Report
+	BaselinePath string
+	// MinScore fails the run when the score is below it (0: never).
+	MinScore int
+	// Checks restricts the scan to these check ids (all when empty).
+	Checks []string
+	// Progress, set by a front end, receives scan progress.
+	Progress func(scan.Progress)
+}
+
+// ReportTarget is one --report FORMAT=FILE.
+type ReportTarget struct {
+	Format string
+	File   string
+}
+
+// fileConfig is the YAML shape of --config; every field is optional.
+type fileConfig struct {
+	Target      string         `yaml:"target"`
+	Spec        string         `yaml:"spec"`
+	Identities  []fileIdentity `yaml:"identities"`
+	Format      string         `yaml:"format"`
+	Output      string         `yaml:"output"`
+	Reports     []string       `yaml:"reports"`
+	FailOn      string         `yaml:"fail_on"`
+	Rate        *float64       `yaml:"rate"`
+	Concurrency *int           `yaml:"concurrency"`
+	Timeout     string         `yaml:"timeout"`
+	MaxRequests *int           `yaml:"max_requests"`
+	MaxBody     string         `yaml:"max_body"`
+	AllowWrite  *bool          `yaml:"allow_write"`
+	Reveal      *bool          `yaml:"reveal"`
+	Baseline    string         `yaml:"baseline"`
+	MinScore    *int           `yaml:"min_score"`
+	// Suppressions accept findings: see docs/ci.md.
+	Suppressions []suppress.Rule `yaml:"suppressions"`
+}
+
+// DefaultConfigFile is read when --config is not given and it exists in the
+// working directory.
+const DefaultConfigFile = ".leakhound.yaml"
+
+type fileIdentity struct {
+	Name    string            `yaml:"name"`
+	Role    string            `yaml:"role"`
+	Headers map[string]string `yaml:"headers"`
+}
+
+const defaultTimeout = 10 * time.Second
+
+// scanFlags holds the raw flag values of scan and demo.
+type scanFlags struct {
+	config      string
+	spec        string
+	identities  []string
+	format      string
+	output      string
+	reports     []string
+	failOn      string
+	rate        float64
+	concurrency int
+	timeout     time.Duration
+	maxRequests int
+	maxBody     string
+	allowWrite  bool
+	reveal      bool
+	quiet       bool
+	verbose     int
+	baseline    string
+	minScore    int
+}
+
+func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
+	fs.StringVar(&f.format, "format", "text", "report format on --output: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fs.StringArrayVar(&f.reports, "report", nil, "also write FORMAT=FILE (repeatable)")
+	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding at or above this severity exists: critical, high, medium, low, info")
+	fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
+	fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
+	if !withTarget {
+		return
+	}
+	fs.StringVar(&f.config, "config", "", "YAML file with the same settings (flags win)")
+	fs.StringVar(&f.spec, "spec", "", "OpenAPI/Swagger document, file or URL")
+	fs.StringArrayVar(&f.identities, "identity", nil, "NAME=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers)")
+	fs.Float64Var(&f.rate, "rate", 50, "requests per second")
+	fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
+	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
+	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
+	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
+	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
+	fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
+	fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
+}
+
+// usageError is a bad flag, argument or configuration: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// build merges the config file (if any) under the flags and validates all.
+func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
+	var fc fileConfig
+	if f.config == "" && fs.Lookup("config") != nil {
+		if _, err := os.Stat(DefaultConfigFile); err == nil {
+			f.config = DefaultConfigFile
+		}
+	}
+	if f.config != "" {
+		b, err := os.ReadFile(f.config)
+		if err != nil {
+			return nil, usagef("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+			return nil, usagef("config %s: %v", f.config, err)
+		}
+	}
+	set := func(name string) bool { return fs.Lookup(name) != nil && fs.Changed(name) }
+	pick := func(name, flagVal, fileVal string) string {
+		if set(name) || fileVal == "" {
+			return flagVal
+		}
+		return fileVal
+	}
+	c := &Config{}
+	if target == "" {
+		target = fc.Target
+	}
+	if target == "" {
+		return nil, usagef("scan needs a TARGET_URL")
+	}
+	u, err := parseTarget(target)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	c.Target = u
+	c.Spec = pick("spec", f.spec, fc.Spec)
+	c.Format = strings.ToLower(pick("format", f.format, fc.Format))
+	if _, err := report.New(c.Format, report.Options{}); err != nil {
+		return nil, usagef("--format: %v", err)
+	}
+	c.Output = pick("output", f.output, fc.Output)
+	reports := f.reports
+	if !set("report") {
+		reports = fc.Reports
+	}
+	for _, r := range reports {
+		format, file, ok := strings.Cut(r, "=")
+		if !ok || format == "" || file == "" {
+			return nil, usagef("--report %q: want FORMAT=FILE", r)
+		}
+		if _, err := report.New(format, report.Options{}); err != nil {
+			return nil, usagef("--report: %v", err)
+		}
+		c.Reports = append(c.Reports, ReportTarget{Format: strings.ToLower(format), File: file})
+	}
+	if c.FailOn, err = finding.ParseSeverity(pick("fail-on", f.failOn, fc.FailOn)); err != nil {
+		return nil, usagef("--fail-on: %v", err)
+	}
+	c.Rate = f.rate
+	if !set("rate") && fc.Rate != nil {
+		c.Rate = *fc.Rate
+	}
+	if c.Rate < 0 {
+		return nil, usagef("--rate must not be negative")
+	}
+	c.Concurrency = f.concurrency
+	if !set("concurrency") && fc.Concurrency != nil {
+		c.Concurrency = *fc.Concurrency
+	}
+	if c.Concurrency < 1 || c.Concurrency > 1000 {
+		return nil, usagef("--concurrency must be between 1 and 1000")
+	}
+	c.Timeout = f.timeout
+	if !set("timeout") && fc.Timeout != "" {
+		if c.Timeout, err = time.ParseDuration(fc.Timeout); err != nil {
+			return nil, usagef("config timeout: %v", err)
+		}
+	}
+	if c.Timeout <= 0 {
+		return nil, usagef("--timeout must be positive")
+	}
+	c.MaxRequests = f.maxRequests
+	if !set("max-requests") && fc.MaxRequests != nil {
+		c.MaxRequests = *fc.MaxRequests
+	}
+	if c.MaxRequests < 1 {
+		return nil, usagef("--max-requests must be at least 1")
+	}
+	if c.MaxBody, err = parseSize(pick("max-body", f.maxBody, fc.MaxBody)); err != nil {
+		return nil, usagef("--max-body: %v", err)
+	}
+	c.AllowWrite = f.allowWrite
+	if !set("allow-write") && fc.AllowWrite != nil {
+		c.AllowWrite = *fc.AllowWrite
+	}
+	c.Reveal = f.reveal
+	if !set("reveal") && fc.Reveal != nil {
+		c.Reveal = *fc.Reveal
+	}
+	c.Verbosity = f.verbose
+	if f.quiet {
+		c.Verbosity = -1
+	}
+	if c.Identities, err = identities(fc.Identities, f.identities); err != nil {
+		return nil, usageError{err}
+	}
+	c.Suppressions = fc.Suppressions
+	if err := suppress.ValidateAll(c.Suppressions); err != nil {
+		return nil, usagef("config %s: %v", f.config, err)
+	}
+	c.MinScore = f.minScore
+	if !set("min-score") && fc.MinScore != nil {
+		c.MinScore = *fc.MinScore
+	}
+	if c.MinScore < 0 || c.MinScore > 100 {
+		return nil, usagef("--min-score must be between 0 and 100")
+	}
+	if c.BaselinePath = pick("baseline", f.baseline, fc.Baseline); c.BaselinePath != "" {
+		if c.Baseline, err = baseline.Load(c.BaselinePath); err != nil {
+			return nil, usagef("--baseline %s: %v", c.BaselinePath, err)
+		}
+	}
+	return c, nil
+}
+
+func parseTarget(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("target %q is not a URL", s)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", s)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("target %q has no host", s)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("target %q: bad port", s)
+		}
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("target must not carry credentials; use --identity")
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+// identities merges file identities and --identity flags; a name given
+// several times gathers several headers.
+func identities(file []fileIdentity, flags []string) ([]transport.Identity, error) {
+	var out []transport.Identity
+	index := map[string]int{}
+	add := func(id transport.Identity) {
+		if i, ok := index[id.Name]; ok {
+			for k, vs := range id.Header {
+				out[i].Header.Del(k)
+				for _, v := range vs {
+					out[i].Header.Add(k, v)
+				}
+			}
+			if id.Role != "" {
+				out[i].Role = id.Role
+			}
+			return
+		}
+		index[id.Name] = len(out)
+		out = append(out, id)
+	}
+	for _, fi := range file {
+		names := make([]string, 0, len(fi.Headers))
+		for k := range fi.Headers {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return nil, fmt.Errorf("config identity %q has no headers", fi.Name)
+		}
+		for _, k := range names {
+			id, err := transport.ParseIdentity(fi.Name + "=" + k + ": " + os.ExpandEnv(fi.Headers[k]))
+			if err != nil {
+				return nil, fmt.Errorf("config: %w", err)
+			}
+			id.Role = fi.Role
+			add(id)
+		}
+	}
+	for _, s := range flags {
+		id, err := transport.ParseIdentity(s)
+		if err != nil {
+			return nil, fmt.Errorf("--identity: %w", err)
+		}
+		add(id)
+	}
+	return out, nil
+}
+
+// parseSize reads 8MiB, 512KiB, 1MB, 1024.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"kB", 1e3}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size such as 8MiB", s)
+	}
+	if n > (1<<40)/mult {
+		return 0, fmt.Errorf("size too large")
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/all"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/scan"
+	"github.com/leakhound/leakhound/internal/score"
+	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("scan", stderr)
+	var f scanFlags
+	f.register(fs, true)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: leakhound scan TARGET_URL [flags]\n\nFlags:")
+		fmt.Fprint(stderr, fs.FlagUsages())
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usagef("scan takes one TARGET_URL, got %d arguments", fs.NArg())
+	}
+	cfg, err := f.build(fs, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.Verbosity)
+	endProgress := startProgress(cfg, stderr)
+	rep, err := Scan(ctx, cfg, log)
+	endProgress()
+	return finish(rep, err, cfg, stdout, stderr, log)
+}
+
+// Scan runs one scan as configured. It is the entry point every front end
+// (the CLI commands, the MCP server) shares. The report is returned with an
+// error when the scan stopped part-way.
+func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, error) {
+	var endpoints []surface.Endpoint
+	if cfg.Spec != "" {
+		log.Warn("--spec is accepted but spec loading is not implemented yet; scanning from the target URL", "spec", cfg.Spec)
+	}
+	rep, err := scan.Run(ctx, scan.Options{
+		Client: transport.Config{
+			Target:      cfg.Target,
+			Rate:        cfg.Rate,
+			Concurrency: cfg.Concurrency,
+			Timeout:     cfg.Timeout,
+			MaxRequests: cfg.MaxRequests,
+			MaxBody:     cfg.MaxBody,
+			AllowWrite:  cfg.AllowWrite,
+			UserAgent:   "leakhound/" + Version,
+			MaxRetries:  2,
+		},
+		Identities: cfg.Identities,
+		Endpoints:  endpoints,
+		Checks:     selectChecks(all.Active(), cfg.Checks),
+		Passive:    selectChecks(all.Passive(), cfg.Checks),
+		Tool:       finding.Tool{Name: "leakhound", Version: Version},
+		Logger:     log,
+		Progress:   cfg.Progress,
+	})
+	if rep != nil {
+		postProcess(rep, cfg, log, time.Now())
+	}
+	if rep != nil && cfg.Reveal {
+		for i := range rep.Findings {
+			rep.Findings[i].Reveal()
+		}
+	}
+	return rep, err
+}
+
+// selectChecks keeps the checks whose id is in ids, or all when ids is empty.
+func selectChecks[C interface{ Meta() check.Meta }](cs []C, ids []string) []C {
+	if len(ids) == 0 {
+		return cs
+	}
+	var out []C
+	for _, c := range cs {
+		if slices.Contains(ids, c.Meta().ID) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// postProcess applies suppressions (rescoring without them) and the
+// baseline, in that order, so a suppressed finding that is new stays
+// visible as suppressed.
+func postProcess(rep *finding.Report, cfg *Config, log *slog.Logger, now time.Time) {
+	if len(cfg.Suppressions) > 0 {
+		res := suppress.Apply(rep.Findings, cfg.Suppressions, now)
+		for _, w := range res.Warnings {
+			log.Warn(w)
+		}
+		if res.Suppressed > 0 {
+			log.Info("findings suppressed by configuration", "count", res.Suppressed)
+		}
+		score.Apply(rep, nil)
+	}
+	if cfg.Baseline != nil {
+		d := baseline.Apply(rep, cfg.Baseline, cfg.BaselinePath)
+		log.Info("compared with baseline", "file", cfg.BaselinePath, "new", len(d.New), "fixed", len(d.Fixed), "unchanged", len(d.Unchanged))
+	}
+}
+
+// finish writes the reports and turns the outcome into the command's error.
+func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.Writer, log *slog.Logger) error {
+	if scanErr != nil && (rep == nil || errors.Is(scanErr, scan.ErrUnreachable)) {
+		return scanFailed{scanErr}
+	}
+	if cfg.Reveal {
+		log.Warn("--reveal: the report shows raw personal data and secrets")
+	}
+	if err := writeReports(rep, cfg, stdout); err != nil {
+		return err
+	}
+	if scanErr != nil {
+		return scanFailed{fmt.Errorf("partial report written: %w", scanErr)}
+	}
+	if worst, any := finding.Max(rep.Findings); any && worst >= cfg.FailOn {
+		return errFindings
+	}
+	if cfg.MinScore > 0 && rep.Score < cfg.MinScore {
+		fmt.Fprintf(stderr, "leakhound: score %d is below --min-score %d\n", rep.Score, cfg.MinScore)
+		return errFindings
+	}
+	return nil
+}
+
+func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
+	color := cfg.Output == "" && isTerminal(stdout)
+	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
+	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas()})
+		if err != nil {
+			return usageError{err}
+		}
+		if t.File == "" || t.File == "-" {
+			if err := r.Report(stdout, rep); err != nil {
+				return fmt.Errorf("write %s report: %w", t.Format, err)
+			}
+			continue
+		}
+		var buf bytes.Buffer
+		if err := r.Report(&buf, rep); err != nil {
+			return fmt.Errorf("write %s report: %w", t.Format, err)
+		}
+		if err := writeFile(t.File, buf.Bytes()); err != nil {
+			return fmt.Errorf("write %s report: %w", t.Format, err)
+		}
+	}
+	return nil
+}
+
+// writeFile writes atomically, readable by the owner only: even masked
+// reports describe weaknesses.
+func writeFile(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".leakhound-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
