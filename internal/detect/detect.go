@@ -344,3 +344,36 @@ func maskSpans(body []byte, ms []Match) []byte {
 	}
 	return append(out, body[prev:]...)
 }
+
+// MaskRange returns body[start:end] with every value res found masked. The
+// range grows to cover any value it would cut, so no part of a value shows
+// at an edge.
+func MaskRange(body []byte, res *Result, start, end int) string {
+	start, end = max(0, start), min(len(body), end)
+	if start >= end {
+		return ""
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, m := range res.Matches {
+			if m.End <= m.Start {
+				continue
+			}
+			if m.Start < start && m.End > start {
+				start, changed = m.Start, true
+			}
+			if m.Start < end && m.End > end {
+				end, changed = m.End, true
+			}
+		}
+	}
+	var in []Match
+	for _, m := range res.Matches {
+		if m.Start >= start && m.End <= end && m.End > m.Start {
+			m.Start -= start
+			m.End -= start
+			in = append(in, m)
+		}
+	}
+	return string(maskSpans(body[start:end], in))
+}
