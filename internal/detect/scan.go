@@ -89,7 +89,11 @@ func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end in
 			sc.full = append(sc.full, sc.cur)
 			sc.nfull += len(sc.cur)
 		}
-		sc.cur = make([]Match, 0, min(4096, 16<<len(sc.full)))
+		size := 4096
+		if len(sc.full) < 8 {
+			size = 16 << len(sc.full)
+		}
+		sc.cur = make([]Match, 0, size)
 	}
 	sc.cur = append(sc.cur, m)
 }
