@@ -66,3 +66,29 @@ func maskPrefix(s string) string {
 	}
 	return "****"
 }
+
+func TestConcurrentScansShareOneScanner(t *testing.T) {
+	s := Default()
+	bodies := [][]byte{}
+	for _, r := range Rules() {
+		for _, m := range r.Match {
+			bodies = append(bodies, []byte(m))
+		}
+	}
+	done := make(chan int)
+	for g := 0; g < 4; g++ {
+		go func() {
+			n := 0
+			for _, b := range bodies {
+				n += len(s.Scan(b, "").Matches)
+			}
+			done <- n
+		}()
+	}
+	first := <-done
+	for g := 1; g < 4; g++ {
+		if n := <-done; n != first {
+			t.Fatalf("concurrent scans disagree: %d vs %d matches", n, first)
+		}
+	}
+}
