@@ -100,12 +100,15 @@ func CategoryOf(typ string) Category {
 	return Artefact
 }
 
-// identityTypes are the PII types that single out a person; they make the
-// weak signals of a record (a bare "name", an IP, a location) count.
-var identityTypes = map[string]bool{
-	TypeEmail: true, TypePhone: true, TypeSSN: true, TypeITIN: true, TypeCard: true, TypeIBAN: true,
-	TypeDOB: true, TypeAddress: true, TypeNINO: true, TypeNHS: true, TypeSIN: true, TypePassport: true,
-	TypeName: true,
+// isIdentity reports the PII types that single out a person; they make
+// the weak signals of a record (a bare "name", an IP, a location) count.
+func isIdentity(typ string) bool {
+	switch typ {
+	case TypeEmail, TypePhone, TypeSSN, TypeITIN, TypeCard, TypeIBAN, TypeDOB, TypeAddress,
+		TypeNINO, TypeNHS, TypeSIN, TypePassport, TypeName:
+		return true
+	}
+	return false
 }
 
 // Match is one detected value.

@@ -266,30 +266,38 @@ func skipWS(b []byte, i int) int {
 // scanString returns the index of the closing quote of a string whose
 // content starts at i, and whether it has escapes; -1 if unterminated.
 func scanString(b []byte, i int) (int, bool) {
-	esc := false
-	for {
-		q := indexByteFrom(b, i, '"')
-		if q < 0 {
-			return -1, esc
+	// Most strings are short: a plain loop beats two IndexByte calls.
+	for k := i; k < len(b) && k < i+24; k++ {
+		switch b[k] {
+		case '"':
+			return k, false
+		case '\\':
+			return scanEscaped(b, i)
 		}
-		if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
-			return q, esc
-		}
-		esc = true
-		// Walk escapes by hand up to the real closing quote.
-		j := i
-		for j < len(b) {
-			switch b[j] {
-			case '\\':
-				j += 2
-				continue
-			case '"':
-				return j, esc
-			}
-			j++
-		}
-		return -1, esc
 	}
+	q := indexByteFrom(b, i, '"')
+	if q < 0 {
+		return -1, false
+	}
+	if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
+		return q, false
+	}
+	return scanEscaped(b, i)
+}
+
+// scanEscaped walks a string with escapes up to its closing quote.
+func scanEscaped(b []byte, j int) (int, bool) {
+	for j < len(b) {
+		switch b[j] {
+		case '\\':
+			j += 2
+			continue
+		case '"':
+			return j, true
+		}
+		j++
+	}
+	return -1, true
 }
 
 func indexByteFrom(b []byte, from int, c byte) int {
@@ -639,7 +647,7 @@ func (sc *scan) finish() {
 			hasID := false
 			for j < len(res.Matches) && res.Matches[j].Record == res.Matches[i].Record {
 				m := &res.Matches[j]
-				if !m.weak && identityTypes[m.Type] && m.Confidence >= finding.ConfidenceMedium {
+				if !m.weak && isIdentity(m.Type) && m.Confidence >= finding.ConfidenceMedium {
 					hasID = true
 				}
 				j++
@@ -685,7 +693,7 @@ func (sc *scan) finish() {
 			res.Records++
 			prev = m.Record
 		}
-		if identityTypes[m.Type] && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
+		if isIdentity(m.Type) && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
 			if people[m.Type] == nil {
 				people[m.Type] = map[uint64]struct{}{}
 			}

@@ -250,7 +250,14 @@ func localOK(local string) bool {
 	if local == "" || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return false
 	}
-	return !roleLocals[strings.ToLower(local)]
+	if len(local) > 16 {
+		return true // longer than any role name
+	}
+	var buf [16]byte
+	for i := 0; i < len(local); i++ {
+		buf[i] = lower(local[i])
+	}
+	return !roleLocals[string(buf[:len(local)])]
 }
 
 // validEmail checks an address found in text: a sane local part, a
