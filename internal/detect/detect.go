@@ -267,7 +267,7 @@ func (s *Scanner) Scan(body []byte, contentType string) *Result {
 			// Not (all) JSON: scan what the walk did not read as text.
 			sc.scanTextFrom(end)
 		}
-	} else {
+	} else if !sc.scanCSV(contentType) {
 		sc.scanTextFrom(0)
 	}
 	sc.finish()
