@@ -58,7 +58,7 @@ func Rules() []Rule {
 			NoMatch: []string{`{"address":"0x52908400098527886E0F7030069857D2E4169EE7"}`, `{"mac_address":"00:1B:44:11:3A:B7"}`,
 				`{"email_address":"x"}`, `3 Drive modes`, `{"ip_address":"10.0.0.1"}`}},
 		{ID: "person-name", Type: TypeName,
-			Match:   []string{`{"first_name":"Alice","last_name":"Moreau"}`, `{"users":[{"name":"Alice Moreau","email":"alice.moreau@proton.me"}]}`},
+			Match: []string{`{"first_name":"Alice","last_name":"Moreau"}`, `{"users":[{"name":"Alice Moreau","email":"alice.moreau@proton.me"}]}`},
 			NoMatch: []string{`{"products":[{"name":"Widget Pro","price":9.99}]}`, `{"name":"Alice Moreau"}`, `{"first_name":"ACME"}`,
 				`{"orgs":[{"name":"Fontaine Consulting","contact_email":"marie.fontaine@orange.fr"}]}`}},
 		{ID: "ip-address", Type: TypeIP,
