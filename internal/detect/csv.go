@@ -51,6 +51,7 @@ func (sc *scan) scanCSV(contentType string) bool {
 		return false
 	}
 	sc.textMode = true
+	sc.hits, sc.hi = sc.s.ac.find(b, 0, sc.hits[:0]), 0
 	sc.literalHits(0, nl, kNone)
 	for pos := nl + 1; pos < len(b); {
 		end := pos + bytes.IndexByte(b[pos:], '\n')

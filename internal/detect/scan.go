@@ -61,7 +61,6 @@ func newScan(s *Scanner, body []byte) *scan {
 	for i := range sc.lastEnd {
 		sc.lastEnd[i] = -1
 	}
-	sc.hits = s.ac.find(body, nil)
 	return sc
 }
 
@@ -574,6 +573,9 @@ func (sc *scan) leafNumber(s, e int) {
 func (sc *scan) leafString(s, e int, esc bool) {
 	kc := sc.keyContext()
 	before := sc.count()
+	// Keywords only matter inside values: the prefilter runs on each
+	// string, not on keys, numbers and structure.
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[s:e], s, sc.hits[:0]), 0
 	sc.literalHits(s, e, kc)
 	if kc == kLat || kc == kLon {
 		if f := sc.top(); f != nil && !f.arr {
@@ -606,6 +608,7 @@ func (sc *scan) scanTextFrom(off int) {
 	if off < 0 || off > len(sc.body) {
 		off = 0
 	}
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[off:], off, sc.hits[:0]), 0
 	sc.literalHits(off, len(sc.body), kNone)
 	sc.scanShapes(off, len(sc.body), kNone)
 }
