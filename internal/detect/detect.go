@@ -2,11 +2,12 @@
 // artefacts in response bodies. It is pure (no network, no globals that
 // change) and a Scanner is safe for concurrent use.
 //
-// A scan makes one keyword pass over the body (an Aho-Corasick automaton
-// built from every rule's Keywords) to find the literal-anchored rules
-// (cloud keys, password hashes, tracebacks…), then walks JSON once, keeping
-// the key path of every value as context, or scans other bodies as text with
-// a window of nearby words as context. Digit runs, e-mail addresses and IBAN
+// One keyword pass (an Aho-Corasick automaton built from every rule's
+// Keywords) finds where the literal-anchored rules (cloud keys, password
+// hashes, tracebacks…) may match. JSON is walked once, keeping the key path
+// of every value as context, and the keyword pass runs over string values
+// only; other bodies are scanned as text with a window of nearby words as
+// context, CSV cells with their column header as context. Digit runs, e-mail addresses and IBAN
 // shapes are found with byte loops and then validated (Luhn, mod-97, SSN
 // area rules, phone-number metadata, the public suffix list).
 package detect
