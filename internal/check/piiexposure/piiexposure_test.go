@@ -65,6 +65,8 @@ func TestSeverityByWhatAndHowMuch(t *testing.T) {
 		{"one email", `{"email":"alice.moreau@proton.me"}`, 0, false},
 		{"one masked email", `{"email":"a***@proton.me"}`, 0, false},
 		{"one dob", `{"name":"Alice","date_of_birth":"1984-03-12"}`, finding.Low, true},
+		{"one full profile", `{"name":"Alice Moreau","email":"alice.moreau@proton.me","address":"742 Evergreen Terrace, Springfield, OR 97403"}`, finding.Medium, true},
+		{"one contact card", `{"name":"Alice Moreau","email":"alice.moreau@proton.me","phone":"+1 415-555-2671"}`, 0, false},
 		{"one ssn", `{"ssn":"412-67-3385"}`, finding.High, true},
 		{"a few people", `[{"email":"alice.moreau@proton.me"},{"email":"bob.okafor@fastmail.com"}]`, finding.Medium, true},
 		{"many people", `[` + strings.Repeat(`{"email":"x"},`, 0) + manyEmails(12) + `]`, finding.High, true},
