@@ -46,6 +46,7 @@ type Route struct {
 var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
 	surfaceRoutes,
+	exposureRoutes,
 }
 
 // API is the test API with its recorded requests.

@@ -4,7 +4,11 @@ package all
 import (
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/authnotenforced"
+	"github.com/leakhound/leakhound/internal/check/credentialexposure"
 	"github.com/leakhound/leakhound/internal/check/deprecatedlive"
+	"github.com/leakhound/leakhound/internal/check/piiexposure"
+	"github.com/leakhound/leakhound/internal/check/piiunauthenticated"
+	"github.com/leakhound/leakhound/internal/check/rawdatastore"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
 	"github.com/leakhound/leakhound/internal/check/spechygiene"
@@ -26,6 +30,10 @@ func Active() []check.Check {
 // Passive returns the checks that read exchanges, in a stable order.
 func Passive() []check.Passive {
 	return []check.Passive{
+		piiexposure.New(),
+		credentialexposure.New(),
+		piiunauthenticated.New(),
+		rawdatastore.New(),
 		serverbanner.New(),
 		securityheaders.New(),
 	}
