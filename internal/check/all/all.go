@@ -2,14 +2,21 @@
 package all
 
 import (
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
 )
 
-// Active returns the checks that send requests, in a stable order.
+// Active returns the checks that send requests, in a stable order. The
+// authorization checks share one learner, so what they learn about the
+// identities and their objects is learnt once per scan.
 func Active() []check.Check {
-	return []check.Check{}
+	learner := authz.NewLearner()
+	return []check.Check{
+		bola.New(learner),
+	}
 }
 
 // Passive returns the checks that read exchanges, in a stable order.
