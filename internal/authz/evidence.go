@@ -76,6 +76,13 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 		w = max(w, len(pth))
 	}
 	var b strings.Builder
+	if p.OwnerFlat == nil {
+		fmt.Fprintf(&b, "%-*s  %s\n", w, "field", "as "+p.OtherName)
+		for _, pth := range paths {
+			fmt.Fprintf(&b, "%-*s  %s\n", w, pth, cell(p.OtherFlat, pth))
+		}
+		return strings.TrimRight(b.String(), "\n"), MaskedValues(sens, 8)
+	}
 	fmt.Fprintf(&b, "%-*s  %-28s  %s\n", w, "field", "as "+p.OwnerName, "as "+p.OtherName)
 	for _, pth := range paths {
 		fmt.Fprintf(&b, "%-*s  %-28s  %s\n", w, pth, cell(p.OwnerFlat, pth), cell(p.OtherFlat, pth))

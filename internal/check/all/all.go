@@ -4,9 +4,13 @@ package all
 import (
 	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/bfla"
 	"github.com/leakhound/leakhound/internal/check/bola"
+	"github.com/leakhound/leakhound/internal/check/bolaadjacent"
+	"github.com/leakhound/leakhound/internal/check/missingauth"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
+	"github.com/leakhound/leakhound/internal/check/userenum"
 )
 
 // Active returns the checks that send requests, in a stable order. The
@@ -16,6 +20,10 @@ func Active() []check.Check {
 	learner := authz.NewLearner()
 	return []check.Check{
 		bola.New(learner),
+		bolaadjacent.New(learner),
+		missingauth.New(learner),
+		bfla.New(learner),
+		userenum.New(learner),
 	}
 }
 
