@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
@@ -95,6 +96,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
 	scanErr := baseline(ctx, e, log)
 	if scanErr == nil {
+		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
 
@@ -111,6 +113,33 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		rep.Errors = append(rep.Errors, scanErr.Error())
 	}
 	return rep, scanErr
+}
+
+// verifyIdentities is the "who am I" step: each identity must really be
+// authenticated and distinct from the others. Dead and duplicate identities
+// are warned about and left out of the checks, so they cannot produce
+// silent garbage; the warnings also go into the report.
+func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
+	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
+	drop := map[string]bool{}
+	var msgs []string
+	for _, p := range problems {
+		log.Warn(p.Message, "identity", p.Identity, "problem", p.Kind)
+		msgs = append(msgs, p.Message)
+		if p.Drop() {
+			drop[p.Identity] = true
+		}
+	}
+	if len(drop) > 0 {
+		var kept []transport.Identity
+		for _, id := range e.identities {
+			if !drop[id.Name] {
+				kept = append(kept, id)
+			}
+		}
+		e.identities = kept
+	}
+	return msgs
 }
 
 func safeInspect(p check.Passive, ex *transport.Exchange, e check.Env, log *slog.Logger) (fs []finding.Finding) {

@@ -1,0 +1,36 @@
+package missingauth_test
+
+import (
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/missingauth"
+	"github.com/leakhound/leakhound/internal/testapi"
+	"github.com/leakhound/leakhound/internal/testapi/scantest"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+func TestMissingAuthentication(t *testing.T) {
+	for _, ids := range [][]transport.Identity{{scantest.Alice(), scantest.Bob()}, {scantest.Alice()}} {
+		rep, api := scantest.Scan(t, testapi.Vulnerable, []check.Check{missingauth.New(nil)}, ids, scantest.Options{})
+		scantest.NoWrites(t, api)
+		fs := scantest.ByCheck(rep, "missing-authentication")
+		got := scantest.Paths(fs)
+		f, ok := got["/api/appointments/upcoming"]
+		if !ok {
+			t.Fatalf("%d identities: no finding on /api/appointments/upcoming; got %v", len(ids), got)
+		}
+		if f.Identity != transport.AnonymousName || f.Evidence.Details["compared_with"] == "" {
+			t.Errorf("identity %s, details %v", f.Identity, f.Evidence.Details)
+		}
+		// The public doctor directory is the same for everyone and holds no
+		// personal data.
+		if _, bad := got["/api/doctors"]; bad {
+			t.Error("public doctor directory reported")
+		}
+	}
+	rep, _ := scantest.Scan(t, testapi.Fixed, []check.Check{missingauth.New(nil)}, []transport.Identity{scantest.Alice(), scantest.Bob()}, scantest.Options{})
+	if fs := scantest.ByCheck(rep, "missing-authentication"); len(fs) > 0 {
+		t.Errorf("fixed variant: %d findings, first %s", len(fs), fs[0].Path)
+	}
+}
