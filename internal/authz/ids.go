@@ -23,9 +23,10 @@ type IDRef struct {
 var (
 	uuidRe     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	numericRe  = regexp.MustCompile(`^\d{1,20}$`)
-	suffixedRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]{0,11}[_-]|[A-Za-z]{1,4}|\d{4}-\d{2}-\d{2}[_-]?)(\d{2,18})$`)
+	suffixedRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]{0,11}(?:[_-]\d{2,8})?[_-]|[A-Za-z]{1,4}|\d{4}-\d{2}-\d{2}[_-]?)(\d{2,18})$`)
 	hexRe      = regexp.MustCompile(`^[0-9a-fA-F]{16,64}$`)
 	versionRe  = regexp.MustCompile(`^[vV]\d{1,2}$`)
+	datePrefix = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 )
 
 // LooksLikeID reports whether a path segment or query value is an object id:
@@ -163,7 +164,7 @@ func Shape(id string) string {
 	case suffixedRe.MatchString(id):
 		m := suffixedRe.FindStringSubmatch(id)
 		prefix := m[1]
-		if regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`).MatchString(prefix) {
+		if datePrefix.MatchString(prefix) {
 			prefix = "date"
 		}
 		return "pfx:" + prefix + ":" + strconv.Itoa(len(m[2]))

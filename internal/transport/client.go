@@ -505,8 +505,11 @@ func (c *Client) record(ex *Exchange) {
 	if rec.redacted {
 		// A login exchange carries credentials both ways.
 		rec.ReqBody, rec.Body = []byte(redactedBody), []byte(redactedBody)
-		rec.Header = rec.Header.Clone()
-		rec.Header.Del("Set-Cookie")
+		// Tokens may come back in any header: keep only the media type.
+		rec.Header = http.Header{}
+		if ct := ex.Header.Get("Content-Type"); ct != "" {
+			rec.Header.Set("Content-Type", ct)
+		}
 		rec.ReqHeader = nil
 	}
 	if len(rec.Body) > ExcerptSize {

@@ -35,6 +35,8 @@ func Admin() transport.Identity { return Bearer("admin", "admin", testapi.AdminT
 // Options tune a scan.
 type Options struct {
 	AllowWrite bool
+	// Setup changes the API before it serves (extra people, tokens).
+	Setup func(*testapi.API)
 }
 
 // Scan serves the test API of variant on loopback and scans it with checks
@@ -42,6 +44,9 @@ type Options struct {
 func Scan(t *testing.T, v testapi.Variant, checks []check.Check, ids []transport.Identity, o Options) (*finding.Report, *testapi.API) {
 	t.Helper()
 	api := testapi.New(v)
+	if o.Setup != nil {
+		o.Setup(api)
+	}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
