@@ -61,11 +61,17 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if err != nil {
 		return nil, err
 	}
+	// Objects already known to belong to another identity are the bola
+	// check's business; the neighbours worth asking for are the unknown ones.
+	known := map[string]bool{}
+	for _, o := range k.Objects {
+		known[o.Path] = true
+	}
 	var probes []probe
 	for _, o := range k.Objects {
 		for _, r := range o.IDs {
 			for _, n := range authz.Neighbours(r.Value) {
-				if !k.IsMarkerOf(o.Owner.Name, n) {
+				if !k.IsMarkerOf(o.Owner.Name, n) && !known[authz.Replace(o.Path, r, n)] {
 					probes = append(probes, probe{o, r, n})
 				}
 			}
