@@ -18,6 +18,7 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/discover"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	Logger     *slog.Logger
 	// Workers is how many (check, endpoint) pairs run at once.
 	Workers int
+	// Discovery, when set, maps the target before the baseline: the API
+	// description at its conventional locations and a probe of common
+	// paths, within its own small request budget.
+	Discovery *discover.Options
 }
 
 type env struct {
@@ -42,6 +47,8 @@ type env struct {
 	identities []transport.Identity
 	mu         sync.RWMutex
 	endpoints  []surface.Endpoint
+	knowledge  *surface.Knowledge
+	discovered *discover.Result
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -94,8 +101,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	e.client = client
 
-	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
-	scanErr := baseline(ctx, e, log)
+	scanErr := mapSurface(ctx, e, o, log)
 	if scanErr == nil {
 		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
 		scanErr = runChecks(ctx, e, o, add, log)
@@ -183,6 +189,9 @@ func baseEndpoints(target *url.URL, known []surface.Endpoint) []surface.Endpoint
 // as endpoints (one level deep beyond the known surface).
 func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	ctx = transport.WithCheck(ctx, "baseline")
+	if e.knowledge == nil {
+		e.knowledge = surface.NewKnowledge()
+	}
 	fetch := func(eps []surface.Endpoint) ([]string, int, error) {
 		var mu sync.Mutex
 		var links []string
@@ -201,7 +210,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p}, id)
+					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -213,8 +222,16 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 						return
 					}
 					ok++
+					if id.Name == transport.AnonymousName {
+						e.setStatus(ep.Key(), resp.Status)
+					}
 					if resp.Status < 400 {
-						links = append(links, surface.HarvestLinks(resp.Body, e.client.Target())...)
+						found := surface.HarvestLinks(resp.Body, e.client.Target())
+						links = append(links, found...)
+						e.knowledge.Observe(p, resp.Body)
+						for _, l := range found {
+							e.knowledge.ObserveLink(l)
+						}
 					}
 				}()
 			}
@@ -233,13 +250,41 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	_ = ok
-	added := addHarvested(e, links)
+	// Ids seen in the answers fill the templates that had no real value;
+	// those endpoints are fetched in the second round with the harvested
+	// links.
+	added := append(e.fillTemplates(), addHarvested(e, links)...)
 	if len(added) > 0 {
 		if _, _, err := fetch(added); err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	return ctx.Err()
+}
+
+// fillTemplates gives harvested ids to templated endpoints and returns the
+// endpoints that became concrete.
+func (e *env) fillTemplates() []surface.Endpoint {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []surface.Endpoint
+	for _, i := range e.knowledge.Fill(e.endpoints) {
+		if _, ok := e.endpoints[i].Concrete(); ok {
+			out = append(out, e.endpoints[i])
+		}
+	}
+	return out
+}
+
+func (e *env) setStatus(key string, status int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range e.endpoints {
+		if e.endpoints[i].Key() == key {
+			e.endpoints[i].Status = status
+			return
+		}
+	}
 }
 
 func addHarvested(e *env, links []string) []surface.Endpoint {
@@ -256,7 +301,7 @@ func addHarvested(e *env, links []string) []surface.Endpoint {
 	var added []surface.Endpoint
 	for _, l := range links {
 		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
-		if seen[ep.Key()] {
+		if seen[ep.Key()] || matchesKnown(e.endpoints, l) {
 			continue
 		}
 		seen[ep.Key()] = true

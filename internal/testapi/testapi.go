@@ -46,6 +46,7 @@ type Route struct {
 var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
 	authzRoutes,
+	surfaceRoutes,
 }
 
 // API is the test API with its recorded requests.

@@ -4,12 +4,17 @@ package all
 import (
 	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/authnotenforced"
 	"github.com/leakhound/leakhound/internal/check/bfla"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/check/bolaadjacent"
+	"github.com/leakhound/leakhound/internal/check/deprecatedlive"
 	"github.com/leakhound/leakhound/internal/check/missingauth"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
+	"github.com/leakhound/leakhound/internal/check/spechygiene"
+	"github.com/leakhound/leakhound/internal/check/undocumentedendpoint"
+	"github.com/leakhound/leakhound/internal/check/undocumentedfields"
 	"github.com/leakhound/leakhound/internal/check/userenum"
 )
 
@@ -24,6 +29,11 @@ func Active() []check.Check {
 		missingauth.New(learner),
 		bfla.New(learner),
 		userenum.New(learner),
+		authnotenforced.New(),
+		undocumentedfields.New(),
+		undocumentedendpoint.New(),
+		deprecatedlive.New(),
+		spechygiene.New(),
 	}
 }
 
