@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,10 @@ type Marker struct {
 	Path string
 	// Kind is "id" or a sensitive type (email, username, name, ...).
 	Kind string
+	// Context names what the id is of: the JSON path without indices
+	// ("$.orders.id") or the placeholder of the URL it came from
+	// ("order_id"). It matches ids to template parameters.
+	Context string
 }
 
 // Object is a concrete URL reached from an identity's own responses whose
@@ -321,14 +326,14 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 					continue
 				}
 				if kind := markerKind(path, v); kind != "" {
-					k.Markers[u.Name][v] = Marker{Value: v, Path: p + " " + path, Kind: kind}
+					k.Markers[u.Name][v] = Marker{Value: v, Path: p + " " + path, Kind: kind, Context: jsonContext(path)}
 					used = true
 				}
 			}
 			for _, l := range surface.HarvestLinks(a.body, target) {
 				for _, r := range IDs(l) {
 					if !notMine[r.Value] {
-						k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: l, Kind: "id"}
+						k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: l, Kind: "id", Context: r.Name}
 						used = true
 					}
 				}
@@ -366,6 +371,14 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		}
 		for _, l := range links[u.Name] {
 			push(l)
+		}
+		// Templates of the surface (from a spec) filled with u's own ids.
+		for _, ep := range env.Endpoints() {
+			if ep.Method == http.MethodGet && ep.IsTemplate() {
+				for _, p := range k.fillFor(u.Name, ep) {
+					push(p)
+				}
+			}
 		}
 		for _, p := range all {
 			for _, r := range IDs(p) {
@@ -408,7 +421,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		for _, o := range k.ObjectsOf(u.Name) {
 			for _, r := range o.IDs {
 				if _, claimed := k.OwnerOf(r.Value); !claimed {
-					k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id"}
+					k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name}
 				}
 			}
 		}
@@ -451,5 +464,99 @@ func sortedKeys(f Flat) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+var indexRe = regexp.MustCompile(`\[\d+\]`)
+
+// jsonContext drops array indices from a leaf path: $.orders[0].id → $.orders.id.
+func jsonContext(path string) string { return strings.ToLower(indexRe.ReplaceAllString(path, "")) }
+
+var placeholderRe = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+// stem returns what a template parameter is the id of: order_id → order,
+// {id} after /users → user.
+func stem(tmpl, name string) string {
+	n := strings.ToLower(name)
+	for _, suf := range []string{"_id", "id", "_uuid", "uuid", "_key", "_ref", "ref"} {
+		n = strings.TrimSuffix(n, suf)
+	}
+	n = strings.Trim(n, "_-")
+	if n == "" {
+		i := strings.Index(tmpl, "{"+name+"}")
+		if i <= 0 {
+			return ""
+		}
+		segs := strings.Split(strings.Trim(tmpl[:i], "/"), "/")
+		n = strings.ToLower(segs[len(segs)-1])
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(n, "es"), "s")
+}
+
+// maxFills bounds the concrete paths made from one template per identity.
+const maxFills = 3
+
+// fillFor fills a template's path and required query parameters with the
+// ids of identity name: ids learnt in the context the parameter names
+// first (an order_id gets the ids of orders), then ids of the same format
+// as the parameter's known values.
+func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
+	var ids []Marker
+	for _, m := range k.Markers[name] {
+		if m.Kind == "id" || Key(m.Context) == "id" || strings.HasSuffix(m.Context, "_id") {
+			if LooksLikeID(m.Value) {
+				ids = append(ids, m)
+			}
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i].Value < ids[j].Value })
+	params := map[string]bool{}
+	for _, m := range placeholderRe.FindAllStringSubmatch(ep.Path, -1) {
+		params[m[1]] = true
+	}
+	for _, p := range ep.Params {
+		if p.In == "query" && (p.Required || idParam(p.Name)) {
+			params[p.Name] = true
+		}
+	}
+	choices := map[string][]string{}
+	for pname := range params {
+		st := stem(ep.Path, pname)
+		var known string
+		for _, p := range ep.Params {
+			if p.Name == pname && len(p.Values) > 0 {
+				known = p.Values[0]
+			}
+		}
+		var related, shaped []string
+		for _, m := range ids {
+			switch {
+			case st != "" && strings.Contains(m.Context, st):
+				related = append(related, m.Value)
+			case known != "" && Shape(known) == Shape(m.Value):
+				shaped = append(shaped, m.Value)
+			}
+		}
+		c := append(related, shaped...)
+		if len(c) == 0 {
+			if known == "" {
+				return nil // nothing of this identity fits
+			}
+			c = []string{known}
+		}
+		choices[pname] = c
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i := 0; i < maxFills; i++ {
+		over := map[string]string{}
+		for pname, c := range choices {
+			over[pname] = c[min(i, len(c)-1)]
+		}
+		if p, ok := ep.With(over); ok && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
 	return out
 }
