@@ -316,10 +316,28 @@ type job struct {
 	ep surface.Endpoint
 }
 
+// runChecks runs the checks in two phases: first every check that only
+// reads, then the write probes (check.Writer), so that a probe changing
+// state (a role, a nickname) cannot be seen by a read check.
 func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
+	var reads, writes []check.Check
+	for _, c := range o.Checks {
+		if w, ok := c.(check.Writer); ok && w.Writes() {
+			writes = append(writes, c)
+		} else {
+			reads = append(reads, c)
+		}
+	}
+	if err := runPhase(ctx, e, o, reads, add, log); err != nil || len(writes) == 0 {
+		return err
+	}
+	return runPhase(ctx, e, o, writes, add, log)
+}
+
+func runPhase(ctx context.Context, e *env, o Options, checks []check.Check, add func([]finding.Finding), log *slog.Logger) error {
 	var jobs []job
 	root := e.Endpoints()[0]
-	for _, c := range o.Checks {
+	for _, c := range checks {
 		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
 			jobs = append(jobs, job{c, root})
 			continue

@@ -9,6 +9,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/check/bolaadjacent"
 	"github.com/leakhound/leakhound/internal/check/deprecatedlive"
+	"github.com/leakhound/leakhound/internal/check/massassign"
 	"github.com/leakhound/leakhound/internal/check/missingauth"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
@@ -29,6 +30,9 @@ func Active() []check.Check {
 		missingauth.New(learner),
 		bfla.New(learner),
 		userenum.New(learner),
+		// Write probes (--allow-write only) run after every read check.
+		bola.NewWrite(learner),
+		massassign.New(learner),
 		authnotenforced.New(),
 		undocumentedfields.New(),
 		undocumentedendpoint.New(),
@@ -45,11 +49,16 @@ func Passive() []check.Passive {
 	}
 }
 
-// Metas lists the metadata of every check, active then passive.
+// Metas lists the metadata of every check, active then passive, once per
+// id (the bola check has a read and a write half).
 func Metas() []check.Meta {
 	var out []check.Meta
+	seen := map[string]bool{}
 	for _, c := range Active() {
-		out = append(out, c.Meta())
+		if m := c.Meta(); !seen[m.ID] {
+			seen[m.ID] = true
+			out = append(out, m)
+		}
 	}
 	for _, c := range Passive() {
 		out = append(out, c.Meta())

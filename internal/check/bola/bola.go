@@ -43,7 +43,7 @@ func (*Check) Meta() check.Meta {
 		Severity:    finding.High,
 		CWE:         []string{"CWE-639", "CWE-862"},
 		OWASP:       "API1:2023",
-		Description: "An object that belongs to one identity (learnt from that identity's own answers: /me, /…/mine, its lists and links) is returned to another authenticated identity that requests it by id. The answer carries the owner's markers (its id, email or other values seen only in the owner's answers), so any user can read any other user's data by changing an id.",
+		Description: "An object that belongs to one identity (learnt from that identity's own answers: /me, /…/mine, its lists and links) is returned to another authenticated identity that requests it by id (or, with --allow-write, modified by it). The answer carries the owner's markers (its id, email or other values seen only in the owner's answers), so any user can read any other user's data by changing an id.",
 		Remediation: authz.OwnershipFix,
 	}
 }
