@@ -560,3 +560,10 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
 	}
 	return out
 }
+
+// IsAdmin reports whether an identity carries an administrative role: its
+// legitimate access to other users' objects is no BOLA.
+func IsAdmin(id transport.Identity) bool {
+	r := strings.ToLower(id.Role)
+	return strings.Contains(r, "admin") || r == "root" || r == "superuser" || r == "staff"
+}

@@ -73,12 +73,6 @@ func IsAdminFunction(ep surface.Endpoint) bool {
 	return false
 }
 
-// IsAdmin reports whether an identity carries an administrative role.
-func IsAdmin(id transport.Identity) bool {
-	r := strings.ToLower(id.Role)
-	return strings.Contains(r, "admin") || r == "root" || r == "superuser" || r == "staff"
-}
-
 // Run requests every administrative function as every non-admin identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
 	k, err := c.learner.Learn(ctx, env)
@@ -87,7 +81,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	}
 	var admins, others []transport.Identity
 	for _, id := range env.Identities() {
-		if IsAdmin(id) {
+		if authz.IsAdmin(id) {
 			admins = append(admins, id)
 		} else {
 			others = append(others, id)

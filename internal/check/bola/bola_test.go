@@ -57,7 +57,7 @@ func TestBOLA(t *testing.T) {
 		assertMasked(t, rep)
 	})
 	t.Run("fixed", func(t *testing.T) {
-		rep, api := scantest.Scan(t, testapi.Fixed, []check.Check{bola.New(nil)}, []transport.Identity{scantest.Alice(), scantest.Bob()}, scantest.Options{})
+		rep, api := scantest.Scan(t, testapi.Fixed, []check.Check{bola.New(nil)}, []transport.Identity{scantest.Alice(), scantest.Bob(), scantest.Admin()}, scantest.Options{})
 		scantest.NoWrites(t, api)
 		if fs := scantest.ByCheck(rep, "bola"); len(fs) > 0 {
 			t.Errorf("fixed variant: %d bola findings, first %s %s", len(fs), fs[0].Path, fs[0].Title)

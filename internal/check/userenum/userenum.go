@@ -175,7 +175,12 @@ func (c *Check) probe(ctx context.Context, env check.Env, u *url.URL, name, kind
 		kind, existing, yes.resp.Status, oneLine(yes.raw),
 		absent[kind][0], no1.resp.Status, oneLine(no1.raw),
 		absent[kind][1], no2.resp.Status, oneLine(no2.raw))
-	f.Evidence = finding.NewEvidence(check.RequestLine("GET", f.URL), yes.resp.Status, excerpt, []finding.Value{val})
+	values := []finding.Value{val}
+	for _, a := range []answer{yes, no1, no2} {
+		// Whatever the answers disclose (a username) is masked too.
+		values = append(values, authz.MaskedValues(authz.SensitiveLeaves(a.norm), 8)...)
+	}
+	f.Evidence = finding.NewEvidence(check.RequestLine("GET", f.URL), yes.resp.Status, excerpt, values)
 	f.Evidence.Details = map[string]string{
 		"parameter":          name,
 		"status_existing":    fmt.Sprint(yes.resp.Status),

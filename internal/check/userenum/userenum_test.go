@@ -25,6 +25,9 @@ func TestUserEnumeration(t *testing.T) {
 		t.Errorf("severity %s cwe %v", f.Severity, f.CWE)
 	}
 	email := testapi.NewData().People[0].Email
+	if strings.Contains(f.Evidence.Excerpt, `"alice"`) {
+		t.Errorf("raw username in the excerpt: %s", f.Evidence.Excerpt)
+	}
 	for _, s := range []string{f.URL, f.Reproduce, f.Evidence.Excerpt, f.Evidence.Request, f.Evidence.Details["reproduce_existing"]} {
 		if strings.Contains(s, email) || strings.Contains(s, strings.ReplaceAll(email, "@", "%40")) {
 			t.Errorf("raw email in %q", s)
