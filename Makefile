@@ -8,7 +8,9 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/leakhound/leakhound/internal/cli.Version=$(VERSION)
 export CGO_ENABLED ?= 0
 
-.PHONY: all build demo test unit lint bench clean
+include examples/flask-dynamodb/example.mk
+
+.PHONY: all build demo test unit lint bench clean browser-install
 
 all: build
 
@@ -24,10 +26,21 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-unit:
+# The HTML report test drives a headless Chromium (Debian: chromium); it
+# skips without one. Installs it only when missing and apt-get exists.
+browser-install:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ! command -v apt-get >/dev/null 2>&1 || { \
+	    sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	    echo "install: apt-get install chromium fonts-liberation" >&2; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2; }
+
+unit: browser-install
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
-test: lint unit
+# The README's test command: also installs what the e2e suite needs.
+test: lint unit e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

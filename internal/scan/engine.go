@@ -40,6 +40,20 @@ type Options struct {
 	// description at its conventional locations and a probe of common
 	// paths, within its own small request budget.
 	Discovery *discover.Options
+	// Progress, when set, is called after each (check, endpoint) pair ends,
+	// never concurrently. It must return quickly (a progress display).
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	EndpointsDone, EndpointsTotal int
+	// PairsDone and PairsTotal count (check, endpoint) pairs.
+	PairsDone, PairsTotal int
+	Requests              int
+	// Findings counts raw findings so far, before deduplication.
+	Findings int
+	Elapsed  time.Duration
 }
 
 type env struct {
@@ -49,6 +63,7 @@ type env struct {
 	endpoints  []surface.Endpoint
 	knowledge  *surface.Knowledge
 	discovered *discover.Result
+	progress   *tracker // nil without Options.Progress
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -100,6 +115,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		return nil, err
 	}
 	e.client = client
+	if o.Progress != nil {
+		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
+			fmu.Lock()
+			defer fmu.Unlock()
+			return len(found)
+		}}
+	}
 
 	scanErr := mapSurface(ctx, e, o, log)
 	if scanErr == nil {
@@ -113,8 +135,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
-	rep.Summary = finding.Summarize(rep.Findings)
-	rep.Score, rep.Grade = score.Compute(rep.Findings)
+	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
@@ -152,6 +173,19 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
 		e.identities = kept
 	}
 	return msgs
+}
+
+// covered lists the OWASP categories of the checks that ran, so the report
+// scores every category the scan tested, clean ones included.
+func covered(o Options) []string {
+	out := []string{}
+	for _, c := range o.Checks {
+		out = append(out, c.Meta().OWASP)
+	}
+	for _, p := range o.Passive {
+		out = append(out, p.Meta().OWASP)
+	}
+	return out
 }
 
 func safeInspect(p check.Passive, ex *transport.Exchange, e check.Env, log *slog.Logger) (fs []finding.Finding) {
@@ -211,6 +245,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				go func() {
 					defer wg.Done()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
+					e.progress.request()
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -320,32 +355,30 @@ type job struct {
 // reads, then the write probes (check.Writer), so that a probe changing
 // state (a role, a nickname) cannot be seen by a read check.
 func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
-	var reads, writes []check.Check
+	var reads, writes []job
+	root := e.Endpoints()[0]
 	for _, c := range o.Checks {
+		phase := &reads
 		if w, ok := c.(check.Writer); ok && w.Writes() {
-			writes = append(writes, c)
-		} else {
-			reads = append(reads, c)
+			phase = &writes
+		}
+		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
+			*phase = append(*phase, job{c, root})
+			continue
+		}
+		for _, ep := range e.Endpoints() {
+			*phase = append(*phase, job{c, ep})
 		}
 	}
+	e.progress.start(append(append([]job(nil), reads...), writes...))
+	defer e.progress.finish()
 	if err := runPhase(ctx, e, o, reads, add, log); err != nil || len(writes) == 0 {
 		return err
 	}
 	return runPhase(ctx, e, o, writes, add, log)
 }
 
-func runPhase(ctx context.Context, e *env, o Options, checks []check.Check, add func([]finding.Finding), log *slog.Logger) error {
-	var jobs []job
-	root := e.Endpoints()[0]
-	for _, c := range checks {
-		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
-			jobs = append(jobs, job{c, root})
-			continue
-		}
-		for _, ep := range e.Endpoints() {
-			jobs = append(jobs, job{c, ep})
-		}
-	}
+func runPhase(ctx context.Context, e *env, o Options, jobs []job, add func([]finding.Finding), log *slog.Logger) error {
 	workers := o.Workers
 	if workers <= 0 {
 		workers = max(1, o.Client.Concurrency)
@@ -359,6 +392,7 @@ func runPhase(ctx context.Context, e *env, o Options, checks []check.Check, add 
 			for j := range ch {
 				fs, err := runOne(ctx, j, e, log)
 				add(fs)
+				e.progress.pairDone(j)
 				if err != nil && !errors.Is(err, context.Canceled) {
 					log.Debug("check failed", "check", j.c.Meta().ID, "endpoint", j.ep.Key(), "err", err)
 				}
@@ -389,4 +423,72 @@ func runOne(ctx context.Context, j job, e *env, log *slog.Logger) (fs []finding.
 	}()
 	ctx = transport.WithEndpoint(transport.WithCheck(ctx, id), j.ep.Path)
 	return j.c.Run(ctx, j.ep, e)
+}
+
+// tracker turns engine events into Progress snapshots. Its methods are
+// safe on a nil tracker and report under one lock, so Options.Progress is
+// never called concurrently.
+type tracker struct {
+	mu     sync.Mutex
+	p      Progress
+	left   map[string]int
+	report func(Progress)
+	client *transport.Client
+	found  func() int
+	begin  time.Time
+}
+
+// request is called after each baseline request, before the checks start.
+func (t *tracker) request() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+// start counts the (check, endpoint) pairs and the endpoints they cover.
+func (t *tracker) start(jobs []job) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.left = map[string]int{}
+	for _, j := range jobs {
+		t.left[j.ep.Key()]++
+	}
+	t.p.EndpointsTotal, t.p.PairsTotal = len(t.left), len(jobs)
+	t.emit()
+}
+
+func (t *tracker) pairDone(j job) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.PairsDone++
+	if t.left[j.ep.Key()]--; t.left[j.ep.Key()] == 0 {
+		t.p.EndpointsDone++
+	}
+	t.emit()
+}
+
+// finish sends a last snapshot once every pair ran.
+func (t *tracker) finish() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+func (t *tracker) emit() {
+	t.p.Requests = t.client.Sent()
+	t.p.Findings = t.found()
+	t.p.Elapsed = time.Since(t.begin)
+	t.report(t.p)
 }
