@@ -1,0 +1,623 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// maxDepth bounds the JSON frames tracked; deeper values take the context
+// of the deepest tracked frame. The walk itself is iterative, so nesting
+// never grows the goroutine stack.
+const maxDepth = 256
+
+type frame struct {
+	arr        bool
+	idx        int
+	keyS, keyE int
+	kc         keyClass
+	tag        bool // current key is a DynamoDB type tag (S, N, M…)
+	nKeys      int
+	firstTag   string
+	firstKind  byte
+	latS, latE int
+	lonS, lonE int
+}
+
+type column struct{ ok, bad int }
+
+type scan struct {
+	s        *Scanner
+	body     []byte
+	hits     []hit
+	hi       int
+	res      *Result
+	keys     map[string]keyClass
+	stack    []frame
+	overflow int
+
+	lastEnd   []int // per literal rule: end of its last match
+	phoneFull int
+	cols      map[string]*column
+	pending   []Match
+	wireKeys  map[string]bool
+	lines     []int
+	textMode  bool
+	scratch   []byte
+}
+
+func newScan(s *Scanner, body []byte) *scan {
+	sc := &scan{s: s, body: body, res: &Result{}, lastEnd: make([]int, len(s.literals))}
+	for i := range sc.lastEnd {
+		sc.lastEnd[i] = -1
+	}
+	sc.hits = s.ac.find(body, nil)
+	return sc
+}
+
+// ---- emitting ----
+
+func (sc *scan) emit(rule, typ string, conf finding.Confidence, start, end int, note string) {
+	sc.emitRaw(rule, typ, conf, start, end, note, "")
+}
+
+// emitRaw records a match; raw overrides the bytes of the span as value.
+func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end int, note, raw string) {
+	if raw == "" {
+		raw = sc.valueText(start, end)
+	}
+	m := Match{Rule: rule, Type: typ, Category: CategoryOf(typ), Confidence: conf, Start: start, End: end, Note: note}
+	if sc.textMode {
+		m.Record = "line " + strconv.Itoa(sc.lineOf(start))
+	} else {
+		m.Path = sc.path(false)
+		m.Record = sc.record()
+	}
+	m.Value = finding.NewValue(typ, m.Path, raw)
+	sc.res.Matches = append(sc.res.Matches, m)
+}
+
+// valueText returns the span as text, JSON-unescaped when walking JSON.
+func (sc *scan) valueText(start, end int) string {
+	b := sc.body[start:end]
+	if !sc.textMode && indexByte(b, '\\') >= 0 {
+		var s string
+		q := make([]byte, 0, len(b)+2)
+		q = append(append(append(q, '"'), b...), '"')
+		if json.Unmarshal(q, &s) == nil {
+			return s
+		}
+	}
+	if !utf8.Valid(b) {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return string(b)
+}
+
+func indexByte(b []byte, c byte) int { return bytes.IndexByte(b, c) }
+
+var bytesIndexByte = bytes.IndexByte
+
+func (sc *scan) lineOf(off int) int {
+	if sc.lines == nil {
+		sc.lines = []int{}
+		for i, c := range sc.body {
+			if c == '\n' {
+				sc.lines = append(sc.lines, i)
+			}
+		}
+	}
+	return sort.SearchInts(sc.lines, off) + 1
+}
+
+// ---- JSON paths ----
+
+func (sc *scan) writeFrame(b []byte, f *frame) []byte {
+	if f.arr {
+		b = append(b, '[')
+		return append(strconv.AppendInt(b, int64(f.idx), 10), ']')
+	}
+	if f.keyE <= f.keyS {
+		return b
+	}
+	key := sc.body[f.keyS:f.keyE]
+	plain := true
+	for _, c := range key {
+		if !isAlnum(c) && c != '_' && c != '-' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		b = append(b, '.')
+		return append(b, key...)
+	}
+	b = append(b, "['"...)
+	for _, c := range key {
+		if c == '\'' || c == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, c)
+	}
+	return append(b, "']"...)
+}
+
+// path renders the current JSON path; wildcard replaces indexes with *.
+func (sc *scan) path(wildcard bool) string {
+	b := append(sc.scratch[:0], '$')
+	for i := range sc.stack {
+		f := &sc.stack[i]
+		if wildcard && f.arr {
+			b = append(b, "[*]"...)
+			continue
+		}
+		b = sc.writeFrame(b, f)
+	}
+	sc.scratch = b
+	return string(b)
+}
+
+// record renders the path up to the first array element, or "$".
+func (sc *scan) record() string {
+	b := append(sc.scratch[:0], '$')
+	for i := range sc.stack {
+		f := &sc.stack[i]
+		b = sc.writeFrame(b, f)
+		if f.arr {
+			sc.scratch = b
+			return string(b)
+		}
+	}
+	return "$"
+}
+
+// ---- JSON walk ----
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanString returns the index of the closing quote of a string whose
+// content starts at i, and whether it has escapes; -1 if unterminated.
+func scanString(b []byte, i int) (int, bool) {
+	esc := false
+	for {
+		q := indexByteFrom(b, i, '"')
+		if q < 0 {
+			return -1, esc
+		}
+		if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
+			return q, esc
+		}
+		esc = true
+		// Walk escapes by hand up to the real closing quote.
+		j := i
+		for j < len(b) {
+			switch b[j] {
+			case '\\':
+				j += 2
+				continue
+			case '"':
+				return j, esc
+			}
+			j++
+		}
+		return -1, esc
+	}
+}
+
+func indexByteFrom(b []byte, from int, c byte) int {
+	if from >= len(b) {
+		return -1
+	}
+	if k := bytesIndexByte(b[from:], c); k >= 0 {
+		return from + k
+	}
+	return -1
+}
+
+func (sc *scan) top() *frame {
+	if len(sc.stack) == 0 {
+		return nil
+	}
+	return &sc.stack[len(sc.stack)-1]
+}
+
+func isTypeTag(k []byte) bool {
+	switch string(k) {
+	case "S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL":
+		return true
+	}
+	return false
+}
+
+var wireKeyNames = map[string]bool{
+	"Items": true, "Count": true, "ScannedCount": true, "LastEvaluatedKey": true, "ConsumedCapacity": true,
+	"ResponseMetadata": true, "HTTPStatusCode": true, "RequestId": true, "RetryAttempts": true,
+	"HTTPHeaders": true, "Item": true, "UnprocessedKeys": true, "Attributes": true,
+}
+
+// walkJSON walks the body once. It returns false and the offset where it
+// stopped when the body is not JSON from there on.
+func (sc *scan) walkJSON() (int, bool) {
+	b := sc.body
+	sc.keys = map[string]keyClass{}
+	i := 0
+	expectKey := false
+	started := false
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return i, true
+		}
+		if started && len(sc.stack) == 0 && sc.overflow == 0 {
+			// Trailing data after the top-level value.
+			return i, false
+		}
+		c := b[i]
+		switch c {
+		case '{', '[':
+			started = true
+			if len(sc.stack) >= maxDepth {
+				sc.overflow++
+			} else {
+				sc.stack = append(sc.stack, frame{arr: c == '['})
+			}
+			expectKey = c == '{'
+			i++
+		case '}', ']':
+			if sc.overflow > 0 {
+				sc.overflow--
+			} else if len(sc.stack) > 0 {
+				f := sc.top()
+				if !f.arr {
+					sc.closeObject(f)
+				}
+				kind := byte('o')
+				if f.arr {
+					kind = 'a'
+				}
+				sc.stack = sc.stack[:len(sc.stack)-1]
+				sc.valueDone(kind)
+			} else {
+				return i, false
+			}
+			expectKey = false
+			i++
+		case ',':
+			if f := sc.top(); f != nil && sc.overflow == 0 {
+				if f.arr {
+					f.idx++
+				} else {
+					expectKey = true
+				}
+			} else if sc.overflow > 0 {
+				expectKey = true
+			}
+			i++
+		case ':':
+			expectKey = false
+			i++
+		case '"':
+			end, esc := scanString(b, i+1)
+			if end < 0 {
+				return i, false
+			}
+			f := sc.top()
+			if expectKey && f != nil && !f.arr {
+				if sc.overflow == 0 {
+					sc.setKey(f, i+1, end)
+				}
+				expectKey = false
+			} else {
+				if len(sc.stack) == 0 {
+					started = true
+				}
+				sc.leafString(i+1, end, esc)
+				sc.valueDone('s')
+			}
+			i = end + 1
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			j := i + 1
+			for j < len(b) && (isDigit(b[j]) || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || b[j] == '+' || b[j] == '-') {
+				j++
+			}
+			if len(sc.stack) == 0 {
+				started = true
+			}
+			sc.leafNumber(i, j)
+			sc.valueDone('n')
+			i = j
+		case 't', 'f', 'n':
+			j := i
+			for j < len(b) && isAlpha(b[j]) {
+				j++
+			}
+			switch string(b[i:j]) {
+			case "true", "false", "null":
+			default:
+				return i, false
+			}
+			sc.valueDone('l')
+			i = j
+		default:
+			return i, false
+		}
+	}
+}
+
+func (sc *scan) setKey(f *frame, s, e int) {
+	f.keyS, f.keyE = s, e
+	f.nKeys++
+	key := sc.body[s:e]
+	kc, ok := sc.keys[string(key)]
+	if !ok {
+		kc = classifyKey(key)
+		if len(sc.keys) < 4096 {
+			sc.keys[string(key)] = kc
+		}
+	}
+	f.kc = kc
+	f.tag = isTypeTag(key)
+	if f.nKeys == 1 {
+		f.firstTag = ""
+		if f.tag {
+			f.firstTag = string(key)
+		}
+	}
+	if len(key) >= 4 && len(key) <= 16 && isUpper(key[0]) && wireKeyNames[string(key)] {
+		if sc.wireKeys == nil {
+			sc.wireKeys = map[string]bool{}
+		}
+		sc.wireKeys[string(key)] = true
+	}
+}
+
+// valueDone tells the enclosing object what kind of value its first key had.
+func (sc *scan) valueDone(kind byte) {
+	if sc.overflow > 0 {
+		return
+	}
+	if f := sc.top(); f != nil && !f.arr && f.nKeys == 1 {
+		f.firstKind = kind
+	}
+}
+
+func (sc *scan) closeObject(f *frame) {
+	if f.nKeys == 1 && f.firstTag != "" {
+		ok := false
+		switch f.firstTag {
+		case "S", "N", "B":
+			ok = f.firstKind == 's'
+		case "BOOL", "NULL":
+			ok = f.firstKind == 'l'
+		case "M":
+			ok = f.firstKind == 'o'
+		case "L", "SS", "NS", "BS":
+			ok = f.firstKind == 'a'
+		}
+		if ok {
+			sc.res.Wire.TypedValues++
+			if sc.res.Wire.FirstPath == "" {
+				// The path of this object is the path minus its own frame.
+				saved := sc.stack
+				sc.stack = sc.stack[:len(sc.stack)-1]
+				sc.res.Wire.FirstPath = sc.path(false)
+				sc.stack = saved
+			}
+		}
+	}
+	if f.latE > f.latS && f.lonE > f.lonS {
+		lat := strings.Trim(string(sc.body[f.latS:f.latE]), `"`)
+		lon := strings.Trim(string(sc.body[f.lonS:f.lonE]), `"`)
+		if geoPair(lat, lon) {
+			saved := sc.stack
+			sc.stack = sc.stack[:len(sc.stack)-1]
+			sc.pendingMatch("geo", TypeGeo, finding.ConfidenceMedium, f.latS, f.latE, lat+","+lon)
+			sc.stack = saved
+		}
+	}
+}
+
+func geoPair(lat, lon string) bool {
+	a, err1 := strconv.ParseFloat(lat, 64)
+	o, err2 := strconv.ParseFloat(lon, 64)
+	if err1 != nil || err2 != nil || a < -90 || a > 90 || o < -180 || o > 180 || a == 0 && o == 0 {
+		return false
+	}
+	dec := func(s string) int {
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			return len(s) - i - 1
+		}
+		return 0
+	}
+	return dec(lat) >= 3 && dec(lon) >= 3
+}
+
+// keyContext returns the class of the key that names the current value:
+// through arrays ("emails": [...]) and DynamoDB type tags ({"S": ...}).
+func (sc *scan) keyContext() keyClass {
+	for i := len(sc.stack) - 1; i >= 0; i-- {
+		f := &sc.stack[i]
+		if f.arr || f.tag {
+			continue
+		}
+		return f.kc
+	}
+	return kNone
+}
+
+// pendingMatch records a weak match that counts only in a record holding
+// other personal data.
+func (sc *scan) pendingMatch(rule, typ string, conf finding.Confidence, start, end int, raw string) {
+	n := len(sc.res.Matches)
+	sc.emitRaw(rule, typ, conf, start, end, "", raw)
+	sc.pending = append(sc.pending, sc.res.Matches[n])
+	sc.res.Matches = sc.res.Matches[:n]
+}
+
+func (sc *scan) leafNumber(s, e int) {
+	kc := sc.keyContext()
+	f := sc.top()
+	switch kc {
+	case kLat:
+		if f != nil && !f.arr {
+			f.latS, f.latE = s, e
+		}
+	case kLon:
+		if f != nil && !f.arr {
+			f.lonS, f.lonE = s, e
+		}
+	case kSSN, kCard, kPhone, kNHS, kSIN, kAccountID:
+		for _, c := range sc.body[s:e] {
+			if !isDigit(c) {
+				return
+			}
+		}
+		sc.keyRule(kc, string(sc.body[s:e]), s, e)
+	}
+}
+
+func (sc *scan) leafString(s, e int, esc bool) {
+	kc := sc.keyContext()
+	before := len(sc.res.Matches)
+	sc.literalHits(s, e, kc)
+	if kc == kLat || kc == kLon {
+		if f := sc.top(); f != nil && !f.arr {
+			if kc == kLat {
+				f.latS, f.latE = s, e
+			} else {
+				f.lonS, f.lonE = s, e
+			}
+		}
+		return
+	}
+	if len(sc.res.Matches) == before && kc != kNone && kc != kIDLike && kc != kAddressPart {
+		val := string(sc.body[s:e])
+		if esc {
+			val = sc.valueText(s, e)
+		}
+		if sc.keyRule(kc, val, s, e) {
+			return
+		}
+	}
+	sc.scanShapes(s, e, kc)
+}
+
+// ---- text ----
+
+func (sc *scan) scanTextFrom(off int) {
+	sc.textMode = true
+	sc.stack = sc.stack[:0]
+	sc.overflow = 0
+	if off < 0 || off > len(sc.body) {
+		off = 0
+	}
+	sc.literalHits(off, len(sc.body), kNone)
+	sc.scanShapes(off, len(sc.body), kNone)
+}
+
+// literalHits runs the literal rules whose keywords occur in [lo, hi).
+func (sc *scan) literalHits(lo, hi int, kc keyClass) {
+	for sc.hi < len(sc.hits) && sc.hits[sc.hi].start < lo {
+		sc.hi++
+	}
+	for ; sc.hi < len(sc.hits) && sc.hits[sc.hi].end <= hi; sc.hi++ {
+		h := sc.hits[sc.hi]
+		if h.start < lo {
+			continue
+		}
+		ri := sc.s.kwRule[h.kw]
+		if h.start < sc.lastEnd[ri] {
+			continue
+		}
+		n := len(sc.res.Matches)
+		sc.s.literals[ri].extract(sc, lo, hi, h.start, kc)
+		if len(sc.res.Matches) > n {
+			sc.lastEnd[ri] = sc.res.Matches[len(sc.res.Matches)-1].End
+		}
+	}
+}
+
+// ---- finishing ----
+
+func (sc *scan) finish() {
+	res := sc.res
+	if len(sc.pending) > 0 {
+		withID := map[string]bool{}
+		for _, m := range res.Matches {
+			if identityTypes[m.Type] && m.Confidence >= finding.ConfidenceMedium {
+				withID[m.Record] = true
+			}
+		}
+		for _, m := range sc.pending {
+			if withID[m.Record] {
+				res.Matches = append(res.Matches, m)
+			}
+		}
+	}
+	for k := range sc.wireKeys {
+		res.Wire.Keys = append(res.Wire.Keys, k)
+	}
+	sort.Strings(res.Wire.Keys)
+	if res.JSON && res.Wire.Raw() {
+		p := res.Wire.FirstPath
+		if p == "" {
+			p = "$"
+		}
+		m := Match{Rule: "dynamodb-wire", Type: TypeDynamoWire, Category: Artefact, Confidence: finding.ConfidenceHigh, Path: p, Record: "$"}
+		sig := strings.Join(res.Wire.Keys, ",")
+		if res.Wire.TypedValues > 0 {
+			sig = strconv.Itoa(res.Wire.TypedValues) + " typed attribute values; " + sig
+		}
+		if res.Wire.TypedValues < 2 && !slicesHas(res.Wire.Keys, "ScannedCount") && !slicesHas(res.Wire.Keys, "ResponseMetadata") {
+			m.Confidence = finding.ConfidenceMedium
+		}
+		m.Value = finding.NewValue(TypeDynamoWire, p, sig)
+		res.Matches = append(res.Matches, m)
+	}
+	sort.SliceStable(res.Matches, func(i, j int) bool { return res.Matches[i].Start < res.Matches[j].Start })
+	records := map[string]bool{}
+	people := map[string]map[string]bool{}
+	for _, m := range res.Matches {
+		if m.Category != PII || m.Confidence < finding.ConfidenceMedium {
+			continue
+		}
+		records[m.Record] = true
+		if identityTypes[m.Type] && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
+			if people[m.Type] == nil {
+				people[m.Type] = map[string]bool{}
+			}
+			people[m.Type][strings.ToLower(m.Value.Raw())] = true
+		}
+	}
+	res.Records = len(records)
+	for _, set := range people {
+		res.People = max(res.People, len(set))
+	}
+	if res.People == 0 && res.Records > 0 {
+		res.People = 1
+	}
+}
+
+func slicesHas(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
