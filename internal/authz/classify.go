@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
@@ -27,13 +28,55 @@ const (
 
 // tiers of the types Classify returns.
 var tiers = map[string]Tier{
-	"name": TierIdentity, "username": TierIdentity,
-	"email": TierPII, "phone": TierPII, "date_of_birth": TierPII, "address": TierPII, "medical": TierPII,
-	"ssn": TierCritical, "card": TierCritical, "iban": TierCritical, "password_hash": TierCritical, "secret": TierCritical,
+	"name": TierIdentity, "username": TierIdentity, "person_name": TierIdentity, "ip_address": TierIdentity,
+	"email": TierPII, "phone": TierPII, "date_of_birth": TierPII, "address": TierPII, "postal_address": TierPII,
+	"medical": TierPII, "geolocation": TierPII,
+	"ssn": TierCritical, "itin": TierCritical, "card": TierCritical, "iban": TierCritical, "uk_nino": TierCritical,
+	"uk_nhs_number": TierCritical, "ca_sin": TierCritical, "passport_number": TierCritical,
+	"password_hash": TierCritical, "password": TierCritical, "secret": TierCritical,
 }
 
-// TierOf returns the tier of a type.
-func TierOf(typ string) Tier { return tiers[typ] }
+// TierOf returns the tier of a type; any secret type of the detectors is
+// critical.
+func TierOf(typ string) Tier {
+	if t, ok := tiers[typ]; ok {
+		return t
+	}
+	if detect.CategoryOf(typ) == detect.Secret {
+		return TierCritical
+	}
+	return TierNone
+}
+
+// SensitiveIn returns the sensitive leaves of a JSON body that are still in
+// f (f may have volatile paths removed): the detectors' matches of personal
+// data and secrets (validated values, key context), completed by Classify
+// for what they do not cover (medical fields, usernames).
+func SensitiveIn(body []byte, f Flat) []Sensitive {
+	byPath := map[string]Sensitive{}
+	if len(body) > 0 {
+		for _, m := range detect.Scan(body, "application/json").Matches {
+			if m.Category == detect.Artefact || m.Confidence < finding.ConfidenceMedium || m.Path == "" {
+				continue
+			}
+			if v, ok := f[m.Path]; ok {
+				byPath[m.Path] = Sensitive{Path: m.Path, Type: m.Type, Value: v}
+			}
+		}
+	}
+	for _, s := range SensitiveLeaves(f) {
+		if _, ok := byPath[s.Path]; !ok {
+			byPath[s.Path] = s
+		}
+	}
+	out := make([]Sensitive, 0, len(byPath))
+	for _, p := range sortedKeys(f) {
+		if s, ok := byPath[p]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 var (
 	emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)

@@ -16,15 +16,17 @@ type Pair struct {
 	OwnerURL, OtherURL   string
 	Owner, Other         transport.Identity
 	OwnerFlat, OtherFlat Flat
-	Method               string
-	Status               int
+	// OtherBody, when set, lets the detectors classify the other side.
+	OtherBody []byte
+	Method    string
+	Status    int
 }
 
 // Side returns a masked side-by-side excerpt of the leaves that matter
 // (markers and sensitive fields first), at most rows lines, and the masked
 // sensitive values the other identity received.
 func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
-	sens := SensitiveLeaves(p.OtherFlat)
+	sens := SensitiveIn(p.OtherBody, p.OtherFlat)
 	types := map[string]string{}
 	for _, s := range sens {
 		types[s.Path] = s.Type

@@ -68,7 +68,7 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	default:
 		v.Confidence = finding.ConfidenceLow
 	}
-	for _, s := range SensitiveLeaves(other) {
+	for _, s := range SensitiveIn(resp.Body, other) {
 		if own[s.Path] == s.Value {
 			v.Leaked = append(v.Leaked, s)
 		}

@@ -137,7 +137,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 			}
 			conf = finding.ConfidenceHigh
 		}
-		leaked := authz.SensitiveLeaves(f)
+		leaked := authz.SensitiveIn(resp.Body, f)
 		var foreign []authz.Marker
 		for _, u := range k.Users {
 			if u.Name != id.Name {
@@ -169,10 +169,10 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		}
 		if refFlat != nil {
 			pair := authz.Pair{OwnerName: ref.Name + " (admin)", OtherName: id.Name, Owner: ref, Other: id,
-				OwnerURL: refResp.URL, OtherURL: resp.URL, OwnerFlat: refFlat, OtherFlat: f, Method: "GET", Status: resp.Status}
+				OwnerURL: refResp.URL, OtherURL: resp.URL, OwnerFlat: refFlat, OtherFlat: f, OtherBody: resp.Body, Method: "GET", Status: resp.Status}
 			f0.Evidence = pair.Evidence(check.RequestLine("GET", resp.URL), foreign, details)
 		} else {
-			pair := authz.Pair{OtherName: id.Name, Other: id, OtherFlat: f}
+			pair := authz.Pair{OtherName: id.Name, Other: id, OtherFlat: f, OtherBody: resp.Body}
 			side, values := pair.Side(foreign, 12)
 			f0.Evidence = finding.NewEvidence(check.RequestLine("GET", resp.URL), resp.Status, side, values)
 			if len(foreign) > 0 {

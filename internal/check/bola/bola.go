@@ -100,7 +100,7 @@ func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict)
 	pair := authz.Pair{
 		OwnerName: o.Owner.Name + " (owner)", OtherName: as.Name,
 		Owner: o.Owner, Other: as, OwnerURL: o.Resp.URL, OtherURL: v.Resp.URL,
-		OwnerFlat: o.Flat, OtherFlat: v.Flat, Method: "GET", Status: v.Resp.Status,
+		OwnerFlat: o.Flat, OtherFlat: v.Flat, OtherBody: v.Resp.Body, Method: "GET", Status: v.Resp.Status,
 	}
 	f.Evidence = pair.Evidence(check.RequestLine("GET", v.Resp.URL), v.Markers, map[string]string{
 		"owner":            o.Owner.Name,

@@ -132,7 +132,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 			others = append(others, u.Name)
 		}
 	}
-	leaked := authz.SensitiveLeaves(got)
+	leaked := authz.SensitiveIn(resp.Body, got)
 	fd := authz.NewFinding(c.Meta(), o.Template, resp, owner)
 	fd.Subject = p.ref.Name
 	fd.Confidence = finding.ConfidenceMedium
@@ -150,7 +150,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	pair := authz.Pair{
 		OwnerName: owner.Name + " (own id " + p.ref.Value + ")", OtherName: owner.Name + " (id " + p.next + ")",
 		Owner: owner, Other: owner, OwnerURL: o.Resp.URL, OtherURL: resp.URL,
-		OwnerFlat: o.Flat, OtherFlat: f, Method: "GET", Status: resp.Status,
+		OwnerFlat: o.Flat, OtherFlat: f, OtherBody: resp.Body, Method: "GET", Status: resp.Status,
 	}
 	owners := "unknown (not one of the scan's identities)"
 	if len(others) > 0 {

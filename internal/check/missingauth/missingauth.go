@@ -119,7 +119,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 				owners[v.Name] = true
 			}
 		}
-		leaked := authz.SensitiveLeaves(af)
+		leaked := authz.SensitiveIn(aresp.Body, af)
 		tier := authz.WorstTier(leaked)
 		if tier < authz.TierPII && len(markers) == 0 {
 			continue // the same public data for everyone
@@ -142,7 +142,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		f.Title = fmt.Sprintf("Served without authentication: %s", what)
 		pair := authz.Pair{
 			OwnerName: u.Name, OtherName: transport.AnonymousName, Owner: u, Other: anon,
-			OwnerURL: uresp.URL, OtherURL: aresp.URL, OwnerFlat: uf, OtherFlat: af,
+			OwnerURL: uresp.URL, OtherURL: aresp.URL, OwnerFlat: uf, OtherFlat: af, OtherBody: aresp.Body,
 			Method: "GET", Status: aresp.Status,
 		}
 		var names []string

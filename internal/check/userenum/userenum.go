@@ -178,7 +178,7 @@ func (c *Check) probe(ctx context.Context, env check.Env, u *url.URL, name, kind
 	values := []finding.Value{val}
 	for _, a := range []answer{yes, no1, no2} {
 		// Whatever the answers disclose (a username) is masked too.
-		values = append(values, authz.MaskedValues(authz.SensitiveLeaves(a.norm), 8)...)
+		values = append(values, authz.MaskedValues(authz.SensitiveIn(a.raw, a.norm), 8)...)
 	}
 	f.Evidence = finding.NewEvidence(check.RequestLine("GET", f.URL), yes.resp.Status, excerpt, values)
 	f.Evidence.Details = map[string]string{
