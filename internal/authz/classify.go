@@ -91,8 +91,8 @@ var (
 func Classify(path, value string) string {
 	k := Key(path)
 	v := strings.TrimSpace(value)
-	if v == "" || v == "null" || v == "true" || v == "false" {
-		return ""
+	if v == "" || v == "null" || v == "true" || v == "false" || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+		return "" // links are no personal data, whatever their key
 	}
 	has := func(words ...string) bool {
 		for _, w := range words {

@@ -32,3 +32,16 @@ func TestFillFor(t *testing.T) {
 		}
 	}
 }
+
+func TestSameIdentities(t *testing.T) {
+	list1 := Flatten([]byte(`{"generated_at":"10:00:01","Items":[{"patient_id":"u_1","email":"a@x.io"},{"patient_id":"u_2","email":"b@x.io"}]}`))
+	list2 := Flatten([]byte(`{"generated_at":"10:00:02","Items":[{"patient_id":"u_2","email":"b@x.io"},{"patient_id":"u_1","email":"a@x.io"}]}`))
+	if !sameIdentities(list1, list2) {
+		t.Error("the same list in another order, at another time, names the same people")
+	}
+	me1 := Flatten([]byte(`{"patient_id":"u_1","email":"a@x.io"}`))
+	me2 := Flatten([]byte(`{"patient_id":"u_2","email":"b@x.io"}`))
+	if sameIdentities(me1, me2) {
+		t.Error("two users' own views differ")
+	}
+}

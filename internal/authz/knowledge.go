@@ -273,8 +273,11 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// An anchor is per-user for u when u's answer differs from another
-	// user's, or, for /me-like paths, from the anonymous answer.
+	// An anchor is per-user for u when u's answer differs from the answer
+	// of every other non-admin user (a list everyone gets the same is
+	// nobody's), or, for /me-like paths, from the anonymous answer. An
+	// administrator's view of everyone's data defines nobody's ownership:
+	// its anchors are /me-like paths only.
 	perUser := map[string]map[string]bool{}
 	for _, p := range anchors {
 		perUser[p] = map[string]bool{}
@@ -283,10 +286,19 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if !ok {
 				continue
 			}
+			peers, differs := 0, true
 			for _, v := range k.Users {
-				if b, ok := answers[p][v.Name]; v.Name != u.Name && ok && !equalFlat(a.flat, b.flat) {
-					perUser[p][u.Name] = true
+				b, ok := answers[p][v.Name]
+				if v.Name == u.Name || !ok || IsAdmin(v) {
+					continue
 				}
+				peers++
+				if sameIdentities(a.flat, b.flat) {
+					differs = false
+				}
+			}
+			if peers > 0 && differs && !IsAdmin(u) {
+				perUser[p][u.Name] = true
 			}
 			if !perUser[p][u.Name] && isSelfPath(p) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
@@ -300,7 +312,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		out := map[string]bool{}
 		for p, byID := range answers {
 			for name, a := range byID {
-				if name == u || !(perUser[p][name] || (name == anon.Name && perUser[p][u])) {
+				if name == u || !(perUser[p][name] || (name == anon.Name && perUser[p][u])) || isAdminName(k.Users, name) {
 					continue
 				}
 				for v := range a.flat.Values() {
@@ -344,12 +356,21 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			}
 		}
 	}
-	// A value claimed by two identities identifies neither.
+	// A value claimed by two identities identifies neither; one claimed by
+	// an administrator and a user stays the user's.
 	for _, u := range k.Users {
 		for v := range k.Markers[u.Name] {
 			for _, w := range k.Users {
-				if w.Name != u.Name {
-					if _, dup := k.Markers[w.Name][v]; dup {
+				if w.Name == u.Name {
+					continue
+				}
+				if _, dup := k.Markers[w.Name][v]; dup {
+					switch {
+					case IsAdmin(u) && !IsAdmin(w):
+						delete(k.Markers[u.Name], v)
+					case IsAdmin(w) && !IsAdmin(u):
+						delete(k.Markers[w.Name], v)
+					default:
 						delete(k.Markers[u.Name], v)
 						delete(k.Markers[w.Name], v)
 					}
@@ -360,6 +381,13 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 
 	// 2. Objects: URLs with ids reached from each user's own answers.
 	all := ConcreteGETs(env)
+	type candidate struct {
+		u    transport.Identity
+		p    string
+		resp *transport.Response
+		f    Flat
+	}
+	var pending []candidate
 	for _, u := range k.Users {
 		var queue []string
 		seen := map[string]bool{}
@@ -380,12 +408,10 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 				}
 			}
 		}
+		// Every known URL with an id is a candidate: its answer as u (from
+		// the baseline's cache) decides.
 		for _, p := range all {
-			for _, r := range IDs(p) {
-				if k.IsMarkerOf(u.Name, r.Value) {
-					push(p)
-				}
-			}
+			push(p)
 		}
 		count := 0
 		for depth := 0; depth < maxDepth && len(queue) > 0; depth++ {
@@ -399,32 +425,26 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 				if f == nil {
 					continue
 				}
-				ms := k.MarkersIn(u.Name, f)
-				ownedByURL := false
-				for _, r := range IDs(p) {
-					if k.IsMarkerOf(u.Name, r.Value) {
-						ownedByURL = true
-					}
-				}
-				if len(ms) == 0 && !ownedByURL {
+				if !k.consider(env, u, p, resp, f) {
+					pending = append(pending, candidate{u, p, resp, f})
 					continue
 				}
 				count++
-				k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Template: Template(p), IDs: IDs(p), Resp: resp, Flat: f, Markers: ms})
 				for _, l := range surface.HarvestLinks(resp.Body, target) {
 					push(l)
 				}
 			}
 		}
-		// ids of a user's objects are that user's markers too, unless
-		// another identity claims them.
-		for _, o := range k.ObjectsOf(u.Name) {
-			for _, r := range o.IDs {
-				if _, claimed := k.OwnerOf(r.Value); !claimed {
-					k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name}
-				}
-			}
-		}
+		k.claimObjectIDs(u.Name)
+	}
+	// A second look at the answers that had data but no marker yet: the
+	// ids of every user's objects are known now (a lab result that names
+	// its patient by the id learnt from /patients/u_1001).
+	for _, c := range pending {
+		k.consider(env, c.u, c.p, c.resp, c.f)
+	}
+	for _, u := range k.Users {
+		k.claimObjectIDs(u.Name)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -566,4 +586,111 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
 func IsAdmin(id transport.Identity) bool {
 	r := strings.ToLower(id.Role)
 	return strings.Contains(r, "admin") || r == "root" || r == "superuser" || r == "staff"
+}
+
+// TemplateOf names an object's URL by the surface's template when one
+// matches (a spec's /api/lab-results/{result_id}), else by Template.
+func TemplateOf(env check.Env, p string) string {
+	path, _, _ := strings.Cut(p, "?")
+	segs := strings.Split(path, "/")
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodGet || !ep.IsTemplate() {
+			continue
+		}
+		tpath, _, _ := strings.Cut(ep.Path, "?")
+		ts := strings.Split(tpath, "/")
+		if len(ts) != len(segs) {
+			continue
+		}
+		ok := true
+		for i := range ts {
+			if !(strings.HasPrefix(ts[i], "{") && strings.HasSuffix(ts[i], "}") && segs[i] != "") && ts[i] != segs[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			t := Template(p)
+			if _, q, found := strings.Cut(t, "?"); found {
+				return tpath + "?" + q
+			}
+			return tpath
+		}
+	}
+	return Template(p)
+}
+
+// consider adds the answer f of u to path p as an object of u when it
+// carries u's markers (or p carries u's ids) and no other user's markers:
+// an answer that also holds another user's markers (a doctor's schedule)
+// is shared, not owned, and proves nothing.
+func (k *Knowledge) consider(env check.Env, u transport.Identity, p string, resp *transport.Response, f Flat) bool {
+	for _, o := range k.Objects {
+		if o.Owner.Name == u.Name && o.Path == p {
+			return true
+		}
+	}
+	ms := k.MarkersIn(u.Name, f)
+	ownedByURL := false
+	for _, r := range IDs(p) {
+		if k.IsMarkerOf(u.Name, r.Value) {
+			ownedByURL = true
+		}
+	}
+	if len(ms) == 0 && !ownedByURL {
+		return false
+	}
+	for _, v := range k.Users {
+		if v.Name != u.Name && len(k.MarkersIn(v.Name, f)) > 0 {
+			return false
+		}
+	}
+	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Template: TemplateOf(env, p), IDs: IDs(p), Resp: resp, Flat: f, Markers: ms})
+	return true
+}
+
+// claimObjectIDs makes the ids of a user's objects that user's markers,
+// unless another identity claims them.
+func (k *Knowledge) claimObjectIDs(name string) {
+	for _, o := range k.ObjectsOf(name) {
+		for _, r := range o.IDs {
+			if _, claimed := k.OwnerOf(r.Value); !claimed {
+				k.Markers[name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name}
+			}
+		}
+	}
+}
+
+func isAdminName(users []transport.Identity, name string) bool {
+	for _, u := range users {
+		if u.Name == name {
+			return IsAdmin(u)
+		}
+	}
+	return false
+}
+
+// sameIdentities reports whether two answers name the same things: the same
+// set of ids, emails, names and other identifying values, whatever their
+// order, timestamps or request ids.
+func sameIdentities(a, b Flat) bool {
+	set := func(f Flat) map[string]bool {
+		out := map[string]bool{}
+		for p, v := range f {
+			if markerKind(p, v) != "" {
+				out[v] = true
+			}
+		}
+		return out
+	}
+	x, y := set(a), set(b)
+	if len(x) != len(y) {
+		return false
+	}
+	for v := range x {
+		if !y[v] {
+			return false
+		}
+	}
+	return len(x) > 0 || equalFlat(a, b)
 }

@@ -148,7 +148,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		if len(foreign) > 0 || tier >= authz.TierPII {
 			conf = finding.ConfidenceHigh
 		}
-		f0 := authz.NewFinding(c.Meta(), authz.Template(path), resp, id)
+		f0 := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), resp, id)
 		f0.Confidence = conf
 		switch {
 		case tier >= authz.TierCritical:

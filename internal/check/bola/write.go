@@ -60,7 +60,9 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 		}
 		field, _, ok := authz.HarmlessField(o.Flat)
 		if !ok {
-			continue
+			// No harmless field: a new attribute of our own, which an API
+			// that binds whatever it gets stores as well.
+			field = authz.ProbeField
 		}
 		for _, as := range k.Users {
 			if as.Name == o.Owner.Name || authz.IsAdmin(as) {
@@ -78,8 +80,11 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 
 func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, field string, as transport.Identity) (finding.Finding, bool) {
 	before := authz.Fresh(ctx, env, o.Path, o.Owner)
+	if before == nil {
+		return finding.Finding{}, false
+	}
 	original, ok := before["$."+field]
-	if !ok {
+	if !ok && field != authz.ProbeField {
 		return finding.Finding{}, false
 	}
 	probe := "leakhound-write-probe-" + as.Name
@@ -90,7 +95,10 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	after := authz.Fresh(ctx, env, o.Path, o.Owner)
 	changed := after["$."+field] == probe
 	restored := true
-	if after["$."+field] != original {
+	switch {
+	case field == authz.ProbeField && changed:
+		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: nil})
+	case after["$."+field] != original:
 		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: original})
 	}
 	if !changed {
@@ -110,6 +118,9 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	excerpt := fmt.Sprintf("%s before: %s\nPATCH as %s → %d\n%s read back by %s: %s", field, cell(original), as.Name, resp.Status, field, o.Owner.Name, probe)
 	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPatch, resp.URL), resp.Status, excerpt, nil)
 	state := "yes"
+	if field == authz.ProbeField {
+		state = "yes: " + field + " set to null (an API that keeps nulls keeps the attribute)"
+	}
 	if !restored {
 		state = "NO: restore the field by hand"
 	}

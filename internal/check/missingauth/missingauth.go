@@ -97,7 +97,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 
 func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, path string, anon transport.Identity, volatile map[string]bool) (finding.Finding, bool) {
 	aresp, af := authz.Get(ctx, env, path, anon)
-	if af == nil {
+	if af == nil || isAPIDescription(af) {
 		return finding.Finding{}, false
 	}
 	af = af.Without(volatile)
@@ -121,10 +121,18 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		}
 		leaked := authz.SensitiveIn(aresp.Body, af)
 		tier := authz.WorstTier(leaked)
-		if tier < authz.TierPII && len(markers) == 0 {
+		// Ids alone (the examples of an API description, a public
+		// catalogue) are no personal data.
+		personal := false
+		for _, m := range markers {
+			if m.Kind != "id" {
+				personal = true
+			}
+		}
+		if tier < authz.TierPII && !personal {
 			continue // the same public data for everyone
 		}
-		f := authz.NewFinding(c.Meta(), authz.Template(path), aresp, anon)
+		f := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), aresp, anon)
 		switch {
 		case tier >= authz.TierCritical:
 			f.Severity = finding.Critical
@@ -159,4 +167,13 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		return f, true
 	}
 	return finding.Finding{}, false
+}
+
+// isAPIDescription reports whether a document is an OpenAPI or Swagger
+// description: public by design, its examples are not anyone's data.
+func isAPIDescription(f authz.Flat) bool {
+	_, oas := f["$.openapi"]
+	_, swagger := f["$.swagger"]
+	_, paths := f["$.info.title"]
+	return (oas || swagger) && paths
 }
