@@ -111,6 +111,7 @@ func authzRoutes(v Variant, d *Data) []Route {
 		{Pattern: "GET /api/doctors", Link: "/api/doctors", Handler: s.doctorList},
 		{Pattern: "GET /api/doctors/{id}", Handler: s.doctorOne},
 		{Pattern: "GET /api/password-reset", Link: "/api/password-reset?email=someone%40example.com", Handler: s.passwordReset},
+		{Pattern: "POST /api/login", Handler: s.login},
 	}
 }
 
@@ -383,4 +384,25 @@ func (s *authzState) passwordReset(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusNotFound, map[string]any{"error": "no account with this email address"})
+}
+
+// login never succeeds (the demo users have no passwords) but the
+// vulnerable variant says whether the account exists.
+func (s *authzState) login(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Email, Password string }
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid JSON"})
+		return
+	}
+	if s.v == Fixed {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid email or password"})
+		return
+	}
+	for _, p := range s.d.People {
+		if strings.EqualFold(p.Email, in.Email) {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "wrong password"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]any{"error": "no account registered for " + in.Email})
 }

@@ -5,6 +5,7 @@ package userenum
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,7 +46,7 @@ func (*Check) Meta() check.Meta {
 		Severity:    finding.Medium,
 		CWE:         []string{"CWE-204"},
 		OWASP:       "API2:2023",
-		Description: "The same request answers differently for a registered account (one of the scan's identities) than for addresses that surely do not exist, while two non-existent ones get the same answer. An attacker can test lists of emails or usernames to learn who has an account, then target them with credential stuffing or phishing.",
+		Description: "The same request answers differently for a registered account (one of the scan's identities) than for addresses that surely do not exist, while two non-existent ones get the same answer. An attacker can test lists of emails or usernames to learn who has an account, then target them with credential stuffing or phishing. GET parameters are always probed; login, reset and sign-up bodies (POST) only with --allow-write, with one surely wrong password per account.",
 		Remediation: "Answer identically, in status, body and timing, whether the account exists or not:\n\n```python\n@app.get(\"/api/password-reset\")\ndef password_reset():\n    email = request.args.get(\"email\", \"\").strip().lower()\n    user = users.get_item(Key={\"email\": email}).get(\"Item\")\n    if user:\n        send_reset_link(user)          # queue it; do not make the caller wait\n    return jsonify(status=\"If an account exists for this address, a reset link is on its way.\"), 202\n```\n\nDo the same on login (one generic \"invalid credentials\" message) and sign-up (confirm by email), and rate-limit these endpoints per client and per target address.",
 	}
 }
@@ -90,62 +91,149 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	var out []finding.Finding
 	done := map[string]bool{}
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodGet {
-			continue
-		}
-		p, ok := ep.Concrete()
-		if !ok {
-			continue
-		}
-		u, err := url.Parse(p)
-		if err != nil {
-			continue
-		}
-		q := u.Query()
-		names := make([]string, 0, len(q))
-		for n := range q {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			kind := paramKind(name)
-			key := u.Path + "?" + name
-			if kind == "" || len(known[kind]) == 0 || done[key] {
-				continue
-			}
-			done[key] = true
-			if f, ok := c.probe(ctx, env, u, name, kind, known[kind][0], anon); ok {
-				out = append(out, f)
+		switch ep.Method {
+		case http.MethodGet:
+			out = append(out, c.getProbes(ctx, env, ep, known, anon, done)...)
+		case http.MethodPost:
+			if env.AllowWrite() {
+				out = append(out, c.postProbes(ctx, env, ep, known, anon, done)...)
 			}
 		}
 	}
 	return out, ctx.Err()
 }
 
+// getProbes tries each account-naming query parameter of a GET endpoint.
+func (c *Check) getProbes(ctx context.Context, env check.Env, ep surface.Endpoint, known map[string][]string, anon transport.Identity, done map[string]bool) []finding.Finding {
+	names := map[string]bool{}
+	for _, p := range ep.Params {
+		if p.In == "query" {
+			names[p.Name] = true
+		}
+	}
+	if p, ok := ep.Concrete(); ok {
+		if u, err := url.Parse(p); err == nil {
+			for n := range u.Query() {
+				names[n] = true
+			}
+		}
+	}
+	var sorted []string
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	var out []finding.Finding
+	for _, name := range sorted {
+		kind := paramKind(name)
+		if kind == "" || len(known[kind]) == 0 {
+			continue
+		}
+		base, ok := ep.With(map[string]string{name: known[kind][0]})
+		u, err := url.Parse(base)
+		if !ok || err != nil || done["GET "+u.Path+"?"+name] {
+			continue
+		}
+		done["GET "+u.Path+"?"+name] = true
+		send := func(v string) (*transport.Response, []byte, error) {
+			q := u.Query()
+			q.Set(name, v)
+			uu := *u
+			uu.RawQuery = q.Encode()
+			resp, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: uu.RequestURI()}, anon)
+			return resp, nil, err
+		}
+		tmpl := authz.TemplateOf(env, u.Path) + "?" + name + "={" + kind + "}"
+		if f, ok := c.probe(probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var authWords = []string{"login", "signin", "sign-in", "sign_in", "auth", "token", "session", "password", "reset", "forgot", "register", "signup", "sign-up", "recover"}
+
+// postProbes tries login, reset and sign-up bodies (--allow-write only):
+// the documented example with the account field set to an existing and
+// two absent values, and a password that is surely wrong. One wrong
+// password per identity and endpoint.
+func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoint, known map[string][]string, anon transport.Identity, done map[string]bool) []finding.Finding {
+	lower := strings.ToLower(ep.Path)
+	hit := false
+	for _, w := range authWords {
+		if strings.Contains(lower, w) {
+			hit = true
+		}
+	}
+	if !hit || ep.IsTemplate() || ep.Body == nil || !strings.Contains(ep.Body.ContentType, "json") {
+		return nil
+	}
+	var example map[string]any
+	if err := json.Unmarshal(ep.Body.Example, &example); err != nil || example == nil {
+		return nil
+	}
+	var keys []string
+	for k := range example {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []finding.Finding
+	for _, name := range keys {
+		kind := paramKind(name)
+		if kind == "" || len(known[kind]) == 0 || done["POST "+ep.Path+" "+name] {
+			continue
+		}
+		done["POST "+ep.Path+" "+name] = true
+		send := func(v string) (*transport.Response, []byte, error) {
+			body := map[string]any{}
+			for k, x := range example {
+				if strings.Contains(strings.ToLower(k), "pass") {
+					x = "leakhound-not-the-password-9Q"
+				}
+				body[k] = x
+			}
+			body[name] = v
+			b, err := json.Marshal(body)
+			if err != nil {
+				return nil, nil, err
+			}
+			resp, err := env.Do(ctx, transport.Request{Method: http.MethodPost, Path: ep.Path, Header: http.Header{"Content-Type": {"application/json"}}, Body: b}, anon)
+			return resp, b, err
+		}
+		if f, ok := c.probe(probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 type answer struct {
 	resp *transport.Response
 	norm authz.Flat
 	raw  []byte
+	body []byte // the request body sent, if any
 }
 
-func (c *Check) probe(ctx context.Context, env check.Env, u *url.URL, name, kind, existing string, anon transport.Identity) (finding.Finding, bool) {
+// probe is one account-naming input of one endpoint.
+type probe struct {
+	method, template, path, param, kind, existing string
+	send                                          func(v string) (*transport.Response, []byte, error)
+}
+
+func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) {
 	ask := func(v string) (answer, bool) {
-		q := u.Query()
-		q.Set(name, v)
-		uu := *u
-		uu.RawQuery = q.Encode()
-		resp, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: uu.RequestURI()}, anon)
-		if err != nil {
+		resp, body, err := p.send(v)
+		if err != nil || resp == nil {
 			return answer{}, false
 		}
 		// The probed value echoed back is not a difference.
 		raw := bytes.ReplaceAll(resp.Body, []byte(v), []byte("{value}"))
 		raw = bytes.ReplaceAll(raw, []byte(url.QueryEscape(v)), []byte("{value}"))
-		return answer{resp, authz.Flatten(raw), raw}, true
+		return answer{resp, authz.Flatten(raw), raw, body}, true
 	}
-	yes, ok1 := ask(existing)
-	no1, ok2 := ask(absent[kind][0])
-	no2, ok3 := ask(absent[kind][1])
+	yes, ok1 := ask(p.existing)
+	no1, ok2 := ask(absent[p.kind][0])
+	no2, ok3 := ask(absent[p.kind][1])
 	if !ok1 || !ok2 || !ok3 {
 		return finding.Finding{}, false
 	}
@@ -159,36 +247,45 @@ func (c *Check) probe(ctx context.Context, env check.Env, u *url.URL, name, kind
 	if !statusDiffers && same(yes, no1, volatile) {
 		return finding.Finding{}, false
 	}
-	f := authz.NewFinding(c.Meta(), authz.Template(u.Path)+"?"+name+"={"+kind+"}", yes.resp, anon)
-	f.Subject = name
+	f := authz.NewFinding(c.Meta(), p.template, yes.resp, anon)
+	f.Method = p.method
+	f.Subject = p.param
 	if !statusDiffers {
 		f.Severity = finding.Low
 		f.Confidence = finding.ConfidenceMedium
 	}
-	masked := finding.Mask(kind, existing)
-	val := finding.NewValue(kind, "query."+name, existing)
+	masked := finding.Mask(p.kind, p.existing)
+	val := finding.NewValue(p.kind, p.param, p.existing)
+	enc := finding.NewValue(p.kind, "", url.QueryEscape(p.existing))
 	// Neither the URL nor the reproduction may carry the real address.
-	f.URL = strings.ReplaceAll(strings.ReplaceAll(f.URL, url.QueryEscape(existing), masked), existing, masked)
-	f.Reproduce = finding.MaskText(f.Reproduce, []finding.Value{val, finding.NewValue(kind, "", url.QueryEscape(existing))})
-	f.Title = fmt.Sprintf("%s reveals whether an account exists (%s)", u.Path, name)
+	f.URL = strings.ReplaceAll(strings.ReplaceAll(f.URL, url.QueryEscape(p.existing), masked), p.existing, masked)
+	f.Reproduce = finding.MaskText(transport.Curl(p.method, yes.resp.URL, anon, contentType(yes.body), yes.body), []finding.Value{val, enc})
+	f.Title = fmt.Sprintf("%s %s reveals whether an account exists (%s)", p.method, p.path, p.param)
 	excerpt := fmt.Sprintf("existing %s %s → %d %s\nabsent   %s → %d %s\nabsent   %s → %d %s",
-		kind, existing, yes.resp.Status, oneLine(yes.raw),
-		absent[kind][0], no1.resp.Status, oneLine(no1.raw),
-		absent[kind][1], no2.resp.Status, oneLine(no2.raw))
-	values := []finding.Value{val}
+		p.kind, p.existing, yes.resp.Status, oneLine(yes.raw),
+		absent[p.kind][0], no1.resp.Status, oneLine(no1.raw),
+		absent[p.kind][1], no2.resp.Status, oneLine(no2.raw))
+	values := []finding.Value{val, enc}
 	for _, a := range []answer{yes, no1, no2} {
 		// Whatever the answers disclose (a username) is masked too.
 		values = append(values, authz.MaskedValues(authz.SensitiveIn(a.raw, a.norm), 8)...)
 	}
-	f.Evidence = finding.NewEvidence(check.RequestLine("GET", f.URL), yes.resp.Status, excerpt, values)
+	f.Evidence = finding.NewEvidence(check.RequestLine(p.method, f.URL), yes.resp.Status, excerpt, values)
 	f.Evidence.Details = map[string]string{
-		"parameter":          name,
+		"parameter":          p.param,
 		"status_existing":    fmt.Sprint(yes.resp.Status),
 		"status_absent":      fmt.Sprint(no1.resp.Status),
-		"reproduce_absent":   transport.Curl("GET", no1.resp.URL, anon, nil, nil),
+		"reproduce_absent":   transport.Curl(p.method, no1.resp.URL, anon, contentType(no1.body), no1.body),
 		"reproduce_existing": f.Reproduce,
 	}
 	return f, true
+}
+
+func contentType(body []byte) http.Header {
+	if body == nil {
+		return nil
+	}
+	return http.Header{"Content-Type": {"application/json"}}
 }
 
 // same compares two answers structurally (JSON) or byte for byte.
