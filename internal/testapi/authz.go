@@ -112,6 +112,7 @@ func authzRoutes(v Variant, d *Data) []Route {
 		{Pattern: "GET /api/doctors/{id}", Handler: s.doctorOne},
 		{Pattern: "GET /api/password-reset", Link: "/api/password-reset?email=someone%40example.com", Handler: s.passwordReset},
 		{Pattern: "POST /api/login", Handler: s.login},
+		{Pattern: "POST /api/token", Handler: s.token},
 	}
 }
 
@@ -405,4 +406,24 @@ func (s *authzState) login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusNotFound, map[string]any{"error": "no account registered for " + in.Email})
+}
+
+// DemoPassword is the password of a demo user for POST /api/token.
+func DemoPassword(username string) string { return "demo-password-" + username }
+
+// token is a login flow for tests: username and password in, bearer token
+// out.
+func (s *authzState) token(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Username, Password string }
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid JSON"})
+		return
+	}
+	for _, p := range s.d.People {
+		if p.Username == in.Username && in.Password == DemoPassword(p.Username) {
+			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"access_token": p.Token, "token_type": "bearer"}})
+			return
+		}
+	}
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid username or password"})
 }

@@ -30,6 +30,8 @@ type Options struct {
 	// Setup, when set, changes the test API before it serves (extra
 	// people, second tokens).
 	Setup func(*testapi.API)
+	// Wrap, when set, puts a handler in front of the API (token expiry).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Identities returns the test API's users as scan identities.
@@ -55,7 +57,11 @@ func Run(t testing.TB, v testapi.Variant, o Options) (*finding.Report, *testapi.
 	if o.Setup != nil {
 		o.Setup(api)
 	}
-	srv := httptest.NewServer(api)
+	var h http.Handler = api
+	if o.Wrap != nil {
+		h = o.Wrap(api)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	ids := o.Identities
