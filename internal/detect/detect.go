@@ -2,11 +2,12 @@
 // artefacts in response bodies. It is pure (no network, no globals that
 // change) and a Scanner is safe for concurrent use.
 //
-// A scan makes one keyword pass over the body (an Aho-Corasick automaton
-// built from every rule's Keywords) to find the literal-anchored rules
-// (cloud keys, password hashes, tracebacks…), then walks JSON once, keeping
-// the key path of every value as context, or scans other bodies as text with
-// a window of nearby words as context. Digit runs, e-mail addresses and IBAN
+// One keyword pass (an Aho-Corasick automaton built from every rule's
+// Keywords) finds where the literal-anchored rules (cloud keys, password
+// hashes, tracebacks…) may match. JSON is walked once, keeping the key path
+// of every value as context, and the keyword pass runs over string values
+// only; other bodies are scanned as text with a window of nearby words as
+// context, CSV cells with their column header as context. Digit runs, e-mail addresses and IBAN
 // shapes are found with byte loops and then validated (Luhn, mod-97, SSN
 // area rules, phone-number metadata, the public suffix list).
 package detect
@@ -100,12 +101,15 @@ func CategoryOf(typ string) Category {
 	return Artefact
 }
 
-// identityTypes are the PII types that single out a person; they make the
-// weak signals of a record (a bare "name", an IP, a location) count.
-var identityTypes = map[string]bool{
-	TypeEmail: true, TypePhone: true, TypeSSN: true, TypeITIN: true, TypeCard: true, TypeIBAN: true,
-	TypeDOB: true, TypeAddress: true, TypeNINO: true, TypeNHS: true, TypeSIN: true, TypePassport: true,
-	TypeName: true,
+// isIdentity reports the PII types that single out a person; they make
+// the weak signals of a record (a bare "name", an IP, a location) count.
+func isIdentity(typ string) bool {
+	switch typ {
+	case TypeEmail, TypePhone, TypeSSN, TypeITIN, TypeCard, TypeIBAN, TypeDOB, TypeAddress,
+		TypeNINO, TypeNHS, TypeSIN, TypePassport, TypeName:
+		return true
+	}
+	return false
 }
 
 // Match is one detected value.
@@ -122,13 +126,22 @@ type Match struct {
 	// element on its path ($.users[3]), "$" for a single object, or the
 	// line ("line 12") in text.
 	Record string
-	// Value holds the raw value, masked for display.
-	Value finding.Value
+	// raw is the detected text; Value wraps it, masked, on demand (most
+	// matches of a dense body are only counted, never shown).
+	raw string
 	// Start and End delimit the bytes of the body to mask.
 	Start, End int
 	// Note qualifies a match ("test card number", "example key").
 	Note string
+	weak bool // counts only in a record with other personal data
 }
+
+// Value returns the detected value as a finding.Value: masked for
+// display, the raw text kept inside for --reveal.
+func (m *Match) Value() finding.Value { return finding.NewValue(m.Type, m.Path, m.raw) }
+
+// Masked returns the masked form of the value.
+func (m *Match) Masked() string { return finding.Mask(m.Type, m.raw) }
 
 // Result is what a scan found.
 type Result struct {
@@ -255,7 +268,7 @@ func (s *Scanner) Scan(body []byte, contentType string) *Result {
 			// Not (all) JSON: scan what the walk did not read as text.
 			sc.scanTextFrom(end)
 		}
-	} else {
+	} else if !sc.scanCSV(contentType) {
 		sc.scanTextFrom(0)
 	}
 	sc.finish()
@@ -334,4 +347,37 @@ func maskSpans(body []byte, ms []Match) []byte {
 		prev = sp.e
 	}
 	return append(out, body[prev:]...)
+}
+
+// MaskRange returns body[start:end] with every value res found masked. The
+// range grows to cover any value it would cut, so no part of a value shows
+// at an edge.
+func MaskRange(body []byte, res *Result, start, end int) string {
+	start, end = max(0, start), min(len(body), end)
+	if start >= end {
+		return ""
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, m := range res.Matches {
+			if m.End <= m.Start {
+				continue
+			}
+			if m.Start < start && m.End > start {
+				start, changed = m.Start, true
+			}
+			if m.Start < end && m.End > end {
+				end, changed = m.End, true
+			}
+		}
+	}
+	var in []Match
+	for _, m := range res.Matches {
+		if m.Start >= start && m.End <= end && m.End > m.Start {
+			m.Start -= start
+			m.End -= start
+			in = append(in, m)
+		}
+	}
+	return string(maskSpans(body[start:end], in))
 }

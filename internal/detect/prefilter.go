@@ -7,11 +7,12 @@ package detect
 // the whole thing is some eighty lines, and the dense table is what makes
 // the keyword pass cheap (see BenchmarkPrefilter).
 type automaton struct {
-	class   [256]uint8
-	nclass  int
-	delta   []uint16 // state*nclass + class → state
-	out     [][]int  // state → keyword indexes ending here
-	hasOut  []bool
+	class  [256]uint8
+	nclass int
+	// delta maps row+class to the next row, shifted left by one, with the
+	// low bit set when the next state ends a keyword (row = state*nclass).
+	delta   []uint32
+	out     [][]int // state → keyword indexes ending here
 	lengths []int
 }
 
@@ -72,11 +73,11 @@ func newAutomaton(keywords []string) *automaton {
 		a.lengths = append(a.lengths, len(k))
 	}
 	// Breadth-first failure links, then the full transition table.
-	a.delta = make([]uint16, len(nodes)*n)
+	delta := make([]uint16, len(nodes)*n)
 	queue := []int{}
 	for c := 0; c < n; c++ {
 		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			a.delta[c] = uint16(nx)
+			delta[c] = uint16(nx)
 			queue = append(queue, nx)
 		}
 	}
@@ -87,36 +88,43 @@ func newAutomaton(keywords []string) *automaton {
 		nodes[s].out = append(nodes[s].out, nodes[f].out...)
 		for c := 0; c < n; c++ {
 			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				nodes[nx].fail = int(a.delta[f*n+c])
-				a.delta[s*n+c] = uint16(nx)
+				nodes[nx].fail = int(delta[f*n+c])
+				delta[s*n+c] = uint16(nx)
 				queue = append(queue, nx)
 			} else {
-				a.delta[s*n+c] = a.delta[f*n+c]
+				delta[s*n+c] = delta[f*n+c]
 			}
 		}
 	}
 	a.out = make([][]int, len(nodes))
-	a.hasOut = make([]bool, len(nodes))
 	for i := range nodes {
 		a.out[i] = nodes[i].out
-		a.hasOut[i] = len(nodes[i].out) > 0
+	}
+	a.delta = make([]uint32, len(delta))
+	for i, nx := range delta {
+		v := uint32(int(nx)*n) << 1
+		if len(nodes[nx].out) > 0 {
+			v |= 1
+		}
+		a.delta[i] = v
 	}
 	return a
 }
 
-// find appends every keyword occurrence in b to hits, in order of end.
-func (a *automaton) find(b []byte, hits []hit) []hit {
-	s := 0
-	n := a.nclass
-	delta, class, hasOut := a.delta, &a.class, a.hasOut
+// find appends every keyword occurrence in b to hits, in order of end,
+// with offsets shifted by base.
+func (a *automaton) find(b []byte, base int, hits []hit) []hit {
+	row := uint32(0)
+	delta, class := a.delta, &a.class
 	for i := 0; i < len(b); i++ {
-		s = int(delta[s*n+int(class[b[i]])])
-		if hasOut[s] {
-			for _, k := range a.out[s] {
+		d := delta[row+uint32(class[b[i]])]
+		row = d >> 1
+		if d&1 != 0 {
+			for _, k := range a.out[int(row)/a.nclass] {
 				if len(hits) >= maxHits {
 					return hits
 				}
-				hits = append(hits, hit{kw: k, start: i + 1 - a.lengths[k], end: i + 1})
+				hits = append(hits, hit{kw: k, start: base + i + 1 - a.lengths[k], end: base + i + 1})
 			}
 		}
 	}

@@ -20,7 +20,7 @@ func typesAtLeast(res *Result, min finding.Confidence) map[string]int {
 func describe(res *Result) []string {
 	var out []string
 	for _, m := range res.Matches {
-		out = append(out, m.Type+"("+m.Confidence.String()+") "+m.Path+" "+m.Value.Masked)
+		out = append(out, m.Type+"("+m.Confidence.String()+") "+m.Path+" "+m.Masked())
 	}
 	return out
 }

@@ -43,8 +43,13 @@ type scan struct {
 
 	lastEnd   []int // per literal rule: end of its last match
 	phoneFull int
-	cols      map[string]*column
-	pending   []Match
+	cols      map[uint64]*column
+	hasWeak   bool
+	str       string
+	cur       []Match // matches, in chunks so growth never copies them
+	full      [][]Match
+	nfull     int
+	domains   map[string]bool
 	wireKeys  map[string]bool
 	lines     []int
 	textMode  bool
@@ -56,7 +61,6 @@ func newScan(s *Scanner, body []byte) *scan {
 	for i := range sc.lastEnd {
 		sc.lastEnd[i] = -1
 	}
-	sc.hits = s.ac.find(body, nil)
 	return sc
 }
 
@@ -76,15 +80,46 @@ func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end in
 		m.Record = "line " + strconv.Itoa(sc.lineOf(start))
 	} else {
 		m.Path = sc.path(false)
-		m.Record = sc.record()
+		m.Record = recordOf(m.Path)
 	}
-	m.Value = finding.NewValue(typ, m.Path, raw)
-	sc.res.Matches = append(sc.res.Matches, m)
+	m.raw = raw
+	if len(sc.cur) == cap(sc.cur) {
+		if len(sc.cur) > 0 {
+			sc.full = append(sc.full, sc.cur)
+			sc.nfull += len(sc.cur)
+		}
+		size := 4096
+		if len(sc.full) < 8 {
+			size = 16 << len(sc.full)
+		}
+		sc.cur = make([]Match, 0, size)
+	}
+	sc.cur = append(sc.cur, m)
+}
+
+// count is the number of matches so far; last is the latest one.
+func (sc *scan) count() int   { return sc.nfull + len(sc.cur) }
+func (sc *scan) last() *Match { return &sc.cur[len(sc.cur)-1] }
+
+// collect joins the chunks of matches with one copy.
+func (sc *scan) collect() []Match {
+	if len(sc.full) == 0 {
+		return sc.cur
+	}
+	out := make([]Match, 0, sc.count()+1)
+	for _, c := range sc.full {
+		out = append(out, c...)
+	}
+	return append(out, sc.cur...)
 }
 
 // valueText returns the span as text, JSON-unescaped when walking JSON.
 func (sc *scan) valueText(start, end int) string {
 	b := sc.body[start:end]
+	if sc.str == "" {
+		// One copy of the body as a string: raw values are substrings of it.
+		sc.str = string(sc.body)
+	}
 	if !sc.textMode && indexByte(b, '\\') >= 0 {
 		var s string
 		q := make([]byte, 0, len(b)+2)
@@ -96,7 +131,7 @@ func (sc *scan) valueText(start, end int) string {
 	if !utf8.Valid(b) {
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	return string(b)
+	return sc.str[start:end]
 }
 
 func indexByte(b []byte, c byte) int { return bytes.IndexByte(b, c) }
@@ -162,18 +197,55 @@ func (sc *scan) path(wildcard bool) string {
 	return string(b)
 }
 
-// record renders the path up to the first array element, or "$".
-func (sc *scan) record() string {
-	b := append(sc.scratch[:0], '$')
-	for i := range sc.stack {
-		f := &sc.stack[i]
-		b = sc.writeFrame(b, f)
-		if f.arr {
-			sc.scratch = b
-			return string(b)
+// recordOf cuts a path after its first array index ($.users[3].ssn →
+// $.users[3]); a path without one is the single record "$".
+func recordOf(path string) string {
+	for i := 0; i < len(path); i++ {
+		switch path[i] {
+		case '\'':
+			// A quoted key: skip to its closing quote.
+			for i++; i < len(path) && path[i] != '\''; i++ {
+				if path[i] == '\\' {
+					i++
+				}
+			}
+		case '[':
+			if i+1 < len(path) && isDigit(path[i+1]) {
+				if j := strings.IndexByte(path[i:], ']'); j > 0 {
+					return path[:i+j+1]
+				}
+			}
 		}
 	}
 	return "$"
+}
+
+// columnHash identifies the current path with array indexes wildcarded
+// ($.users[*].phone) without building it.
+func (sc *scan) columnHash() uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(c byte) { h ^= uint64(c); h *= 1099511628211 }
+	for i := range sc.stack {
+		f := &sc.stack[i]
+		if f.arr {
+			mix('[')
+			continue
+		}
+		mix('.')
+		for _, c := range sc.body[f.keyS:f.keyE] {
+			mix(c)
+		}
+	}
+	return h
+}
+
+func hashLower(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(lower(s[i]))
+		h *= 1099511628211
+	}
+	return h
 }
 
 // ---- JSON walk ----
@@ -193,30 +265,38 @@ func skipWS(b []byte, i int) int {
 // scanString returns the index of the closing quote of a string whose
 // content starts at i, and whether it has escapes; -1 if unterminated.
 func scanString(b []byte, i int) (int, bool) {
-	esc := false
-	for {
-		q := indexByteFrom(b, i, '"')
-		if q < 0 {
-			return -1, esc
+	// Most strings are short: a plain loop beats two IndexByte calls.
+	for k := i; k < len(b) && k < i+24; k++ {
+		switch b[k] {
+		case '"':
+			return k, false
+		case '\\':
+			return scanEscaped(b, i)
 		}
-		if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
-			return q, esc
-		}
-		esc = true
-		// Walk escapes by hand up to the real closing quote.
-		j := i
-		for j < len(b) {
-			switch b[j] {
-			case '\\':
-				j += 2
-				continue
-			case '"':
-				return j, esc
-			}
-			j++
-		}
-		return -1, esc
 	}
+	q := indexByteFrom(b, i, '"')
+	if q < 0 {
+		return -1, false
+	}
+	if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
+		return q, false
+	}
+	return scanEscaped(b, i)
+}
+
+// scanEscaped walks a string with escapes up to its closing quote.
+func scanEscaped(b []byte, j int) (int, bool) {
+	for j < len(b) {
+		switch b[j] {
+		case '\\':
+			j += 2
+			continue
+		case '"':
+			return j, true
+		}
+		j++
+	}
+	return -1, true
 }
 
 func indexByteFrom(b []byte, from int, c byte) int {
@@ -463,10 +543,9 @@ func (sc *scan) keyContext() keyClass {
 // pendingMatch records a weak match that counts only in a record holding
 // other personal data.
 func (sc *scan) pendingMatch(rule, typ string, conf finding.Confidence, start, end int, raw string) {
-	n := len(sc.res.Matches)
 	sc.emitRaw(rule, typ, conf, start, end, "", raw)
-	sc.pending = append(sc.pending, sc.res.Matches[n])
-	sc.res.Matches = sc.res.Matches[:n]
+	sc.last().weak = true
+	sc.hasWeak = true
 }
 
 func (sc *scan) leafNumber(s, e int) {
@@ -493,7 +572,10 @@ func (sc *scan) leafNumber(s, e int) {
 
 func (sc *scan) leafString(s, e int, esc bool) {
 	kc := sc.keyContext()
-	before := len(sc.res.Matches)
+	before := sc.count()
+	// Keywords only matter inside values: the prefilter runs on each
+	// string, not on keys, numbers and structure.
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[s:e], s, sc.hits[:0]), 0
 	sc.literalHits(s, e, kc)
 	if kc == kLat || kc == kLon {
 		if f := sc.top(); f != nil && !f.arr {
@@ -505,7 +587,7 @@ func (sc *scan) leafString(s, e int, esc bool) {
 		}
 		return
 	}
-	if len(sc.res.Matches) == before && kc != kNone && kc != kIDLike && kc != kAddressPart {
+	if sc.count() == before && kc != kNone && kc != kIDLike && kc != kAddressPart {
 		val := string(sc.body[s:e])
 		if esc {
 			val = sc.valueText(s, e)
@@ -526,6 +608,7 @@ func (sc *scan) scanTextFrom(off int) {
 	if off < 0 || off > len(sc.body) {
 		off = 0
 	}
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[off:], off, sc.hits[:0]), 0
 	sc.literalHits(off, len(sc.body), kNone)
 	sc.scanShapes(off, len(sc.body), kNone)
 }
@@ -544,10 +627,10 @@ func (sc *scan) literalHits(lo, hi int, kc keyClass) {
 		if h.start < sc.lastEnd[ri] {
 			continue
 		}
-		n := len(sc.res.Matches)
+		n := sc.count()
 		sc.s.literals[ri].extract(sc, lo, hi, h.start, kc)
-		if len(sc.res.Matches) > n {
-			sc.lastEnd[ri] = sc.res.Matches[len(sc.res.Matches)-1].End
+		if sc.count() > n {
+			sc.lastEnd[ri] = sc.last().End
 		}
 	}
 }
@@ -556,18 +639,31 @@ func (sc *scan) literalHits(lo, hi int, kc keyClass) {
 
 func (sc *scan) finish() {
 	res := sc.res
-	if len(sc.pending) > 0 {
-		withID := map[string]bool{}
-		for _, m := range res.Matches {
-			if identityTypes[m.Type] && m.Confidence >= finding.ConfidenceMedium {
-				withID[m.Record] = true
+	res.Matches = sc.collect()
+	sortByStart(res.Matches)
+	// Matches of one record are contiguous (records are spans of the
+	// body), so records are runs: no map needed.
+	if sc.hasWeak {
+		out := res.Matches[:0]
+		for i := 0; i < len(res.Matches); {
+			j := i
+			hasID := false
+			for j < len(res.Matches) && res.Matches[j].Record == res.Matches[i].Record {
+				m := &res.Matches[j]
+				if !m.weak && isIdentity(m.Type) && m.Confidence >= finding.ConfidenceMedium {
+					hasID = true
+				}
+				j++
 			}
-		}
-		for _, m := range sc.pending {
-			if withID[m.Record] {
-				res.Matches = append(res.Matches, m)
+			for k := i; k < j; k++ {
+				if !res.Matches[k].weak || hasID {
+					out = append(out, res.Matches[k])
+				}
 			}
+			i = j
 		}
+		clear(res.Matches[len(out):])
+		res.Matches = out
 	}
 	for k := range sc.wireKeys {
 		res.Wire.Keys = append(res.Wire.Keys, k)
@@ -578,7 +674,7 @@ func (sc *scan) finish() {
 		if p == "" {
 			p = "$"
 		}
-		m := Match{Rule: "dynamodb-wire", Type: TypeDynamoWire, Category: Artefact, Confidence: finding.ConfidenceHigh, Path: p, Record: "$"}
+		m := Match{Rule: "dynamodb-wire", Type: TypeDynamoWire, Category: Artefact, Confidence: finding.ConfidenceHigh, Path: p, Record: "$", Start: len(sc.body), End: len(sc.body)}
 		sig := strings.Join(res.Wire.Keys, ",")
 		if res.Wire.TypedValues > 0 {
 			sig = strconv.Itoa(res.Wire.TypedValues) + " typed attribute values; " + sig
@@ -586,31 +682,57 @@ func (sc *scan) finish() {
 		if res.Wire.TypedValues < 2 && !slicesHas(res.Wire.Keys, "ScannedCount") && !slicesHas(res.Wire.Keys, "ResponseMetadata") {
 			m.Confidence = finding.ConfidenceMedium
 		}
-		m.Value = finding.NewValue(TypeDynamoWire, p, sig)
+		m.raw = sig
 		res.Matches = append(res.Matches, m)
 	}
-	sort.SliceStable(res.Matches, func(i, j int) bool { return res.Matches[i].Start < res.Matches[j].Start })
-	records := map[string]bool{}
-	people := map[string]map[string]bool{}
-	for _, m := range res.Matches {
+	people := map[string]map[uint64]struct{}{}
+	prev := "\x00"
+	for i := range res.Matches {
+		m := &res.Matches[i]
 		if m.Category != PII || m.Confidence < finding.ConfidenceMedium {
 			continue
 		}
-		records[m.Record] = true
-		if identityTypes[m.Type] && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
+		if m.Record != prev {
+			res.Records++
+			prev = m.Record
+		}
+		if isIdentity(m.Type) && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
 			if people[m.Type] == nil {
-				people[m.Type] = map[string]bool{}
+				people[m.Type] = map[uint64]struct{}{}
 			}
-			people[m.Type][strings.ToLower(m.Value.Raw())] = true
+			people[m.Type][hashLower(m.raw)] = struct{}{}
 		}
 	}
-	res.Records = len(records)
 	for _, set := range people {
 		res.People = max(res.People, len(set))
 	}
 	if res.People == 0 && res.Records > 0 {
 		res.People = 1
 	}
+}
+
+// sortByStart orders matches by position, moving each one once.
+func sortByStart(ms []Match) {
+	sorted := true
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Start < ms[i-1].Start {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int32, len(ms))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ms[idx[a]].Start < ms[idx[b]].Start })
+	out := make([]Match, len(ms))
+	for i, k := range idx {
+		out[i] = ms[k]
+	}
+	copy(ms, out)
 }
 
 func slicesHas(s []string, v string) bool {

@@ -32,7 +32,7 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 	switch kc {
 	case kEmail:
 		at := strings.LastIndexByte(v, '@')
-		if at > 0 && !strings.ContainsAny(v, " <>,;*") && validEmail(v[:at], v[at+1:]) {
+		if at > 0 && !strings.ContainsAny(v, " <>,;*") && sc.validEmail(v[:at], v[at+1:]) {
 			sc.emitRaw("email", TypeEmail, high, s, e, "", v)
 			return true
 		}
@@ -160,6 +160,10 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 			sc.emitRaw("aws-secret-key", TypeAWSSecret, conf, s, e, note, v)
 			return true
 		}
+		if looksLikeSecret(v, 16) {
+			sc.emitRaw("secret-under-key", TypeAPIKey, high, s, e, "", v)
+			return true
+		}
 	case kTableName:
 		if len(v) >= 3 && len(v) <= 255 && tableName(v) {
 			sc.emitRaw("dynamodb-table", TypeDynamoTable, medium, s, e, "", v)
@@ -172,6 +176,24 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 		}
 	}
 	return false
+}
+
+// validEmail caches the domain verdict: domains repeat in a body.
+func (sc *scan) validEmail(local, domain string) bool {
+	if !localOK(local) {
+		return false
+	}
+	ok, seen := sc.domains[domain]
+	if !seen {
+		ok = validEmail("x", domain)
+		if sc.domains == nil {
+			sc.domains = map[string]bool{}
+		}
+		if len(sc.domains) < 1024 {
+			sc.domains[domain] = ok
+		}
+	}
+	return ok
 }
 
 func tableName(v string) bool {
@@ -255,7 +277,7 @@ func (sc *scan) emailAt(lo, hi, k int) int {
 		}
 	}
 	local, domain := string(b[j:k]), string(b[k+1:end])
-	if validEmail(local, domain) {
+	if sc.validEmail(local, domain) {
 		sc.emit("email", TypeEmail, high, j, end, "")
 	}
 	return m
@@ -462,6 +484,13 @@ func (sc *scan) classify(lo, hi, start, end, nd int, g []int, seps int, plus boo
 		}
 		return
 	}
+	// "March 12, 1985" or "12 March 1985": the year ends a written date.
+	if nd == 4 && len(g) == 1 && (kc == kDOB || sc.near(lo, start, dobWords...)) {
+		if ds := sc.writtenDateStart(lo, start); ds >= 0 && longDate(string(b[ds:end])) {
+			sc.emit("date-of-birth", TypeDOB, high, ds, end, "")
+		}
+		return
+	}
 	// Decimals, versions, dotted quads: never PII in text.
 	if seps&4 != 0 && !(sameGroups(g, 3, 3, 4) && seps == 4) {
 		return
@@ -569,6 +598,31 @@ func (sc *scan) classify(lo, hi, start, end, nd int, g []int, seps int, plus boo
 	}
 }
 
+// writtenDateStart finds the start of a date written with a month name
+// that ends just before the year at start, or -1.
+func (sc *scan) writtenDateStart(lo, start int) int {
+	from := max(lo, start-20)
+	seg := strings.ToLower(string(sc.body[from:start]))
+	best := -1
+	for _, m := range months {
+		if k := strings.LastIndex(seg, m); k >= 0 && (k == 0 || !isAlpha(seg[k-1])) && k > best {
+			best = k
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	ds := from + best
+	// A day before the month: "12 March 1985".
+	if ds-3 >= lo && sc.body[ds-1] == ' ' && isDigit(sc.body[ds-2]) {
+		ds -= 2
+		if ds-1 >= lo && isDigit(sc.body[ds-1]) {
+			ds--
+		}
+	}
+	return ds
+}
+
 // validPhone validates with the phone-number library. To keep dense
 // bodies fast, a JSON column whose first numbers all validated is trusted
 // with a cheap shape check, and a scan stops calling the library after
@@ -577,9 +631,9 @@ func (sc *scan) validPhone(raw, d string, plus, keyed bool) bool {
 	var col *column
 	if keyed && !sc.textMode {
 		if sc.cols == nil {
-			sc.cols = map[string]*column{}
+			sc.cols = map[uint64]*column{}
 		}
-		p := sc.path(true)
+		p := sc.columnHash()
 		col = sc.cols[p]
 		if col == nil {
 			col = &column{}

@@ -47,6 +47,7 @@ var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
 	authzRoutes,
 	surfaceRoutes,
+	exposureRoutes,
 }
 
 // API is the test API with its recorded requests.

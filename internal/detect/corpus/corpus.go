@@ -200,10 +200,15 @@ func (g *Gen) PasswordHash() string {
 	return "pbkdf2_sha256$720000$" + g.token(22, alnum) + "$" + base64.StdEncoding.EncodeToString([]byte(g.token(32, alnum)))
 }
 
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
 func (g *Gen) DOB() string {
 	y, m, d := 1940+g.r.IntN(66), 1+g.r.IntN(12), 1+g.r.IntN(28)
-	if g.r.IntN(3) == 0 {
+	switch g.r.IntN(4) {
+	case 0:
 		return fmt.Sprintf("%02d/%02d/%04d", m, d, y)
+	case 1:
+		return fmt.Sprintf("%s %d, %d", monthNames[m-1], d, y)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
@@ -277,7 +282,9 @@ func (g *Gen) userRecord(ls *[]Label, dense bool) map[string]any {
 		g.label(ls, "person_name", first)
 		g.label(ls, "person_name", last)
 	} else if p(70) {
-		u["full_name"] = first + " " + last
+		// "name" alone counts only because the record has an e-mail.
+		k := g.pick([]string{"full_name", "name", "displayName"})
+		u[k] = first + " " + last
 		g.label(ls, "person_name", first+" "+last)
 	}
 	e := g.Email(first, last)
@@ -427,7 +434,7 @@ func (g *Gen) BenignDoc() Doc {
 		for i := range orders {
 			orders[i] = map[string]any{"order_id": "ORD-" + g.digits(4) + "-" + g.digits(9), "order_number": g.r.Int64N(1e10),
 				"invoice": "INV-" + g.digits(16), "total": fmt.Sprintf("$%d.%02d", g.r.IntN(5000), g.r.IntN(100)),
-				"items": []any{map[string]any{"sku": "SKU-" + g.digits(10), "qty": 1 + g.r.IntN(5)}},
+				"items":    []any{map[string]any{"sku": "SKU-" + g.digits(10), "qty": 1 + g.r.IntN(5)}},
 				"tracking": "1Z" + g.token(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), "created_at": "2024-05-06T10:00:00Z"}
 		}
 		return Doc{ContentType: "application/json", Body: g.jsonDoc(map[string]any{"orders": orders})}
