@@ -446,6 +446,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	for _, u := range k.Users {
 		k.claimObjectIDs(u.Name)
 	}
+	k.claimObjectValues()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -693,4 +694,42 @@ func sameIdentities(a, b Flat) bool {
 		}
 	}
 	return len(x) > 0 || equalFlat(a, b)
+}
+
+// claimObjectValues makes the identifying values of a user's objects (an
+// address, a phone number, an email) that user's markers when no other
+// user's objects or markers hold them: values seen only in that user's
+// answers.
+func (k *Knowledge) claimObjectValues() {
+	seen := map[string]map[string]bool{} // value → users
+	add := func(user, v string) {
+		if seen[v] == nil {
+			seen[v] = map[string]bool{}
+		}
+		seen[v][user] = true
+	}
+	for _, o := range k.Objects {
+		for _, v := range o.Flat {
+			add(o.Owner.Name, v)
+		}
+	}
+	for name, ms := range k.Markers {
+		for v := range ms {
+			add(name, v)
+		}
+	}
+	for _, o := range k.Objects {
+		if IsAdmin(o.Owner) {
+			continue
+		}
+		for p, v := range o.Flat {
+			kind := markerKind(p, v)
+			if kind == "" || kind == "id" || len(seen[v]) != 1 {
+				continue
+			}
+			if _, ok := k.Markers[o.Owner.Name][v]; !ok {
+				k.Markers[o.Owner.Name][v] = Marker{Value: v, Path: o.Path + " " + p, Kind: kind, Context: jsonContext(p)}
+			}
+		}
+	}
 }

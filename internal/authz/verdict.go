@@ -41,17 +41,38 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	}
 	other := f.Without(o.Volatile)
 	v.Flat = f
-	v.Markers = k.MarkersIn(o.Owner.Name, other)
-	if len(v.Markers) == 0 {
+	// An id of the requested URL echoed in the answer proves nothing.
+	echo := map[string]bool{}
+	for _, r := range IDs(path) {
+		echo[r.Value] = true
+	}
+	all := k.MarkersIn(o.Owner.Name, other)
+	for _, m := range all {
+		if !echo[m.Value] {
+			v.Markers = append(v.Markers, m)
+		}
+	}
+	if len(all) == 0 {
 		return v
 	}
 	own := o.Stable()
 	v.Control = "none available"
-	if c := k.Counterpart(as.Name, o.Template); c != nil && c.Path != path {
+	c := k.Counterpart(as.Name, o.Template)
+	if c != nil && c.Path != path {
 		if _, same := Similarity(own, c.Stable()); same >= 0.95 {
 			return v // the endpoint serves the same content to every owner
 		}
 		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, c.Path, o.Owner.Name)
+	}
+	if len(v.Markers) == 0 {
+		// Only the requested ids came back: a leak only if the content is
+		// the owner's, that is, differs from the other user's own object
+		// beyond ids (an order's items and address, not a public page).
+		if c == nil || c.Path == path || !ownerSpecific(own, c.Stable(), echo, c.IDs) {
+			return v
+		}
+		v.Markers = all
+		v.Control += " beyond ids"
 	}
 	_, v.Similarity = Similarity(own, other)
 	strong := len(v.Markers) >= 2 || v.Control != "none available"
@@ -59,6 +80,9 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 		if m.Kind != "id" {
 			strong = true
 		}
+	}
+	if v.Control != "none available" && len(v.Markers) > 0 && allEcho(v.Markers, echo) {
+		strong = false // ids and content, no identifying value
 	}
 	switch {
 	case v.Similarity >= 0.9 && strong:
@@ -104,4 +128,34 @@ func Parallel(ctx context.Context, n, workers int, fn func(i int)) {
 // NewFinding starts a finding on template for a GET of url as identity.
 func NewFinding(m check.Meta, template string, resp *transport.Response, as transport.Identity) finding.Finding {
 	return check.New(m, surface.Endpoint{Method: http.MethodGet, Path: template}, resp, as)
+}
+
+// ownerSpecific reports whether two objects of one template differ in some
+// value that is not an id of their URLs.
+func ownerSpecific(a, b Flat, echoA map[string]bool, idsB []IDRef) bool {
+	echo := map[string]bool{}
+	for k := range echoA {
+		echo[k] = true
+	}
+	for _, r := range idsB {
+		echo[r.Value] = true
+	}
+	for p, v := range a {
+		if echo[v] {
+			continue
+		}
+		if w, ok := b[p]; ok && w != v && !echo[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func allEcho(ms []Marker, echo map[string]bool) bool {
+	for _, m := range ms {
+		if !echo[m.Value] {
+			return false
+		}
+	}
+	return true
 }
