@@ -111,8 +111,9 @@ func TestRun(t *testing.T) {
 		{name: "vulnerable passes on high", args: []string{"scan", vuln, "--fail-on", "high", "-q"}, code: 0},
 		{name: "fixed is clean", args: []string{"scan", fixed, "--identity", alice, "--fail-on", "info", "--format", "json"}, code: 0, golden: "scan-fixed-json"},
 		{name: "config sets fail-on", args: []string{"scan", vuln, "--config", "testdata/failon-low.yaml"}, code: 1},
-		{name: "flags win over config", args: []string{"scan", vuln, "--config", "testdata/failon-low.yaml", "--fail-on", "critical"}, code: 0},
-		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 0, golden: "demo-json"},
+		{name: "config without identities fails on low", args: []string{"scan", vuln, "--config", "testdata/failon-low-anonymous.yaml"}, code: 1},
+		{name: "flags win over config", args: []string{"scan", vuln, "--config", "testdata/failon-low-anonymous.yaml", "--fail-on", "critical"}, code: 0},
+		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 1, golden: "demo-json"},
 		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "info"}, code: 0},
 		{name: "demo takes no target", args: []string{"demo", vuln}, code: 2, stderr: "no arguments"},
 	} {
