@@ -50,6 +50,10 @@ func Map(ctx context.Context, o Options) (*Inventory, error) {
 // baseline.
 func mapSurface(ctx context.Context, e *env, o Options, log *slog.Logger) error {
 	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
+	e.harvestDepth = o.HarvestDepth
+	if e.harvestDepth <= 0 {
+		e.harvestDepth = DefaultHarvestDepth
+	}
 	if o.Discovery != nil {
 		if err := discoverSurface(ctx, e, *o.Discovery, log); err != nil {
 			return err

@@ -18,7 +18,7 @@ import (
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
-// TestMapHarvestsLinksAndIDs: links are followed several levels deep; ids
+// TestMapHarvestsLinksAndIDs: links are followed HarvestDepth levels deep; ids
 // seen in answers turn link segments into placeholders and query strings
 // into parameters, so links that differ only in ids make one endpoint; ids
 // fill spec templates, with their neighbours.
@@ -47,7 +47,8 @@ func TestMapHarvestsLinksAndIDs(t *testing.T) {
 	defer srv.Close()
 	u, _ := url.Parse(srv.URL)
 	inv, err := scan.Map(context.Background(), scan.Options{
-		Client: transport.Config{Target: u, Concurrency: 4, Timeout: 2 * time.Second, MaxRequests: 200},
+		Client:       transport.Config{Target: u, Concurrency: 4, Timeout: 2 * time.Second, MaxRequests: 200},
+		HarvestDepth: 3,
 		Endpoints: []surface.Endpoint{{Method: "GET", Path: "/api/people/{id}", Source: surface.SourceSpec,
 			Params: []surface.Param{{Name: "id", In: "path", Required: true, Values: []string{"1"}, Synthetic: true}}}},
 	})
@@ -63,8 +64,7 @@ func TestMapHarvestsLinksAndIDs(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		"/ target",
-		"/api/deep harvest",
-		"/api/deeper harvest",
+		"/api/deep harvest", // level 3; /api/deeper, level 4, is left out
 		"/api/me harvest",
 		"/api/patients/{patient_id}/notes harvest",
 		"/api/people harvest",
@@ -85,5 +85,28 @@ func TestMapHarvestsLinksAndIDs(t *testing.T) {
 	person, _ := byPath["/api/people/{id}"].Param("path", "id")
 	if person.Synthetic || person.Values[0] != "41" || strings.Join(person.Neighbors, ",") != "39,40,42,43" {
 		t.Errorf("person id = %+v", person)
+	}
+}
+
+// TestDefaultHarvestDepth: by default only links one level beyond the known
+// surface join it.
+func TestDefaultHarvestDepth(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		next := map[string]string{"/": "/a", "/a": "/b", "/b": "/c"}[r.URL.Path]
+		fmt.Fprintf(w, `{"next": %q}`, next)
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	inv, err := scan.Map(context.Background(), scan.Options{Client: transport.Config{Target: u, MaxRequests: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ep := range inv.Endpoints {
+		got = append(got, ep.Path)
+	}
+	if strings.Join(got, " ") != "/ /a" {
+		t.Errorf("endpoints = %v, want / and /a", got)
 	}
 }

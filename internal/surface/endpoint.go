@@ -84,6 +84,10 @@ type Endpoint struct {
 	Security  [][]string `json:"security,omitempty"`
 	Body      *Body      `json:"request_body,omitempty"`
 	Responses []Response `json:"responses,omitempty"`
+	// Base is the path prefix the API description placed the operation
+	// under (its server URL's path: "/api/v1"; "" for the root). The
+	// description speaks only for paths under its bases.
+	Base string `json:"base,omitempty"`
 	// Status is the status the endpoint answered during discovery, 0 when
 	// it was not requested.
 	Status int `json:"status,omitempty"`

@@ -3,7 +3,6 @@ package testapi
 import (
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // Order is a fake order of a patient.
@@ -25,8 +24,8 @@ func orders() []Order {
 
 // surfaceRoutes serve the API description and the flaws found by comparing
 // it with the live API:
-//   - GET /openapi.json: the spec, generated from every route of the API
-//     (found by discovery, not listed in the index). The vulnerable spec
+//   - GET /openapi.json: the description of the patient API under /api/v1
+//     (found by discovery, not listed in the index). The vulnerable one
 //     leaves out GET /api/v1/export (a shadow route) and carries a real
 //     password in an example.
 //   - GET /api/v1/profile: documented as {id, username, name}; the
@@ -42,7 +41,7 @@ func surfaceRoutes(v Variant, d *Data) []Route {
 	all := orders()
 	routes := []Route{
 		{Pattern: "GET /openapi.json", Handler: func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, openAPIDocument(v, d))
+			writeJSON(w, http.StatusOK, openAPIDocument(v))
 		}},
 		{Pattern: "GET /api/v1/profile", Link: "/api/v1/profile", Handler: func(w http.ResponseWriter, r *http.Request) {
 			p := d.Caller(r)
@@ -123,21 +122,12 @@ func fullRecord(p *Person) map[string]any {
 	}
 }
 
-// routeAreas returns the area list; set in init, as the spec handler is
-// itself part of that list.
-var routeAreas func() []func(Variant, *Data) []Route
-
-func init() {
-	routeAreas = func() []func(Variant, *Data) []Route { return areas }
-}
-
-// undocumented are the routes the vulnerable spec leaves out.
-var undocumented = map[string]bool{"GET /api/v1/export": true, "GET /mobile/v1/{rest...}": true, "GET /openapi.json": true}
-
-// openAPIDocument describes the API. Operations of other areas get a plain
-// entry (no schema, no security) so that the fixed variant documents every
-// live route; the surface routes get full descriptions.
-func openAPIDocument(v Variant, d *Data) map[string]any {
+// openAPIDocument describes the patient API under /api/v1 (its server URL),
+// and the mobile gateway's ping under /mobile/v1. The other areas' routes
+// live outside /api/v1 and are not part of this description. The
+// vulnerable variant leaves out GET /export and has a real password in the
+// login example.
+func openAPIDocument(v Variant) map[string]any {
 	obj := func(props ...string) map[string]any {
 		p := map[string]any{}
 		for i := 0; i+1 < len(props); i += 2 {
@@ -153,60 +143,52 @@ func openAPIDocument(v Variant, d *Data) map[string]any {
 		return map[string]any{"200": r}
 	}
 	bearer := []any{map[string]any{"bearer": []any{}}}
-	paths := map[string]any{}
-	for _, area := range routeAreas() {
-		for _, r := range area(v, d) {
-			method, path, found := strings.Cut(r.Pattern, " ")
-			if !found || strings.Contains(path, "...") || strings.Contains(path, "{$}") || undocumented[r.Pattern] {
-				continue
-			}
-			item, _ := paths[path].(map[string]any)
-			if item == nil {
-				item = map[string]any{}
-				paths[path] = item
-			}
-			item[strings.ToLower(method)] = map[string]any{"responses": ok(nil)}
-		}
-	}
-	if v == Fixed {
-		paths["/api/v1/export"] = map[string]any{"get": map[string]any{"responses": map[string]any{"404": map[string]any{"description": "removed"}}}}
-	}
 	password := "Winter2024!"
 	if v == Fixed {
 		password = "<password>"
 	}
-	paths["/api/v1/profile"] = map[string]any{"get": map[string]any{
-		"operationId": "getProfile", "security": bearer,
-		"responses": ok(map[string]any{"$ref": "#/components/schemas/Profile"}),
-	}}
-	paths["/api/v1/orders/mine"] = map[string]any{"get": map[string]any{
-		"operationId": "listMyOrders", "security": bearer,
-		"responses": ok(map[string]any{"type": "object", "properties": map[string]any{"orders": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/Order"}}}}),
-	}}
-	paths["/api/v1/orders/{order_id}"] = map[string]any{"get": map[string]any{
-		"operationId": "getOrder", "security": bearer,
-		"parameters": []any{map[string]any{"name": "order_id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},
-		"responses":  ok(map[string]any{"$ref": "#/components/schemas/Order"}),
-	}}
-	paths["/api/v1/legacy/patients"] = map[string]any{"get": map[string]any{
-		"operationId": "listPatientsLegacy", "deprecated": true, "security": bearer,
-		"responses": ok(map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/Profile"}}),
-	}}
-	paths["/api/v1/login"] = map[string]any{"post": map[string]any{
-		"operationId": "login", "security": []any{},
-		"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{
-			"schema":  obj("username", "string", "password", "string"),
-			"example": map[string]any{"username": "alice", "password": password},
-		}}},
-		"responses": map[string]any{"404": map[string]any{"description": "not served by the demo"}},
-	}}
-	paths["/mobile/v1/ping"] = map[string]any{"get": map[string]any{"responses": ok(nil)}}
+	paths := map[string]any{
+		"/profile": map[string]any{"get": map[string]any{
+			"operationId": "getProfile", "security": bearer,
+			"responses": ok(map[string]any{"$ref": "#/components/schemas/Profile"}),
+		}},
+		"/orders/mine": map[string]any{"get": map[string]any{
+			"operationId": "listMyOrders", "security": bearer,
+			"responses": ok(map[string]any{"type": "object", "properties": map[string]any{"orders": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/Order"}}}}),
+		}},
+		"/orders/{order_id}": map[string]any{"get": map[string]any{
+			"operationId": "getOrder", "security": bearer,
+			"parameters": []any{map[string]any{"name": "order_id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},
+			"responses":  ok(map[string]any{"$ref": "#/components/schemas/Order"}),
+		}},
+		"/legacy/patients": map[string]any{"get": map[string]any{
+			"operationId": "listPatientsLegacy", "deprecated": true, "security": bearer,
+			"responses": ok(map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/Profile"}}),
+		}},
+		"/login": map[string]any{"post": map[string]any{
+			"operationId": "login", "security": []any{},
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{
+				"schema":  obj("username", "string", "password", "string"),
+				"example": map[string]any{"username": "alice", "password": password},
+			}}},
+			"responses": map[string]any{"404": map[string]any{"description": "not served by the demo"}},
+		}},
+		"/ping": map[string]any{
+			"servers": []any{map[string]any{"url": "/mobile/v1"}},
+			"get":     map[string]any{"security": []any{}, "responses": ok(nil)},
+		},
+	}
+	if v == Fixed {
+		paths["/export"] = map[string]any{"get": map[string]any{"security": bearer, "responses": map[string]any{"404": map[string]any{"description": "removed"}}}}
+	}
 	order := obj("id", "integer", "item", "string", "total", "number")
 	order["additionalProperties"] = false
 	return map[string]any{
-		"openapi": "3.1.0",
-		"info":    map[string]any{"title": "Northwind Clinic API", "version": "1.4.2"},
-		"paths":   paths,
+		"openapi":  "3.1.0",
+		"info":     map[string]any{"title": "Northwind Clinic patient API", "version": "1.4.2"},
+		"servers":  []any{map[string]any{"url": "/api/v1"}},
+		"security": bearer,
+		"paths":    paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 			"schemas": map[string]any{

@@ -52,7 +52,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		return nil, nil
 	}
 	eps := env.Endpoints()
-	if !live.HasSpec(eps) || isDocumentation(ep.Path) {
+	if !live.HasSpec(eps) || isDocumentation(ep.Path) || !inScope(eps, ep.Path) {
 		return nil, nil
 	}
 	concrete, _ := ep.Concrete()
@@ -85,6 +85,25 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		return []finding.Finding{f}, nil
 	}
 	return nil, nil
+}
+
+// inScope reports whether a path lies under the base path of a documented
+// operation: a description whose servers put it under /api/v1 says nothing
+// about /admin or /api/v2, which may be other APIs on the same host.
+func inScope(eps []surface.Endpoint, p string) bool {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	for _, d := range eps {
+		if !d.Documented() {
+			continue
+		}
+		b := strings.TrimRight(d.Base, "/")
+		if b == "" || p == b || strings.HasPrefix(p, b+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isDocumentation reports the API description itself and its viewers.

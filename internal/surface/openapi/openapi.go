@@ -415,7 +415,9 @@ func convert(d *openapi3.T) (*Document, error) {
 			} else if len(item.Servers) > 0 {
 				prefix = basePath(item.Servers)
 			}
-			doc.Endpoints = append(doc.Endpoints, c.endpoint(d, prefix+p, strings.ToUpper(m), item, op))
+			ep := c.endpoint(d, prefix+p, strings.ToUpper(m), item, op)
+			ep.Base = prefix
+			doc.Endpoints = append(doc.Endpoints, ep)
 		}
 	}
 	return doc, nil
