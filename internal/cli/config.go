@@ -18,6 +18,7 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/transport"
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // Config is every setting of a scan, parsed and validated once at the edge.
@@ -38,6 +39,13 @@ type Config struct {
 	AllowWrite  bool
 	Reveal      bool
 	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	// Wordlist holds the entries of --wordlist: extra candidate secrets for
+	// the Flask SECRET_KEY and JWT HMAC tests, read once here.
+	Wordlist     []string
+	WordlistFile string
+	// ForgeSessions permits replaying a session re-signed with a cracked
+	// SECRET_KEY (one GET) to prove impact.
+	ForgeSessions bool
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -48,20 +56,22 @@ type ReportTarget struct {
 
 // fileConfig is the YAML shape of --config; every field is optional.
 type fileConfig struct {
-	Target      string         `yaml:"target"`
-	Spec        string         `yaml:"spec"`
-	Identities  []fileIdentity `yaml:"identities"`
-	Format      string         `yaml:"format"`
-	Output      string         `yaml:"output"`
-	Reports     []string       `yaml:"reports"`
-	FailOn      string         `yaml:"fail_on"`
-	Rate        *float64       `yaml:"rate"`
-	Concurrency *int           `yaml:"concurrency"`
-	Timeout     string         `yaml:"timeout"`
-	MaxRequests *int           `yaml:"max_requests"`
-	MaxBody     string         `yaml:"max_body"`
-	AllowWrite  *bool          `yaml:"allow_write"`
-	Reveal      *bool          `yaml:"reveal"`
+	Target        string         `yaml:"target"`
+	Spec          string         `yaml:"spec"`
+	Identities    []fileIdentity `yaml:"identities"`
+	Format        string         `yaml:"format"`
+	Output        string         `yaml:"output"`
+	Reports       []string       `yaml:"reports"`
+	FailOn        string         `yaml:"fail_on"`
+	Rate          *float64       `yaml:"rate"`
+	Concurrency   *int           `yaml:"concurrency"`
+	Timeout       string         `yaml:"timeout"`
+	MaxRequests   *int           `yaml:"max_requests"`
+	MaxBody       string         `yaml:"max_body"`
+	AllowWrite    *bool          `yaml:"allow_write"`
+	Reveal        *bool          `yaml:"reveal"`
+	Wordlist      string         `yaml:"wordlist"`
+	ForgeSessions *bool          `yaml:"forge_sessions"`
 }
 
 type fileIdentity struct {
@@ -90,6 +100,8 @@ type scanFlags struct {
 	reveal      bool
 	quiet       bool
 	verbose     int
+	wordlist    string
+	forge       bool
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
@@ -100,6 +112,8 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
 	fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
+	fs.StringVar(&f.wordlist, "wordlist", "", "FILE of extra candidate secrets (one a line) for the Flask SECRET_KEY and JWT secret tests")
+	fs.BoolVar(&f.forge, "forge-sessions", false, "after cracking a Flask SECRET_KEY, prove it by sending one re-signed session on a GET")
 	if !withTarget {
 		return
 	}
@@ -218,6 +232,16 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	c.Reveal = f.reveal
 	if !set("reveal") && fc.Reveal != nil {
 		c.Reveal = *fc.Reveal
+	}
+	c.WordlistFile = pick("wordlist", f.wordlist, fc.Wordlist)
+	if c.WordlistFile != "" {
+		if c.Wordlist, err = weakkey.Load(c.WordlistFile); err != nil {
+			return nil, usagef("--wordlist: %v", err)
+		}
+	}
+	c.ForgeSessions = f.forge
+	if !set("forge-sessions") && fc.ForgeSessions != nil {
+		c.ForgeSessions = *fc.ForgeSessions
 	}
 	c.Verbosity = f.verbose
 	if f.quiet {

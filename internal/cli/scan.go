@@ -49,6 +49,7 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 	if cfg.Spec != "" {
 		log.Warn("--spec is accepted but spec loading is not implemented yet; scanning from the target URL", "spec", cfg.Spec)
 	}
+	checks := all.New(all.Options{Wordlist: cfg.Wordlist, ForgeSessions: cfg.ForgeSessions})
 	rep, err := scan.Run(ctx, scan.Options{
 		Client: transport.Config{
 			Target:      cfg.Target,
@@ -63,8 +64,8 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 		},
 		Identities: cfg.Identities,
 		Endpoints:  endpoints,
-		Checks:     all.Active(),
-		Passive:    all.Passive(),
+		Checks:     checks.Active,
+		Passive:    checks.Passive,
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
 	})

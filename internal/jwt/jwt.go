@@ -31,7 +31,7 @@ type Token struct {
 var b64 = base64.RawURLEncoding
 
 // Find matches compact JWTs in text: a JSON header starting with {" base64url-encoded.
-var Find = regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{2,8000}\.[A-Za-z0-9_-]{0,1000}`)
+var Find = regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,1000}\.eyJ[A-Za-z0-9_-]{2,1000}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{0,1000}`)
 
 // Parse decodes a compact token without verifying it.
 func Parse(s string) (*Token, error) {
