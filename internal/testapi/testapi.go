@@ -45,6 +45,7 @@ type Route struct {
 // areas is the explicit list of route sets.
 var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
+	exposureRoutes,
 }
 
 // API is the test API with its recorded requests.
@@ -84,7 +85,7 @@ func New(v Variant) *API {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	})
-	a.handler = headers(v, mux)
+	a.handler = headers(v, exposureMiddleware(v, mux))
 	return a
 }
 

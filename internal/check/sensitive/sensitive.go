@@ -120,7 +120,7 @@ func dedupe(ms []Match) []Match {
 	seen := map[string]bool{}
 	out := ms[:0]
 	for _, m := range ms {
-		k := m.Type + "\x00" + m.Value
+		k := m.Value
 		if seen[k] {
 			continue
 		}
@@ -238,6 +238,18 @@ func textMatches(s string, inJSON bool) []Match {
 
 func normKey(k string) string {
 	k = strings.ToLower(strings.ReplaceAll(k, "_", ""))
+	switch {
+	case strings.Contains(k, "jwt"):
+		return "jwt"
+	case strings.Contains(k, "secretaccesskey"):
+		return "aws_secret"
+	case strings.Contains(k, "accesskeyid"):
+		return "aws_key_id"
+	case strings.Contains(k, "passw"):
+		return "password"
+	case strings.HasSuffix(k, "token"):
+		return "token"
+	}
 	switch k {
 	case "secretkey", "flasksecretkey":
 		return "key"
@@ -251,6 +263,10 @@ func normKey(k string) string {
 		return "password"
 	case "databaseurl":
 		return "database_url"
+	case "secretaccesskey", "awssecretaccesskey":
+		return "aws_secret"
+	case "accesskeyid", "awsaccesskeyid":
+		return "aws_key_id"
 	default:
 		return "token"
 	}
@@ -327,7 +343,7 @@ var (
 	keyName  = regexp.MustCompile(`(?i)^(name|full_?name|first_?name|last_?name|surname)$`)
 	keyHash  = regexp.MustCompile(`(?i)(password|passwd|pwd)(_?hash)?$`)
 	keyRole  = regexp.MustCompile(`(?i)^(role|roles|is_?admin|admin|permissions|scope|groups)$`)
-	keySec   = regexp.MustCompile(`(?i)^(secret_?key|aws_?secret_?access_?key|api_?key|jwt_?secret|client_?secret|private_?key|db_?password|database_?url)$`)
+	keySec   = regexp.MustCompile(`(?i)(secret|passw(?:or)?d|api_?key|private_?key|access_?key|credential|auth_?token|access_?token|refresh_?token|id_?token|database_?url|^dsn$)`)
 )
 
 func walk(v any, path, key string, depth int, out *[]Match) {
@@ -368,11 +384,11 @@ func valueMatches(s, path, key string, out *[]Match) {
 		return
 	}
 	switch {
-	case keySec.MatchString(key) && !placeholder(s):
-		add(Secret, "secret_"+normKey(strings.TrimPrefix(strings.ToLower(key), "aws_")))
-		return
-	case keyHash.MatchString(key) && len(s) >= 20:
+	case keyHash.MatchString(key) && len(s) >= 20 && (reHash.MatchString(s) || strings.Contains(strings.ToLower(key), "hash")):
 		add(Secret, "password_hash")
+		return
+	case keySec.MatchString(key) && !placeholder(s) && len(s) >= 4:
+		add(Secret, "secret_"+normKey(key))
 		return
 	case keySSN.MatchString(key) && len(reSSNDigits(s)) == 9:
 		add(PII, "ssn")
