@@ -74,6 +74,9 @@ func Parse(v string) (*Cookie, error) {
 	var pad [8]byte
 	copy(pad[8-len(tsb):], tsb)
 	ts := int64(binary.BigEndian.Uint64(pad[:]))
+	if ts <= 0 {
+		return nil, ErrFormat
+	}
 	c := &Cookie{Raw: v, signed: signed, sig: sig, Timestamp: time.Unix(ts, 0).UTC()}
 	if strings.HasPrefix(payload, ".") {
 		c.Compressed = true

@@ -56,7 +56,7 @@ func Parse(s string) (*Token, error) {
 		return nil, ErrFormat
 	}
 	t := &Token{Raw: s, RawClaims: cb, signed: parts[0] + "." + parts[1], sig: sig}
-	if json.Unmarshal(hb, &t.Header) != nil || t.Header == nil {
+	if json.Unmarshal(hb, &t.Header) != nil || t.Header == nil || t.Alg() == "" {
 		return nil, ErrFormat
 	}
 	if json.Unmarshal(cb, &t.Claims) != nil || t.Claims == nil {

@@ -87,7 +87,7 @@ func Types(ms []Match) []string {
 type Builtin struct{}
 
 // maxScan bounds the text scanned per body.
-const maxScan = 1 << 20
+const maxScan = 512 << 10
 
 // Detect walks JSON bodies with key context and scans anything else as text.
 func (Builtin) Detect(body []byte, contentType string) []Match {
@@ -131,7 +131,6 @@ func dedupe(ms []Match) []Match {
 }
 
 var (
-	reEmail     = regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}`)
 	reSSN       = regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`)
 	reCard      = regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`)
 	rePhone     = regexp.MustCompile(`\+\d{1,3}[ .-]?\(?\d{2,4}\)?[ .-]?\d{3}[ .-]?\d{3,4}\b`)
@@ -159,11 +158,29 @@ var (
 func textMatches(s string, inJSON bool) []Match {
 	var out []Match
 	add := func(k Kind, typ, v string) { out = append(out, Match{Kind: k, Type: typ, Value: v}) }
-	if !inJSON {
-		for _, m := range reEmail.FindAllString(s, 50) {
-			if plausibleEmail(m) {
-				add(PII, "email", m)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(s, w) {
+				return true
 			}
+		}
+		return false
+	}
+	lower := ""
+	hasFold := func(words ...string) bool {
+		if lower == "" {
+			lower = strings.ToLower(s)
+		}
+		for _, w := range words {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+		return false
+	}
+	if !inJSON {
+		for _, m := range findEmails(s, 50) {
+			add(PII, "email", m)
 		}
 		for _, m := range reSSN.FindAllStringSubmatch(s, 50) {
 			if validSSN(m[1], m[2], m[3]) {
@@ -175,15 +192,21 @@ func textMatches(s string, inJSON bool) []Match {
 				add(PII, "card", m)
 			}
 		}
-		for _, m := range rePhone.FindAllString(s, 50) {
-			add(PII, "phone", m)
+		if has("+") {
+			for _, m := range rePhone.FindAllString(s, 50) {
+				add(PII, "phone", m)
+			}
 		}
 	}
-	for _, m := range reAWSKey.FindAllString(s, 20) {
-		add(Secret, "aws_access_key", m)
+	if has("AKIA", "ASIA") {
+		for _, m := range reAWSKey.FindAllString(s, 20) {
+			add(Secret, "aws_access_key", m)
+		}
 	}
-	for _, m := range reAWSSecret.FindAllStringSubmatch(s, 20) {
-		add(Secret, "aws_secret_key", m[1])
+	if hasFold("aws") {
+		for _, m := range reAWSSecret.FindAllStringSubmatch(s, 20) {
+			add(Secret, "aws_secret_key", m[1])
+		}
 	}
 	for _, m := range reSecretKV.FindAllStringSubmatch(s, 20) {
 		if !placeholder(m[2]) {
@@ -195,43 +218,102 @@ func textMatches(s string, inJSON bool) []Match {
 			add(Secret, "secret_"+normKey(m[1]), m[2])
 		}
 	}
-	for _, m := range rePrivKey.FindAllString(s, 5) {
-		add(Secret, "private_key", m)
-	}
-	for _, m := range reHash.FindAllString(s, 20) {
-		add(Secret, "password_hash", m)
-	}
-	if m := reTraceback.FindString(s); m != "" {
-		add(Artefact, "traceback", m)
-	}
-	for _, m := range reBotocore.FindAllString(s, 5) {
-		add(Artefact, "botocore_error", strings.TrimSpace(m))
-	}
-	for _, m := range reDynamo.FindAllString(s, 5) {
-		add(Artefact, "dynamodb_error", m)
-	}
-	for _, m := range reARN.FindAllString(s, 5) {
-		add(Artefact, "dynamodb_arn", m)
-	}
-	for _, m := range reFrame.FindAllStringSubmatch(s, 20) {
-		if strings.Contains(m[1], "/") || strings.Contains(m[1], `\`) {
-			add(Artefact, "server_path", m[1])
+	if has("PRIVATE KEY") {
+		for _, m := range rePrivKey.FindAllString(s, 5) {
+			add(Secret, "private_key", m)
 		}
 	}
-	for _, m := range rePath.FindAllString(s, 20) {
-		add(Artefact, "server_path", m)
+	if has("pbkdf2:", "scrypt:", "$2") {
+		for _, m := range reHash.FindAllString(s, 20) {
+			add(Secret, "password_hash", m)
+		}
 	}
-	if m := reSQL.FindString(s); m != "" {
-		add(Artefact, "sql_error", m)
+	if has("Traceback") {
+		if m := reTraceback.FindString(s); m != "" {
+			add(Artefact, "traceback", m)
+		}
 	}
-	if m := reTemplate.FindString(s); m != "" {
-		add(Artefact, "template_error", m)
+	if has("An error occurred (", "botocore") {
+		for _, m := range reBotocore.FindAllString(s, 5) {
+			add(Artefact, "botocore_error", strings.TrimSpace(m))
+		}
 	}
-	if m := reDebugger.FindString(s); m != "" {
-		add(Artefact, "werkzeug_debugger", m)
+	if has("Exception") {
+		for _, m := range reDynamo.FindAllString(s, 5) {
+			add(Artefact, "dynamodb_error", m)
+		}
 	}
-	if m := reStack.FindString(s); m != "" {
-		add(Artefact, "stack_trace", strings.TrimSpace(m))
+	if has("arn:aws") {
+		for _, m := range reARN.FindAllString(s, 5) {
+			add(Artefact, "dynamodb_arn", m)
+		}
+	}
+	if has(`File "`) {
+		for _, m := range reFrame.FindAllStringSubmatch(s, 20) {
+			if strings.Contains(m[1], "/") || strings.Contains(m[1], `\`) {
+				add(Artefact, "server_path", m[1])
+			}
+		}
+	}
+	if has(".py") {
+		for _, m := range rePath.FindAllString(s, 20) {
+			add(Artefact, "server_path", m)
+		}
+	}
+	if hasFold("sql", "ora-", "syntax error", "unterminated") {
+		if m := reSQL.FindString(s); m != "" {
+			add(Artefact, "sql_error", m)
+		}
+	}
+	if has("jinja2", "TemplateSyntaxError", "UndefinedError") {
+		if m := reTemplate.FindString(s); m != "" {
+			add(Artefact, "template_error", m)
+		}
+	}
+	if has("__debugger__", "CONSOLE_MODE", "EVALEX", "The debugger caught") {
+		if m := reDebugger.FindString(s); m != "" {
+			add(Artefact, "werkzeug_debugger", m)
+		}
+	}
+	if has("goroutine ", " at ") {
+		if m := reStack.FindString(s); m != "" {
+			add(Artefact, "stack_trace", strings.TrimSpace(m))
+		}
+	}
+	return out
+}
+
+var reEmailExact = regexp.MustCompile(`^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$`)
+
+// findEmails expands around each '@' instead of running a regex over the
+// whole text, which is slow on long runs of local-part characters.
+func findEmails(s string, limit int) []string {
+	isLocal := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
+	}
+	isDomain := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+	}
+	var out []string
+	for off := 0; off < len(s) && len(out) < limit; {
+		i := strings.IndexByte(s[off:], '@')
+		if i < 0 {
+			break
+		}
+		at := off + i
+		start := at
+		for start > 0 && at-start < 64 && isLocal(s[start-1]) {
+			start--
+		}
+		end := at + 1
+		for end < len(s) && end-at < 200 && isDomain(s[end]) {
+			end++
+		}
+		cand := strings.TrimRight(s[start:end], ".-")
+		if reEmailExact.MatchString(cand) && plausibleEmail(cand) {
+			out = append(out, cand)
+		}
+		off = at + 1
 	}
 	return out
 }
@@ -390,7 +472,7 @@ func valueMatches(s, path, key string, out *[]Match) {
 	case keySec.MatchString(key) && !placeholder(s) && len(s) >= 4:
 		add(Secret, "secret_"+normKey(key))
 		return
-	case keySSN.MatchString(key) && len(reSSNDigits(s)) == 9:
+	case keySSN.MatchString(key) && len(reSSNDigits(s)) == 9 && ssnDigitsValid(reSSNDigits(s)):
 		add(PII, "ssn")
 		return
 	case keyCard.MatchString(key) && validCard(s):
@@ -412,8 +494,10 @@ func valueMatches(s, path, key string, out *[]Match) {
 		add(PII, "role")
 		return
 	}
-	if m := reEmail.FindString(s); m != "" && plausibleEmail(m) {
-		*out = append(*out, Match{Kind: PII, Type: "email", Path: path, Value: m})
+	if strings.IndexByte(s, '@') >= 0 {
+		for _, m := range findEmails(s, 5) {
+			*out = append(*out, Match{Kind: PII, Type: "email", Path: path, Value: m})
+		}
 	}
 	if m := reSSN.FindStringSubmatch(s); m != nil && validSSN(m[1], m[2], m[3]) {
 		*out = append(*out, Match{Kind: PII, Type: "ssn", Path: path, Value: m[0]})
@@ -494,4 +578,8 @@ func Values(ms []Match) []string {
 		out = append(out, m.Value)
 	}
 	return out
+}
+
+func ssnDigitsValid(d string) bool {
+	return validSSN(d[:3], d[3:5], d[5:])
 }
