@@ -100,6 +100,9 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 
 // Identity returns the identity called name from env, or the anonymous one.
 func Identity(env Env, name string) transport.Identity {
+	if env == nil {
+		return transport.Identity{Name: name}
+	}
 	for _, id := range env.Identities() {
 		if id.Name == name {
 			return id

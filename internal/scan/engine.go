@@ -82,6 +82,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
+		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
 		}
@@ -109,6 +110,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
+	}
+	if o.Client.MaxRequests > 0 && rep.RequestsSent >= o.Client.MaxRequests {
+		rep.Partial = true
+		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
+		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	return rep, scanErr
 }

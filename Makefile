@@ -1,0 +1,39 @@
+# leakhound — the two commands a newcomer needs:
+#   make demo   build leakhound and scan its built-in vulnerable API
+#   make test   install what the tests need, then run every test
+
+GO      ?= go
+BIN     := bin/leakhound
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/leakhound/leakhound/internal/cli.Version=$(VERSION)
+export CGO_ENABLED ?= 0
+
+include examples/flask-dynamodb/example.mk
+
+.PHONY: all build demo test unit lint bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/leakhound
+
+# The demo exits 1 because it finds what it is meant to find.
+demo: build
+	@./$(BIN) demo; code=$$?; [ $$code -eq 0 ] || [ $$code -eq 1 ]
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# The README's test command: also installs what the e2e suite needs.
+test: lint unit e2e
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

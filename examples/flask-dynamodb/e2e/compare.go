@@ -1,0 +1,319 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// Expectation is one entry of expected.json: a weakness the vulnerable mode
+// has on purpose. Path is a template (/api/patients/{patient_id}) or "*" for
+// host-wide weaknesses; Method may be "*" too.
+type Expectation struct {
+	Check       string `json:"check"`
+	Method      string `json:"method"`
+	Path        string `json:"path"`
+	CWE         string `json:"cwe"`
+	MinSeverity string `json:"min_severity"`
+	Note        string `json:"note,omitempty"`
+	// Optional entries need something a default scan does not do (a POST,
+	// a plain-HTTP-only rule); missing them does not fail the suite.
+	Optional bool `json:"optional,omitempty"`
+}
+
+func (e Expectation) String() string {
+	return fmt.Sprintf("%s %s %s (%s, >= %s)", e.Check, e.Method, e.Path, e.CWE, e.MinSeverity)
+}
+
+// LoadExpectations reads expected.json and validates every entry.
+func LoadExpectations(name string) ([]Expectation, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var es []Expectation
+	if err := json.Unmarshal(b, &es); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	for i, e := range es {
+		if e.Check == "" || e.Method == "" || e.Path == "" {
+			return nil, fmt.Errorf("%s: entry %d needs check, method and path", name, i)
+		}
+		if _, err := finding.ParseSeverity(e.MinSeverity); err != nil {
+			return nil, fmt.Errorf("%s: entry %d (%s): %w", name, i, e.Check, err)
+		}
+	}
+	return es, nil
+}
+
+// Status is the outcome of one expectation.
+type Status string
+
+// Outcomes of an expectation.
+const (
+	Found       Status = "FOUND"
+	Pending     Status = "PENDING"  // its check does not exist yet
+	Missing     Status = "MISSING"  // the check exists, the finding is absent
+	TooLow      Status = "TOO-LOW"  // found below min_severity
+	Unrequired  Status = "OPTIONAL" // optional and absent
+	unevaluated Status = ""
+)
+
+// Result pairs an expectation with its outcome and the finding that met it.
+type Result struct {
+	Expectation
+	Status  Status
+	Finding *finding.Finding
+	Detail  string
+}
+
+// Verdict is the comparison of a vulnerable-mode report with expected.json.
+type Verdict struct {
+	Results []Result
+	// Extra lists findings that no expectation claimed (not failures: they
+	// say expected.json may need a new entry).
+	Extra []finding.Finding
+}
+
+// Count returns how many results have status s.
+func (v Verdict) Count(s Status) int {
+	n := 0
+	for _, r := range v.Results {
+		if r.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether a required, implemented expectation was not met.
+func (v Verdict) Failed() bool { return v.Count(Missing)+v.Count(TooLow) > 0 }
+
+// Recall returns how many expectations were found, out of those whose check
+// exists and that are required or were found anyway.
+func (v Verdict) Recall() (found, of int) {
+	for _, r := range v.Results {
+		switch r.Status {
+		case Found:
+			found++
+			of++
+		case Missing, TooLow:
+			of++
+		}
+	}
+	return found, of
+}
+
+// Compare matches a report against the expectations. implemented holds the
+// check ids that the scanner has (from `leakhound checks`). A finding meets
+// an expectation when check, method and path match (a template, or a
+// concrete path of the finding or of one of its instances that fits the
+// template) and its severity is at least min_severity. Findings whose CWE
+// list holds the expected CWE are preferred and may meet several
+// path-specific expectations; a "*" entry, and any match without the CWE,
+// only takes a finding that no other entry took.
+func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool) Verdict {
+	results := make([]Result, len(es))
+	for i, e := range es {
+		results[i] = Result{Expectation: e}
+		if !implemented[e.Check] {
+			results[i].Status = Pending
+		}
+	}
+	fs := make([]finding.Finding, 0, len(rep.Findings))
+	for _, f := range rep.Findings {
+		if f.Suppressed == nil {
+			fs = append(fs, f)
+		}
+	}
+	used := make([]bool, len(fs))
+	// Specific entries first, so that "*" entries take what is left.
+	order := make([]int, len(es))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return specificity(es[b]) - specificity(es[a]) })
+
+	// Pass 1: check, method, path and CWE all match.
+	for _, i := range order {
+		r := &results[i]
+		if r.Status != unevaluated {
+			continue
+		}
+		// Host-wide ("*") entries only take findings no other entry took.
+		var skip []bool
+		if r.Path == "*" {
+			skip = used
+		}
+		if j := best(r.Expectation, fs, skip, true); j >= 0 {
+			settle(r, &fs[j])
+			used[j] = true
+			if r.Path == "*" {
+				// A host-wide weakness may come as one finding per subject
+				// (each missing header): all of them belong to this entry.
+				claimAll(r.Expectation, fs, used)
+			}
+		}
+	}
+	// Pass 2: CWE differs; each finding serves one expectation at most.
+	for _, i := range order {
+		r := &results[i]
+		if r.Status != unevaluated {
+			continue
+		}
+		if j := best(r.Expectation, fs, used, false); j >= 0 {
+			settle(r, &fs[j])
+			r.Detail = strings.TrimSpace(r.Detail + fmt.Sprintf(" cwe %s, expected %s", strings.Join(fs[j].CWE, ","), r.CWE))
+			used[j] = true
+			continue
+		}
+		if r.Optional {
+			r.Status = Unrequired
+		} else {
+			r.Status = Missing
+		}
+	}
+	v := Verdict{Results: results}
+	for j, f := range fs {
+		if !used[j] {
+			v.Extra = append(v.Extra, f)
+		}
+	}
+	return v
+}
+
+// settle records the finding that matched and whether it is severe enough.
+func settle(r *Result, f *finding.Finding) {
+	min, _ := finding.ParseSeverity(r.MinSeverity)
+	r.Finding = f
+	if f.Severity >= min {
+		r.Status = Found
+		return
+	}
+	r.Status = TooLow
+	r.Detail = fmt.Sprintf("severity %s", f.Severity)
+}
+
+// best returns the index of the most severe finding that matches e (and is
+// not used), or -1.
+func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool) int {
+	idx := -1
+	for j := range fs {
+		f := &fs[j]
+		if used != nil && used[j] {
+			continue
+		}
+		if f.Check != e.Check || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f) {
+			continue
+		}
+		if wantCWE && !slices.Contains(f.CWE, e.CWE) {
+			continue
+		}
+		if idx < 0 || f.Severity > fs[idx].Severity {
+			idx = j
+		}
+	}
+	return idx
+}
+
+func claimAll(e Expectation, fs []finding.Finding, used []bool) {
+	for j := range fs {
+		f := &fs[j]
+		if !used[j] && f.Check == e.Check && methodMatches(e.Method, f.Method) && slices.Contains(f.CWE, e.CWE) {
+			used[j] = true
+		}
+	}
+}
+
+func specificity(e Expectation) int {
+	n := 0
+	if e.Path != "*" {
+		n += 2
+	}
+	if e.Method != "*" {
+		n++
+	}
+	return n
+}
+
+func methodMatches(want, got string) bool {
+	return want == "*" || strings.EqualFold(want, got)
+}
+
+// pathMatches tries the finding's path, its URL and every instance URL.
+func pathMatches(template string, f *finding.Finding) bool {
+	if template == "*" {
+		return true
+	}
+	if TemplateMatches(template, f.Path) || TemplateMatches(template, urlPath(f.URL)) {
+		return true
+	}
+	for _, in := range f.Instances {
+		if TemplateMatches(template, urlPath(in.URL)) {
+			return true
+		}
+	}
+	return false
+}
+
+func urlPath(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.EscapedPath()
+}
+
+// TemplateMatches reports whether path (a concrete path, or a template with
+// its own parameter names) fits template: literal segments must be equal and
+// a {param} segment matches any non-empty segment. Query strings and a
+// trailing slash are ignored.
+func TemplateMatches(template, path string) bool {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	t := strings.Split(strings.Trim(template, "/"), "/")
+	p := strings.Split(strings.Trim(path, "/"), "/")
+	if len(t) != len(p) {
+		return false
+	}
+	for i := range t {
+		if isParam(t[i]) {
+			if p[i] == "" {
+				return false
+			}
+			continue
+		}
+		seg, err := url.PathUnescape(p[i])
+		if err != nil {
+			seg = p[i]
+		}
+		if t[i] != seg {
+			return false
+		}
+	}
+	return true
+}
+
+func isParam(seg string) bool {
+	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}'
+}
+
+// FalsePositives returns the fixed-mode findings at or above min severity.
+func FalsePositives(rep *finding.Report, min finding.Severity) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range rep.Findings {
+		if f.Suppressed == nil && f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,34 @@
+# The Flask + DynamoDB example and the end-to-end suite. Include it from the
+# top-level Makefile (after BIN and GO are set):
+#
+#   include examples/flask-dynamodb/example.mk
+#
+#   make example-up [MODE=fixed]    start dynalite + seed + Flask on loopback
+#   make example-down [MODE=fixed]  stop them (by PID)
+#   make example-selftest [MODE=…]  check the running example has its flaws/remedies
+#   make e2e                        scan both modes, compare with expected.json
+
+EXAMPLE_DIR ?= examples/flask-dynamodb
+MODE        ?= vulnerable
+GO          ?= go
+BIN         ?= bin/leakhound
+E2E_FLAGS   ?=
+
+.PHONY: example-install example-up example-down example-selftest e2e
+
+# Installs only what is missing (Debian python3 packages, dynalite via npm ci).
+example-install:
+	@bash $(EXAMPLE_DIR)/scripts/install.sh
+
+example-up: example-install
+	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/up.sh
+
+example-down:
+	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/down.sh
+
+e2e: example-install build
+	$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(EXAMPLE_DIR) $(E2E_FLAGS)
+
+# Checks that the running example (MODE) has its flaws or its remedies.
+example-selftest:
+	@$${LEAKHOUND_EXAMPLE_PYTHON:-/usr/bin/python3} $(EXAMPLE_DIR)/scripts/selftest.py $(MODE)
