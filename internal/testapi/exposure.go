@@ -23,6 +23,10 @@ const (
 	TrustedOrigin = "https://app.northwind.example"
 )
 
+// issuedAt is the fixed signing time of the vulnerable variant's sessions and
+// tokens, so that reports of the demo are the same on every run.
+var issuedAt = time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+
 // appointment is a visit booked by a patient.
 type appointment struct {
 	ID     int
@@ -123,7 +127,7 @@ func exposureRoutes(v Variant, d *Data) []Route {
 			if v == Vulnerable {
 				payload, _ := json.Marshal(map[string]any{"user_id": p.ID, "email": p.Email, "role": p.Role})
 				// session["user_id"] = ...; no SESSION_COOKIE_* hardening
-				w.Header().Add("Set-Cookie", "session="+itsdangerous.Sign(sessionKey, payload, time.Now())+"; Path=/")
+				w.Header().Add("Set-Cookie", "session="+itsdangerous.Sign(sessionKey, payload, issuedAt)+"; Path=/")
 			} else {
 				payload, _ := json.Marshal(map[string]any{"uid": p.ID})
 				w.Header().Add("Set-Cookie", "session="+itsdangerous.Sign(sessionKey, payload, time.Now())+"; Path=/; Secure; HttpOnly; SameSite=Lax")
@@ -154,7 +158,7 @@ func exposureRoutes(v Variant, d *Data) []Route {
 			now := time.Now().Unix()
 			claims := map[string]any{"sub": strconv.Itoa(p.ID), "iat": now, "exp": now + 900}
 			if v == Vulnerable {
-				claims = map[string]any{"sub": strconv.Itoa(p.ID), "email": p.Email, "role": p.Role, "iat": now}
+				claims = map[string]any{"sub": strconv.Itoa(p.ID), "email": p.Email, "role": p.Role, "iat": issuedAt.Unix()}
 			}
 			tok, _ := jwt.SignHS256(jwtSecret, nil, claims)
 			writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer"})

@@ -8,8 +8,6 @@ package exposedfile
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -101,11 +99,9 @@ type soft404 struct {
 	bodies [][]byte // normalised: the random name removed
 }
 
-func randomName() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return "leakhound-" + hex.EncodeToString(b)
-}
+// notFoundName is a name no site serves. It is fixed, not random, so that
+// two scans of one target send the same requests and report the same URLs.
+func notFoundName() string { return "leakhound-not-found-5f3c9e1a7b" }
 
 func (s *soft404) matches(path string, resp *transport.Response) bool {
 	if resp.Status != s.status {
@@ -154,7 +150,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 			return s
 		}
 		s := &soft404{status: -1}
-		for _, p := range []string{prefix + randomName() + ".txt", prefix + "." + randomName()} {
+		for _, p := range []string{prefix + notFoundName() + ".txt", prefix + "." + notFoundName()} {
 			resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, anon)
 			if err != nil {
 				continue
