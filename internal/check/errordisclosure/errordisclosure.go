@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/pathshape"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -78,8 +79,6 @@ type point struct {
 	build func(v string) (string, bool)
 }
 
-var idSegment = regexp.MustCompile(`^(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,64}|[A-Za-z]{1,10}[-_]?\d{1,12})$`)
-
 func points(ep surface.Endpoint) []point {
 	var out []point
 	if ep.IsTemplate() || len(ep.Params) > 0 {
@@ -110,7 +109,7 @@ func points(ep surface.Endpoint) []point {
 		segs := strings.Split(u.EscapedPath(), "/")
 		for i := len(segs) - 1; i >= 0; i-- {
 			seg, err := url.PathUnescape(segs[i])
-			if err != nil || !idSegment.MatchString(seg) {
+			if err != nil || !pathshape.IsID(seg) {
 				continue
 			}
 			i := i
@@ -160,6 +159,9 @@ type hit struct {
 
 // Run probes each parameter of ep with the malformed values.
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	if sameShapeProbed(ep, env) {
+		return nil, nil
+	}
 	id := identity(env)
 	var hits []hit
 	if ep.Method == http.MethodGet {
@@ -206,6 +208,22 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		return nil, nil
 	}
 	return []finding.Finding{c.report(ep, id, hits)}, ctx.Err()
+}
+
+// sameShapeProbed reports whether another concrete endpoint of the same
+// shape (/api/items/5001 and /api/items/5002) sorts first: only that one is
+// probed, so a list of harvested ids costs one set of probes.
+func sameShapeProbed(ep surface.Endpoint, env check.Env) bool {
+	if ep.IsTemplate() || len(ep.Params) > 0 {
+		return false
+	}
+	shape := pathshape.Of(ep.Path)
+	for _, o := range env.Endpoints() {
+		if o.Method == ep.Method && o.Path < ep.Path && !o.IsTemplate() && len(o.Params) == 0 && pathshape.Of(o.Path) == shape {
+			return true
+		}
+	}
+	return false
 }
 
 // identity picks the first user identity (errors behind a login are the

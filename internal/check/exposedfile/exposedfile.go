@@ -285,31 +285,41 @@ func (c *Check) report(p string, k kind, resp *transport.Response, id transport.
 	pii := sensitive.Filter(ms, sensitive.PII)
 	name := kindNames[k]
 	f.Title = "Exposed " + name + ": " + p
+	// The primary CWE says what kind of file leaked; content adds to it and
+	// sets the severity.
+	primary := "CWE-538"
+	switch k {
+	case kindPython, kindSwap, kindGitHead, kindGitConfig:
+		primary = "CWE-540"
+	case kindLog, kindListing:
+		primary = "CWE-532"
+	}
+	f.CWE = []string{primary}
+	if primary != "CWE-538" {
+		f.CWE = append(f.CWE, "CWE-538")
+	}
 	switch {
 	case len(secrets) > 0 || k == kindAWS:
 		f.Severity = finding.Critical
-		f.CWE = []string{"CWE-538", "CWE-798", "CWE-522"}
+		f.CWE = append(f.CWE, "CWE-798", "CWE-522")
 		f.Description = "A " + name + " is downloadable and contains secrets or credentials. Treat them as compromised."
-	case sensitive.Serious(pii) && (k == kindLog || k == kindListing):
-		f.Severity = finding.High
-		f.CWE = []string{"CWE-532", "CWE-359"}
-		f.Description = "A " + name + " is downloadable and contains personal data."
 	case sensitive.Serious(pii):
 		f.Severity = finding.High
-		f.CWE = []string{"CWE-538", "CWE-359"}
+		f.CWE = append(f.CWE, "CWE-359")
 		f.Description = "A " + name + " is downloadable and contains personal data."
-	case k == kindPython || k == kindSwap || k == kindGitHead || k == kindGitConfig:
+	case primary == "CWE-540":
 		f.Severity = finding.Medium
-		f.CWE = []string{"CWE-540", "CWE-538"}
 		f.Description = "A " + name + " is downloadable: source code and repository history show an attacker how the API works and often hold secrets."
-	case k == kindLog || k == kindListing:
+	case primary == "CWE-532":
 		f.Severity = finding.Medium
-		f.CWE = []string{"CWE-532", "CWE-538"}
 		f.Description = "A " + name + " is downloadable."
 	default:
 		f.Severity = finding.Low
-		f.CWE = []string{"CWE-538"}
 		f.Description = "A " + name + " is downloadable: it tells an attacker about the deployment."
+	}
+	if len(secrets) > 0 && len(pii) > 0 && sensitive.Serious(pii) {
+		f.CWE = append(f.CWE, "CWE-359")
+		f.Description = "A " + name + " is downloadable and contains secrets and personal data. Treat the secrets as compromised."
 	}
 	var values []finding.Value
 	for _, m := range append(secrets, pii...) {

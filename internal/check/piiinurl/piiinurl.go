@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/pathshape"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -88,9 +89,9 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
 	f.Reproduce = ""
 	f.Method = http.MethodGet
-	f.Path = u.Path
-	if ex.Template != "" && !strings.Contains(ex.Template, "?") {
-		f.Path = ex.Template
+	f.Path, _, _ = strings.Cut(pathshape.Of(u.Path), "?")
+	if ex.Template != "" && strings.Contains(ex.Template, "{") {
+		f.Path, _, _ = strings.Cut(ex.Template, "?")
 	}
 	sort.Strings(types)
 	f.Subject = strings.Join(types, ",")
