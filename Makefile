@@ -10,7 +10,7 @@ export CGO_ENABLED ?= 0
 
 include examples/flask-dynamodb/example.mk
 
-.PHONY: all build demo test unit lint bench clean
+.PHONY: all build demo test unit lint bench clean browser-install
 
 all: build
 
@@ -26,7 +26,17 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-unit:
+# The HTML report test drives a headless Chromium (Debian: chromium); it
+# skips without one. Installs it only when missing and apt-get exists.
+browser-install:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ! command -v apt-get >/dev/null 2>&1 || { \
+	    sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	    echo "install: apt-get install chromium fonts-liberation" >&2; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2; }
+
+unit: browser-install
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 # The README's test command: also installs what the e2e suite needs.

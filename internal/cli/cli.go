@@ -45,7 +45,9 @@ func commands() []command {
 	return []command{
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
+		{"diff", "diff OLD.json NEW.json     new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},
+		{"mcp", "mcp [flags]                serve the Model Context Protocol on stdio (for coding assistants)", runMCP},
 		{"version", "version                    print the version", runVersion},
 	}
 }
@@ -105,7 +107,7 @@ func usage(w io.Writer) {
 		fmt.Fprintln(w, "  leakhound "+c.usage)
 	}
 	fmt.Fprintln(w, "\nRun 'leakhound COMMAND --help' for the flags of a command.")
-	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 the scan could not run.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run.")
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -15,8 +15,11 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/leakhound/leakhound/internal/baseline"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/scan"
+	"github.com/leakhound/leakhound/internal/suppress"
 	"github.com/leakhound/leakhound/internal/transport"
 	"github.com/leakhound/leakhound/internal/weakkey"
 )
@@ -46,6 +49,17 @@ type Config struct {
 	// ForgeSessions permits replaying a session re-signed with a cracked
 	// SECRET_KEY (one GET) to prove impact.
 	ForgeSessions bool
+	// Suppressions accept findings (validated).
+	Suppressions []suppress.Rule
+	// Baseline is the previous report of --baseline, BaselinePath its file.
+	Baseline     *finding.Report
+	BaselinePath string
+	// MinScore fails the run when the score is below it (0: never).
+	MinScore int
+	// Checks restricts the scan to these check ids (all when empty).
+	Checks []string
+	// Progress, set by a front end, receives scan progress.
+	Progress func(scan.Progress)
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -56,23 +70,31 @@ type ReportTarget struct {
 
 // fileConfig is the YAML shape of --config; every field is optional.
 type fileConfig struct {
-	Target        string         `yaml:"target"`
-	Spec          string         `yaml:"spec"`
-	Identities    []fileIdentity `yaml:"identities"`
-	Format        string         `yaml:"format"`
-	Output        string         `yaml:"output"`
-	Reports       []string       `yaml:"reports"`
-	FailOn        string         `yaml:"fail_on"`
-	Rate          *float64       `yaml:"rate"`
-	Concurrency   *int           `yaml:"concurrency"`
-	Timeout       string         `yaml:"timeout"`
-	MaxRequests   *int           `yaml:"max_requests"`
-	MaxBody       string         `yaml:"max_body"`
-	AllowWrite    *bool          `yaml:"allow_write"`
-	Reveal        *bool          `yaml:"reveal"`
-	Wordlist      string         `yaml:"wordlist"`
-	ForgeSessions *bool          `yaml:"forge_sessions"`
+	Target      string         `yaml:"target"`
+	Spec        string         `yaml:"spec"`
+	Identities  []fileIdentity `yaml:"identities"`
+	Format      string         `yaml:"format"`
+	Output      string         `yaml:"output"`
+	Reports     []string       `yaml:"reports"`
+	FailOn      string         `yaml:"fail_on"`
+	Rate        *float64       `yaml:"rate"`
+	Concurrency *int           `yaml:"concurrency"`
+	Timeout     string         `yaml:"timeout"`
+	MaxRequests *int           `yaml:"max_requests"`
+	MaxBody     string         `yaml:"max_body"`
+	AllowWrite  *bool          `yaml:"allow_write"`
+	Reveal      *bool          `yaml:"reveal"`
+	Baseline    string         `yaml:"baseline"`
+	MinScore    *int           `yaml:"min_score"`
+	// Suppressions accept findings: see docs/ci.md.
+	Suppressions  []suppress.Rule `yaml:"suppressions"`
+	Wordlist      string          `yaml:"wordlist"`
+	ForgeSessions *bool           `yaml:"forge_sessions"`
 }
+
+// DefaultConfigFile is read when --config is not given and it exists in the
+// working directory.
+const DefaultConfigFile = ".leakhound.yaml"
 
 type fileIdentity struct {
 	Name    string            `yaml:"name"`
@@ -102,6 +124,8 @@ type scanFlags struct {
 	verbose     int
 	wordlist    string
 	forge       bool
+	baseline    string
+	minScore    int
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
@@ -126,6 +150,8 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
 	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
+	fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
+	fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
 }
 
 // usageError is a bad flag, argument or configuration: exit 2.
@@ -139,6 +165,11 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 // build merges the config file (if any) under the flags and validates all.
 func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	var fc fileConfig
+	if f.config == "" && fs.Lookup("config") != nil {
+		if _, err := os.Stat(DefaultConfigFile); err == nil {
+			f.config = DefaultConfigFile
+		}
+	}
 	if f.config != "" {
 		b, err := os.ReadFile(f.config)
 		if err != nil {
@@ -249,6 +280,22 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	}
 	if c.Identities, err = identities(fc.Identities, f.identities); err != nil {
 		return nil, usageError{err}
+	}
+	c.Suppressions = fc.Suppressions
+	if err := suppress.ValidateAll(c.Suppressions); err != nil {
+		return nil, usagef("config %s: %v", f.config, err)
+	}
+	c.MinScore = f.minScore
+	if !set("min-score") && fc.MinScore != nil {
+		c.MinScore = *fc.MinScore
+	}
+	if c.MinScore < 0 || c.MinScore > 100 {
+		return nil, usagef("--min-score must be between 0 and 100")
+	}
+	if c.BaselinePath = pick("baseline", f.baseline, fc.Baseline); c.BaselinePath != "" {
+		if c.Baseline, err = baseline.Load(c.BaselinePath); err != nil {
+			return nil, usagef("--baseline %s: %v", c.BaselinePath, err)
+		}
 	}
 	return c, nil
 }

@@ -48,6 +48,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	log := newLogger(stderr, cfg.Verbosity)
 	log.Info("demo API listening", "url", base, "variant", variant.String())
+	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
+	endProgress()
 	return finish(rep, err, cfg, stdout, stderr, log)
 }

@@ -9,11 +9,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"time"
 
+	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/all"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
+	"github.com/leakhound/leakhound/internal/score"
+	"github.com/leakhound/leakhound/internal/suppress"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -37,7 +43,9 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := newLogger(stderr, cfg.Verbosity)
+	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
+	endProgress()
 	return finish(rep, err, cfg, stdout, stderr, log)
 }
 
@@ -64,17 +72,55 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 		},
 		Identities: cfg.Identities,
 		Endpoints:  endpoints,
-		Checks:     checks.Active,
-		Passive:    checks.Passive,
+		Checks:     selectChecks(checks.Active, cfg.Checks),
+		Passive:    selectChecks(checks.Passive, cfg.Checks),
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
+		Progress:   cfg.Progress,
 	})
+	if rep != nil {
+		postProcess(rep, cfg, log, time.Now())
+	}
 	if rep != nil && cfg.Reveal {
 		for i := range rep.Findings {
 			rep.Findings[i].Reveal()
 		}
 	}
 	return rep, err
+}
+
+// selectChecks keeps the checks whose id is in ids, or all when ids is empty.
+func selectChecks[C interface{ Meta() check.Meta }](cs []C, ids []string) []C {
+	if len(ids) == 0 {
+		return cs
+	}
+	var out []C
+	for _, c := range cs {
+		if slices.Contains(ids, c.Meta().ID) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// postProcess applies suppressions (rescoring without them) and the
+// baseline, in that order, so a suppressed finding that is new stays
+// visible as suppressed.
+func postProcess(rep *finding.Report, cfg *Config, log *slog.Logger, now time.Time) {
+	if len(cfg.Suppressions) > 0 {
+		res := suppress.Apply(rep.Findings, cfg.Suppressions, now)
+		for _, w := range res.Warnings {
+			log.Warn(w)
+		}
+		if res.Suppressed > 0 {
+			log.Info("findings suppressed by configuration", "count", res.Suppressed)
+		}
+		score.Apply(rep, nil)
+	}
+	if cfg.Baseline != nil {
+		d := baseline.Apply(rep, cfg.Baseline, cfg.BaselinePath)
+		log.Info("compared with baseline", "file", cfg.BaselinePath, "new", len(d.New), "fixed", len(d.Fixed), "unchanged", len(d.Unchanged))
+	}
 }
 
 // finish writes the reports and turns the outcome into the command's error.
@@ -94,6 +140,10 @@ func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.W
 	if worst, any := finding.Max(rep.Findings); any && worst >= cfg.FailOn {
 		return errFindings
 	}
+	if cfg.MinScore > 0 && rep.Score < cfg.MinScore {
+		fmt.Fprintf(stderr, "leakhound: score %d is below --min-score %d\n", rep.Score, cfg.MinScore)
+		return errFindings
+	}
 	return nil
 }
 
@@ -101,7 +151,7 @@ func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 	color := cfg.Output == "" && isTerminal(stdout)
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas()})
 		if err != nil {
 			return usageError{err}
 		}

@@ -39,6 +39,8 @@ type Finding struct {
 type Suppression struct {
 	Reason  string `json:"reason"`
 	Expires string `json:"expires,omitempty"`
+	// Rule says which suppression matched, such as "check=cors path=/admin/*".
+	Rule string `json:"rule,omitempty"`
 }
 
 // Evidence is what a check saw, masked at construction.

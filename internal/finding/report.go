@@ -7,7 +7,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON report schema (docs/report-schema.md).
-const SchemaVersion = "1.0"
+// It is 1.1 since the optional score_model, categories and baseline fields
+// were added; readers of 1.0 reports keep working.
+const SchemaVersion = "1.1"
 
 // Tool names the scanner that made a report.
 type Tool struct {
@@ -28,12 +30,51 @@ type Report struct {
 	Endpoints       int            `json:"endpoints"`
 	Score           int            `json:"score"`
 	Grade           string         `json:"grade"`
-	Summary         Summary        `json:"summary"`
+	// ScoreModel is the version of the scoring model (docs/scoring.md) that
+	// computed Score, Grade and Categories.
+	ScoreModel string `json:"score_model,omitempty"`
+	// Categories scores each OWASP API Top 10 category the scan covered,
+	// plus data exposure.
+	Categories []CategoryScore `json:"categories,omitempty"`
+	Summary    Summary         `json:"summary"`
+	// Baseline is set when the scan was compared with a previous report:
+	// Findings then holds only the new findings.
+	Baseline *BaselineResult `json:"baseline,omitempty"`
 	// Partial is true when the scan stopped early (interrupt, budget,
 	// unreachable target); Errors says why.
 	Partial  bool      `json:"partial"`
 	Errors   []string  `json:"errors,omitempty"`
 	Findings []Finding `json:"findings"`
+}
+
+// CategoryScore is the score of one category of weaknesses.
+type CategoryScore struct {
+	// ID is an OWASP API Top 10 2023 id (API1:2023) or "data-exposure".
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Score    int    `json:"score"`
+	Grade    string `json:"grade"`
+	Findings int    `json:"findings"`
+}
+
+// BaselineResult compares a scan with a previous report.
+type BaselineResult struct {
+	// Source names the previous report (its file name).
+	Source    string `json:"source,omitempty"`
+	New       int    `json:"new"`
+	Unchanged int    `json:"unchanged"`
+	// Fixed lists the findings of the previous report not seen any more.
+	Fixed []FixedFinding `json:"fixed"`
+}
+
+// FixedFinding is a short record of a finding that disappeared.
+type FixedFinding struct {
+	Fingerprint string   `json:"fingerprint"`
+	Check       string   `json:"check"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	Method      string   `json:"method"`
+	Path        string   `json:"path"`
 }
 
 // Summary counts findings per severity.

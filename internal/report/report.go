@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
@@ -24,14 +25,22 @@ type Options struct {
 	// FailOn is the severity at or above which a finding fails the run
 	// (JUnit failures use it).
 	FailOn finding.Severity
+	// Rules describes every check that ran (SARIF rules, JUnit test cases,
+	// the HTML check filter). Checks that produced findings but are missing
+	// here are described from their findings.
+	Rules []check.Meta
 }
 
 type factory func(Options) Reporter
 
 // formats is the one explicit list of output formats.
 var formats = map[string]factory{
-	"json": func(Options) Reporter { return JSON{} },
-	"text": func(o Options) Reporter { return Text{Color: o.Color} },
+	"json":     func(Options) Reporter { return JSON{} },
+	"text":     func(o Options) Reporter { return Text{Color: o.Color} },
+	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules} },
+	"markdown": func(Options) Reporter { return Markdown{} },
+	"junit":    func(o Options) Reporter { return JUnit{FailOn: o.FailOn, Rules: o.Rules} },
+	"html":     func(o Options) Reporter { return HTML{Rules: o.Rules} },
 }
 
 // Formats lists the supported format names, sorted.

@@ -55,6 +55,15 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 			writeFinding(bw, f, paint)
 		}
 	}
+	if b := r.Baseline; b != nil {
+		fmt.Fprintf(bw, "\nbaseline %s: %d new, %d unchanged, %d fixed\n", b.Source, b.New, b.Unchanged, len(b.Fixed))
+		for _, f := range b.Fixed {
+			fmt.Fprintf(bw, "  fixed: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
+		}
+	}
+	if n := len(r.Findings) - r.Summary.Total; n > 0 {
+		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
+	}
 	s := r.Summary
 	fmt.Fprintf(bw, "\nscore %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
 		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)

@@ -34,6 +34,20 @@ type Options struct {
 	Logger     *slog.Logger
 	// Workers is how many (check, endpoint) pairs run at once.
 	Workers int
+	// Progress, when set, is called after each (check, endpoint) pair ends,
+	// never concurrently. It must return quickly (a progress display).
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	EndpointsDone, EndpointsTotal int
+	// PairsDone and PairsTotal count (check, endpoint) pairs.
+	PairsDone, PairsTotal int
+	Requests              int
+	// Findings counts raw findings so far, before deduplication.
+	Findings int
+	Elapsed  time.Duration
 }
 
 type env struct {
@@ -41,6 +55,7 @@ type env struct {
 	identities []transport.Identity
 	mu         sync.RWMutex
 	endpoints  []surface.Endpoint
+	progress   *tracker // nil without Options.Progress
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -92,6 +107,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		return nil, err
 	}
 	e.client = client
+	if o.Progress != nil {
+		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
+			fmu.Lock()
+			defer fmu.Unlock()
+			return len(found)
+		}}
+	}
 
 	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
 	scanErr := baseline(ctx, e, log)
@@ -105,8 +127,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
-	rep.Summary = finding.Summarize(rep.Findings)
-	rep.Score, rep.Grade = score.Compute(rep.Findings)
+	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
@@ -117,6 +138,19 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	return rep, scanErr
+}
+
+// covered lists the OWASP categories of the checks that ran, so the report
+// scores every category the scan tested, clean ones included.
+func covered(o Options) []string {
+	out := []string{}
+	for _, c := range o.Checks {
+		out = append(out, c.Meta().OWASP)
+	}
+	for _, p := range o.Passive {
+		out = append(out, p.Meta().OWASP)
+	}
+	return out
 }
 
 func safeInspect(p check.Passive, ex *transport.Exchange, e check.Env, log *slog.Logger) (fs []finding.Finding) {
@@ -173,6 +207,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				go func() {
 					defer wg.Done()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p}, id)
+					e.progress.request()
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -254,6 +289,8 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 			jobs = append(jobs, job{c, ep})
 		}
 	}
+	e.progress.start(jobs)
+	defer e.progress.finish()
 	workers := o.Workers
 	if workers <= 0 {
 		workers = max(1, o.Client.Concurrency)
@@ -267,6 +304,7 @@ func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Findin
 			for j := range ch {
 				fs, err := runOne(ctx, j, e, log)
 				add(fs)
+				e.progress.pairDone(j)
 				if err != nil && !errors.Is(err, context.Canceled) {
 					log.Debug("check failed", "check", j.c.Meta().ID, "endpoint", j.ep.Key(), "err", err)
 				}
@@ -297,4 +335,72 @@ func runOne(ctx context.Context, j job, e *env, log *slog.Logger) (fs []finding.
 	}()
 	ctx = transport.WithEndpoint(transport.WithCheck(ctx, id), j.ep.Path)
 	return j.c.Run(ctx, j.ep, e)
+}
+
+// tracker turns engine events into Progress snapshots. Its methods are
+// safe on a nil tracker and report under one lock, so Options.Progress is
+// never called concurrently.
+type tracker struct {
+	mu     sync.Mutex
+	p      Progress
+	left   map[string]int
+	report func(Progress)
+	client *transport.Client
+	found  func() int
+	begin  time.Time
+}
+
+// request is called after each baseline request, before the checks start.
+func (t *tracker) request() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+// start counts the (check, endpoint) pairs and the endpoints they cover.
+func (t *tracker) start(jobs []job) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.left = map[string]int{}
+	for _, j := range jobs {
+		t.left[j.ep.Key()]++
+	}
+	t.p.EndpointsTotal, t.p.PairsTotal = len(t.left), len(jobs)
+	t.emit()
+}
+
+func (t *tracker) pairDone(j job) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.PairsDone++
+	if t.left[j.ep.Key()]--; t.left[j.ep.Key()] == 0 {
+		t.p.EndpointsDone++
+	}
+	t.emit()
+}
+
+// finish sends a last snapshot once every pair ran.
+func (t *tracker) finish() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.emit()
+}
+
+func (t *tracker) emit() {
+	t.p.Requests = t.client.Sent()
+	t.p.Findings = t.found()
+	t.p.Elapsed = time.Since(t.begin)
+	t.report(t.p)
 }

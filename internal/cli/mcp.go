@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/spf13/pflag"
+
+	"github.com/leakhound/leakhound/internal/check/all"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/mcpserver"
+)
+
+// runMCP serves the Model Context Protocol over stdin/stdout, so a coding
+// assistant can scan a local API. It takes the scan flags (rate, budget,
+// timeouts) as defaults for every scan, and only scans loopback targets
+// unless --allow-remote.
+func runMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("mcp", stderr)
+	var f scanFlags
+	f.register(fs, true)
+	allowRemote := fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: leakhound mcp [flags]\n\nServes the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks).\nThe scan flags below are the defaults of every scan.\n\nFlags:")
+		fmt.Fprint(stderr, fs.FlagUsages())
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("mcp takes no arguments")
+	}
+	log := newLogger(stderr, f.verbose)
+	srv := newMCPServer(fs, f, *allowRemote, stderr)
+	log.Info("MCP server on stdio")
+	t := &mcp.IOTransport{Reader: io.NopCloser(os.Stdin), Writer: nopWriteCloser{stdout}}
+	if err := srv.Run(ctx, t); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("mcp: %w", err)
+	}
+	return nil
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
+
+// newMCPServer builds the MCP server around Scan, the entry point of the
+// scan command: each call of the scan tool is configured like a scan
+// command line with the flags of `leakhound mcp`.
+func newMCPServer(fs *pflag.FlagSet, defaults scanFlags, allowRemote bool, stderr io.Writer) *mcp.Server {
+	scanner := func(ctx context.Context, in mcpserver.ScanInput) (*finding.Report, error) {
+		f := defaults
+		f.spec = in.Spec
+		f.identities = in.Identities
+		f.reveal = false
+		cfg, err := f.build(fs, in.Target)
+		if err != nil {
+			return nil, err
+		}
+		if !allowRemote && !isLoopback(cfg.Target.Hostname()) {
+			return nil, fmt.Errorf("target %s is not on this machine; start leakhound mcp with --allow-remote to scan it", cfg.Target.Host)
+		}
+		cfg.Checks = in.Checks
+		cfg.Reveal = false
+		return Scan(ctx, cfg, newLogger(stderr, cfg.Verbosity))
+	}
+	return mcpserver.New(scanner, all.Metas(), Version)
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
