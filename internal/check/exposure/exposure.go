@@ -1,0 +1,265 @@
+// Package exposure is what the sensitive-data checks (pii-exposure,
+// credential-exposure, pii-unauthenticated, raw-datastore-response) share:
+// one detector scan per exchange, masked evidence, the remediation text.
+package exposure
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// memo keeps the last scans so that the four checks reading one exchange
+// scan its body once. Keys hold their exchange alive, so an address is
+// never reused while it is in the memo.
+type memo struct {
+	mu    sync.Mutex
+	order []*transport.Exchange
+	res   map[*transport.Exchange]*detect.Result
+}
+
+const memoSize = 64
+
+var shared = &memo{res: map[*transport.Exchange]*detect.Result{}}
+
+// Analyze returns the detector result for ex's body, or nil when the body
+// is empty or binary.
+func Analyze(ex *transport.Exchange) *detect.Result {
+	if ex == nil || len(ex.Body) == 0 || !Scannable(ex) {
+		return nil
+	}
+	shared.mu.Lock()
+	r, ok := shared.res[ex]
+	shared.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = detect.Scan(ex.Body, contentType(ex))
+	shared.mu.Lock()
+	if _, dup := shared.res[ex]; !dup {
+		shared.res[ex] = r
+		shared.order = append(shared.order, ex)
+		if len(shared.order) > memoSize {
+			delete(shared.res, shared.order[0])
+			shared.order[0] = nil
+			shared.order = shared.order[1:]
+		}
+	}
+	shared.mu.Unlock()
+	return r
+}
+
+func contentType(ex *transport.Exchange) string {
+	if ex.Header == nil {
+		return ""
+	}
+	return strings.ToLower(ex.Header.Get("Content-Type"))
+}
+
+// Scannable is false for images, fonts, media, archives and other binary
+// bodies.
+func Scannable(ex *transport.Exchange) bool {
+	ct := contentType(ex)
+	for _, p := range []string{"image/", "font/", "audio/", "video/", "application/octet-stream", "application/zip",
+		"application/pdf", "application/gzip", "application/wasm", "application/x-protobuf", "application/grpc"} {
+		if strings.HasPrefix(ct, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// Anonymous reports whether the exchange was sent without credentials.
+func Anonymous(ex *transport.Exchange, env check.Env) bool {
+	if ex.Identity == transport.AnonymousName || ex.Identity == "" {
+		return true
+	}
+	if env == nil {
+		return false
+	}
+	return check.Identity(env, ex.Identity).IsAnonymous()
+}
+
+// Types lists the distinct types of ms, sorted.
+func Types(ms []detect.Match) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		if !seen[m.Type] {
+			seen[m.Type] = true
+			out = append(out, m.Type)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Paths lists the distinct JSON paths of ms with array indexes wildcarded
+// ($.users[*].ssn), at most max of them.
+func Paths(ms []detect.Match, max int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		p := wildcard(m.Path)
+		if p == "" || seen[p] {
+			continue
+		}
+		seen[p] = true
+		out = append(out, p)
+		if len(out) == max {
+			break
+		}
+	}
+	return out
+}
+
+func wildcard(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '[' && i+1 < len(p) && p[i+1] >= '0' && p[i+1] <= '9' {
+			j := strings.IndexByte(p[i:], ']')
+			if j > 0 {
+				b.WriteString("[*]")
+				i += j
+				continue
+			}
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// Samples picks up to max values for evidence: one per type first, then
+// more of each, all masked by finding.Value.
+func Samples(ms []detect.Match, max int) []finding.Value {
+	var out []finding.Value
+	used := make([]bool, len(ms))
+	seen := map[string]bool{}
+	for i := range ms {
+		if len(out) == max {
+			return out
+		}
+		if !seen[ms[i].Type] {
+			seen[ms[i].Type] = true
+			used[i] = true
+			out = append(out, ms[i].Value())
+		}
+	}
+	for i := range ms {
+		if len(out) == max {
+			break
+		}
+		if !used[i] {
+			out = append(out, ms[i].Value())
+		}
+	}
+	return out
+}
+
+// ExcerptSize bounds evidence excerpts.
+const ExcerptSize = 600
+
+// Excerpt returns a part of the body around the first match with every
+// detected value masked, then checked once more by the detectors.
+func Excerpt(ex *transport.Exchange, res *detect.Result, ms []detect.Match) string {
+	if res == nil {
+		res = &detect.Result{}
+	}
+	at := 0
+	if len(ms) > 0 {
+		at = ms[0].Start
+	}
+	start := max(0, at-ExcerptSize/3)
+	end := min(len(ex.Body), start+ExcerptSize)
+	for start > 0 && start < len(ex.Body) && !utf8.RuneStart(ex.Body[start]) {
+		start++
+	}
+	for end < len(ex.Body) && end > start && !utf8.RuneStart(ex.Body[end]) {
+		end--
+	}
+	s := detect.MaskText(strings.ToValidUTF8(detect.MaskRange(ex.Body, res, start, end), ""))
+	if start > 0 {
+		s = "…" + s
+	}
+	if end < len(ex.Body) {
+		s += "…"
+	}
+	return s
+}
+
+// Evidence builds masked evidence with counts in Details.
+func Evidence(ex *transport.Exchange, res *detect.Result, ms []detect.Match) finding.Evidence {
+	ev := finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, Excerpt(ex, res, ms), Samples(ms, 8))
+	ev.Details = map[string]string{
+		"types":   strings.Join(Types(ms), ", "),
+		"matches": strconv.Itoa(len(ms)),
+	}
+	if res != nil {
+		if res.Records > 0 {
+			ev.Details["records"] = strconv.Itoa(res.Records)
+		}
+		if res.People > 0 {
+			ev.Details["people"] = strconv.Itoa(res.People)
+		}
+	}
+	if ps := Paths(ms, 12); len(ps) > 0 {
+		ev.Details["json_paths"] = strings.Join(ps, ", ")
+	}
+	return ev
+}
+
+// Confidence is the highest confidence among ms.
+func Confidence(ms []detect.Match) finding.Confidence {
+	c := finding.ConfidenceLow
+	for _, m := range ms {
+		c = max(c, m.Confidence)
+	}
+	return c
+}
+
+// Sensitive PII types: one of them is enough for a high severity.
+var Sensitive = map[string]bool{
+	detect.TypeSSN: true, detect.TypeITIN: true, detect.TypeCard: true, detect.TypeIBAN: true,
+	detect.TypeNINO: true, detect.TypeNHS: true, detect.TypeSIN: true, detect.TypePassport: true,
+}
+
+// PII returns the personal data of res worth reporting: medium confidence
+// or more, test card numbers left out.
+func PII(res *detect.Result) []detect.Match {
+	if res == nil {
+		return nil
+	}
+	return res.Filter(detect.PII, finding.ConfidenceMedium)
+}
+
+// RemediationPII is the fix for personal data in responses, for the Flask
+// + boto3 stack leakhound targets first.
+const RemediationPII = "Return only the fields the caller needs, chosen explicitly; never serialise whole records.\n\n" +
+	"1. Project in the query, so private attributes never leave DynamoDB:\n\n" +
+	"```python\n" +
+	"resp = table.get_item(\n" +
+	"    Key={\"id\": user_id},\n" +
+	"    ProjectionExpression=\"#id, username, display_name\",\n" +
+	"    ExpressionAttributeNames={\"#id\": \"id\"},\n" +
+	")\n" +
+	"```\n\n" +
+	"2. Serialise with an explicit allow-list (a schema or a function), not `jsonify(item)`:\n\n" +
+	"```python\n" +
+	"PUBLIC_FIELDS = (\"id\", \"username\", \"display_name\")\n\n" +
+	"def public_user(item):\n" +
+	"    return {k: item[k] for k in PUBLIC_FIELDS if k in item}\n\n" +
+	"@app.get(\"/api/users/<user_id>\")\n" +
+	"def get_user(user_id):\n" +
+	"    item = table.get_item(Key={\"id\": user_id}, ProjectionExpression=\"id, username, display_name\").get(\"Item\")\n" +
+	"    if item is None:\n" +
+	"        abort(404)\n" +
+	"    return jsonify(public_user(item))\n" +
+	"```\n\n" +
+	"3. Where a field must be shown, mask it on the server (`a***@example.org`, `***-**-6789`, `**** 4242`), and send `Cache-Control: no-store` on responses with personal data."

@@ -1,0 +1,103 @@
+package piiexposure_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/check/piiexposure"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+func exchange(identity, body string) *transport.Exchange {
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	return &transport.Exchange{Method: "GET", URL: "http://127.0.0.1/api/users", Template: "/api/users", Identity: identity, Status: 200, Header: h, Body: []byte(body)}
+}
+
+const leaky = `{"users":[
+ {"id":1,"name":"Alice Moreau","email":"alice.moreau@proton.me","ssn":"412-67-3385","phone":"+1 415-555-2671"},
+ {"id":2,"name":"Bob Okafor","email":"bob.okafor@fastmail.com","ssn":"309-52-7741","phone":"+1 212-555-2187"}]}`
+
+const fixed = `{"users":[{"id":1,"username":"alice","display_name":"Alice M."},{"id":2,"username":"bob","display_name":"Bob O."}]}`
+
+func TestFiresOnLeakyResponse(t *testing.T) {
+	fs := piiexposure.New().Inspect(exchange("alice", leaky), nil)
+	if len(fs) != 1 {
+		t.Fatalf("want 1 finding, got %d", len(fs))
+	}
+	f := fs[0]
+	if f.Check != "pii-exposure" || f.Severity != finding.High || f.CWE[0] != "CWE-359" || f.OWASP != "API3:2023" {
+		t.Errorf("got check %s severity %s cwe %v owasp %s", f.Check, f.Severity, f.CWE, f.OWASP)
+	}
+	d := f.Evidence.Details
+	if d["records"] != "2" || d["people"] != "2" || !strings.Contains(d["json_paths"], "$.users[*].ssn") {
+		t.Errorf("details %v", d)
+	}
+	if len(f.Evidence.Values) == 0 {
+		t.Fatal("no sample values")
+	}
+	for _, raw := range []string{"412-67-3385", "309-52-7741", "alice.moreau@proton.me", "415-555-2671"} {
+		for _, v := range f.Evidence.Values {
+			if strings.Contains(v.Masked, raw) {
+				t.Errorf("a sample shows a raw value (%s)", finding.Mask(v.Type, raw))
+			}
+		}
+		if strings.Contains(f.Evidence.Excerpt, raw) {
+			t.Errorf("the excerpt shows a raw value (%s)", finding.Mask("ssn", raw))
+		}
+	}
+}
+
+func TestSilentOnFixedResponse(t *testing.T) {
+	if fs := piiexposure.New().Inspect(exchange("alice", fixed), nil); len(fs) != 0 {
+		t.Fatalf("fixed response: want no finding, got %d", len(fs))
+	}
+}
+
+func TestSeverityByWhatAndHowMuch(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       finding.Severity
+		fire       bool
+	}{
+		{"one email", `{"email":"alice.moreau@proton.me"}`, 0, false},
+		{"one masked email", `{"email":"a***@proton.me"}`, 0, false},
+		{"one dob", `{"name":"Alice","date_of_birth":"1984-03-12"}`, finding.Low, true},
+		{"one ssn", `{"ssn":"412-67-3385"}`, finding.High, true},
+		{"a few people", `[{"email":"alice.moreau@proton.me"},{"email":"bob.okafor@fastmail.com"}]`, finding.Medium, true},
+		{"many people", `[` + strings.Repeat(`{"email":"x"},`, 0) + manyEmails(12) + `]`, finding.High, true},
+		{"many ssns", `[` + manySSNs(12) + `]`, finding.Critical, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := piiexposure.New().Inspect(exchange("alice", tc.body), nil)
+			if !tc.fire {
+				if len(fs) != 0 {
+					t.Fatalf("want nothing, got %s", fs[0].Severity)
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].Severity != tc.want {
+				t.Fatalf("want one %s finding, got %d", tc.want, len(fs))
+			}
+		})
+	}
+}
+
+func manyEmails(n int) string {
+	names := []string{"alice", "bjorn", "chiara", "dmitri", "elena", "farid", "grace", "hiroshi", "ines", "jamal", "liam", "mei", "nadia"}
+	var parts []string
+	for i := 0; i < n; i++ {
+		parts = append(parts, `{"email":"`+names[i%len(names)]+`.larsen@gmail.com"}`)
+	}
+	return strings.Join(parts, ",")
+}
+
+func manySSNs(n int) string {
+	var parts []string
+	for i := 0; i < n; i++ {
+		parts = append(parts, `{"ssn":"412-67-`+string(rune('1'+i%9))+`38`+string(rune('1'+i/9))+`"}`)
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,178 @@
+package detect
+
+import "strings"
+
+// keyClass is what a JSON key (or a CSV header, or a word before a value)
+// says about its value.
+type keyClass uint8
+
+const (
+	kNone keyClass = iota
+	kEmail
+	kPhone
+	kSSN
+	kCard
+	kIBAN
+	kDOB
+	kAddress
+	kAddressPart // city, zip: part of an address, not reported alone
+	kName
+	kNameWeak // "name", "display_name": a person only in a record with other PII
+	kIP
+	kLat
+	kLon
+	kNINO
+	kNHS
+	kSIN
+	kPassport
+	kPassword
+	kPasswordHash
+	kSecret
+	kAWSSecret
+	kTableName
+	kAccountID
+	kIDLike // ids, counts, prices, timestamps: silence digit shapes
+)
+
+var exactKeys = map[string]keyClass{
+	"email": kEmail, "mail": kEmail, "emailaddress": kEmail, "emails": kEmail,
+
+	"phone": kPhone, "phonenumber": kPhone, "mobile": kPhone, "mobilephone": kPhone, "cell": kPhone,
+	"cellphone": kPhone, "tel": kPhone, "telephone": kPhone, "msisdn": kPhone, "fax": kPhone,
+	"mobilenumber": kPhone, "contactnumber": kPhone,
+
+	"ssn": kSSN, "socialsecuritynumber": kSSN, "socialsecurity": kSSN, "ssnnumber": kSSN, "itin": kSSN,
+	"taxpayerid": kSSN, "ssnlast9": kSSN,
+
+	"cardnumber": kCard, "creditcard": kCard, "creditcardnumber": kCard, "ccnumber": kCard, "cc": kCard,
+	"pan": kCard, "cardno": kCard, "card": kCard, "paymentcard": kCard, "ccnum": kCard, "debitcard": kCard,
+
+	"iban": kIBAN, "bankaccount": kIBAN, "ibannumber": kIBAN,
+
+	"dob": kDOB, "dateofbirth": kDOB, "birthdate": kDOB, "birthday": kDOB, "born": kDOB, "birthdt": kDOB,
+
+	"address": kAddress, "streetaddress": kAddress, "street": kAddress, "addressline1": kAddress,
+	"addressline2": kAddress, "address1": kAddress, "address2": kAddress, "line1": kAddress,
+	"line2": kAddress, "homeaddress": kAddress, "billingaddress": kAddress, "shippingaddress": kAddress,
+	"mailingaddress": kAddress, "residentialaddress": kAddress, "addr": kAddress, "street1": kAddress,
+	"street2": kAddress, "postaladdress": kAddress,
+	"city": kAddressPart, "town": kAddressPart, "zip": kAddressPart, "zipcode": kAddressPart,
+	"postcode": kAddressPart, "postalcode": kAddressPart,
+
+	"firstname": kName, "lastname": kName, "fullname": kName, "givenname": kName, "familyname": kName,
+	"surname": kName, "middlename": kName, "maidenname": kName, "cardholder": kName,
+	"cardholdername": kName, "customername": kName, "contactname": kName, "holdername": kName,
+	"legalname": kName, "patientname": kName, "employeename": kName, "accountholder": kName,
+	"nameoncard": kName, "forename": kName, "fname": kName, "lname": kName,
+	"name": kNameWeak, "displayname": kNameWeak,
+
+	"ip": kIP, "ipaddress": kIP, "ipaddr": kIP, "clientip": kIP, "remoteip": kIP, "remoteaddr": kIP,
+	"lastloginip": kIP, "lastip": kIP, "signupip": kIP, "userip": kIP, "sourceip": kIP,
+	"xforwardedfor": kIP, "registrationip": kIP, "loginip": kIP, "currentsigninip": kIP,
+	"lastsigninip": kIP,
+
+	"lat": kLat, "latitude": kLat, "lng": kLon, "lon": kLon, "long": kLon, "longitude": kLon,
+
+	"nino": kNINO, "nationalinsurance": kNINO, "nationalinsurancenumber": kNINO, "ninumber": kNINO,
+	"nhs": kNHS, "nhsnumber": kNHS, "nhsno": kNHS,
+	"sin": kSIN, "socialinsurancenumber": kSIN,
+	"passport": kPassport, "passportnumber": kPassport, "passportno": kPassport,
+
+	"password": kPassword, "passwd": kPassword, "pwd": kPassword, "pass": kPassword, "pw": kPassword,
+	"userpassword": kPassword, "currentpassword": kPassword, "newpassword": kPassword,
+	"passwordhash": kPasswordHash, "hashedpassword": kPasswordHash, "pwdhash": kPasswordHash,
+	"passhash": kPasswordHash, "passworddigest": kPasswordHash, "encryptedpassword": kPasswordHash,
+	"pwhash": kPasswordHash,
+
+	"token": kSecret, "accesstoken": kSecret, "refreshtoken": kSecret, "idtoken": kSecret,
+	"authtoken": kSecret, "sessiontoken": kSecret, "apikey": kSecret, "apisecret": kSecret,
+	"secret": kSecret, "clientsecret": kSecret, "secretkey": kSecret, "privatekey": kSecret,
+	"apitoken": kSecret, "bearertoken": kSecret, "webhooksecret": kSecret, "signingkey": kSecret,
+	"authorization": kSecret, "xapikey": kSecret, "accesskey": kSecret, "credentials": kSecret,
+	"secretaccesskey": kAWSSecret, "awssecretaccesskey": kAWSSecret, "awssecretkey": kAWSSecret,
+
+	"tablename": kTableName,
+	"accountid": kAccountID, "awsaccountid": kAccountID, "account": kAccountID,
+
+	"id": kIDLike, "uuid": kIDLike, "guid": kIDLike, "sku": kIDLike, "isbn": kIDLike, "isbn13": kIDLike,
+	"ean": kIDLike, "ean13": kIDLike, "upc": kIDLike, "barcode": kIDLike, "gtin": kIDLike,
+	"count": kIDLike, "total": kIDLike, "quantity": kIDLike, "qty": kIDLike, "timestamp": kIDLike,
+	"ts": kIDLike, "time": kIDLike, "version": kIDLike, "price": kIDLike, "amount": kIDLike,
+	"cost": kIDLike, "color": kIDLike, "colour": kIDLike, "hash": kIDLike, "checksum": kIDLike,
+	"etag": kIDLike, "sha": kIDLike, "md5": kIDLike, "size": kIDLike,
+	"reference": kIDLike, "ref": kIDLike, "serial": kIDLike, "code": kIDLike,
+}
+
+// classifyKey reads a key such as "dateOfBirth", "last_login_ip" or
+// "Billing-Address".
+func classifyKey(key []byte) keyClass {
+	if len(key) == 0 || len(key) > 64 {
+		return kNone
+	}
+	var buf [64]byte
+	n := 0
+	for _, c := range key {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			buf[n] = c + 32
+			n++
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			buf[n] = c
+			n++
+		}
+	}
+	k := string(buf[:n])
+	if c, ok := exactKeys[k]; ok {
+		return c
+	}
+	has := func(s string) bool { return strings.Contains(k, s) }
+	switch {
+	case has("csrf") || has("xsrf") || has("page") || has("cursor") || has("continuation") || has("next"):
+		return kNone
+	case has("password") || has("passwd"):
+		if has("hash") || has("digest") || has("encrypted") || has("crypt") {
+			return kPasswordHash
+		}
+		for _, not := range []string{"at", "date", "time", "changed", "updated", "expires", "expiry", "policy",
+			"length", "required", "strength", "hint", "reset", "set", "enabled", "rule", "min", "max", "url", "age"} {
+			if strings.HasSuffix(k, not) || strings.HasPrefix(k, not) && not != "at" {
+				return kNone
+			}
+		}
+		return kPassword
+	case has("secretaccesskey"):
+		return kAWSSecret
+	case has("secret") || has("apikey") || strings.HasSuffix(k, "token") || strings.HasSuffix(k, "privatekey"):
+		return kSecret
+	case strings.HasSuffix(k, "email") || strings.HasPrefix(k, "email"):
+		return kEmail
+	case has("phone") || strings.HasSuffix(k, "mobile"):
+		return kPhone
+	case has("birth"):
+		return kDOB
+	case has("ipaddr") || strings.HasSuffix(k, "ip") && len(k) <= 14 && !strings.HasSuffix(k, "ship") && !strings.HasSuffix(k, "zip") && !strings.HasSuffix(k, "tip"):
+		return kIP
+	case has("address") || strings.HasPrefix(k, "street"):
+		if has("mac") || has("wallet") || has("ip") || has("email") || has("url") {
+			return kNone
+		}
+		return kAddress
+	case has("ssn") || has("socialsecurity"):
+		return kSSN
+	case has("cardnumber") || has("creditcard"):
+		return kCard
+	case has("iban"):
+		return kIBAN
+	case has("passport"):
+		return kPassport
+	case strings.HasSuffix(k, "firstname") || strings.HasSuffix(k, "lastname") || strings.HasSuffix(k, "fullname") || strings.HasSuffix(k, "surname"):
+		return kName
+	case strings.HasSuffix(k, "id") || strings.HasSuffix(k, "uuid") || has("order") || has("invoice") ||
+		has("tracking") || has("timestamp") || strings.HasSuffix(k, "at") || has("count") || has("price") ||
+		has("amount") || has("total") || has("sku") || has("isbn") || has("barcode") || has("version") ||
+		strings.HasSuffix(k, "ms") || has("serial") || has("reference") || strings.HasSuffix(k, "no") ||
+		has("hash") || has("color") || has("colour"):
+		return kIDLike
+	}
+	return kNone
+}

@@ -1,0 +1,57 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+func typesAtLeast(res *Result, min finding.Confidence) map[string]int {
+	out := map[string]int{}
+	for _, m := range res.Matches {
+		if m.Confidence >= min {
+			out[m.Type]++
+		}
+	}
+	return out
+}
+
+// describe lists what matched without raw values.
+func describe(res *Result) []string {
+	var out []string
+	for _, m := range res.Matches {
+		out = append(out, m.Type+"("+m.Confidence.String()+") "+m.Path+" "+m.Masked())
+	}
+	return out
+}
+
+func TestRuleSamples(t *testing.T) {
+	for _, r := range Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			if len(r.Match) == 0 {
+				t.Fatalf("rule %s has no must-match sample", r.ID)
+			}
+			for i, s := range r.Match {
+				res := Scan([]byte(s), "")
+				if typesAtLeast(res, finding.ConfidenceMedium)[r.Type] == 0 {
+					t.Errorf("match sample %d: no %s; got %v", i, r.Type, describe(res))
+				}
+			}
+			for i, s := range r.NoMatch {
+				res := Scan([]byte(s), "")
+				if typesAtLeast(res, finding.ConfidenceMedium)[r.Type] > 0 {
+					t.Errorf("no-match sample %d: got %v", i, describe(res))
+				}
+			}
+		})
+	}
+}
+
+func TestHardNegativesStaySilent(t *testing.T) {
+	for i, s := range HardNegatives() {
+		res := Scan([]byte(s), "")
+		if n := typesAtLeast(res, finding.ConfidenceMedium); len(n) > 0 {
+			t.Errorf("hard negative %d: got %v", i, describe(res))
+		}
+	}
+}
