@@ -49,7 +49,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	ms := c.detector.Detect(ex.Body, ex.Header.Get("Content-Type"))
 	var hits []sensitive.Match
 	for _, m := range ms {
-		if (m.Kind == sensitive.PII && m.Type != "name" && m.Type != "role") || m.Kind == sensitive.Secret {
+		if (m.Kind == sensitive.PII && !sensitive.Weak(m.Type)) || m.Kind == sensitive.Secret {
 			hits = append(hits, m)
 		}
 	}

@@ -251,7 +251,13 @@ func (c *Check) inspect(resp *transport.Response) (hit, bool) {
 	if len(keep) == 0 {
 		return hit{}, false
 	}
-	leaked := append(sensitive.Filter(ms, sensitive.Secret), sensitive.Filter(ms, sensitive.PII)...)
+	var leaked []sensitive.Match
+	for _, m := range ms {
+		// The debugger's own secret is debug-mode's finding.
+		if (m.Kind == sensitive.Secret || m.Kind == sensitive.PII) && m.Type != "werkzeug_debugger_secret" {
+			leaked = append(leaked, m)
+		}
+	}
 	return hit{resp: resp, arts: keep, leaked: leaked}, true
 }
 

@@ -114,7 +114,7 @@ func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where str
 		serious := false
 		for _, m := range ms {
 			switch m.Type {
-			case "ssn", "card", "password_hash", "date_of_birth", "address":
+			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "postal_address", "passport_number":
 				serious = true
 			}
 			if m.Kind == sensitive.Secret {

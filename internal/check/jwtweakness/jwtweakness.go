@@ -130,7 +130,7 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 			values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
 			fields = append(fields, m.Path)
 			switch m.Type {
-			case "ssn", "card", "password_hash", "date_of_birth":
+			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "passport_number":
 				sev = finding.High
 			}
 			if m.Kind == sensitive.Secret {

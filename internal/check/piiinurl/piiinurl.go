@@ -77,7 +77,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		}
 		ms := sensitive.DetectValues(map[string]any{k: v})
 		for _, m := range ms {
-			if m.Kind == sensitive.PII && m.Type != "role" && m.Type != "name" || m.Kind == sensitive.Secret {
+			if m.Kind == sensitive.PII && !sensitive.Weak(m.Type) || m.Kind == sensitive.Secret {
 				values = append(values, finding.NewValue(m.Type, k, m.Value))
 				types = append(types, m.Type)
 			}

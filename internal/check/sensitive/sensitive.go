@@ -7,6 +7,8 @@ package sensitive
 
 import (
 	"encoding/json"
+
+	"github.com/leakhound/leakhound/internal/finding"
 	"regexp"
 	"sort"
 	"strconv"
@@ -38,10 +40,11 @@ func (k Kind) String() string {
 // finding.NewValue before it goes anywhere.
 type Match struct {
 	Kind Kind
-	// Type is the precise type: email, ssn, card, phone, date_of_birth,
-	// aws_access_key, secret_key, password_hash, private_key, traceback,
-	// botocore_error, dynamodb_error, dynamodb_arn, server_path, sql_error,
-	// template_error, werkzeug_debugger.
+	// Type is the precise type, named as internal/detect names it: email,
+	// ssn, card, phone, date_of_birth, postal_address, person_name, role,
+	// aws_access_key_id, secret_key, password_hash, private_key,
+	// python_traceback, botocore_error, dynamodb_error, dynamodb_arn,
+	// server_path, sql_error, template_error, werkzeug_debugger.
 	Type string
 	// Path is the JSON path of the value when the body is JSON.
 	Path  string
@@ -54,8 +57,20 @@ type Detector interface {
 	Detect(body []byte, contentType string) []Match
 }
 
-// Default is the detector the exposure checks use.
-var Default Detector = Builtin{}
+// Default is the detector the exposure checks use: the project's rule set
+// (internal/detect) first, then the built-in rules for what only these
+// checks need (roles kept client-side, KEY=value secrets in config files,
+// DynamoDB error codes, template errors).
+var Default Detector = Union{Project{Min: finding.ConfidenceMedium}, Builtin{}}
+
+// Weak reports types that are not sensitive on their own: a role, a name.
+func Weak(typ string) bool {
+	switch typ {
+	case "role", "person_name", "name", "ip_address", "geolocation":
+		return true
+	}
+	return false
+}
 
 // Filter returns the matches of kind k.
 func Filter(ms []Match, k Kind) []Match {
@@ -108,12 +123,14 @@ func (Builtin) Detect(body []byte, contentType string) []Match {
 	return dedupe(out)
 }
 
-// DetectValues runs the rules over the string values of an already decoded
-// JSON document (a cookie payload, JWT claims).
+// DetectValues runs Default over an already decoded JSON document (a
+// cookie payload, JWT claims).
 func DetectValues(v any) []Match {
-	var out []Match
-	walk(v, "$", "", 0, &out)
-	return dedupe(out)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return Default.Detect(b, "application/json")
 }
 
 func dedupe(ms []Match) []Match {
@@ -200,12 +217,12 @@ func textMatches(s string, inJSON bool) []Match {
 	}
 	if has("AKIA", "ASIA") {
 		for _, m := range reAWSKey.FindAllString(s, 20) {
-			add(Secret, "aws_access_key", m)
+			add(Secret, "aws_access_key_id", m)
 		}
 	}
 	if hasFold("aws") {
 		for _, m := range reAWSSecret.FindAllStringSubmatch(s, 20) {
-			add(Secret, "aws_secret_key", m[1])
+			add(Secret, "aws_secret_access_key", m[1])
 		}
 	}
 	for _, m := range reSecretKV.FindAllStringSubmatch(s, 20) {
@@ -230,7 +247,7 @@ func textMatches(s string, inJSON bool) []Match {
 	}
 	if has("Traceback") {
 		if m := reTraceback.FindString(s); m != "" {
-			add(Artefact, "traceback", m)
+			add(Artefact, "python_traceback", m)
 		}
 	}
 	if has("An error occurred (", "botocore") {
@@ -485,10 +502,10 @@ func valueMatches(s, path, key string, out *[]Match) {
 		add(PII, "date_of_birth")
 		return
 	case keyAddr.MatchString(key) && strings.ContainsAny(s, "0123456789") && strings.Contains(s, " "):
-		add(PII, "address")
+		add(PII, "postal_address")
 		return
 	case keyName.MatchString(key) && strings.Contains(s, " "):
-		add(PII, "name")
+		add(PII, "person_name")
 		return
 	case keyRole.MatchString(key):
 		add(PII, "role")
@@ -509,7 +526,7 @@ func valueMatches(s, path, key string, out *[]Match) {
 		*out = append(*out, Match{Kind: Secret, Type: "password_hash", Path: path, Value: m})
 	}
 	if m := reAWSKey.FindString(s); m != "" {
-		*out = append(*out, Match{Kind: Secret, Type: "aws_access_key", Path: path, Value: m})
+		*out = append(*out, Match{Kind: Secret, Type: "aws_access_key_id", Path: path, Value: m})
 	}
 }
 
@@ -527,8 +544,7 @@ func reSSNDigits(s string) string {
 // mere name or role): identifiers, contact data, financial data, secrets.
 func Serious(ms []Match) bool {
 	for _, m := range ms {
-		switch m.Type {
-		case "role", "name":
+		if Weak(m.Type) {
 			continue
 		}
 		if m.Kind == PII || m.Kind == Secret {

@@ -14,23 +14,30 @@ func has(ms []Match, typ, value string) bool {
 	return false
 }
 
+func TestBuiltinTemplateError(t *testing.T) {
+	ms := Builtin{}.Detect([]byte("jinja2.exceptions.TemplateSyntaxError: unexpected '}'"), "text/plain")
+	if !has(ms, "template_error", "") {
+		t.Errorf("no template_error in %+v", ms)
+	}
+}
+
 func TestMustMatch(t *testing.T) {
 	cases := []struct {
 		name, body, ct, typ, value string
 	}{
-		{"traceback", "Traceback (most recent call last):\n  File \"/srv/app/app.py\", line 3, in f", "text/plain", "traceback", ""},
+		{"traceback", "Traceback (most recent call last):\n  File \"/srv/app/app.py\", line 3, in f", "text/plain", "python_traceback", ""},
 		{"server path in frame", "Traceback (most recent call last):\n  File \"/srv/app/app.py\", line 3, in f", "text/plain", "server_path", "/srv/app/app.py"},
 		{"botocore", `{"error": "An error occurred (ValidationException) when calling the GetItem operation: bad key"}`, "application/json", "botocore_error", ""},
 		{"dynamodb code", `ResourceNotFoundException: Requested resource not found`, "text/plain", "dynamodb_error", "ResourceNotFoundException"},
 		{"dynamodb arn", `{"t":"arn:aws:dynamodb:us-east-1:123456789012:table/patients"}`, "application/json", "dynamodb_arn", "arn:aws:dynamodb:us-east-1:123456789012:table/patients"},
 		{"sql", `sqlite3.OperationalError: near "x": syntax error`, "text/plain", "sql_error", ""},
-		{"jinja", `jinja2.exceptions.UndefinedError: 'user' is undefined`, "text/plain", "template_error", ""},
+		{"jinja", `jinja2.exceptions.UndefinedError: 'user' is undefined`, "text/plain", "flask_error", ""},
 		{"debugger", `<script>var CONSOLE_MODE = false, EVALEX = true;</script>`, "text/html", "werkzeug_debugger", ""},
 		{"email json", `{"email":"alice.moreau@proton.me"}`, "application/json", "email", "alice.moreau@proton.me"},
 		{"ssn by key", `{"ssn":"412-67-3385"}`, "application/json", "ssn", "412-67-3385"},
 		{"ssn in text", `patient 412-67-3385 seen`, "text/plain", "ssn", "412-67-3385"},
 		{"card luhn", `{"card_number":"4539 1488 0343 6467"}`, "application/json", "card", ""},
-		{"aws key", `AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE`, "text/plain", "aws_access_key", "AKIAIOSFODNN7EXAMPLE"},
+		{"aws key", `AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE`, "text/plain", "aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"},
 		{"secret assignment", "SECRET_KEY=changeme\n", "text/plain", "secret_key", "changeme"},
 		{"secret python", "    SECRET_KEY = 'dev-key-123'\n", "text/plain", "secret_key", "dev-key-123"},
 		{"secret json key", `{"JWT_SECRET_KEY":"jwt-secret"}`, "application/json", "secret_jwt", "jwt-secret"},
