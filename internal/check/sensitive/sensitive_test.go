@@ -97,3 +97,13 @@ func TestDetectDeepAndHugeInput(t *testing.T) {
 	big := strings.Repeat("1", 3<<20)
 	_ = Default.Detect([]byte(big), "text/plain")
 }
+
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte(`{"email":"a@b.co","ssn":"412-67-3385","card":"4539 1488 0343 6467"}`), 3, 40)
+	f.Add([]byte("Traceback (most recent call last):\n  File \"/srv/app.py\", line 1\nSECRET_KEY=x1234"), 0, 10)
+	f.Fuzz(func(t *testing.T, body []byte, start, end int) {
+		ms := Default.Detect(body, "")
+		_ = Window(string(body), start, end, Values(ms))
+		_ = Builtin{}.Detect(body, "application/json")
+	})
+}
