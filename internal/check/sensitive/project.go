@@ -13,14 +13,21 @@ type Project struct {
 	Min finding.Confidence
 }
 
-// Detect runs the rule set and keeps matches of at least Min confidence.
-func (p Project) Detect(body []byte, contentType string) []Match {
+// Detect runs the rule set and keeps matches of at least Min confidence. A
+// panic in the rule set yields no matches (the built-in rules of Default
+// still run) instead of ending the check.
+func (p Project) Detect(body []byte, contentType string) (out []Match) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
 	s := p.Scanner
 	if s == nil {
 		s = detect.Default()
 	}
 	res := s.Scan(body, contentType)
-	out := make([]Match, 0, len(res.Matches))
+	out = make([]Match, 0, len(res.Matches))
 	for i := range res.Matches {
 		m := &res.Matches[i]
 		if m.Confidence < p.Min {

@@ -107,3 +107,20 @@ func FuzzDetect(f *testing.F) {
 		_ = Builtin{}.Detect(body, "application/json")
 	})
 }
+
+// Many matches in one body must not break detection (the project rule set
+// once panicked past a few thousand matches).
+func TestManyMatches(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 200000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"email":"alice.moreau@proton.me"}`)
+	}
+	b.WriteString("]")
+	if ms := Default.Detect([]byte(b.String()), "application/json"); len(ms) == 0 {
+		t.Error("no match in a body of 200,000 emails")
+	}
+}
