@@ -88,7 +88,11 @@ var (
 
 func TestAccuracyOnLabelledCorpus(t *testing.T) {
 	g := corpus.New(20261127)
-	docs := make([]corpus.Doc, 3000)
+	n := 3000
+	if raceEnabled {
+		n = 600
+	}
+	docs := make([]corpus.Doc, n)
 	for i := range docs {
 		docs[i] = g.PIIDoc()
 	}
@@ -122,8 +126,8 @@ func TestAccuracyOnLabelledCorpus(t *testing.T) {
 
 func TestBenignPayloadsAtMostOneFalseFindingPer10MB(t *testing.T) {
 	size := 10 << 20
-	if testing.Short() {
-		size = 2 << 20
+	if testing.Short() || raceEnabled {
+		size = 2 << 20 // the gate then allows no false finding at all
 	}
 	docs := corpus.New(7).Benign(size)
 	total, falses := 0, 0

@@ -2,11 +2,12 @@
 // artefacts in response bodies. It is pure (no network, no globals that
 // change) and a Scanner is safe for concurrent use.
 //
-// A scan makes one keyword pass over the body (an Aho-Corasick automaton
-// built from every rule's Keywords) to find the literal-anchored rules
-// (cloud keys, password hashes, tracebacks…), then walks JSON once, keeping
-// the key path of every value as context, or scans other bodies as text with
-// a window of nearby words as context. Digit runs, e-mail addresses and IBAN
+// One keyword pass (an Aho-Corasick automaton built from every rule's
+// Keywords) finds where the literal-anchored rules (cloud keys, password
+// hashes, tracebacks…) may match. JSON is walked once, keeping the key path
+// of every value as context, and the keyword pass runs over string values
+// only; other bodies are scanned as text with a window of nearby words as
+// context, CSV cells with their column header as context. Digit runs, e-mail addresses and IBAN
 // shapes are found with byte loops and then validated (Luhn, mod-97, SSN
 // area rules, phone-number metadata, the public suffix list).
 package detect
@@ -100,12 +101,15 @@ func CategoryOf(typ string) Category {
 	return Artefact
 }
 
-// identityTypes are the PII types that single out a person; they make the
-// weak signals of a record (a bare "name", an IP, a location) count.
-var identityTypes = map[string]bool{
-	TypeEmail: true, TypePhone: true, TypeSSN: true, TypeITIN: true, TypeCard: true, TypeIBAN: true,
-	TypeDOB: true, TypeAddress: true, TypeNINO: true, TypeNHS: true, TypeSIN: true, TypePassport: true,
-	TypeName: true,
+// isIdentity reports the PII types that single out a person; they make
+// the weak signals of a record (a bare "name", an IP, a location) count.
+func isIdentity(typ string) bool {
+	switch typ {
+	case TypeEmail, TypePhone, TypeSSN, TypeITIN, TypeCard, TypeIBAN, TypeDOB, TypeAddress,
+		TypeNINO, TypeNHS, TypeSIN, TypePassport, TypeName:
+		return true
+	}
+	return false
 }
 
 // Match is one detected value.
@@ -264,7 +268,7 @@ func (s *Scanner) Scan(body []byte, contentType string) *Result {
 			// Not (all) JSON: scan what the walk did not read as text.
 			sc.scanTextFrom(end)
 		}
-	} else {
+	} else if !sc.scanCSV(contentType) {
 		sc.scanTextFrom(0)
 	}
 	sc.finish()

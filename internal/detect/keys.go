@@ -78,7 +78,7 @@ var exactKeys = map[string]keyClass{
 	"sin": kSIN, "socialinsurancenumber": kSIN,
 	"passport": kPassport, "passportnumber": kPassport, "passportno": kPassport,
 
-	"password": kPassword, "passwd": kPassword, "pwd": kPassword, "pass": kPassword, "pw": kPassword,
+	"password": kPassword, "passwd": kPassword, "pwd": kPassword, "pw": kPassword,
 	"userpassword": kPassword, "currentpassword": kPassword, "newpassword": kPassword,
 	"passwordhash": kPasswordHash, "hashedpassword": kPasswordHash, "pwdhash": kPasswordHash,
 	"passhash": kPasswordHash, "passworddigest": kPasswordHash, "encryptedpassword": kPasswordHash,

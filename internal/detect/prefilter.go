@@ -111,8 +111,9 @@ func newAutomaton(keywords []string) *automaton {
 	return a
 }
 
-// find appends every keyword occurrence in b to hits, in order of end.
-func (a *automaton) find(b []byte, hits []hit) []hit {
+// find appends every keyword occurrence in b to hits, in order of end,
+// with offsets shifted by base.
+func (a *automaton) find(b []byte, base int, hits []hit) []hit {
 	row := uint32(0)
 	delta, class := a.delta, &a.class
 	for i := 0; i < len(b); i++ {
@@ -123,7 +124,7 @@ func (a *automaton) find(b []byte, hits []hit) []hit {
 				if len(hits) >= maxHits {
 					return hits
 				}
-				hits = append(hits, hit{kw: k, start: i + 1 - a.lengths[k], end: i + 1})
+				hits = append(hits, hit{kw: k, start: base + i + 1 - a.lengths[k], end: base + i + 1})
 			}
 		}
 	}

@@ -61,7 +61,6 @@ func newScan(s *Scanner, body []byte) *scan {
 	for i := range sc.lastEnd {
 		sc.lastEnd[i] = -1
 	}
-	sc.hits = s.ac.find(body, nil)
 	return sc
 }
 
@@ -89,7 +88,11 @@ func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end in
 			sc.full = append(sc.full, sc.cur)
 			sc.nfull += len(sc.cur)
 		}
-		sc.cur = make([]Match, 0, min(4096, 16<<len(sc.full)))
+		size := 4096
+		if len(sc.full) < 8 {
+			size = 16 << len(sc.full)
+		}
+		sc.cur = make([]Match, 0, size)
 	}
 	sc.cur = append(sc.cur, m)
 }
@@ -262,30 +265,38 @@ func skipWS(b []byte, i int) int {
 // scanString returns the index of the closing quote of a string whose
 // content starts at i, and whether it has escapes; -1 if unterminated.
 func scanString(b []byte, i int) (int, bool) {
-	esc := false
-	for {
-		q := indexByteFrom(b, i, '"')
-		if q < 0 {
-			return -1, esc
+	// Most strings are short: a plain loop beats two IndexByte calls.
+	for k := i; k < len(b) && k < i+24; k++ {
+		switch b[k] {
+		case '"':
+			return k, false
+		case '\\':
+			return scanEscaped(b, i)
 		}
-		if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
-			return q, esc
-		}
-		esc = true
-		// Walk escapes by hand up to the real closing quote.
-		j := i
-		for j < len(b) {
-			switch b[j] {
-			case '\\':
-				j += 2
-				continue
-			case '"':
-				return j, esc
-			}
-			j++
-		}
-		return -1, esc
 	}
+	q := indexByteFrom(b, i, '"')
+	if q < 0 {
+		return -1, false
+	}
+	if bs := indexByteFrom(b[:q], i, '\\'); bs < 0 {
+		return q, false
+	}
+	return scanEscaped(b, i)
+}
+
+// scanEscaped walks a string with escapes up to its closing quote.
+func scanEscaped(b []byte, j int) (int, bool) {
+	for j < len(b) {
+		switch b[j] {
+		case '\\':
+			j += 2
+			continue
+		case '"':
+			return j, true
+		}
+		j++
+	}
+	return -1, true
 }
 
 func indexByteFrom(b []byte, from int, c byte) int {
@@ -562,6 +573,9 @@ func (sc *scan) leafNumber(s, e int) {
 func (sc *scan) leafString(s, e int, esc bool) {
 	kc := sc.keyContext()
 	before := sc.count()
+	// Keywords only matter inside values: the prefilter runs on each
+	// string, not on keys, numbers and structure.
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[s:e], s, sc.hits[:0]), 0
 	sc.literalHits(s, e, kc)
 	if kc == kLat || kc == kLon {
 		if f := sc.top(); f != nil && !f.arr {
@@ -594,6 +608,7 @@ func (sc *scan) scanTextFrom(off int) {
 	if off < 0 || off > len(sc.body) {
 		off = 0
 	}
+	sc.hits, sc.hi = sc.s.ac.find(sc.body[off:], off, sc.hits[:0]), 0
 	sc.literalHits(off, len(sc.body), kNone)
 	sc.scanShapes(off, len(sc.body), kNone)
 }
@@ -635,7 +650,7 @@ func (sc *scan) finish() {
 			hasID := false
 			for j < len(res.Matches) && res.Matches[j].Record == res.Matches[i].Record {
 				m := &res.Matches[j]
-				if !m.weak && identityTypes[m.Type] && m.Confidence >= finding.ConfidenceMedium {
+				if !m.weak && isIdentity(m.Type) && m.Confidence >= finding.ConfidenceMedium {
 					hasID = true
 				}
 				j++
@@ -681,7 +696,7 @@ func (sc *scan) finish() {
 			res.Records++
 			prev = m.Record
 		}
-		if identityTypes[m.Type] && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
+		if isIdentity(m.Type) && m.Type != TypeDOB && m.Type != TypeAddress && m.Type != TypeName {
 			if people[m.Type] == nil {
 				people[m.Type] = map[uint64]struct{}{}
 			}

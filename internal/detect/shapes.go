@@ -160,6 +160,10 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 			sc.emitRaw("aws-secret-key", TypeAWSSecret, conf, s, e, note, v)
 			return true
 		}
+		if looksLikeSecret(v, 16) {
+			sc.emitRaw("secret-under-key", TypeAPIKey, high, s, e, "", v)
+			return true
+		}
 	case kTableName:
 		if len(v) >= 3 && len(v) <= 255 && tableName(v) {
 			sc.emitRaw("dynamodb-table", TypeDynamoTable, medium, s, e, "", v)

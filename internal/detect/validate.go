@@ -250,7 +250,14 @@ func localOK(local string) bool {
 	if local == "" || len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return false
 	}
-	return !roleLocals[strings.ToLower(local)]
+	if len(local) > 16 {
+		return true // longer than any role name
+	}
+	var buf [16]byte
+	for i := 0; i < len(local); i++ {
+		buf[i] = lower(local[i])
+	}
+	return !roleLocals[string(buf[:len(local)])]
 }
 
 // validEmail checks an address found in text: a sane local part, a
@@ -419,6 +426,11 @@ var nameStop = map[string]bool{
 	"production": true, "staging": true, "unknown": true, "none": true, "null": true, "anonymous": true,
 	"user": true, "guest": true, "system": true, "bot": true, "edition": true, "kit": true, "set": true,
 	"box": true, "pack": true, "bundle": true, "mini": true, "lite": true, "ultra": true, "series": true,
+	// Organisations, not people.
+	"corp": true, "corp.": true, "corporation": true, "inc": true, "ltd.": true, "llc.": true, "gmbh": true, "ag": true,
+	"sa": true, "sas": true, "plc": true, "co": true, "co.": true, "company": true, "labs": true, "systems": true,
+	"solutions": true, "technologies": true, "university": true, "hospital": true, "clinic": true, "bank": true,
+	"foundation": true, "partners": true, "holdings": true, "industries": true, "consulting": true, "agency": true,
 }
 
 var streetSuffixes = map[string]bool{

@@ -46,6 +46,7 @@ type Route struct {
 var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
 	exposureRoutes,
+	misconfigRoutes,
 }
 
 // API is the test API with its recorded requests.
@@ -85,7 +86,7 @@ func New(v Variant) *API {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	})
-	a.handler = headers(v, exposureMiddleware(v, mux))
+	a.handler = headers(v, misconfigMiddleware(v, mux))
 	return a
 }
 

@@ -101,7 +101,7 @@ func TestExposureOnDemoAPI(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(rep)
-	for _, raw := range []string{testapi.WeakSessionKey, testapi.WeakJWTSecret, "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "412-67-3385", "Xk3fQ9pL2mZr7TbVw8Nc", `"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.`} {
+	for _, raw := range []string{testapi.WeakSessionKey, testapi.WeakJWTSecret, "AKIAQ4XN7Z2MBV5KR3TW", "hT3v9Lq2Xw8Rk5Zp1Nm7Bc4Yd6Fg0Js2Ka9Ve3Uq", "412-67-3385", "Xk3fQ9pL2mZr7TbVw8Nc", `"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.`} {
 		if strings.Contains(string(b), raw) {
 			t.Errorf("report contains the raw value %q", raw)
 		}

@@ -47,11 +47,12 @@ func (*Check) Meta() check.Meta {
 	}
 }
 
-// critical types unlock systems directly.
+// critical types unlock systems directly. Google API keys are not among
+// them: browser keys (Maps, Firebase) are public by design and restricted
+// by referrer.
 var critical = map[string]bool{
 	detect.TypeAWSKeyID: true, detect.TypeAWSSecret: true, detect.TypeGitHub: true, detect.TypeStripe: true,
-	detect.TypeSlack: true, detect.TypeGoogleKey: true, detect.TypePrivateKey: true, detect.TypePassword: true,
-	detect.TypeDebugSecret: true,
+	detect.TypeSlack: true, detect.TypePrivateKey: true, detect.TypePassword: true, detect.TypeDebugSecret: true,
 }
 
 // sessionToken is a token the caller legitimately receives: a single JWT
