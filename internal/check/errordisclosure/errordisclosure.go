@@ -311,7 +311,7 @@ func (c *Check) report(ep surface.Endpoint, id transport.Identity, hits []hit) f
 			}
 		}
 		if a.Type == "botocore_error" {
-			f.Evidence.Details["botocore"] = a.Value
+			f.Evidence.Details["botocore"] = strings.TrimSpace(a.Value)
 		}
 	}
 	if len(hits) > 1 {
