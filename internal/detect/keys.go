@@ -31,7 +31,8 @@ const (
 	kAWSSecret
 	kTableName
 	kAccountID
-	kIDLike // ids, counts, prices, timestamps: silence digit shapes
+	kIDLike  // ids, counts, prices, timestamps: silence digit shapes
+	kGeneric // "number", "value": the parent key tells ({"card": {"number": …}})
 )
 
 var exactKeys = map[string]keyClass{
@@ -99,7 +100,8 @@ var exactKeys = map[string]keyClass{
 	"count": kIDLike, "total": kIDLike, "quantity": kIDLike, "qty": kIDLike, "timestamp": kIDLike,
 	"ts": kIDLike, "time": kIDLike, "version": kIDLike, "price": kIDLike, "amount": kIDLike,
 	"cost": kIDLike, "color": kIDLike, "colour": kIDLike, "hash": kIDLike, "checksum": kIDLike,
-	"etag": kIDLike, "sha": kIDLike, "md5": kIDLike, "size": kIDLike,
+	"etag": kIDLike, "sha": kIDLike, "md5": kIDLike, "size": kIDLike, "number": kGeneric, "value": kGeneric,
+	"num": kGeneric, "digits": kGeneric, "last4": kIDLike, "lastfour": kIDLike,
 	"reference": kIDLike, "ref": kIDLike, "serial": kIDLike, "code": kIDLike,
 }
 
@@ -148,7 +150,7 @@ func classifyKey(key []byte) keyClass {
 		return kEmail
 	case has("phone") || strings.HasSuffix(k, "mobile"):
 		return kPhone
-	case has("birth"):
+	case has("birth") || strings.HasSuffix(k, "dob"):
 		return kDOB
 	case has("ipaddr") || strings.HasSuffix(k, "ip") && len(k) <= 14 && !strings.HasSuffix(k, "ship") && !strings.HasSuffix(k, "zip") && !strings.HasSuffix(k, "tip"):
 		return kIP

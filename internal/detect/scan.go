@@ -530,10 +530,22 @@ func geoPair(lat, lon string) bool {
 // keyContext returns the class of the key that names the current value:
 // through arrays ("emails": [...]) and DynamoDB type tags ({"S": ...}).
 func (sc *scan) keyContext() keyClass {
+	generic := false
 	for i := len(sc.stack) - 1; i >= 0; i-- {
 		f := &sc.stack[i]
 		if f.arr || f.tag {
 			continue
+		}
+		if f.kc == kGeneric && !generic {
+			generic = true
+			continue
+		}
+		if generic {
+			switch f.kc {
+			case kCard, kPhone, kSSN, kIBAN, kPassport, kNINO, kNHS, kSIN:
+				return f.kc
+			}
+			return kNone
 		}
 		return f.kc
 	}

@@ -484,6 +484,13 @@ func (sc *scan) classify(lo, hi, start, end, nd int, g []int, seps int, plus boo
 		}
 		return
 	}
+	// "March 12, 1985" or "12 March 1985": the year ends a written date.
+	if nd == 4 && len(g) == 1 && (kc == kDOB || sc.near(lo, start, dobWords...)) {
+		if ds := sc.writtenDateStart(lo, start); ds >= 0 && longDate(string(b[ds:end])) {
+			sc.emit("date-of-birth", TypeDOB, high, ds, end, "")
+		}
+		return
+	}
 	// Decimals, versions, dotted quads: never PII in text.
 	if seps&4 != 0 && !(sameGroups(g, 3, 3, 4) && seps == 4) {
 		return
@@ -589,6 +596,31 @@ func (sc *scan) classify(lo, hi, start, end, nd int, g []int, seps int, plus boo
 	if nd <= 5 && len(g) == 1 && !plus && end+2 < hi && b[end] == ' ' && isUpper(b[end+1]) {
 		sc.addressAt(lo, hi, start, end)
 	}
+}
+
+// writtenDateStart finds the start of a date written with a month name
+// that ends just before the year at start, or -1.
+func (sc *scan) writtenDateStart(lo, start int) int {
+	from := max(lo, start-20)
+	seg := strings.ToLower(string(sc.body[from:start]))
+	best := -1
+	for _, m := range months {
+		if k := strings.LastIndex(seg, m); k >= 0 && (k == 0 || !isAlpha(seg[k-1])) && k > best {
+			best = k
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	ds := from + best
+	// A day before the month: "12 March 1985".
+	if ds-3 >= lo && sc.body[ds-1] == ' ' && isDigit(sc.body[ds-2]) {
+		ds -= 2
+		if ds-1 >= lo && isDigit(sc.body[ds-1]) {
+			ds--
+		}
+	}
+	return ds
 }
 
 // validPhone validates with the phone-number library. To keep dense

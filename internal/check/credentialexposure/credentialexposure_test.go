@@ -58,3 +58,17 @@ func TestCredentialExposure(t *testing.T) {
 		})
 	}
 }
+
+func TestTextServedAsOctetStreamIsScanned(t *testing.T) {
+	ex := exchange("APP_ENV=production\nAWS_ACCESS_KEY_ID=AKIAQ4XN7Z2MBV5KR3TW\nAWS_SECRET_ACCESS_KEY=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\n")
+	ex.Header.Set("Content-Type", "application/octet-stream")
+	fs := credentialexposure.New().Inspect(ex, nil)
+	if len(fs) != 1 || fs[0].Severity != finding.Critical {
+		t.Fatalf("a .env served as octet-stream: want one critical finding, got %d", len(fs))
+	}
+	bin := exchange("\x00\x01\x02AKIAQ4XN7Z2MBV5KR3TW")
+	bin.Header.Set("Content-Type", "application/octet-stream")
+	if fs := credentialexposure.New().Inspect(bin, nil); len(fs) != 0 {
+		t.Fatal("binary body scanned")
+	}
+}

@@ -64,12 +64,34 @@ func contentType(ex *transport.Exchange) string {
 }
 
 // Scannable is false for images, fonts, media, archives and other binary
-// bodies.
+// bodies. A body served as application/octet-stream (or without a type)
+// is scanned when it is text: a .env or a config file often is.
 func Scannable(ex *transport.Exchange) bool {
 	ct := contentType(ex)
-	for _, p := range []string{"image/", "font/", "audio/", "video/", "application/octet-stream", "application/zip",
+	for _, p := range []string{"image/", "font/", "audio/", "video/", "application/zip",
 		"application/pdf", "application/gzip", "application/wasm", "application/x-protobuf", "application/grpc"} {
 		if strings.HasPrefix(ct, p) {
+			return false
+		}
+	}
+	if ct == "" || strings.HasPrefix(ct, "application/octet-stream") {
+		return looksLikeText(ex.Body)
+	}
+	return true
+}
+
+// looksLikeText: the first kilobyte is UTF-8 without NUL or other control
+// bytes besides tab and line breaks.
+func looksLikeText(b []byte) bool {
+	head := b[:min(len(b), 1024)]
+	for len(head) > 0 && !utf8.Valid(head) && len(b) > 1024 {
+		head = head[:len(head)-1] // a rune cut at the edge
+	}
+	if !utf8.Valid(head) {
+		return false
+	}
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return false
 		}
 	}

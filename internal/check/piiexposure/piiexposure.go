@@ -38,11 +38,13 @@ func (*Check) Meta() check.Meta {
 
 // Severity grades personal data by what and how much: one sensitive
 // identifier is high, many people's identifiers critical; contact data is
-// high for ten people or more, medium for a few, low for one person's date
-// of birth, address or location, and nothing for one person's name, e-mail
-// or phone.
+// high for ten people or more, medium for a few or for one person's full
+// profile (three kinds of data including a date of birth, an address or a
+// location), low for one person's date of birth, address or location alone,
+// and nothing for one person's name, e-mail or phone.
 func Severity(ms []detect.Match, people, records int) (finding.Severity, bool) {
 	sensitive, personal := false, false
+	kinds := len(exposure.Types(ms))
 	for _, m := range ms {
 		switch {
 		case exposure.Sensitive[m.Type]:
@@ -59,7 +61,7 @@ func Severity(ms []detect.Match, people, records int) (finding.Severity, bool) {
 		return finding.High, true
 	case many >= 10:
 		return finding.High, true
-	case many >= 2:
+	case many >= 2, personal && kinds >= 3:
 		return finding.Medium, true
 	case personal:
 		return finding.Low, true

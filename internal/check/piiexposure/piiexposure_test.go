@@ -65,6 +65,8 @@ func TestSeverityByWhatAndHowMuch(t *testing.T) {
 		{"one email", `{"email":"alice.moreau@proton.me"}`, 0, false},
 		{"one masked email", `{"email":"a***@proton.me"}`, 0, false},
 		{"one dob", `{"name":"Alice","date_of_birth":"1984-03-12"}`, finding.Low, true},
+		{"one full profile", `{"name":"Alice Moreau","email":"alice.moreau@proton.me","address":"742 Evergreen Terrace, Springfield, OR 97403"}`, finding.Medium, true},
+		{"one contact card", `{"name":"Alice Moreau","email":"alice.moreau@proton.me","phone":"+1 415-555-2671"}`, 0, false},
 		{"one ssn", `{"ssn":"412-67-3385"}`, finding.High, true},
 		{"a few people", `[{"email":"alice.moreau@proton.me"},{"email":"bob.okafor@fastmail.com"}]`, finding.Medium, true},
 		{"many people", `[` + strings.Repeat(`{"email":"x"},`, 0) + manyEmails(12) + `]`, finding.High, true},
@@ -100,4 +102,33 @@ func manySSNs(n int) string {
 		parts = append(parts, `{"ssn":"412-67-`+string(rune('1'+i%9))+`38`+string(rune('1'+i/9))+`"}`)
 	}
 	return strings.Join(parts, ",")
+}
+
+// The shape of boto3's Table.scan() of a patients table: nested address
+// and card objects, a password hash, ResponseMetadata.
+func TestNestedRecordsOfARawScan(t *testing.T) {
+	var recs []string
+	names := []string{"Alice Moreau", "Bob Okafor", "Carol Nguyen", "Dmitri Ivanov", "Elena Rossi", "Farid Haddad", "Grace Whitfield", "Hiroshi Tanaka", "Ines Silva", "Jamal Johnson", "Liam Murphy"}
+	cards := []string{"5116961053178391", "4556737586899855", "5425233430109903"}
+	for i, n := range names {
+		email := strings.ToLower(strings.ReplaceAll(n, " ", ".")) + "@gmail.com"
+		recs = append(recs, `{"patient_id":"u_10`+string(rune('0'+i/10))+string(rune('0'+i%10))+`","name":"`+n+`","email":"`+email+`",`+
+			`"ssn":"412-67-33`+string(rune('0'+i/10))+string(rune('0'+i%10))+`","dob":"1984-03-12",`+
+			`"address":{"street":"9497 Granite Boulevard","city":"Tucson","state":"AZ","zip":"85793"},`+
+			`"card":{"brand":"visa","number":"`+cards[i%3]+`","exp":"10/30"}}`)
+	}
+	body := `{"Items":[` + strings.Join(recs, ",") + `],"Count":11,"ScannedCount":11,"ResponseMetadata":{"RequestId":"X","HTTPStatusCode":200}}`
+	fs := piiexposure.New().Inspect(exchange("alice", body), nil)
+	if len(fs) != 1 || fs[0].Severity != finding.Critical {
+		t.Fatalf("want one critical finding, got %d", len(fs))
+	}
+	d := fs[0].Evidence.Details
+	for _, typ := range []string{"card", "ssn", "postal_address", "date_of_birth", "email", "person_name"} {
+		if !strings.Contains(d["types"], typ) {
+			t.Errorf("types %q lack %s", d["types"], typ)
+		}
+	}
+	if d["people"] != "11" || d["records"] != "11" {
+		t.Errorf("people %s records %s, want 11", d["people"], d["records"])
+	}
 }

@@ -200,10 +200,15 @@ func (g *Gen) PasswordHash() string {
 	return "pbkdf2_sha256$720000$" + g.token(22, alnum) + "$" + base64.StdEncoding.EncodeToString([]byte(g.token(32, alnum)))
 }
 
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
 func (g *Gen) DOB() string {
 	y, m, d := 1940+g.r.IntN(66), 1+g.r.IntN(12), 1+g.r.IntN(28)
-	if g.r.IntN(3) == 0 {
+	switch g.r.IntN(4) {
+	case 0:
 		return fmt.Sprintf("%02d/%02d/%04d", m, d, y)
+	case 1:
+		return fmt.Sprintf("%s %d, %d", monthNames[m-1], d, y)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
@@ -277,7 +282,9 @@ func (g *Gen) userRecord(ls *[]Label, dense bool) map[string]any {
 		g.label(ls, "person_name", first)
 		g.label(ls, "person_name", last)
 	} else if p(70) {
-		u["full_name"] = first + " " + last
+		// "name" alone counts only because the record has an e-mail.
+		k := g.pick([]string{"full_name", "name", "displayName"})
+		u[k] = first + " " + last
 		g.label(ls, "person_name", first+" "+last)
 	}
 	e := g.Email(first, last)
