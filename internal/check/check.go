@@ -35,6 +35,13 @@ type SiteWide interface {
 	SiteWide() bool
 }
 
+// Writer is implemented by checks that change the target's state (write
+// probes, --allow-write only). The engine runs them after every other
+// active check, so their changes cannot skew the verdicts of the others.
+type Writer interface {
+	Writes() bool
+}
+
 // Passive is a check that only reads exchanges other checks caused. It sends
 // nothing, so it costs no requests.
 type Passive interface {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -100,6 +99,35 @@ type fileIdentity struct {
 	Name    string            `yaml:"name"`
 	Role    string            `yaml:"role"`
 	Headers map[string]string `yaml:"headers"`
+	Cookies map[string]string `yaml:"cookies"`
+	Basic   *fileBasic        `yaml:"basic"`
+	Login   *fileLogin        `yaml:"login"`
+}
+
+// fileBasic is HTTP Basic authentication.
+type fileBasic struct {
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+}
+
+// fileLogin is a login flow: the request, where its answer holds the token
+// and how the token is sent back.
+type fileLogin struct {
+	Method  string            `yaml:"method"`
+	Path    string            `yaml:"path"`
+	Headers map[string]string `yaml:"headers"`
+	JSON    any               `yaml:"json"`
+	Form    map[string]string `yaml:"form"`
+	Body    string            `yaml:"body"`
+	Token   struct {
+		JSON   string `yaml:"json"`
+		Header string `yaml:"header"`
+		Cookie string `yaml:"cookie"`
+	} `yaml:"token"`
+	Send struct {
+		Header string `yaml:"header"`
+		Format string `yaml:"format"`
+	} `yaml:"send"`
 }
 
 const defaultTimeout = 10 * time.Second
@@ -143,7 +171,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	}
 	fs.StringVar(&f.config, "config", "", "YAML file with the same settings (flags win)")
 	fs.StringVar(&f.spec, "spec", "", "OpenAPI/Swagger document, file or URL")
-	fs.StringArrayVar(&f.identities, "identity", nil, "NAME=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers)")
+	fs.StringArrayVar(&f.identities, "identity", nil, "NAME[:ROLE]=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers; ROLE such as admin or user)")
 	fs.Float64Var(&f.rate, "rate", 50, "requests per second")
 	fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
@@ -339,28 +367,20 @@ func identities(file []fileIdentity, flags []string) ([]transport.Identity, erro
 			if id.Role != "" {
 				out[i].Role = id.Role
 			}
+			if id.Login != nil {
+				out[i].Login = id.Login
+			}
 			return
 		}
 		index[id.Name] = len(out)
 		out = append(out, id)
 	}
 	for _, fi := range file {
-		names := make([]string, 0, len(fi.Headers))
-		for k := range fi.Headers {
-			names = append(names, k)
+		id, err := fileIdentityOf(fi)
+		if err != nil {
+			return nil, err
 		}
-		sort.Strings(names)
-		if len(names) == 0 {
-			return nil, fmt.Errorf("config identity %q has no headers", fi.Name)
-		}
-		for _, k := range names {
-			id, err := transport.ParseIdentity(fi.Name + "=" + k + ": " + os.ExpandEnv(fi.Headers[k]))
-			if err != nil {
-				return nil, fmt.Errorf("config: %w", err)
-			}
-			id.Role = fi.Role
-			add(id)
-		}
+		add(id)
 	}
 	for _, s := range flags {
 		id, err := transport.ParseIdentity(s)

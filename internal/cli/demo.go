@@ -14,7 +14,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.register(fs, false)
 	fixed := fs.Bool("fixed", false, "scan the fixed variant of the demo API instead")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound demo [flags]\n\nStarts the built-in vulnerable API on a loopback port, scans it as two users and prints the report.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: leakhound demo [flags]\n\nStarts the built-in vulnerable API on a loopback port, scans it as two patients (alice, bob) and an administrator and prints the report.\n\nFlags:")
 		fmt.Fprint(stderr, fs.FlagUsages())
 	}
 	if err := parse(fs, args); err != nil {
@@ -39,8 +39,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.rate, f.concurrency, f.maxRequests, f.maxBody = 500, 10, 5000, "8MiB"
 	f.timeout = defaultTimeout
 	f.identities = []string{
-		"alice=Authorization: Bearer " + testapi.AliceToken,
-		"bob=Authorization: Bearer " + testapi.BobToken,
+		"alice:user=Authorization: Bearer " + testapi.AliceToken,
+		"bob:user=Authorization: Bearer " + testapi.BobToken,
+		"admin:admin=Authorization: Bearer " + testapi.AdminToken,
 	}
 	cfg, err := f.build(fs, base)
 	if err != nil {

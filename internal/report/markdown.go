@@ -73,6 +73,8 @@ func (m Markdown) Report(w io.Writer, r *finding.Report) error {
 	head.WriteString("\n\n")
 	if r.Partial {
 		fmt.Fprintf(&head, "> [!WARNING]\n> Partial scan: %s\n\n", mdEscape(strings.Join(r.Errors, "; ")))
+	} else if len(r.Errors) > 0 {
+		fmt.Fprintf(&head, "> [!WARNING]\n> %s\n\n", mdEscape(strings.Join(r.Errors, "; ")))
 	}
 	head.WriteString("| Severity | Findings |\n|---|---:|\n")
 	for _, sev := range finding.Severities() {

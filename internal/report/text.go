@@ -39,6 +39,11 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
 	if r.Partial {
 		fmt.Fprintf(bw, "PARTIAL SCAN: %s\n", strings.Join(r.Errors, "; "))
+	} else {
+		// Warnings of a complete scan (a dead or duplicate identity).
+		for _, e := range r.Errors {
+			writeWrapped(bw, "WARNING: ", e)
+		}
 	}
 	for _, sev := range finding.Severities() {
 		var group []finding.Finding

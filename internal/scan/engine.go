@@ -13,10 +13,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/discover"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -34,6 +36,10 @@ type Options struct {
 	Logger     *slog.Logger
 	// Workers is how many (check, endpoint) pairs run at once.
 	Workers int
+	// Discovery, when set, maps the target before the baseline: the API
+	// description at its conventional locations and a probe of common
+	// paths, within its own small request budget.
+	Discovery *discover.Options
 	// Progress, when set, is called after each (check, endpoint) pair ends,
 	// never concurrently. It must return quickly (a progress display).
 	Progress func(Progress)
@@ -55,6 +61,8 @@ type env struct {
 	identities []transport.Identity
 	mu         sync.RWMutex
 	endpoints  []surface.Endpoint
+	knowledge  *surface.Knowledge
+	discovered *discover.Result
 	progress   *tracker // nil without Options.Progress
 }
 
@@ -115,9 +123,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}}
 	}
 
-	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
-	scanErr := baseline(ctx, e, log)
+	scanErr := mapSurface(ctx, e, o, log)
 	if scanErr == nil {
+		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
 
@@ -138,6 +146,33 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	return rep, scanErr
+}
+
+// verifyIdentities is the "who am I" step: each identity must really be
+// authenticated and distinct from the others. Dead and duplicate identities
+// are warned about and left out of the checks, so they cannot produce
+// silent garbage; the warnings also go into the report.
+func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
+	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
+	drop := map[string]bool{}
+	var msgs []string
+	for _, p := range problems {
+		log.Warn(p.Message, "identity", p.Identity, "problem", p.Kind)
+		msgs = append(msgs, p.Message)
+		if p.Drop() {
+			drop[p.Identity] = true
+		}
+	}
+	if len(drop) > 0 {
+		var kept []transport.Identity
+		for _, id := range e.identities {
+			if !drop[id.Name] {
+				kept = append(kept, id)
+			}
+		}
+		e.identities = kept
+	}
+	return msgs
 }
 
 // covered lists the OWASP categories of the checks that ran, so the report
@@ -188,6 +223,9 @@ func baseEndpoints(target *url.URL, known []surface.Endpoint) []surface.Endpoint
 // as endpoints (one level deep beyond the known surface).
 func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	ctx = transport.WithCheck(ctx, "baseline")
+	if e.knowledge == nil {
+		e.knowledge = surface.NewKnowledge()
+	}
 	fetch := func(eps []surface.Endpoint) ([]string, int, error) {
 		var mu sync.Mutex
 		var links []string
@@ -206,7 +244,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p}, id)
+					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
 					e.progress.request()
 					mu.Lock()
 					defer mu.Unlock()
@@ -219,8 +257,16 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 						return
 					}
 					ok++
+					if id.Name == transport.AnonymousName {
+						e.setStatus(ep.Key(), resp.Status)
+					}
 					if resp.Status < 400 {
-						links = append(links, surface.HarvestLinks(resp.Body, e.client.Target())...)
+						found := surface.HarvestLinks(resp.Body, e.client.Target())
+						links = append(links, found...)
+						e.knowledge.Observe(p, resp.Body)
+						for _, l := range found {
+							e.knowledge.ObserveLink(l)
+						}
 					}
 				}()
 			}
@@ -239,13 +285,41 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	_ = ok
-	added := addHarvested(e, links)
+	// Ids seen in the answers fill the templates that had no real value;
+	// those endpoints are fetched in the second round with the harvested
+	// links.
+	added := append(e.fillTemplates(), addHarvested(e, links)...)
 	if len(added) > 0 {
 		if _, _, err := fetch(added); err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	return ctx.Err()
+}
+
+// fillTemplates gives harvested ids to templated endpoints and returns the
+// endpoints that became concrete.
+func (e *env) fillTemplates() []surface.Endpoint {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []surface.Endpoint
+	for _, i := range e.knowledge.Fill(e.endpoints) {
+		if _, ok := e.endpoints[i].Concrete(); ok {
+			out = append(out, e.endpoints[i])
+		}
+	}
+	return out
+}
+
+func (e *env) setStatus(key string, status int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range e.endpoints {
+		if e.endpoints[i].Key() == key {
+			e.endpoints[i].Status = status
+			return
+		}
+	}
 }
 
 func addHarvested(e *env, links []string) []surface.Endpoint {
@@ -262,7 +336,7 @@ func addHarvested(e *env, links []string) []surface.Endpoint {
 	var added []surface.Endpoint
 	for _, l := range links {
 		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
-		if seen[ep.Key()] {
+		if seen[ep.Key()] || matchesKnown(e.endpoints, l) {
 			continue
 		}
 		seen[ep.Key()] = true
@@ -277,20 +351,34 @@ type job struct {
 	ep surface.Endpoint
 }
 
+// runChecks runs the checks in two phases: first every check that only
+// reads, then the write probes (check.Writer), so that a probe changing
+// state (a role, a nickname) cannot be seen by a read check.
 func runChecks(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) error {
-	var jobs []job
+	var reads, writes []job
 	root := e.Endpoints()[0]
 	for _, c := range o.Checks {
+		phase := &reads
+		if w, ok := c.(check.Writer); ok && w.Writes() {
+			phase = &writes
+		}
 		if sw, ok := c.(check.SiteWide); ok && sw.SiteWide() {
-			jobs = append(jobs, job{c, root})
+			*phase = append(*phase, job{c, root})
 			continue
 		}
 		for _, ep := range e.Endpoints() {
-			jobs = append(jobs, job{c, ep})
+			*phase = append(*phase, job{c, ep})
 		}
 	}
-	e.progress.start(jobs)
+	e.progress.start(append(append([]job(nil), reads...), writes...))
 	defer e.progress.finish()
+	if err := runPhase(ctx, e, o, reads, add, log); err != nil || len(writes) == 0 {
+		return err
+	}
+	return runPhase(ctx, e, o, writes, add, log)
+}
+
+func runPhase(ctx context.Context, e *env, o Options, jobs []job, add func([]finding.Finding), log *slog.Logger) error {
 	workers := o.Workers
 	if workers <= 0 {
 		workers = max(1, o.Client.Concurrency)

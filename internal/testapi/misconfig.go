@@ -27,15 +27,15 @@ const (
 // tokens, so that reports of the demo are the same on every run.
 var issuedAt = time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
 
-// appointment is a visit booked by a patient.
-type appointment struct {
+// booking is a visit booked by a patient.
+type booking struct {
 	ID     int
 	Owner  int
 	Date   string
 	Reason string
 }
 
-var appointments = []appointment{
+var bookings = []booking{
 	{5001, 1001, "2026-12-02T09:30:00Z", "annual check-up"},
 	{5002, 1002, "2026-12-03T14:00:00Z", "flu vaccination"},
 }
@@ -86,7 +86,7 @@ func misconfigRoutes(v Variant, d *Data) []Route {
 				badKey(w, v, "GetItem", raw, false)
 				return
 			}
-			for _, a := range appointments {
+			for _, a := range bookings {
 				if a.ID == id && a.Owner == p.ID {
 					writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "date": a.Date, "reason": a.Reason, "patient": map[string]any{"name": p.Name, "email": p.Email, "phone": p.Phone}})
 					return

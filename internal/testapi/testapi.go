@@ -45,6 +45,8 @@ type Route struct {
 // areas is the explicit list of route sets.
 var areas = []func(Variant, *Data) []Route{
 	coreRoutes,
+	authzRoutes,
+	surfaceRoutes,
 	exposureRoutes,
 	misconfigRoutes,
 }

@@ -67,6 +67,10 @@ type Request struct {
 	Body   []byte
 	// NoCache forces a fresh request even for an identical GET.
 	NoCache bool
+
+	// credentials marks a login request: its bodies are redacted when
+	// recorded and passive checks never see it.
+	credentials bool
 }
 
 // Response is what came back. Body is shared between checks through the
@@ -111,6 +115,8 @@ type Exchange struct {
 	Redirect    string
 	CrossOrigin bool
 	Err         string
+
+	redacted bool
 }
 
 // ExcerptSize is how much of each body the recorder keeps.
@@ -154,6 +160,7 @@ type Client struct {
 	perCheck  map[string]int
 	exchanges []Exchange
 	cache     map[string]*cacheEntry
+	sessions  map[string]*session
 }
 
 type cacheEntry struct {
@@ -213,6 +220,7 @@ func New(cfg Config) (*Client, error) {
 		sem:      make(chan struct{}, cfg.Concurrency),
 		perCheck: map[string]int{},
 		cache:    map[string]*cacheEntry{},
+		sessions: map[string]*session{},
 	}, nil
 }
 
@@ -295,7 +303,7 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 		return nil, err
 	}
 	if req.NoCache || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
-		return c.send(ctx, req, u, id, 0)
+		return c.sendAs(ctx, req, u, id)
 	}
 	key := cacheKey(req, u, id)
 	c.mu.Lock()
@@ -313,7 +321,7 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 			return nil, ctx.Err()
 		}
 	}
-	e.resp, e.err = c.send(ctx, req, u, id, 0)
+	e.resp, e.err = c.sendAs(ctx, req, u, id)
 	if e.err != nil && ctx.Err() != nil {
 		// A cancelled caller must not poison the cache for others.
 		c.mu.Lock()
@@ -443,7 +451,7 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	if tmpl == "" {
 		tmpl = u.Path
 	}
-	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body}
+	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body, redacted: req.credentials}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		ex.Err = errorText(err)
@@ -490,10 +498,20 @@ func errorText(err error) string {
 }
 
 func (c *Client) record(ex *Exchange) {
-	if c.cfg.OnExchange != nil && ex.Err == "" {
+	if c.cfg.OnExchange != nil && ex.Err == "" && !ex.redacted {
 		c.cfg.OnExchange(ex)
 	}
 	rec := *ex
+	if rec.redacted {
+		// A login exchange carries credentials both ways.
+		rec.ReqBody, rec.Body = []byte(redactedBody), []byte(redactedBody)
+		// Tokens may come back in any header: keep only the media type.
+		rec.Header = http.Header{}
+		if ct := ex.Header.Get("Content-Type"); ct != "" {
+			rec.Header.Set("Content-Type", ct)
+		}
+		rec.ReqHeader = nil
+	}
 	if len(rec.Body) > ExcerptSize {
 		rec.Body = rec.Body[:ExcerptSize]
 	}

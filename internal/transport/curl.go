@@ -18,12 +18,7 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 			b.WriteString(" -X " + method)
 		}
 	}
-	names := make([]string, 0, len(id.Header))
-	for k := range id.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range id.CredentialHeaders() {
 		b.WriteString(` -H "` + k + `: ` + Placeholder(id.Name, k) + `"`)
 	}
 	enames := make([]string, 0, len(extra))

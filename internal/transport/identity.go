@@ -1,9 +1,11 @@
 package transport
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -18,28 +20,69 @@ type Identity struct {
 	Name   string
 	Role   string
 	Header http.Header
+	// Login, when set, obtains more headers (a session token) by running a
+	// login flow; the client runs it before the identity's first request
+	// and again when a session that worked answers 401.
+	Login Authenticator
+}
+
+// Authenticator runs a login flow. Send delivers the login request to the
+// target's origin without credentials; the exchange is recorded with its
+// bodies redacted. Login returns the headers to send (never logged).
+type Authenticator interface {
+	Login(ctx context.Context, send func(context.Context, Request) (*Response, error)) (http.Header, error)
+	// HeaderNames lists the headers Login returns, for placeholders in
+	// reproduction commands.
+	HeaderNames() []string
 }
 
 // Anonymous returns the identity without credentials.
 func Anonymous() Identity { return Identity{Name: AnonymousName} }
 
 // IsAnonymous reports whether the identity carries no credentials.
-func (id Identity) IsAnonymous() bool { return len(id.Header) == 0 }
+func (id Identity) IsAnonymous() bool { return len(id.Header) == 0 && id.Login == nil }
+
+// CredentialHeaders lists the names of the headers the identity sends,
+// static and from its login flow, sorted.
+func (id Identity) CredentialHeaders() []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range id.Header {
+		k = http.CanonicalHeaderKey(k)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	if id.Login != nil {
+		for _, k := range id.Login.HeaderNames() {
+			k = http.CanonicalHeaderKey(k)
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 var identityName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
-// ParseIdentity reads NAME=HEADER: VALUE, as given to --identity.
+// ParseIdentity reads NAME=HEADER: VALUE or NAME:ROLE=HEADER: VALUE, as
+// given to --identity.
 func ParseIdentity(s string) (Identity, error) {
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok {
 		return Identity{}, fmt.Errorf("identity %q: want NAME=HEADER: VALUE", redactIdentity(s))
 	}
-	name = strings.TrimSpace(name)
-	if !identityName.MatchString(name) {
-		return Identity{}, fmt.Errorf("identity name %q: use letters, digits, '.', '_' or '-'", name)
+	name, role, _ := strings.Cut(strings.TrimSpace(name), ":")
+	name, role = strings.TrimSpace(name), strings.TrimSpace(role)
+	if err := ValidateName(name); err != nil {
+		return Identity{}, err
 	}
-	if strings.EqualFold(name, AnonymousName) {
-		return Identity{}, fmt.Errorf("identity name %q is reserved", name)
+	if role != "" && !identityName.MatchString(role) {
+		return Identity{}, fmt.Errorf("identity %q: role %q: use letters, digits, '.', '_' or '-'", name, role)
 	}
 	h, v, ok := strings.Cut(rest, ":")
 	h, v = strings.TrimSpace(h), strings.TrimSpace(v)
@@ -54,7 +97,18 @@ func ParseIdentity(s string) (Identity, error) {
 	}
 	hdr := http.Header{}
 	hdr.Add(h, v)
-	return Identity{Name: name, Header: hdr}, nil
+	return Identity{Name: name, Role: role, Header: hdr}, nil
+}
+
+// ValidateName checks an identity name.
+func ValidateName(name string) error {
+	if !identityName.MatchString(name) {
+		return fmt.Errorf("identity name %q: use letters, digits, '.', '_' or '-'", name)
+	}
+	if strings.EqualFold(name, AnonymousName) {
+		return fmt.Errorf("identity name %q is reserved", name)
+	}
+	return nil
 }
 
 func validHeaderName(h string) bool {

@@ -2,18 +2,34 @@
 package all
 
 import (
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/authnotenforced"
+	"github.com/leakhound/leakhound/internal/check/bfla"
+	"github.com/leakhound/leakhound/internal/check/bola"
+	"github.com/leakhound/leakhound/internal/check/bolaadjacent"
 	"github.com/leakhound/leakhound/internal/check/cachesensitive"
 	"github.com/leakhound/leakhound/internal/check/cors"
+	"github.com/leakhound/leakhound/internal/check/credentialexposure"
 	"github.com/leakhound/leakhound/internal/check/debugmode"
+	"github.com/leakhound/leakhound/internal/check/deprecatedlive"
 	"github.com/leakhound/leakhound/internal/check/errordisclosure"
 	"github.com/leakhound/leakhound/internal/check/exposedfile"
 	"github.com/leakhound/leakhound/internal/check/flasksession"
 	"github.com/leakhound/leakhound/internal/check/jwtweakness"
+	"github.com/leakhound/leakhound/internal/check/massassign"
+	"github.com/leakhound/leakhound/internal/check/missingauth"
+	"github.com/leakhound/leakhound/internal/check/piiexposure"
 	"github.com/leakhound/leakhound/internal/check/piiinurl"
+	"github.com/leakhound/leakhound/internal/check/piiunauthenticated"
+	"github.com/leakhound/leakhound/internal/check/rawdatastore"
 	"github.com/leakhound/leakhound/internal/check/securityheaders"
 	"github.com/leakhound/leakhound/internal/check/serverbanner"
+	"github.com/leakhound/leakhound/internal/check/spechygiene"
 	"github.com/leakhound/leakhound/internal/check/transportsecurity"
+	"github.com/leakhound/leakhound/internal/check/undocumentedendpoint"
+	"github.com/leakhound/leakhound/internal/check/undocumentedfields"
+	"github.com/leakhound/leakhound/internal/check/userenum"
 )
 
 // Options are the settings some checks take, from the CLI's Config.
@@ -26,20 +42,36 @@ type Options struct {
 	ForgeSessions bool
 }
 
-// Set is the checks of one scan. Some checks are both active and passive
-// (one instance shares what it learnt).
+// Set is the checks of one scan. Some checks are both active and passive:
+// one instance shares what it learnt.
 type Set struct {
 	Active  []check.Check
 	Passive []check.Passive
 }
 
-// New builds the checks of one scan, in a stable order.
+// New builds the checks of one scan, in a stable order. The authorization
+// checks share one learner, so what they learn about the identities and
+// their objects is learnt once per scan.
 func New(o Options) Set {
+	learner := authz.NewLearner()
 	debug := debugmode.New()
 	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions})
 	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist})
 	return Set{
 		Active: []check.Check{
+			bola.New(learner),
+			bolaadjacent.New(learner),
+			missingauth.New(learner),
+			bfla.New(learner),
+			userenum.New(learner),
+			// Write probes (--allow-write only) run after every read check.
+			bola.NewWrite(learner),
+			massassign.New(learner),
+			authnotenforced.New(),
+			undocumentedfields.New(),
+			undocumentedendpoint.New(),
+			deprecatedlive.New(),
+			spechygiene.New(),
 			errordisclosure.New(),
 			debug,
 			exposedfile.New(),
@@ -48,6 +80,10 @@ func New(o Options) Set {
 			cors.New(),
 		},
 		Passive: []check.Passive{
+			piiexposure.New(),
+			credentialexposure.New(),
+			piiunauthenticated.New(),
+			rawdatastore.New(),
 			serverbanner.New(),
 			securityheaders.New(),
 			debug,
@@ -66,7 +102,9 @@ func Active() []check.Check { return New(Options{}).Active }
 // Passive returns the checks that read exchanges, with default options.
 func Passive() []check.Passive { return New(Options{}).Passive }
 
-// Metas lists the metadata of every check once, active then passive.
+// Metas lists the metadata of every check once per id, active then passive
+// (the bola check has a read and a write half; some checks are both active
+// and passive).
 func Metas() []check.Meta {
 	var out []check.Meta
 	seen := map[string]bool{}

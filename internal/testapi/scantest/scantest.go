@@ -27,6 +27,11 @@ type Options struct {
 	Identities []transport.Identity
 	// Modify, when set, changes the scan options before the run.
 	Modify func(*scan.Options)
+	// Setup, when set, changes the test API before it serves (extra
+	// people, second tokens).
+	Setup func(*testapi.API)
+	// Wrap, when set, puts a handler in front of the API (token expiry).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Identities returns the test API's users as scan identities.
@@ -49,7 +54,14 @@ func Identities(names ...string) []transport.Identity {
 func Run(t testing.TB, v testapi.Variant, o Options) (*finding.Report, *testapi.API) {
 	t.Helper()
 	api := testapi.New(v)
-	srv := httptest.NewServer(api)
+	if o.Setup != nil {
+		o.Setup(api)
+	}
+	var h http.Handler = api
+	if o.Wrap != nil {
+		h = o.Wrap(api)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	ids := o.Identities
@@ -85,4 +97,50 @@ func Find(rep *finding.Report, id string) []finding.Finding {
 		}
 	}
 	return out
+}
+
+// Scan runs checks as ids against a fresh test API of variant v; o may add
+// AllowWrite, Setup or Modify.
+func Scan(t testing.TB, v testapi.Variant, checks []check.Check, ids []transport.Identity, o Options) (*finding.Report, *testapi.API) {
+	t.Helper()
+	o.Checks, o.Identities = checks, ids
+	return Run(t, v, o)
+}
+
+// Bearer returns an identity sending a bearer token.
+func Bearer(name, role, token string) transport.Identity {
+	return transport.Identity{Name: name, Role: role, Header: http.Header{"Authorization": {"Bearer " + token}}}
+}
+
+// Alice is the first patient of the test API.
+func Alice() transport.Identity { return Bearer("alice", "user", testapi.AliceToken) }
+
+// Bob is the second patient.
+func Bob() transport.Identity { return Bearer("bob", "user", testapi.BobToken) }
+
+// Admin is the administrator.
+func Admin() transport.Identity { return Bearer("admin", "admin", testapi.AdminToken) }
+
+// ByCheck returns the findings of one check.
+func ByCheck(rep *finding.Report, id string) []finding.Finding { return Find(rep, id) }
+
+// Paths indexes findings by path template.
+func Paths(fs []finding.Finding) map[string]finding.Finding {
+	out := map[string]finding.Finding{}
+	for _, f := range fs {
+		out[f.Path] = f
+	}
+	return out
+}
+
+// NoWrites fails the test when the API received a write method.
+func NoWrites(t testing.TB, api *testapi.API) {
+	t.Helper()
+	for _, r := range api.Requests() {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			t.Errorf("write request sent without --allow-write: %s %s", r.Method, r.Path)
+		}
+	}
 }

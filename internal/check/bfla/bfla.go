@@ -1,0 +1,196 @@
+// Package bfla finds broken function level authorization: administrative
+// or internal functions that answer a normal identity or the anonymous one.
+package bfla
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/leakhound/leakhound/internal/authz"
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// Check is the bfla check.
+type Check struct{ learner *authz.Learner }
+
+var (
+	_ check.Check    = (*Check)(nil)
+	_ check.SiteWide = (*Check)(nil)
+)
+
+// New returns the check sharing what learner learns.
+func New(l *authz.Learner) *Check {
+	if l == nil {
+		l = authz.NewLearner()
+	}
+	return &Check{learner: l}
+}
+
+// SiteWide makes the engine run the check once per scan.
+func (*Check) SiteWide() bool { return true }
+
+// Meta describes the check.
+func (*Check) Meta() check.Meta {
+	return check.Meta{
+		ID:          "bfla",
+		Title:       "Administrative function available to a non-admin identity",
+		Severity:    finding.High,
+		CWE:         []string{"CWE-285"},
+		OWASP:       "API5:2023",
+		Description: "An administrative or internal function (named so in its path or tags, or answered for an admin identity) answers a normal identity or an anonymous caller with data, as it does for an administrator.",
+		Remediation: authz.RoleFix,
+	}
+}
+
+var adminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|manage|management|backoffice|back-office|staff|superuser|sudo|moderation|impersonate|export|exports|ops)$`)
+
+// IsAdminFunction reports whether an endpoint looks administrative by its
+// path segments or tags.
+func IsAdminFunction(ep surface.Endpoint) bool {
+	for _, t := range ep.Tags {
+		if adminWords.MatchString(t) {
+			return true
+		}
+	}
+	u, err := url.Parse(ep.Path)
+	if err != nil {
+		return false
+	}
+	for _, s := range strings.Split(u.Path, "/") {
+		if adminWords.MatchString(s) || strings.HasPrefix(strings.ToLower(s), "admin") {
+			return true
+		}
+	}
+	return false
+}
+
+// Run requests every administrative function as every non-admin identity.
+func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	k, err := c.learner.Learn(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	var admins, others []transport.Identity
+	for _, id := range env.Identities() {
+		if authz.IsAdmin(id) {
+			admins = append(admins, id)
+		} else {
+			others = append(others, id)
+		}
+	}
+	seen := map[string]bool{}
+	var paths []string
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodGet || !IsAdminFunction(ep) {
+			continue
+		}
+		if p, ok := ep.Concrete(); ok && !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	var mu sync.Mutex
+	var out []finding.Finding
+	authz.Parallel(ctx, len(paths), 4, func(i int) {
+		fs := c.judge(ctx, env, k, paths[i], admins, others)
+		mu.Lock()
+		out = append(out, fs...)
+		mu.Unlock()
+	})
+	return out, ctx.Err()
+}
+
+func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, path string, admins, others []transport.Identity) []finding.Finding {
+	var ref transport.Identity
+	var refResp *transport.Response
+	var refFlat authz.Flat
+	for _, a := range admins {
+		if resp, f := authz.Get(ctx, env, path, a); f != nil {
+			ref, refResp, refFlat = a, resp, f
+			break
+		}
+	}
+	if len(admins) > 0 && refFlat == nil {
+		return nil // not even an administrator gets data here
+	}
+	var out []finding.Finding
+	for _, id := range others {
+		resp, f := authz.Get(ctx, env, path, id)
+		if f == nil {
+			continue
+		}
+		conf := finding.ConfidenceMedium
+		sim := 0.0
+		if refFlat != nil {
+			if _, sim = authz.Similarity(refFlat, f); sim < 0.6 {
+				continue // a different, per-caller answer
+			}
+			conf = finding.ConfidenceHigh
+		}
+		leaked := authz.SensitiveIn(resp.Body, f)
+		var foreign []authz.Marker
+		for _, u := range k.Users {
+			if u.Name != id.Name {
+				foreign = append(foreign, k.MarkersIn(u.Name, f)...)
+			}
+		}
+		tier := authz.WorstTier(leaked)
+		if len(foreign) > 0 || tier >= authz.TierPII {
+			conf = finding.ConfidenceHigh
+		}
+		f0 := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), resp, id)
+		f0.Confidence = conf
+		switch {
+		case tier >= authz.TierCritical:
+			f0.Severity = finding.Critical
+		case tier >= authz.TierPII || len(foreign) > 0 || refFlat != nil:
+			f0.Severity = finding.High
+		default:
+			f0.Severity = finding.Medium
+		}
+		who := "a normal user"
+		if id.IsAnonymous() {
+			who = "an anonymous caller"
+		}
+		f0.Title = fmt.Sprintf("Administrative function answers %s", who)
+		details := map[string]string{"role": roleName(id)}
+		if refFlat != nil {
+			details["similarity_to_admin"] = fmt.Sprintf("%.2f", sim)
+		}
+		if refFlat != nil {
+			pair := authz.Pair{OwnerName: ref.Name + " (admin)", OtherName: id.Name, Owner: ref, Other: id,
+				OwnerURL: refResp.URL, OtherURL: resp.URL, OwnerFlat: refFlat, OtherFlat: f, OtherBody: resp.Body, Method: "GET", Status: resp.Status}
+			f0.Evidence = pair.Evidence(check.RequestLine("GET", resp.URL), foreign, details)
+		} else {
+			pair := authz.Pair{OtherName: id.Name, Other: id, OtherFlat: f, OtherBody: resp.Body}
+			side, values := pair.Side(foreign, 12)
+			f0.Evidence = finding.NewEvidence(check.RequestLine("GET", resp.URL), resp.Status, side, values)
+			if len(foreign) > 0 {
+				details["other_identities_data"] = authz.DescribeMarkers(foreign, 6)
+			}
+			f0.Evidence.Details = details
+		}
+		out = append(out, f0)
+	}
+	return out
+}
+
+func roleName(id transport.Identity) string {
+	if id.IsAnonymous() {
+		return "anonymous"
+	}
+	if id.Role == "" {
+		return "unspecified (not admin)"
+	}
+	return id.Role
+}

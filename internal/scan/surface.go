@@ -1,0 +1,115 @@
+package scan
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/discover"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// Inventory is the mapped surface of a target, without any check run.
+type Inventory struct {
+	Target    string             `json:"target"`
+	Endpoints []surface.Endpoint `json:"endpoints"`
+	// SpecURL is where discovery found the API description, if it did.
+	SpecURL string `json:"spec_url,omitempty"`
+	// CatchAll lists the prefixes that answer every path alike (soft 404).
+	CatchAll []string `json:"catch_all,omitempty"`
+	// DiscoveryRequests counts the requests spent finding the spec and
+	// probing paths; RequestsSent counts every request.
+	DiscoveryRequests  int  `json:"discovery_requests"`
+	DiscoveryTruncated bool `json:"discovery_truncated,omitempty"`
+	RequestsSent       int  `json:"requests_sent"`
+}
+
+// Map runs the mapping phases of a scan (discovery, then the baseline that
+// fetches every concrete GET endpoint as every identity and harvests links
+// and ids) and returns the inventory. Checks in o are not run.
+func Map(ctx context.Context, o Options) (*Inventory, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	client, err := transport.New(o.Client)
+	if err != nil {
+		return nil, err
+	}
+	e := &env{client: client, identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+	err = mapSurface(ctx, e, o, log)
+	inv := &Inventory{Target: o.Client.Target.String(), Endpoints: e.Endpoints(), RequestsSent: client.Sent()}
+	if d := e.discovered; d != nil {
+		inv.SpecURL, inv.CatchAll, inv.DiscoveryRequests, inv.DiscoveryTruncated = d.SpecURL, d.CatchAll, d.Requests, d.Truncated
+	}
+	return inv, err
+}
+
+// mapSurface sets e.endpoints from the known endpoints, discovery and the
+// baseline.
+func mapSurface(ctx context.Context, e *env, o Options, log *slog.Logger) error {
+	e.endpoints = baseEndpoints(o.Client.Target, o.Endpoints)
+	if o.Discovery != nil {
+		if err := discoverSurface(ctx, e, *o.Discovery, log); err != nil {
+			return err
+		}
+	}
+	return baseline(ctx, e, log)
+}
+
+// discoverSurface adds what discovery finds: the endpoints of an API
+// description found on the target, and the probed paths that answered.
+func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.Logger) error {
+	if o.Logger == nil {
+		o.Logger = log
+	}
+	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// Discovery is best effort: the baseline decides whether the
+		// target is reachable at all.
+		log.Warn("discovery stopped", "err", err)
+	}
+	if res == nil {
+		return nil
+	}
+	e.discovered = res
+	log.Info("discovery done", "requests", res.Requests, "spec", res.SpecURL, "probed_endpoints", len(res.Endpoints), "truncated", res.Truncated)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	seen := map[string]bool{}
+	for _, ep := range e.endpoints {
+		seen[ep.Key()] = true
+	}
+	var add []surface.Endpoint
+	if res.Spec != nil {
+		add = append(add, res.Spec.Endpoints...)
+	}
+	add = append(add, res.Endpoints...)
+	for _, ep := range add {
+		if seen[ep.Key()] {
+			continue
+		}
+		if ep.Source != surface.SourceSpec && matchesKnown(e.endpoints, ep.Path) {
+			continue
+		}
+		seen[ep.Key()] = true
+		e.endpoints = append(e.endpoints, ep)
+	}
+	return nil
+}
+
+// matchesKnown reports whether a concrete GET path is an instance of a
+// known GET template (so a harvested /users/7 does not duplicate
+// /users/{id}).
+func matchesKnown(eps []surface.Endpoint, path string) bool {
+	for _, ep := range eps {
+		if ep.Method == http.MethodGet && ep.IsTemplate() && ep.Matches(path) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,249 @@
+package surface
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Knowledge collects the object ids seen in responses, so that templates can
+// be filled with real ids: the ids listed by /orders/mine fill
+// /orders/{order_id}. It is safe for concurrent use.
+type Knowledge struct {
+	mu sync.Mutex
+	// ids maps a collection name (singular, lower case: "order") and a key
+	// ("id", "order_id") to the values seen, in order of first sight.
+	ids map[string][]string
+}
+
+// maxIDs bounds the values kept per collection and key.
+const maxIDs = 8
+
+// NewKnowledge returns an empty store.
+func NewKnowledge() *Knowledge { return &Knowledge{ids: map[string][]string{}} }
+
+// pathWords are path segments that do not name a collection.
+var pathWords = map[string]bool{"mine": true, "me": true, "self": true, "all": true, "list": true, "search": true, "api": true, "current": true}
+
+// Collection returns the collection a path lists or shows: the last segment
+// that is neither an id, a version nor a word like "mine" (/api/v1/orders/
+// mine → "order").
+func Collection(path string) string {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		s := strings.ToLower(segs[i])
+		if s == "" || pathWords[s] || IsIDSegment(s) || isVersion(s) || strings.HasPrefix(s, "{") {
+			continue
+		}
+		return singular(s)
+	}
+	return ""
+}
+
+func isVersion(s string) bool {
+	if len(s) < 2 || s[0] != 'v' {
+		return false
+	}
+	_, err := strconv.Atoi(s[1:])
+	return err == nil
+}
+
+// Observe records the ids in a JSON response to path.
+func (k *Knowledge) Observe(path string, body []byte) {
+	var v any
+	if len(body) == 0 || len(body) > 4<<20 || json.Unmarshal(body, &v) != nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.walk(v, Collection(path), 0)
+}
+
+// ObserveLink records the ids in a link found in a response: /orders/17
+// gives order 17.
+func (k *Knowledge) ObserveLink(path string) {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	tmpl, params := Templatize(path)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, p := range params {
+		coll := Collection(tmpl[:strings.Index(tmpl, "{"+p.Name+"}")])
+		for _, v := range p.Values {
+			if coll != "" {
+				k.add(coll, "id", v)
+			}
+			k.add("", p.Name, v)
+		}
+	}
+}
+
+func (k *Knowledge) walk(v any, coll string, depth int) {
+	if depth > 16 {
+		return
+	}
+	switch t := v.(type) {
+	case []any:
+		for i, e := range t {
+			if i >= 50 {
+				break
+			}
+			k.walk(e, coll, depth+1)
+		}
+	case map[string]any:
+		for key, c := range t {
+			lk := strings.ToLower(key)
+			if s, ok := idValue(c); ok && (lk == "id" || strings.HasSuffix(lk, "_id") || strings.HasSuffix(key, "Id") || lk == "uuid") {
+				k.add(coll, lk, s)
+				k.add("", lk, s)
+				continue
+			}
+			switch c.(type) {
+			case map[string]any, []any:
+				k.walk(c, singular(lk), depth+1)
+			}
+		}
+	}
+}
+
+func idValue(v any) (string, bool) {
+	switch t := v.(type) {
+	case float64:
+		if t >= 0 && t == math.Trunc(t) && t < 1e15 {
+			return strconv.FormatInt(int64(t), 10), true
+		}
+	case string:
+		if IsIDSegment(t) || (len(t) > 0 && len(t) <= 64 && !strings.ContainsAny(t, " /?#%\t\r\n")) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+func (k *Knowledge) add(coll, key, v string) {
+	id := coll + "\x00" + key
+	for _, x := range k.ids[id] {
+		if x == v {
+			return
+		}
+	}
+	if len(k.ids[id]) < maxIDs {
+		k.ids[id] = append(k.ids[id], v)
+	}
+}
+
+// Candidates returns the values seen for the path parameter name of
+// template: first values of a key of the same name, then ids of the
+// collection the placeholder follows (/orders/{order_id} → ids of "order").
+func (k *Knowledge) Candidates(template, name string) []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	ln := strings.ToLower(name)
+	var out []string
+	add := func(vs []string) {
+		for _, v := range vs {
+			if !containsString(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	coll := ""
+	segs := strings.Split(strings.Trim(template, "/"), "/")
+	for i, s := range segs {
+		if s == "{"+name+"}" && i > 0 {
+			coll = Collection("/" + strings.Join(segs[:i], "/"))
+		}
+	}
+	if coll != "" {
+		add(k.ids[coll+"\x00"+ln])
+		add(k.ids[coll+"\x00id"])
+		add(k.ids[coll+"\x00uuid"])
+	}
+	if ln != "id" {
+		add(k.ids["\x00"+ln])
+	}
+	if len(out) > maxIDs {
+		out = out[:maxIDs]
+	}
+	return out
+}
+
+// Fill gives the path parameters of eps harvested values when they have
+// only synthetic ones (or none), with the numeric neighbours of each (id±1,
+// id±2) for authorization checks. It returns the indexes of the endpoints it
+// changed.
+func (k *Knowledge) Fill(eps []Endpoint) []int {
+	var changed []int
+	for i := range eps {
+		ep := &eps[i]
+		if !ep.IsTemplate() {
+			continue
+		}
+		touched := false
+		for _, name := range PathParams(ep.Path) {
+			j := -1
+			for pi, p := range ep.Params {
+				if p.In == "path" && p.Name == name {
+					j = pi
+				}
+			}
+			if j >= 0 && len(ep.Params[j].Values) > 0 && !ep.Params[j].Synthetic {
+				continue
+			}
+			vals := k.Candidates(ep.Path, name)
+			if len(vals) == 0 {
+				continue
+			}
+			if j < 0 {
+				ep.Params = append(ep.Params, Param{Name: name, In: "path", Required: true})
+				j = len(ep.Params) - 1
+			}
+			p := &ep.Params[j]
+			p.Values, p.Synthetic = vals, false
+			p.Neighbors = Neighbors(vals)
+			touched = true
+		}
+		if touched {
+			changed = append(changed, i)
+		}
+	}
+	return changed
+}
+
+// Neighbors returns the numeric ids next to the given ones (±1, ±2), positive
+// and not among them, sorted.
+func Neighbors(ids []string) []string {
+	known := map[string]bool{}
+	for _, v := range ids {
+		known[v] = true
+	}
+	seen := map[int64]bool{}
+	var out []int64
+	for _, v := range ids {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		for _, d := range []int64{-2, -1, 1, 2} {
+			m := n + d
+			if m <= 0 || seen[m] || known[strconv.FormatInt(m, 10)] {
+				continue
+			}
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	s := make([]string, len(out))
+	for i, n := range out {
+		s[i] = strconv.FormatInt(n, 10)
+	}
+	return s
+}

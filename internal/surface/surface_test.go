@@ -1,0 +1,141 @@
+package surface
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestKnowledgeFillsTemplates(t *testing.T) {
+	k := NewKnowledge()
+	k.Observe("/api/v1/orders/mine", []byte(`{"orders": [{"id": 17, "total": 3, "customer": {"id": 1001}}, {"id": 18}]}`))
+	k.Observe("/api/v1/users/me", []byte(`{"id": 1001, "name": "a"}`))
+	eps := []Endpoint{
+		{Method: "GET", Path: "/api/v1/orders/{order_id}", Params: []Param{{Name: "order_id", In: "path", Values: []string{"1"}, Synthetic: true}}},
+		{Method: "GET", Path: "/api/v1/users/{id}"},
+		{Method: "GET", Path: "/api/v1/customers/{customer_id}/notes"},
+		{Method: "GET", Path: "/api/v1/things/{thing_id}", Params: []Param{{Name: "thing_id", In: "path", Values: []string{"9"}}}},
+	}
+	changed := k.Fill(eps)
+	if diff := cmp.Diff([]int{0, 1, 2}, changed); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	got := map[string]string{}
+	for _, ep := range eps {
+		p, _ := ep.Concrete()
+		got[ep.Path] = p
+	}
+	want := map[string]string{
+		"/api/v1/orders/{order_id}":             "/api/v1/orders/17",
+		"/api/v1/users/{id}":                    "/api/v1/users/1001",
+		"/api/v1/customers/{customer_id}/notes": "/api/v1/customers/1001/notes",
+		"/api/v1/things/{thing_id}":             "/api/v1/things/9",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("filled (-want +got):\n%s", diff)
+	}
+	p, _ := eps[0].Param("path", "order_id")
+	if diff := cmp.Diff([]string{"17", "18"}, p.Values); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff([]string{"15", "16", "19", "20"}, p.Neighbors); diff != "" {
+		t.Errorf("neighbors (-want +got):\n%s", diff)
+	}
+}
+
+func TestTemplatize(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/users/42/orders/7", "/users/{user_id}/orders/{order_id}"},
+		{"/categories/3", "/categories/{category_id}"},
+		{"/a/5f8d0d55b54764421b7156c3", "/a/{a_id}"},
+		{"/v1/health", "/v1/health"},
+		{"/42/42", "/{id}/{id_2}"},
+	} {
+		got, _ := Templatize(tc.in)
+		if got != tc.want {
+			t.Errorf("Templatize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMatchTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		tmpl, path string
+		want       bool
+	}{
+		{"/users/{id}", "/users/7", true},
+		{"/users/{id}", "/users/7/", true},
+		{"/users/{id}", "/users", false},
+		{"/users/{id}", "/users/7/x", false},
+		{"/files/{name}.{ext}", "/files/a.txt", true},
+		{"/files/{name}.{ext}", "/files/atxt", false},
+		{"/a b", "/a%20b", true},
+		{"/users", "/users?x=1", true},
+	} {
+		if got := MatchTemplate(tc.tmpl, tc.path); got != tc.want {
+			t.Errorf("MatchTemplate(%q, %q) = %v", tc.tmpl, tc.path, got)
+		}
+	}
+}
+
+func TestUndocumentedFieldsRules(t *testing.T) {
+	closed := &Schema{Types: []string{"object"}, Properties: map[string]*Schema{"id": {Types: []string{"integer"}}}}
+	open := &Schema{Types: []string{"object"}, Properties: map[string]*Schema{"id": {}}, AdditionalSet: true, AdditionalAllowed: true}
+	free := &Schema{Types: []string{"object"}}
+	mapOf := &Schema{Types: []string{"object"}, AdditionalSet: true, Additional: closed}
+	composed := &Schema{AllOf: []*Schema{closed, {Properties: map[string]*Schema{"name": {}}}}}
+	v := map[string]any{"id": 1.0, "name": "x", "ssn": "1"}
+	for _, tc := range []struct {
+		name string
+		s    *Schema
+		v    any
+		want []string
+	}{
+		{"closed by default", closed, v, []string{"$.name", "$.ssn"}},
+		{"explicitly open", open, v, []string{}},
+		{"free-form", free, v, []string{}},
+		{"map of closed", mapOf, map[string]any{"a": map[string]any{"id": 1.0, "x": 2.0}}, []string{"$.a.x"}},
+		{"allOf merges", composed, v, []string{"$.ssn"}},
+		{"array", &Schema{Types: []string{"array"}, Items: closed}, []any{v}, []string{"$[].name", "$[].ssn"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.s.UndocumentedFields(tc.v, 0)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSynthesize(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    *Schema
+		want string
+	}{
+		{"id", nil, "1"},
+		{"x", &Schema{Types: []string{"string"}, Format: "uuid"}, "00000000-0000-4000-8000-000000000001"},
+		{"x", &Schema{Enum: []any{"asc", "desc"}}, "asc"},
+		{"x", &Schema{Example: 5.0}, "5"},
+		{"x", &Schema{Types: []string{"boolean"}}, "true"},
+		{"email", &Schema{Types: []string{"string"}}, "leakhound@example.com"},
+		{"q", &Schema{Types: []string{"string"}}, "test"},
+	} {
+		if got := Synthesize(tc.name, tc.s); got != tc.want {
+			t.Errorf("Synthesize(%q, %v) = %q, want %q", tc.name, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestFieldSensitivity(t *testing.T) {
+	for name, want := range map[string]Sensitivity{
+		"password_hash": Secret, "passwordHash": Secret, "PASSWORD": Secret, "api_key": Secret, "apiKey": Secret,
+		"ssn": Secret, "card_number": Secret, "cardNumber": Secret, "refresh_token": Secret,
+		"email": Personal, "date_of_birth": Personal, "phoneNumber": Personal,
+		"role": Internal, "is_admin": Internal, "internalNotes": Internal,
+		"name": NotSensitive, "id": NotSensitive, "total": NotSensitive, "": NotSensitive, "tokenizer_version": NotSensitive,
+	} {
+		if got := FieldSensitivity(name); got != want {
+			t.Errorf("FieldSensitivity(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
