@@ -124,13 +124,13 @@ func TestRun(t *testing.T) {
 		{name: "vulnerable fails on low", args: []string{"scan", vuln, "--identity", alice, "--fail-on", "low"}, code: 1, golden: "scan-vulnerable"},
 		{name: "vulnerable fails on high", args: []string{"scan", vuln, "--fail-on", "high", "-q"}, code: 1},
 		{name: "low findings pass on high", args: []string{"scan", lowOnly, "--fail-on", "high", "-q"}, code: 0},
-		{name: "fixed is clean", args: []string{"scan", fixed, "--identity", alice, "--fail-on", "info", "--format", "json"}, code: 0, golden: "scan-fixed-json"},
+		{name: "fixed is clean", args: []string{"scan", fixed, "--identity", alice, "--fail-on", "medium", "--format", "json"}, code: 0, golden: "scan-fixed-json"},
 		{name: "config sets fail-on", args: []string{"scan", lowOnly, "--config", "testdata/failon-low.yaml"}, code: 1},
 		{name: "config without identities fails on low", args: []string{"scan", vuln, "--config", "testdata/failon-low-anonymous.yaml"}, code: 1},
 		{name: "flags win over config", args: []string{"scan", lowOnly, "--config", "testdata/failon-low-anonymous.yaml", "--fail-on", "critical"}, code: 0},
 		{name: "bad wordlist", args: []string{"scan", vuln, "--wordlist", "testdata/none.txt"}, code: 2, stderr: "--wordlist"},
 		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 1, golden: "demo-json"},
-		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "info"}, code: 0},
+		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "medium"}, code: 0},
 		{name: "demo takes no target", args: []string{"demo", vuln}, code: 2, stderr: "no arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

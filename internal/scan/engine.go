@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,6 +73,44 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 func (e *env) Identities() []transport.Identity { return e.identities }
 func (e *env) Target() *url.URL                 { return e.client.Target() }
 func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// templateFor names the endpoint an exchange belongs to. Checks tag their
+// requests with the endpoint they test, but a request may reach another one
+// (a link followed, a file probed from the root): then the most specific
+// known template that fits the URL is used, else the concrete path.
+func (e *env) templateFor(ex *transport.Exchange) string {
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		return ex.Template
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	if ex.Template != "" && surface.MatchTemplate(ex.Template, path) {
+		return ex.Template
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	best, bestVars := path, -1
+	for _, ep := range e.endpoints {
+		if !strings.EqualFold(ep.Method, ex.Method) && !(ex.Method == http.MethodHead && ep.Method == http.MethodGet) {
+			continue
+		}
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if !surface.MatchTemplate(tmpl, path) {
+			continue
+		}
+		vars := strings.Count(tmpl, "{")
+		// A template beats the concrete path; among templates, the one
+		// with the fewest placeholders is the most specific.
+		if vars > 0 && (bestVars < 0 || vars < bestVars) {
+			best, bestVars = tmpl, vars
+		}
+	}
+	return best
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -105,6 +144,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
+		ex.Template = e.templateFor(ex)
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
@@ -135,6 +175,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
+	for i := range rep.Findings {
+		rep.Findings[i].MaskLocations(maskQuery)
+	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
