@@ -20,6 +20,7 @@ import (
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/suppress"
 	"github.com/leakhound/leakhound/internal/transport"
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // Config is every setting of a scan, parsed and validated once at the edge.
@@ -40,6 +41,13 @@ type Config struct {
 	AllowWrite  bool
 	Reveal      bool
 	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	// Wordlist holds the entries of --wordlist: extra candidate secrets for
+	// the Flask SECRET_KEY and JWT HMAC tests, read once here.
+	Wordlist     []string
+	WordlistFile string
+	// ForgeSessions permits replaying a session re-signed with a cracked
+	// SECRET_KEY (one GET) to prove impact.
+	ForgeSessions bool
 	// Suppressions accept findings (validated).
 	Suppressions []suppress.Rule
 	// Baseline is the previous report of --baseline, BaselinePath its file.
@@ -79,8 +87,10 @@ type fileConfig struct {
 	Baseline    string         `yaml:"baseline"`
 	MinScore    *int           `yaml:"min_score"`
 	// Suppressions accept findings: see docs/ci.md.
-	Suppressions []suppress.Rule `yaml:"suppressions"`
-	fileSurface  `yaml:",inline"`
+	Suppressions  []suppress.Rule `yaml:"suppressions"`
+	Wordlist      string          `yaml:"wordlist"`
+	ForgeSessions *bool           `yaml:"forge_sessions"`
+	fileSurface   `yaml:",inline"`
 }
 
 // DefaultConfigFile is read when --config is not given and it exists in the
@@ -142,6 +152,8 @@ type scanFlags struct {
 	reveal      bool
 	quiet       bool
 	verbose     int
+	wordlist    string
+	forge       bool
 	baseline    string
 	minScore    int
 	surface     surfaceFlags
@@ -155,6 +167,8 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
 	fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
+	fs.StringVar(&f.wordlist, "wordlist", "", "FILE of extra candidate secrets (one a line) for the Flask SECRET_KEY and JWT secret tests")
+	fs.BoolVar(&f.forge, "forge-sessions", false, "after cracking a Flask SECRET_KEY, prove it by sending one re-signed session on a GET")
 	if !withTarget {
 		return
 	}
@@ -281,6 +295,16 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	c.Reveal = f.reveal
 	if !set("reveal") && fc.Reveal != nil {
 		c.Reveal = *fc.Reveal
+	}
+	c.WordlistFile = pick("wordlist", f.wordlist, fc.Wordlist)
+	if c.WordlistFile != "" {
+		if c.Wordlist, err = weakkey.Load(c.WordlistFile); err != nil {
+			return nil, usagef("--wordlist: %v", err)
+		}
+	}
+	c.ForgeSessions = f.forge
+	if !set("forge-sessions") && fc.ForgeSessions != nil {
+		c.ForgeSessions = *fc.ForgeSessions
 	}
 	c.Verbosity = f.verbose
 	if f.quiet {

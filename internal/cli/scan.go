@@ -72,6 +72,7 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 // scanOptions turns the configuration and the loaded surface into engine
 // options.
 func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
+	checks := all.New(all.Options{Wordlist: cfg.Wordlist, ForgeSessions: cfg.ForgeSessions})
 	return scan.Options{
 		Client: transport.Config{
 			Target:      cfg.Target,
@@ -87,8 +88,8 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 		Identities: append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
 		Endpoints:  in.endpoints,
 		Discovery:  in.discovery,
-		Checks:     selectChecks(all.Active(), cfg.Checks),
-		Passive:    selectChecks(all.Passive(), cfg.Checks),
+		Checks:     selectChecks(checks.Active, cfg.Checks),
+		Passive:    selectChecks(checks.Passive, cfg.Checks),
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
 		Progress:   cfg.Progress,

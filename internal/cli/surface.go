@@ -29,8 +29,8 @@ import (
 type SurfaceConfig struct {
 	HAR     string
 	Postman string
-	// Wordlist replaces the built-in probe wordlist when set.
-	Wordlist string
+	// ProbeWordlist replaces the built-in probe wordlist when set.
+	ProbeWordlist string
 	// Discovery enables spec auto-discovery (without --spec) and probing.
 	Discovery bool
 	// DiscoveryRequests bounds discovery's requests.
@@ -43,7 +43,7 @@ type SurfaceConfig struct {
 type fileSurface struct {
 	HAR                string `yaml:"har"`
 	Postman            string `yaml:"postman"`
-	Wordlist           string `yaml:"wordlist"`
+	ProbeWordlist      string `yaml:"probe_wordlist"`
 	Discovery          *bool  `yaml:"discovery"`
 	DiscoveryRequests  *int   `yaml:"discovery_requests"`
 	RecordedIdentities *bool  `yaml:"recorded_identities"`
@@ -62,7 +62,7 @@ func (f *surfaceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.har, "har", "", "HAR recording of browser or proxy traffic: its requests to the target become endpoints")
 	fs.StringVar(&f.postman, "postman", "", "Postman collection (v2.1): its requests become endpoints")
 	fs.BoolVar(&f.recordedIdentities, "recorded-identities", false, "also scan as the credentials found in --har/--postman (off: they are only listed)")
-	fs.StringVar(&f.wordlist, "wordlist", "", "file of paths to probe, one a line, instead of the built-in list")
+	fs.StringVar(&f.wordlist, "probe-wordlist", "", "file of paths to probe, one a line, instead of the built-in list")
 	fs.BoolVar(&f.noDiscovery, "no-discovery", false, "do not look for an API description or probe paths")
 	fs.IntVar(&f.discoveryRequests, "discovery-requests", discover.DefaultMaxRequests, "requests discovery may send at most")
 }
@@ -77,7 +77,7 @@ func (f *surfaceFlags) build(set func(string) bool, fc fileSurface) (SurfaceConf
 	c := SurfaceConfig{
 		HAR:                pick("har", f.har, fc.HAR),
 		Postman:            pick("postman", f.postman, fc.Postman),
-		Wordlist:           pick("wordlist", f.wordlist, fc.Wordlist),
+		ProbeWordlist:      pick("probe-wordlist", f.wordlist, fc.ProbeWordlist),
 		Discovery:          !f.noDiscovery,
 		DiscoveryRequests:  f.discoveryRequests,
 		RecordedIdentities: f.recordedIdentities,
@@ -174,13 +174,13 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 		o.FindSpec = cfg.Spec == ""
 		o.Probe = true
 	}
-	if cfg.Surface.Wordlist != "" {
-		b, err := os.ReadFile(cfg.Surface.Wordlist)
+	if cfg.Surface.ProbeWordlist != "" {
+		b, err := os.ReadFile(cfg.Surface.ProbeWordlist)
 		if err != nil {
-			return nil, usagef("read wordlist: %w", err)
+			return nil, usagef("read probe wordlist: %w", err)
 		}
 		if o.Wordlist = discover.ParseWordlist(string(b)); len(o.Wordlist) == 0 {
-			return nil, usagef("wordlist %s has no paths", cfg.Surface.Wordlist)
+			return nil, usagef("probe wordlist %s has no paths", cfg.Surface.ProbeWordlist)
 		}
 	}
 	in.discovery = o

@@ -38,18 +38,18 @@ func TestSurfaceCommand(t *testing.T) {
 			"soft 404 (every path answers) under: /mobile/v1/", "(300 for discovery)",
 		}},
 		{name: "json", args: []string{"surface", vuln, "--format", "json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{`"endpoints": [`, `"discovery_requests": 0`}},
-		{name: "custom wordlist", args: []string{"surface", vuln, "--wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "(13 for discovery)"}},
+		{name: "custom wordlist", args: []string{"surface", vuln, "--probe-wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "(13 for discovery)"}},
 		{name: "spec file", args: []string{"surface", vuln, "--spec", "testdata/surface/notes.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/notes/{note_id}", "spec"}},
 		{name: "spec url on target", args: []string{"surface", vuln, "--spec", vuln + "/openapi.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/profile", "API description: " + vuln + "/openapi.json"}},
 		{name: "spec url elsewhere", args: []string{"surface", vuln, "--spec", "http://127.0.0.2:1/openapi.json"}, code: 2, stderr: "target's origin"},
 		{name: "malformed spec", args: []string{"surface", vuln, "--spec", "testdata/surface/malformed.yaml"}, code: 2, stderr: "malformed API description"},
 		{name: "missing spec", args: []string{"scan", vuln, "--spec", "testdata/surface/none.yaml"}, code: 2, stderr: "read spec"},
 		{name: "malformed spec url", args: []string{"scan", vuln, "--spec", vuln + "/api/health"}, code: 2, stderr: "malformed API description"},
-		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}  har", "order_id(path)=5003"}, stderr: "not used"},
-		{name: "har credentials used on request", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0", "--recorded-identities"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}  har"}},
+		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har ", "order_id(path)=5003"}, stderr: "not used"},
+		{name: "har credentials used on request", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0", "--recorded-identities"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har "}},
 		{name: "recorded identities need a recording", args: []string{"surface", vuln, "--recorded-identities"}, code: 2, stderr: "needs --har or --postman"},
 		{name: "bad format", args: []string{"surface", vuln, "--format", "sarif"}, code: 2, stderr: "table or json"},
-		{name: "bad wordlist", args: []string{"scan", vuln, "--wordlist", "testdata/surface/none.txt"}, code: 2, stderr: "read wordlist"},
+		{name: "bad wordlist", args: []string{"scan", vuln, "--probe-wordlist", "testdata/surface/none.txt"}, code: 2, stderr: "read probe wordlist"},
 		{name: "bad discovery budget", args: []string{"scan", vuln, "--discovery-requests", "0"}, code: 2, stderr: "--discovery-requests"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,7 +89,7 @@ func TestSurfaceJSONInventory(t *testing.T) {
 	for _, ep := range inv.Endpoints {
 		sources[string(ep.Source)]++
 	}
-	if sources["spec"] < 5 || sources["probe"] != 1 || sources["target"] != 1 {
+	if sources["spec"] < 5 || sources["probe"] < 1 || sources["target"] != 1 {
 		t.Errorf("sources = %v", sources)
 	}
 }

@@ -315,7 +315,7 @@ func maskSpans(body []byte, ms []Match) []byte {
 		}
 	}
 	if len(spans) == 0 {
-		return slices.Clone(body)
+		return maskAssignments(slices.Clone(body))
 	}
 	sort.Slice(spans, func(i, j int) bool {
 		if spans[i].s != spans[j].s {
@@ -346,7 +346,7 @@ func maskSpans(body []byte, ms []Match) []byte {
 		out = append(out, masked...)
 		prev = sp.e
 	}
-	return append(out, body[prev:]...)
+	return maskAssignments(append(out, body[prev:]...))
 }
 
 // MaskRange returns body[start:end] with every value res found masked. The

@@ -33,6 +33,8 @@ type Finding struct {
 	// MaxInstances listed.
 	Occurrences int          `json:"occurrences"`
 	Suppressed  *Suppression `json:"suppressed,omitempty"`
+	// raw keeps the unmasked locations for Reveal.
+	raw *locations
 }
 
 // Suppression says why a finding is accepted by the user.
@@ -96,6 +98,15 @@ func (f *Finding) ComputeFingerprint() {
 
 // Reveal replaces masked values with the raw ones. Only --reveal calls it.
 func (f *Finding) Reveal() {
+	if f.raw != nil {
+		f.URL, f.Reproduce, f.Evidence.Request = f.raw.url, f.raw.reproduce, f.raw.request
+		for i := range f.Instances {
+			if i < len(f.raw.instances) {
+				f.Instances[i].URL = f.raw.instances[i]
+			}
+		}
+		f.raw = nil
+	}
 	for i := range f.Evidence.Values {
 		if f.Evidence.Values[i].raw != "" {
 			f.Evidence.Values[i].Masked = f.Evidence.Values[i].raw
@@ -103,5 +114,26 @@ func (f *Finding) Reveal() {
 	}
 	if f.Evidence.rawExcerpt != "" {
 		f.Evidence.Excerpt = f.Evidence.rawExcerpt
+	}
+}
+
+type locations struct {
+	url, reproduce, request string
+	instances               []string
+}
+
+// MaskLocations masks personal data and secrets in the places a finding
+// points to (its URL, request line, reproduction and instance URLs), which
+// can carry them in query strings. Reveal restores them.
+func (f *Finding) MaskLocations(mask func(string) string) {
+	if f.raw == nil {
+		f.raw = &locations{url: f.URL, reproduce: f.Reproduce, request: f.Evidence.Request}
+		for _, in := range f.Instances {
+			f.raw.instances = append(f.raw.instances, in.URL)
+		}
+	}
+	f.URL, f.Reproduce, f.Evidence.Request = mask(f.URL), mask(f.Reproduce), mask(f.Evidence.Request)
+	for i := range f.Instances {
+		f.Instances[i].URL = mask(f.Instances[i].URL)
 	}
 }

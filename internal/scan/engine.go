@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,6 +77,44 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 func (e *env) Identities() []transport.Identity { return e.identities }
 func (e *env) Target() *url.URL                 { return e.client.Target() }
 func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// templateFor names the endpoint an exchange belongs to. Checks tag their
+// requests with the endpoint they test, but a request may reach another one
+// (a link followed, a file probed from the root): then the most specific
+// known template that fits the URL is used, else the concrete path.
+func (e *env) templateFor(ex *transport.Exchange) string {
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		return ex.Template
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	if ex.Template != "" && surface.MatchTemplate(ex.Template, path) {
+		return ex.Template
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	best, bestVars := path, -1
+	for _, ep := range e.endpoints {
+		if !strings.EqualFold(ep.Method, ex.Method) && !(ex.Method == http.MethodHead && ep.Method == http.MethodGet) {
+			continue
+		}
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if !surface.MatchTemplate(tmpl, path) {
+			continue
+		}
+		vars := strings.Count(tmpl, "{")
+		// A template beats the concrete path; among templates, the one
+		// with the fewest placeholders is the most specific.
+		if vars > 0 && (bestVars < 0 || vars < bestVars) {
+			best, bestVars = tmpl, vars
+		}
+	}
+	return best
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -109,6 +148,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
+		ex.Template = e.templateFor(ex)
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
@@ -139,6 +179,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
+	for i := range rep.Findings {
+		rep.Findings[i].MaskLocations(maskQuery)
+	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
@@ -329,7 +372,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 // the caller's own records, which the sensitive-data checks (pii-exposure)
 // still flag on the fixed test API: raise it once they tell a caller's own
 // data from others'.
-const DefaultHarvestDepth = 1
+const DefaultHarvestDepth = 2
 
 // fillTemplates gives harvested ids to templated endpoints and returns the
 // endpoints that became concrete.
@@ -356,31 +399,29 @@ func (e *env) setStatus(status map[string]int) {
 	}
 }
 
-// addHarvested adds the same-origin links found in answers as endpoints.
-// A segment that is an id seen in answers becomes a placeholder named after
-// the key it was seen under (/patients/u_1001/notes → /patients/{patient_id}
-// /notes), and the query becomes parameters, so that links differing only
-// in ids or query values make one endpoint with several values. Links that
-// fit a known template add nothing.
+// addHarvested adds the same-origin links found in answers as endpoints,
+// concrete as they were found (the checks key their findings and learn
+// objects on them). Links that fit a known GET template add nothing: their
+// ids already went to the knowledge that fills templates.
 func addHarvested(e *env, links []string) []surface.Endpoint {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	seen := map[string]bool{}
 	for _, ep := range e.endpoints {
 		seen[ep.Key()] = true
+		if p, ok := ep.Concrete(); ok {
+			seen["GET "+p] = true
+		}
 	}
 	sort.Strings(links)
 	var added []surface.Endpoint
 	for _, l := range links {
-		u, err := url.Parse(l)
-		if err != nil || matchesKnown(e.endpoints, l) {
+		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
+		if seen[ep.Key()] || matchesKnown(e.endpoints, l) {
 			continue
 		}
-		ep := surface.FromURL(http.MethodGet, u, surface.SourceHarvest, e.knowledge.IDName)
-		if seen[ep.Key()] {
-			continue
-		}
-		added = surface.Merge(added, ep, 10)
+		seen[ep.Key()] = true
+		added = append(added, ep)
 	}
 	e.endpoints = append(e.endpoints, added...)
 	return added

@@ -65,35 +65,6 @@ func (k *Knowledge) Observe(path string, body []byte) {
 	k.walk(v, Collection(path), 0)
 }
 
-// IDName reports whether seg is an id seen in answers, and the key it was
-// seen under (patient_id; "id" when only a bare id key held it). Only values
-// with a digit count, so words are never taken for ids.
-func (k *Knowledge) IDName(seg string) (string, bool) {
-	if len(seg) < 2 || !strings.ContainsAny(seg, "0123456789") {
-		return "", false
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	name := ""
-	for key, vs := range k.ids {
-		coll, field, _ := strings.Cut(key, "\x00")
-		for _, v := range vs {
-			if v != seg {
-				continue
-			}
-			switch {
-			case field != "id" && coll == "":
-				if name == "" || name == "id" || field < name {
-					name = field
-				}
-			case name == "":
-				name = "id"
-			}
-		}
-	}
-	return name, name != ""
-}
-
 // ObserveLink records the ids in a link found in a response: /orders/17
 // gives order 17.
 func (k *Knowledge) ObserveLink(path string) {

@@ -48,6 +48,7 @@ var areas = []func(Variant, *Data) []Route{
 	authzRoutes,
 	surfaceRoutes,
 	exposureRoutes,
+	misconfigRoutes,
 }
 
 // API is the test API with its recorded requests.
@@ -87,7 +88,7 @@ func New(v Variant) *API {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	})
-	a.handler = headers(v, mux)
+	a.handler = headers(v, misconfigMiddleware(v, mux))
 	return a
 }
 

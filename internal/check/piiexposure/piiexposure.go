@@ -80,7 +80,11 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	if !ok {
 		return nil
 	}
-	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
+	id := check.Identity(env, ex.Identity)
+	if sev, ok = forCaller(sev, ms, max(res.People, res.Records), id); !ok {
+		return nil
+	}
+	f := check.FromExchange(c.Meta(), ex, id)
 	f.Severity = sev
 	f.Confidence = exposure.Confidence(ms)
 	f.Subject = "personal-data"
@@ -89,4 +93,28 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f.Description += fmt.Sprintf(" Seen: %s in %d record(s) describing %d distinct people.", strings.Join(types, ", "), max(1, res.Records), max(1, res.People))
 	f.Evidence = exposure.Evidence(ex, res, ms)
 	return []finding.Finding{f}
+}
+
+// forCaller weighs who received the data. Contact data of one person sent to
+// an authenticated caller is the caller's own profile or a record the
+// authorization checks judge (bola): not an exposure by itself. Lists of
+// contact data are what an administrator's views are for: they stay visible
+// at low. Sensitive identifiers (SSN, card, national ids) keep their
+// severity for everyone: no view needs them whole.
+func forCaller(sev finding.Severity, ms []detect.Match, many int, id transport.Identity) (finding.Severity, bool) {
+	if id.IsAnonymous() {
+		return sev, true
+	}
+	for _, m := range ms {
+		if exposure.Sensitive[m.Type] {
+			return sev, true
+		}
+	}
+	switch {
+	case many <= 1:
+		return sev, false
+	case id.Role == "admin" && sev > finding.Low:
+		return finding.Low, true
+	}
+	return sev, true
 }

@@ -1,12 +1,16 @@
 package piiexposure_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/check/piiexposure"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -130,5 +134,55 @@ func TestNestedRecordsOfARawScan(t *testing.T) {
 	}
 	if d["people"] != "11" || d["records"] != "11" {
 		t.Errorf("people %s records %s, want 11", d["people"], d["records"])
+	}
+}
+
+// idEnv is a check.Env that only knows identities.
+type idEnv struct{ ids []transport.Identity }
+
+func (e idEnv) Do(context.Context, transport.Request, transport.Identity) (*transport.Response, error) {
+	return nil, errors.New("no network in this test")
+}
+func (e idEnv) Identities() []transport.Identity { return e.ids }
+func (e idEnv) Target() *url.URL                 { return &url.URL{Scheme: "http", Host: "127.0.0.1"} }
+func (e idEnv) Endpoints() []surface.Endpoint    { return nil }
+func (e idEnv) AllowWrite() bool                 { return false }
+
+func TestSeverityWeighsTheCaller(t *testing.T) {
+	t.Run("own profile to its user", func(t *testing.T) {
+		env := idEnv{ids: []transport.Identity{{Name: "alice", Header: http.Header{"Authorization": {"Bearer t"}}}}}
+		profile := `{"name":"Alice Moreau","email":"alice.moreau@proton.me","phone":"+1 415-555-2671","date_of_birth":"1984-03-12","address":"742 Evergreen Terrace, Springfield, OR 97403"}`
+		if fs := piiexposure.New().Inspect(exchange("alice", profile), env); len(fs) != 0 {
+			t.Fatalf("a user's own contact data is not an exposure, got %d findings", len(fs))
+		}
+	})
+	auth := func(name, role string) transport.Identity {
+		return transport.Identity{Name: name, Role: role, Header: http.Header{"Authorization": {"Bearer t-" + name}}}
+	}
+	env := idEnv{ids: []transport.Identity{transport.Anonymous(), auth("alice", "user"), auth("admin", "admin")}}
+	profile := `{"name":"Alice Moreau","email":"alice.moreau@proton.me","phone":"+1 415-555-2671","date_of_birth":"1984-03-12","address":"742 Evergreen Terrace, Springfield, OR 97403"}`
+	list := `{"users":[
+ {"name":"Alice Moreau","email":"alice.moreau@proton.me","date_of_birth":"1984-03-12"},
+ {"name":"Bob Okafor","email":"bob.okafor@fastmail.com","date_of_birth":"1979-11-30"},
+ {"name":"Carol Nguyen","email":"carol.nguyen@outlook.com","date_of_birth":"1991-07-04"}]}`
+	for _, tc := range []struct {
+		name, identity, body string
+		want                 finding.Severity
+	}{
+		{"one profile to anyone", "anonymous", profile, finding.Medium},
+		{"a list to a user", "alice", list, finding.Medium},
+		{"a list to an administrator", "admin", list, finding.Low},
+		{"SSNs to an administrator", "admin", leaky, finding.High},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := piiexposure.New().Inspect(exchange(tc.identity, tc.body), env)
+			if len(fs) != 1 || fs[0].Severity != tc.want {
+				var got []string
+				for _, f := range fs {
+					got = append(got, f.Severity.String())
+				}
+				t.Fatalf("want one %s finding, got %v", tc.want, got)
+			}
+		})
 	}
 }

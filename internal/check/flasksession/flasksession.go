@@ -1,0 +1,349 @@
+// Package flasksession decodes Flask session cookies (itsdangerous format)
+// seen in responses or carried by identities, reports personal data and
+// roles stored in them, and tests their signature offline against weak and
+// default SECRET_KEYs. With the forge option, and only then, it proves a
+// cracked key by replaying a re-signed copy of the session on a GET.
+package flasksession
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/itsdangerous"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+	"github.com/leakhound/leakhound/internal/weakkey"
+)
+
+// Options configure the check.
+type Options struct {
+	// Wordlist is tried after the built-in weak keys.
+	Wordlist []string
+	// Forge permits replaying a re-signed session on a GET to prove a
+	// cracked key.
+	Forge bool
+}
+
+// Check is the flask-session-cookie check.
+type Check struct {
+	keys  []string
+	forge bool
+
+	mu      sync.Mutex
+	cracked map[string]crackResult // by cookie value
+}
+
+type crackResult struct {
+	key string
+	ok  bool
+}
+
+var (
+	_ check.Check    = (*Check)(nil)
+	_ check.SiteWide = (*Check)(nil)
+	_ check.Passive  = (*Check)(nil)
+)
+
+// New returns the check.
+func New(o Options) *Check {
+	return &Check{keys: weakkey.Merge(weakkey.Builtin(), o.Wordlist), forge: o.Forge, cracked: map[string]crackResult{}}
+}
+
+// SiteWide makes the engine run the active part once.
+func (*Check) SiteWide() bool { return true }
+
+// Meta describes the check.
+func (*Check) Meta() check.Meta {
+	return check.Meta{
+		ID:          "flask-session-cookie",
+		Title:       "Flask session cookie weakness",
+		Severity:    finding.High,
+		CWE:         []string{"CWE-315", "CWE-312"},
+		OWASP:       "API2:2023",
+		Description: "Flask keeps the whole session in a cookie that is signed, not encrypted: anyone can read it, and anyone who knows SECRET_KEY can forge it.",
+		Remediation: "Load a long random key from the environment and keep only an opaque id in the session:\n\n```python\n# python -c 'import secrets; print(secrets.token_hex(32))'\napp.config[\"SECRET_KEY\"] = os.environ[\"FLASK_SECRET_KEY\"]\nsession[\"uid\"] = user.id  # no email, role or profile data\n```\n\nFor data that must stay private, use server-side sessions (Flask-Session). Rotate the key now if it was guessable: every existing session becomes invalid.",
+	}
+}
+
+const crackRemediation = "Replace SECRET_KEY with a random 32-byte value loaded from the environment and rotate it now (all sessions are invalidated):\n\n```python\n# python -c 'import secrets; print(secrets.token_hex(32))'\napp.config[\"SECRET_KEY\"] = os.environ[\"FLASK_SECRET_KEY\"]\n```\n\nNever commit the key, never reuse tutorial values, and fail start-up when it is missing."
+
+func (c *Check) crack(ck *itsdangerous.Cookie) (string, bool) {
+	c.mu.Lock()
+	r, ok := c.cracked[ck.Raw]
+	c.mu.Unlock()
+	if ok {
+		return r.key, r.ok
+	}
+	key, found := ck.Crack(c.keys)
+	c.mu.Lock()
+	c.cracked[ck.Raw] = crackResult{key, found}
+	c.mu.Unlock()
+	return key, found
+}
+
+// base builds the fixed part of a finding; where says where the cookie was seen.
+type base func() finding.Finding
+
+// analyse returns the offline findings of one cookie.
+func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where string) []finding.Finding {
+	var out []finding.Finding
+	var payload any
+	_ = json.Unmarshal(ck.JSON, &payload)
+	ms := sensitive.DetectValues(untag(payload))
+	details := func() map[string]string {
+		d := map[string]string{"cookie": name, "seen": where, "compressed": fmt.Sprint(ck.Compressed), "signed_at": ck.Timestamp.Format(time.RFC3339)}
+		return d
+	}
+	if len(ms) > 0 {
+		f := mk()
+		f.Method, f.Path = http.MethodGet, "/"
+		f.Subject = "client-side-data:" + name
+		f.Title = "Flask session cookie stores " + strings.ReplaceAll(strings.Join(sensitive.Types(ms), ", "), "_", " ") + " client-side"
+		f.Description = "The `" + name + "` cookie is a Flask session: its payload is only base64 (and zlib), so anyone holding the cookie, or any script or proxy that sees it, reads these fields."
+		f.CWE = []string{"CWE-315", "CWE-312"}
+		f.Severity = finding.Medium
+		serious := false
+		for _, m := range ms {
+			switch m.Type {
+			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "postal_address", "passport_number":
+				serious = true
+			}
+			if m.Kind == sensitive.Secret {
+				serious = true
+			}
+		}
+		if serious {
+			f.Severity = finding.High
+		} else if !sensitive.Serious(ms) {
+			f.Severity = finding.Low
+			f.Description += " Roles kept client-side are only as safe as SECRET_KEY."
+		}
+		var values []finding.Value
+		var fields []string
+		for _, m := range ms {
+			values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+			fields = append(fields, m.Path)
+		}
+		sort.Strings(fields)
+		f.Evidence = finding.NewEvidence(name+" cookie", 0, string(ck.JSON[:min(len(ck.JSON), 600)]), values)
+		f.Evidence.Details = details()
+		f.Evidence.Details["fields"] = strings.Join(fields, ", ")
+		if len(ck.JSON) > 600 {
+			f.Evidence.Excerpt = finding.MaskText(sensitive.Window(string(ck.JSON), 0, 600, sensitive.Values(ms)), values)
+		}
+		out = append(out, f)
+	}
+	if key, ok := c.crack(ck); ok {
+		f := mk()
+		f.Method, f.Path = http.MethodGet, "/"
+		f.Subject = "weak-secret-key"
+		f.Severity = finding.Critical
+		f.Confidence = finding.ConfidenceHigh
+		f.CWE = []string{"CWE-798", "CWE-321", "CWE-1391"}
+		f.Title = "Flask SECRET_KEY is a guessable value: sessions can be forged"
+		f.Description = "The session cookie's HMAC-SHA1 signature (itsdangerous, salt \"cookie-session\") verifies with a key from a list of weak and default secrets. Anyone can sign a session for any user or role."
+		f.Remediation = crackRemediation
+		v := finding.NewValue("secret_key", "", key)
+		f.Evidence = finding.NewEvidence(name+" cookie", 0, "signature verified offline with SECRET_KEY = "+key, []finding.Value{v})
+		f.Evidence.Details = details()
+		f.Evidence.Details["proof"] = "offline HMAC verification"
+		out = append(out, f)
+	}
+	return out
+}
+
+// untag turns Flask's tagged JSON ({" t": [..]}, {" u": ..}) into plain values.
+func untag(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 1 {
+			for k, inner := range t {
+				if len(k) == 2 && k[0] == ' ' {
+					return untag(inner)
+				}
+			}
+		}
+		out := make(map[string]any, len(t))
+		for k, inner := range t {
+			out[k] = untag(inner)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, inner := range t {
+			out[i] = untag(inner)
+		}
+		return out
+	}
+	return v
+}
+
+// Inspect decodes session cookies set by any response.
+func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
+	if len(ex.Header.Values("Set-Cookie")) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	id := check.Identity(env, ex.Identity)
+	for _, hc := range (&http.Response{Header: ex.Header}).Cookies() {
+		ck, err := itsdangerous.Parse(hc.Value)
+		if err != nil {
+			continue
+		}
+		mk := func() finding.Finding {
+			f := check.FromExchange(c.Meta(), ex, id)
+			f.Reproduce = transport.Curl(ex.Method, ex.URL, id, nil, nil)
+			return f
+		}
+		out = append(out, c.analyse(hc.Name, ck, mk, "Set-Cookie on "+ex.Method+" "+ex.Template)...)
+	}
+	return out
+}
+
+type seen struct {
+	name, where string
+	ck          *itsdangerous.Cookie
+	as          transport.Identity
+}
+
+// Run analyses the cookies identities carry and, with Forge, proves a
+// cracked key by replay.
+func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	var out []finding.Finding
+	var cookies []seen
+	for _, id := range env.Identities() {
+		for _, line := range id.Header.Values("Cookie") {
+			hcs, err := http.ParseCookie(line)
+			if err != nil {
+				continue
+			}
+			for _, hc := range hcs {
+				if ck, err := itsdangerous.Parse(hc.Value); err == nil {
+					cookies = append(cookies, seen{hc.Name, "identity " + id.Name, ck, id})
+				}
+			}
+		}
+	}
+	for _, s := range cookies {
+		id := s.as
+		mk := func() finding.Finding {
+			return check.New(c.Meta(), surface.Endpoint{Method: http.MethodGet, Path: "/"}, nil, id)
+		}
+		out = append(out, c.analyse(s.name, s.ck, mk, s.where)...)
+	}
+	if !c.forge {
+		return out, nil
+	}
+	// Sessions set by responses of the baseline (read back from the scan's cache).
+	for _, e := range env.Endpoints() {
+		if e.Method != http.MethodGet || len(cookies) >= 8 {
+			continue
+		}
+		p, ok := e.Concrete()
+		if !ok {
+			continue
+		}
+		for _, id := range env.Identities() {
+			resp, err := env.Do(ctx, transport.Request{Path: p}, id)
+			if err != nil {
+				continue
+			}
+			for _, hc := range (&http.Response{Header: resp.Header}).Cookies() {
+				if ck, err := itsdangerous.Parse(hc.Value); err == nil {
+					cookies = append(cookies, seen{hc.Name, "Set-Cookie on GET " + e.Path, ck, id})
+				}
+			}
+		}
+	}
+	for _, s := range cookies {
+		key, ok := c.crack(s.ck)
+		if !ok {
+			continue
+		}
+		if f, ok := c.replay(ctx, env, s, key); ok {
+			out = append(out, f)
+		}
+		break // one proof is enough
+	}
+	return out, ctx.Err()
+}
+
+// closedFirst returns the GET endpoints that refuse anonymous callers, those
+// no configured identity opens either first: they take another credential,
+// such as the session cookie. Answers come from the baseline's cache.
+func closedFirst(ctx context.Context, env check.Env) []surface.Endpoint {
+	var first, then []surface.Endpoint
+	for _, e := range env.Endpoints() {
+		if e.Method != http.MethodGet {
+			continue
+		}
+		p, ok := e.Concrete()
+		if !ok {
+			continue
+		}
+		plain, err := env.Do(ctx, transport.Request{Path: p}, transport.Anonymous())
+		if err != nil || (plain.Status != http.StatusUnauthorized && plain.Status != http.StatusForbidden) {
+			continue
+		}
+		closed := true
+		for _, id := range env.Identities() {
+			if id.IsAnonymous() {
+				continue
+			}
+			if r, err := env.Do(ctx, transport.Request{Path: p}, id); err == nil && r.Status < 400 {
+				closed = false
+			}
+		}
+		if closed {
+			first = append(first, e)
+		} else {
+			then = append(then, e)
+		}
+	}
+	return append(first, then...)
+}
+
+// replay sends a re-signed copy of the session, without any identity, to a
+// GET endpoint that refuses anonymous callers.
+func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (finding.Finding, bool) {
+	anon := transport.Anonymous()
+	forged := s.ck.Resign(key, time.Now())
+	tried := 0
+	for _, e := range closedFirst(ctx, env) {
+		if tried >= 8 || ctx.Err() != nil {
+			break
+		}
+		p, _ := e.Concrete()
+		plain, err := env.Do(ctx, transport.Request{Path: p}, anon)
+		if err != nil {
+			continue
+		}
+		tried++
+		resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true, Header: http.Header{"Cookie": {s.name + "=" + forged}}}, anon)
+		if err != nil || resp.Status < 200 || resp.Status >= 300 {
+			continue
+		}
+		f := check.New(c.Meta(), e, resp, anon)
+		f.Reproduce = "# re-sign the session with the cracked key (see evidence), then:\ncurl -H 'Cookie: " + s.name + "=$FORGED_SESSION' '" + resp.URL + "'"
+		f.Subject = "forged-session-accepted"
+		f.Severity = finding.Critical
+		f.CWE = []string{"CWE-798", "CWE-321", "CWE-287"}
+		f.Title = "Forged Flask session accepted"
+		f.Description = fmt.Sprintf("A session re-signed with the cracked SECRET_KEY and sent without any other credential was accepted: anonymous got %d, the forged cookie got %d.", plain.Status, resp.Status)
+		f.Remediation = crackRemediation
+		v := finding.NewValue("secret_key", "", key)
+		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, resp.URL), resp.Status, "Cookie: "+s.name+"=<re-signed with "+key+">", []finding.Value{v})
+		f.Evidence.Details = map[string]string{"cookie": s.name, "anonymous_status": fmt.Sprint(plain.Status), "forged_status": fmt.Sprint(resp.Status), "source": s.where}
+		return f, true
+	}
+	return finding.Finding{}, false
+}
