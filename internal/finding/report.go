@@ -154,6 +154,7 @@ func Dedupe(fs []Finding) []Finding {
 	groups := map[string][]Finding{}
 	var keys []string
 	for _, f := range fs {
+		f.Path = TemplatePath(f.Path)
 		k := f.Key()
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)

@@ -416,8 +416,8 @@ func addHarvested(e *env, links []string) []surface.Endpoint {
 	sort.Strings(links)
 	var added []surface.Endpoint
 	for _, l := range links {
-		ep := surface.Endpoint{Method: http.MethodGet, Path: l, Source: surface.SourceHarvest}
-		if seen[ep.Key()] || matchesKnown(e.endpoints, l) {
+		ep := surface.EndpointFromLink(l)
+		if seen[ep.Key()] || matchesKnown(e.endpoints, ep.Path) {
 			continue
 		}
 		seen[ep.Key()] = true

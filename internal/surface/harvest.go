@@ -3,6 +3,7 @@ package surface
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -46,8 +47,11 @@ func HarvestLinks(body []byte, base *url.URL) []string {
 }
 
 func sameOriginPath(s string, base *url.URL) (string, bool) {
-	if len(s) < 2 || len(s) > 512 || strings.ContainsAny(s, " \t\r\n<>\"{}") {
+	if len(s) < 2 || len(s) > 512 || strings.ContainsAny(s, " \t\r\n<>\"") {
 		return "", false
+	}
+	if strings.ContainsAny(s, "{}") {
+		return templatedLink(s, base)
 	}
 	if !strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
 		return "", false
@@ -64,4 +68,60 @@ func sameOriginPath(s string, base *url.URL) (string, bool) {
 		p += "?" + u.RawQuery
 	}
 	return p, true
+}
+
+// linkVar is one {name} placeholder of a templated link; expansion operators
+// ({?a,b}, {+x}) are not taken.
+var linkVar = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\}`)
+
+// templatedLink accepts links that are URI templates with simple
+// placeholders, such as /api/register/check-email?email={email} or
+// /users/{id}/orders: they document an endpoint and its parameters.
+func templatedLink(s string, base *url.URL) (string, bool) {
+	if strings.ContainsAny(linkVar.ReplaceAllString(s, ""), "{}") {
+		return "", false
+	}
+	// Check the origin on the link with its placeholders made plain.
+	plain := linkVar.ReplaceAllStringFunc(s, func(m string) string { return "x" + m[1:len(m)-1] })
+	if _, ok := sameOriginPath(plain, base); !ok {
+		return "", false
+	}
+	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		rest := s[strings.Index(s, "://")+3:]
+		i := strings.IndexByte(rest, '/')
+		if i < 0 {
+			return "", false
+		}
+		s = rest[i:]
+	}
+	return s, true
+}
+
+// EndpointFromLink makes a GET endpoint of a harvested link. A templated
+// link keeps its path placeholders, and its query placeholders
+// (?email={email}) become required query parameters without a value.
+func EndpointFromLink(link string) Endpoint {
+	ep := Endpoint{Method: "GET", Path: link, Source: SourceHarvest}
+	if !strings.Contains(link, "{") {
+		return ep
+	}
+	path, query, _ := strings.Cut(link, "?")
+	ep.Path = path
+	for _, m := range linkVar.FindAllString(path, -1) {
+		ep.Params = append(ep.Params, Param{Name: m[1 : len(m)-1], In: "path", Required: true})
+	}
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "" {
+			continue
+		}
+		p := Param{Name: k, In: "query"}
+		if linkVar.MatchString(v) && len(linkVar.FindString(v)) == len(v) {
+			p.Required = true
+		} else if v != "" {
+			p.Values = []string{v}
+		}
+		ep.Params = append(ep.Params, p)
+	}
+	return ep
 }

@@ -1,6 +1,7 @@
 package surface
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,5 +153,27 @@ func TestHeaderLeavesCredentialsToIdentities(t *testing.T) {
 	h := ep.Header()
 	if len(h) != 2 || h.Get("X-Trace") != "abc" || h.Get("Cookie") != "lang=fr" {
 		t.Errorf("Header() = %v", h)
+	}
+}
+
+func TestTemplatedLinks(t *testing.T) {
+	base, _ := url.Parse("http://127.0.0.1:5000/")
+	body := []byte(`{"links":{"check":"/api/register/check-email?email={email}","user":"http://127.0.0.1:5000/users/{id}/orders",
+		"bad":"/x/{?a,b}","evil":"http://other.example/users/{id}","open":"/y/{id"}}`)
+	got := HarvestLinks(body, base)
+	want := []string{"/api/register/check-email?email={email}", "/users/{id}/orders"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	ep := EndpointFromLink(got[0])
+	if ep.Path != "/api/register/check-email" || len(ep.Params) != 1 || ep.Params[0].Name != "email" || ep.Params[0].In != "query" || !ep.Params[0].Required {
+		t.Fatalf("endpoint %+v", ep)
+	}
+	if _, ok := ep.Concrete(); ok {
+		t.Fatal("a templated link has no value to fetch yet")
+	}
+	ep = EndpointFromLink(got[1])
+	if ep.Path != "/users/{id}/orders" || len(ep.Params) != 1 || ep.Params[0].In != "path" {
+		t.Fatalf("endpoint %+v", ep)
 	}
 }

@@ -427,7 +427,9 @@ def create_app(cfg):
         body = {"patient_id": patient["patient_id"], "balance_due": due, "currency": "USD",
                 "invoices": sorted(int(i["invoice_id"]) for i in items)}
         if not cfg.PROJECT_FIELDS:
-            body.update(name=patient["name"], email=patient["email"], address=patient["address"])
+            # Mistake: the statement repeats the patient's identity, SSN
+            # included, as the paper statements once did.
+            body.update(name=patient["name"], email=patient["email"], address=patient["address"], ssn=patient.get("ssn"))
         return jsonify(body)
 
     if cfg.PII_IN_QUERY:
