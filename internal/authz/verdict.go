@@ -55,6 +55,12 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	if len(all) == 0 {
 		return v
 	}
+	// The attacker's own identifying values (e-mail, name) without any of
+	// the owner's: the endpoint answered with the caller's own data, whatever
+	// the id (a coincidental number is no evidence against that).
+	if identifying(k.MarkersIn(as.Name, other)) && !identifying(all) {
+		return v
+	}
 	own := o.Stable()
 	v.Control = "none available"
 	c := k.Counterpart(as.Name, o.Template)
@@ -158,4 +164,15 @@ func allEcho(ms []Marker, echo map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// identifying reports whether markers hold a value that names a person (an
+// e-mail, a name, a username), not only ids.
+func identifying(ms []Marker) bool {
+	for _, m := range ms {
+		if m.Kind != "id" {
+			return true
+		}
+	}
+	return false
 }

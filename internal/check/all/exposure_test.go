@@ -61,9 +61,9 @@ func TestExposureOnDemoAPI(t *testing.T) {
 		}
 	}
 	want := map[string]finding.Severity{
-		"error-disclosure /api/appointments/5001":       finding.Medium,
-		"error-disclosure /api/invoices/7001":           finding.Medium,
-		"error-disclosure /api/search?q=flu":            finding.Medium,
+		"error-disclosure /api/appointments/{id}":       finding.Medium,
+		"error-disclosure /api/invoices/{id}":           finding.Medium,
+		"error-disclosure /api/search?q={q}":            finding.Medium,
 		"debug-mode console":                            finding.Critical,
 		"debug-mode werkzeug-debugger":                  finding.High,
 		"debug-mode config-endpoint":                    finding.Critical,
