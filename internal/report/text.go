@@ -45,6 +45,7 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 			writeWrapped(bw, "WARNING: ", e)
 		}
 	}
+	shownFix := map[string]bool{}
 	for _, sev := range finding.Severities() {
 		var group []finding.Finding
 		for _, f := range r.Findings {
@@ -57,7 +58,7 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 		}
 		fmt.Fprintf(bw, "\n%s (%d)\n", paint(strings.ToUpper(sev.String()), sev), len(group))
 		for _, f := range group {
-			writeFinding(bw, f, paint)
+			writeFinding(bw, f, paint, shownFix)
 		}
 	}
 	if b := r.Baseline; b != nil {
@@ -75,19 +76,28 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	return bw.Flush()
 }
 
-func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Severity) string) {
+// maxValues bounds the evidence values listed per finding in text.
+const maxValues = 6
+
+// writeFinding writes one finding. A check's remediation is written in full
+// once; later findings of the same check point back to it.
+func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
 	tag := fmt.Sprintf("[%s]", f.Check)
 	fmt.Fprintf(w, "\n  %s %s\n", paint(tag, f.Severity), f.Title)
 	fmt.Fprintf(w, "    %s %s", f.Method, f.Path)
 	if f.Identity != "" {
 		fmt.Fprintf(w, " as %s", f.Identity)
 	}
-	if n := len(f.Instances); n > 1 {
+	if n := max(f.Occurrences, len(f.Instances)); n > 1 {
 		fmt.Fprintf(w, " (+%d more)", n-1)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
-	for _, v := range f.Evidence.Values {
+	for i, v := range f.Evidence.Values {
+		if i == maxValues {
+			fmt.Fprintf(w, "    · … %d more values (see the JSON report)\n", len(f.Evidence.Values)-maxValues)
+			break
+		}
 		line := v.Type + ": " + v.Masked
 		if v.JSONPath != "" {
 			line = v.JSONPath + " " + line
@@ -100,7 +110,12 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 	if f.Reproduce != "" {
 		writeWrapped(w, "    $ ", f.Reproduce)
 	}
-	if f.Remediation != "" {
+	switch {
+	case f.Remediation == "":
+	case shownFix[f.Check]:
+		fmt.Fprintf(w, "    fix: as for [%s] above\n", f.Check)
+	default:
+		shownFix[f.Check] = true
 		writeRemediation(w, f.Remediation)
 	}
 }
