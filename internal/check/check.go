@@ -4,6 +4,7 @@ package check
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -125,4 +126,44 @@ func RequestLine(method, rawURL string) string {
 		return method + " " + rawURL
 	}
 	return method + " " + u.RequestURI()
+}
+
+// RefusingAnonymous returns the concrete GET endpoints that answer the
+// anonymous identity with 401 or 403; the answers come from the scan's
+// cache. With closedFirst, the endpoints that no configured identity opens
+// either come first: they take another credential, such as a session cookie
+// or a token found in a response.
+func RefusingAnonymous(ctx context.Context, env Env, closedFirst bool) []surface.Endpoint {
+	var first, then []surface.Endpoint
+	for _, e := range env.Endpoints() {
+		if e.Method != http.MethodGet {
+			continue
+		}
+		p, ok := e.Concrete()
+		if !ok {
+			continue
+		}
+		plain, err := env.Do(ctx, transport.Request{Path: p}, transport.Anonymous())
+		if err != nil || (plain.Status != http.StatusUnauthorized && plain.Status != http.StatusForbidden) {
+			continue
+		}
+		closed := closedFirst
+		for _, id := range env.Identities() {
+			if !closed {
+				break
+			}
+			if id.IsAnonymous() {
+				continue
+			}
+			if r, err := env.Do(ctx, transport.Request{Path: p}, id); err == nil && r.Status < 400 {
+				closed = false
+			}
+		}
+		if closed {
+			first = append(first, e)
+		} else {
+			then = append(then, e)
+		}
+	}
+	return append(first, then...)
 }

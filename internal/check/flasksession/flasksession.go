@@ -277,48 +277,13 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	return out, ctx.Err()
 }
 
-// closedFirst returns the GET endpoints that refuse anonymous callers, those
-// no configured identity opens either first: they take another credential,
-// such as the session cookie. Answers come from the baseline's cache.
-func closedFirst(ctx context.Context, env check.Env) []surface.Endpoint {
-	var first, then []surface.Endpoint
-	for _, e := range env.Endpoints() {
-		if e.Method != http.MethodGet {
-			continue
-		}
-		p, ok := e.Concrete()
-		if !ok {
-			continue
-		}
-		plain, err := env.Do(ctx, transport.Request{Path: p}, transport.Anonymous())
-		if err != nil || (plain.Status != http.StatusUnauthorized && plain.Status != http.StatusForbidden) {
-			continue
-		}
-		closed := true
-		for _, id := range env.Identities() {
-			if id.IsAnonymous() {
-				continue
-			}
-			if r, err := env.Do(ctx, transport.Request{Path: p}, id); err == nil && r.Status < 400 {
-				closed = false
-			}
-		}
-		if closed {
-			first = append(first, e)
-		} else {
-			then = append(then, e)
-		}
-	}
-	return append(first, then...)
-}
-
 // replay sends a re-signed copy of the session, without any identity, to a
 // GET endpoint that refuses anonymous callers.
 func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (finding.Finding, bool) {
 	anon := transport.Anonymous()
 	forged := s.ck.Resign(key, time.Now())
 	tried := 0
-	for _, e := range closedFirst(ctx, env) {
+	for _, e := range check.RefusingAnonymous(ctx, env, true) {
 		if tried >= 8 || ctx.Err() != nil {
 			break
 		}

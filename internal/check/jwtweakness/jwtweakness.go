@@ -311,42 +311,6 @@ func (s tokenSource) with(name, token string) transport.Identity {
 	return transport.Identity{Name: name, Header: h}
 }
 
-// candidates returns the GET endpoints that refuse anonymous callers, those
-// that no configured identity opens either first: when the token came from a
-// response, they are the ones that take it. Every answer is the baseline's,
-// read back from the cache.
-func candidates(ctx context.Context, env check.Env, s tokenSource) []surface.Endpoint {
-	var first, then []surface.Endpoint
-	for _, e := range env.Endpoints() {
-		if e.Method != http.MethodGet {
-			continue
-		}
-		p, ok := e.Concrete()
-		if !ok {
-			continue
-		}
-		plain, err := env.Do(ctx, transport.Request{Path: p}, transport.Anonymous())
-		if err != nil || (plain.Status != http.StatusUnauthorized && plain.Status != http.StatusForbidden) {
-			continue
-		}
-		closed := true
-		for _, id := range env.Identities() {
-			if id.IsAnonymous() {
-				continue
-			}
-			if r, err := env.Do(ctx, transport.Request{Path: p}, id); err == nil && r.Status < 400 {
-				closed = false
-			}
-		}
-		if closed && s.id.Header == nil {
-			first = append(first, e)
-		} else {
-			then = append(then, e)
-		}
-	}
-	return append(first, then...)
-}
-
 // algNone finds a GET endpoint that needs the token, then replays the token
 // with alg none there; a tampered signature is the control.
 func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (finding.Finding, bool) {
@@ -356,7 +320,9 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 		real = s.with("jwt-from-response", s.tok.Raw)
 	}
 	tries := 0
-	for _, e := range candidates(ctx, env, s) {
+	// Endpoints that need the token: when it came from a response, those
+	// no configured identity opens are the ones that take it.
+	for _, e := range check.RefusingAnonymous(ctx, env, s.id.Header == nil) {
 		if tries >= 8 || ctx.Err() != nil {
 			break
 		}
