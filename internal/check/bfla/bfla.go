@@ -20,7 +20,7 @@ import (
 )
 
 // Check is the bfla check.
-type Check struct{ learner *authz.Learner }
+type Check struct{ authz.Shared }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -28,15 +28,7 @@ var (
 )
 
 // New returns the check sharing what learner learns.
-func New(l *authz.Learner) *Check {
-	if l == nil {
-		l = authz.NewLearner()
-	}
-	return &Check{learner: l}
-}
-
-// SiteWide makes the engine run the check once per scan.
-func (*Check) SiteWide() bool { return true }
+func New(l *authz.Learner) *Check { return &Check{authz.Share(l)} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -75,7 +67,7 @@ func IsAdminFunction(ep surface.Endpoint) bool {
 
 // Run requests every administrative function as every non-admin identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	k, err := c.learner.Learn(ctx, env)
+	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}

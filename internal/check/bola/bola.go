@@ -16,7 +16,7 @@ import (
 )
 
 // Check is the bola check.
-type Check struct{ learner *authz.Learner }
+type Check struct{ authz.Shared }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -25,15 +25,7 @@ var (
 
 // New returns the check; checks built with the same learner share what it
 // learns about identities and their objects.
-func New(l *authz.Learner) *Check {
-	if l == nil {
-		l = authz.NewLearner()
-	}
-	return &Check{learner: l}
-}
-
-// SiteWide makes the engine run the check once per scan.
-func (*Check) SiteWide() bool { return true }
+func New(l *authz.Learner) *Check { return &Check{authz.Share(l)} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -53,7 +45,7 @@ const maxPerTemplate = 3
 
 // Run learns every user's objects and requests each as every other user.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	k, err := c.learner.Learn(ctx, env)
+	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}

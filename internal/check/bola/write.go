@@ -39,7 +39,7 @@ func (w *Write) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if !env.AllowWrite() {
 		return nil, nil
 	}
-	k, err := w.read.learner.Learn(ctx, env)
+	k, err := w.read.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // Check is the bola-adjacent-id check.
-type Check struct{ learner *authz.Learner }
+type Check struct{ authz.Shared }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -26,15 +26,7 @@ var (
 )
 
 // New returns the check sharing what learner learns.
-func New(l *authz.Learner) *Check {
-	if l == nil {
-		l = authz.NewLearner()
-	}
-	return &Check{learner: l}
-}
-
-// SiteWide makes the engine run the check once per scan.
-func (*Check) SiteWide() bool { return true }
+func New(l *authz.Learner) *Check { return &Check{authz.Share(l)} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -57,7 +49,7 @@ type probe struct {
 
 // Run requests the neighbours of every learnt object's ids as its owner.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	k, err := c.learner.Learn(ctx, env)
+	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}

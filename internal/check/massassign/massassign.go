@@ -20,7 +20,7 @@ import (
 )
 
 // Check is the mass-assignment check.
-type Check struct{ learner *authz.Learner }
+type Check struct{ authz.Shared }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -32,15 +32,7 @@ var (
 func (*Check) Writes() bool { return true }
 
 // New returns the check sharing what learner learns.
-func New(l *authz.Learner) *Check {
-	if l == nil {
-		l = authz.NewLearner()
-	}
-	return &Check{learner: l}
-}
-
-// SiteWide makes the engine run the check once per scan.
-func (*Check) SiteWide() bool { return true }
+func New(l *authz.Learner) *Check { return &Check{authz.Share(l)} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -68,7 +60,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if !env.AllowWrite() {
 		return nil, nil
 	}
-	k, err := c.learner.Learn(ctx, env)
+	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}

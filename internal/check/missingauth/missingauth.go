@@ -17,7 +17,7 @@ import (
 )
 
 // Check is the missing-authentication check.
-type Check struct{ learner *authz.Learner }
+type Check struct{ authz.Shared }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -25,15 +25,7 @@ var (
 )
 
 // New returns the check sharing what learner learns.
-func New(l *authz.Learner) *Check {
-	if l == nil {
-		l = authz.NewLearner()
-	}
-	return &Check{learner: l}
-}
-
-// SiteWide makes the engine run the check once per scan.
-func (*Check) SiteWide() bool { return true }
+func New(l *authz.Learner) *Check { return &Check{authz.Share(l)} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -55,7 +47,7 @@ const minSimilarity = 0.8
 // Run compares every known data endpoint and learnt object as anonymous
 // with the answer of each authenticated identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	k, err := c.learner.Learn(ctx, env)
+	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
 		return nil, err
 	}
