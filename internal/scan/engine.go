@@ -149,7 +149,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
-		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", ex.URL, "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
 		}
@@ -311,7 +311,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 						if firstErr == nil {
 							firstErr = err
 						}
-						log.Debug("baseline request failed", "path", p, "identity", id.Name, "err", err)
+						log.Debug("baseline request failed", "path", maskQuery(p), "identity", id.Name)
 						return
 					}
 					ok++
