@@ -311,7 +311,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 						if firstErr == nil {
 							firstErr = err
 						}
-						log.Debug("baseline request failed", "path", maskQuery(p), "identity", id.Name)
+						log.Debug("baseline request failed", "path", maskQuery(p), "identity", id.Name, "err", maskQuery(err.Error()))
 						return
 					}
 					ok++
