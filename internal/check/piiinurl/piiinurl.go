@@ -6,7 +6,9 @@ package piiinurl
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -58,7 +60,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	for i, seg := range strings.Split(u.Path, "/") {
 		if seg != "" {
-			fields["path["+itoa(i)+"]"] = seg
+			fields["path["+strconv.Itoa(i)+"]"] = seg
 		}
 	}
 	var values []finding.Value
@@ -95,7 +97,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	sort.Strings(types)
 	f.Subject = strings.Join(types, ",")
-	if contains(types, "secret") || contains(types, "ssn") || contains(types, "card") {
+	if slices.Contains(types, "secret") || slices.Contains(types, "ssn") || slices.Contains(types, "card") {
 		f.Severity = finding.High
 	}
 	f.Path = maskEscaped(finding.MaskText(f.Path, values), values)
@@ -121,26 +123,9 @@ func maskEscaped(s string, values []finding.Value) string {
 func paramNames(vs []finding.Value) []string {
 	var out []string
 	for _, v := range vs {
-		if !contains(out, v.JSONPath) {
+		if !slices.Contains(out, v.JSONPath) {
 			out = append(out, v.JSONPath)
 		}
 	}
 	return out
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func itoa(i int) string {
-	const d = "0123456789"
-	if i < 10 {
-		return d[i : i+1]
-	}
-	return itoa(i/10) + d[i%10:i%10+1]
 }
