@@ -3,6 +3,7 @@ package surface
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,7 +175,7 @@ func (k *Knowledge) Candidates(template, name string) []string {
 	var out []string
 	add := func(vs []string) {
 		for _, v := range vs {
-			if !containsString(out, v) {
+			if !slices.Contains(out, v) {
 				out = append(out, v)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,7 +144,7 @@ func Merge(eps []Endpoint, ep Endpoint, maxValues int) []Endpoint {
 				}
 				found = true
 				for _, v := range p.Values {
-					if len(q.Values) < maxValues && !containsString(q.Values, v) {
+					if len(q.Values) < maxValues && !slices.Contains(q.Values, v) {
 						q.Values = append(q.Values, v)
 					}
 				}
@@ -159,15 +160,6 @@ func Merge(eps []Endpoint, ep Endpoint, maxValues int) []Endpoint {
 		return eps
 	}
 	return append(eps, ep)
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // CredentialSet collects distinct credential header sets in order of first

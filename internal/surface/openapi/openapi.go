@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -555,7 +556,7 @@ func (c *converter) param(p *openapi3.Parameter) surface.Param {
 	}
 	var values []string
 	add := func(v any) {
-		if x := surface.Scalar(v); x != "" && !contains(values, x) {
+		if x := surface.Scalar(v); x != "" && !slices.Contains(values, x) {
 			values = append(values, x)
 		}
 	}
@@ -583,15 +584,6 @@ func (c *converter) param(p *openapi3.Parameter) surface.Param {
 	}
 	out.Values = values
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *converter) body(rb *openapi3.RequestBody) *surface.Body {
