@@ -275,7 +275,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	}
 	status := map[string]int{} // anonymous answer per endpoint, under mu below
 	defer func() { e.setStatus(status) }()
-	fetch := func(eps []surface.Endpoint) ([]string, int, error) {
+	fetch := func(eps []surface.Endpoint) ([]string, error) {
 		var mu sync.Mutex
 		var links []string
 		ok, failed := 0, 0
@@ -324,9 +324,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		}
 		wg.Wait()
 		if ok == 0 && failed > 0 {
-			return nil, ok, firstErr
+			return nil, firstErr
 		}
-		return links, ok, nil
+		return links, nil
 	}
 	// Probed paths count as one link away from the known surface, like the
 	// links harvested in the first round: they are fetched with them.
@@ -338,14 +338,13 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 			known = append(known, ep)
 		}
 	}
-	links, ok, err := fetch(known)
+	links, err := fetch(known)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	_ = ok
 	// Ids seen in the answers fill the templates that had no real value;
 	// those endpoints are fetched in the next round with the harvested
 	// links. Links found in those answers are followed in turn, up to
@@ -353,7 +352,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	// are not added, so nothing unfetched joins the surface.
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
-		links, _, err = fetch(added)
+		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
