@@ -21,6 +21,10 @@ const (
 	ExitFindings = 1 // findings at or above --fail-on
 	ExitUsage    = 2 // bad flags, arguments or configuration
 	ExitNoScan   = 3 // the scan could not run (unreachable, TLS, interrupted)
+	// ExitIncomplete: a report was written, but the scan cannot vouch for the
+	// target (nothing found to test, no identity verified, most requests
+	// unanswered). It wins over ExitClean and ExitFindings.
+	ExitIncomplete = 4
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -28,6 +32,9 @@ var Version = "dev"
 
 // errFindings means the report holds findings at or above --fail-on.
 var errFindings = errors.New("findings at or above the --fail-on severity")
+
+// errIncomplete means the report is marked incomplete.
+var errIncomplete = errors.New("scan incomplete")
 
 // scanFailed is a scan that could not run or complete: exit 3.
 type scanFailed struct{ err error }
@@ -85,6 +92,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return ExitClean
 	case errors.Is(err, pflag.ErrHelp):
 		return ExitClean
+	case errors.Is(err, errIncomplete):
+		return ExitIncomplete
 	case errors.Is(err, errFindings):
 		return ExitFindings
 	case errors.As(err, &ue):
@@ -108,7 +117,7 @@ func usage(w io.Writer) {
 		fmt.Fprintln(w, "  leakhound "+c.usage)
 	}
 	fmt.Fprintln(w, "\nRun 'leakhound COMMAND --help' for the flags of a command.")
-	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run, 4 the scan is incomplete (a report is written, with no grade).")
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/baseline"
@@ -146,6 +147,10 @@ func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.W
 	}
 	if scanErr != nil {
 		return scanFailed{fmt.Errorf("partial report written: %w", scanErr)}
+	}
+	if len(rep.Incomplete) > 0 {
+		fmt.Fprintf(stderr, "leakhound: scan incomplete: %s\n", oneLine(strings.Join(rep.Incomplete, "; ")))
+		return errIncomplete
 	}
 	if worst, any := finding.Max(rep.Findings); any && worst >= cfg.FailOn {
 		return errFindings

@@ -42,9 +42,26 @@ type Report struct {
 	Baseline *BaselineResult `json:"baseline,omitempty"`
 	// Partial is true when the scan stopped early (interrupt, budget,
 	// unreachable target); Errors says why.
-	Partial  bool      `json:"partial"`
-	Errors   []string  `json:"errors,omitempty"`
-	Findings []Finding `json:"findings"`
+	Partial bool     `json:"partial"`
+	Errors  []string `json:"errors,omitempty"`
+	// Incomplete lists why the scan cannot vouch for the target (no API
+	// endpoint found, no identity verified, most requests unanswered). When
+	// it is non-empty the grade is GradeIncomplete, whatever the findings:
+	// a scan that tested nothing is never graded.
+	Incomplete []string  `json:"incomplete,omitempty"`
+	Findings   []Finding `json:"findings"`
+}
+
+// GradeIncomplete is the grade of a report with Incomplete reasons.
+const GradeIncomplete = "incomplete"
+
+// MarkIncomplete adds a reason why the scan is incomplete (duplicates are
+// kept once) and sets the grade to GradeIncomplete.
+func (r *Report) MarkIncomplete(reason string) {
+	if !slices.Contains(r.Incomplete, reason) {
+		r.Incomplete = append(r.Incomplete, reason)
+	}
+	r.Grade = GradeIncomplete
 }
 
 // CategoryScore is the score of one category of weaknesses.

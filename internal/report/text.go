@@ -37,6 +37,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	}
 	fmt.Fprintf(bw, "leakhound %s — %s\n", r.Tool.Version, r.Target)
 	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
+	for _, why := range r.Incomplete {
+		writeWrapped(bw, "INCOMPLETE SCAN: ", why)
+	}
 	if r.Partial {
 		fmt.Fprintf(bw, "PARTIAL SCAN: %s\n", strings.Join(r.Errors, "; "))
 	} else {
@@ -71,6 +74,11 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
 	}
 	s := r.Summary
+	if len(r.Incomplete) > 0 {
+		fmt.Fprintf(bw, "\nno grade: the scan is incomplete — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
+			s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
+		return bw.Flush()
+	}
 	fmt.Fprintf(bw, "\nscore %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
 		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
 	return bw.Flush()

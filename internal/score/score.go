@@ -279,6 +279,9 @@ func Apply(r *finding.Report, covered []string) {
 	}
 	r.Summary = finding.Summarize(r.Findings)
 	r.Score, r.Grade = Compute(r.Findings)
+	if len(r.Incomplete) > 0 {
+		r.Grade = finding.GradeIncomplete
+	}
 	r.ScoreModel = ModelVersion
 	r.Categories = ComputeCategories(r.Findings, covered)
 }

@@ -115,3 +115,21 @@ func TestGradeBands(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyIncompleteHasNoLetterGrade(t *testing.T) {
+	t.Parallel()
+	r := &finding.Report{}
+	Apply(r, nil)
+	if r.Grade != "A" {
+		t.Fatalf("clean complete report: grade %q, want A", r.Grade)
+	}
+	r.MarkIncomplete("no API endpoint was found")
+	r.MarkIncomplete("no API endpoint was found")
+	Apply(r, nil)
+	if r.Grade != finding.GradeIncomplete {
+		t.Fatalf("grade %q, want %q", r.Grade, finding.GradeIncomplete)
+	}
+	if len(r.Incomplete) != 1 {
+		t.Fatalf("reasons %q: a repeated reason must be kept once", r.Incomplete)
+	}
+}
