@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/auth"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/testapi"
@@ -83,7 +83,7 @@ func (c *capture) WriteHeader(s int)           { c.status = s }
 var _ io.Writer = (*capture)(nil)
 
 func loginAs(name string) transport.Identity {
-	return transport.Identity{Name: name, Role: "user", Login: &auth.Flow{
+	return transport.Identity{Name: name, Role: "user", Login: &login.Flow{
 		Method: "POST", Path: "/api/token", Header: http.Header{"Content-Type": {"application/json"}},
 		Body:      []byte(fmt.Sprintf(`{"username":%q,"password":%q}`, name, testapi.DemoPassword(name))),
 		TokenJSON: "data.access_token",
@@ -122,7 +122,7 @@ func TestLoginFlowsThroughAScan(t *testing.T) {
 	}
 	t.Run("wrong password", func(t *testing.T) {
 		bad := loginAs("bob")
-		bad.Login.(*auth.Flow).Body = []byte(`{"username":"bob","password":"nope"}`)
+		bad.Login.(*login.Flow).Body = []byte(`{"username":"bob","password":"nope"}`)
 		rep, _ := scantest.Scan(t, testapi.Vulnerable, []check.Check{bola.New(nil)}, []transport.Identity{loginAs("alice"), bad}, scantest.Options{})
 		if !strings.Contains(strings.Join(rep.Errors, "\n"), "identity bob is not authenticated") {
 			t.Errorf("errors = %q", rep.Errors)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/auth"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -31,7 +31,7 @@ func TestWhoAmI(t *testing.T) {
 		},
 		{
 			name: "failed login",
-			ids: []transport.Identity{scantest.Alice(), scantest.Bob(), {Name: "carl", Login: &auth.Flow{
+			ids: []transport.Identity{scantest.Alice(), scantest.Bob(), {Name: "carl", Login: &login.Flow{
 				Path: "/api/login", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"username":"carl","password":"x"}`), TokenJSON: "token",
 			}}},
 			want:    "identity carl is not authenticated",

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/auth"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -123,8 +123,8 @@ func fileIdentityOf(fi fileIdentity) (transport.Identity, error) {
 	return id, nil
 }
 
-func loginFlow(fl *fileLogin) (*auth.Flow, error) {
-	f := &auth.Flow{
+func loginFlow(fl *fileLogin) (*login.Flow, error) {
+	f := &login.Flow{
 		Method: strings.ToUpper(fl.Method), Path: fl.Path, Header: http.Header{},
 		TokenJSON: fl.Token.JSON, TokenHeader: fl.Token.Header, TokenCookie: fl.Token.Cookie,
 		SendHeader: fl.Send.Header, SendFormat: fl.Send.Format,

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/leakhound/leakhound/internal/auth"
+	"github.com/leakhound/leakhound/internal/login"
 )
 
 func buildFromYAML(t *testing.T, yml string, flags ...string) (*Config, error) {
@@ -54,7 +54,7 @@ identities:
 		got[id.Name] = i
 	}
 	alice := cfg.Identities[got["alice"]]
-	flow, ok := alice.Login.(*auth.Flow)
+	flow, ok := alice.Login.(*login.Flow)
 	if !ok || alice.Role != "user" || alice.IsAnonymous() {
 		t.Fatalf("alice = %+v", alice)
 	}

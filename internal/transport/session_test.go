@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/auth"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -75,8 +75,8 @@ func newClient(t *testing.T, h http.Handler) *transport.Client {
 	return c
 }
 
-func flow(pw string) *auth.Flow {
-	return &auth.Flow{
+func flow(pw string) *login.Flow {
+	return &login.Flow{
 		Method: "POST", Path: "/login", Header: http.Header{"Content-Type": {"application/json"}},
 		Body:      []byte(`{"username":"alice","password":"` + pw + `"}`),
 		TokenJSON: "$.data.access_token",
@@ -86,15 +86,15 @@ func flow(pw string) *auth.Flow {
 func TestReloginOnExpiry(t *testing.T) {
 	cases := []struct {
 		name string
-		flow func() *auth.Flow
+		flow func() *login.Flow
 	}{
-		{"json token", func() *auth.Flow { return flow(password) }},
-		{"header token", func() *auth.Flow {
+		{"json token", func() *login.Flow { return flow(password) }},
+		{"header token", func() *login.Flow {
 			f := flow(password)
 			f.TokenJSON, f.TokenHeader = "", "X-Auth-Token"
 			return f
 		}},
-		{"cookie token", func() *auth.Flow {
+		{"cookie token", func() *login.Flow {
 			f := flow(password)
 			f.TokenJSON, f.TokenCookie = "", "session"
 			return f

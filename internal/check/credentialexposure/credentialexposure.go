@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/exposure"
+	"github.com/leakhound/leakhound/internal/check/internal/exposure"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"

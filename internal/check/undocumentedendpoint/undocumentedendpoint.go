@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/live"
+	"github.com/leakhound/leakhound/internal/check/internal/live"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/live"
+	"github.com/leakhound/leakhound/internal/check/internal/live"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 )

@@ -1,9 +1,9 @@
-// Package auth holds the login flows of identities: a request with
+// Package login holds the login flows of identities: a request with
 // credentials (typically from environment variables) whose answer carries a
 // token, picked from a JSON path, a header or a cookie, and sent back on
 // every request of the identity. The transport client runs a flow before an
 // identity's first request and again when its session expires.
-package auth
+package login
 
 import (
 	"bytes"
