@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -68,7 +69,7 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 		if t := Classify(pth, v); t != "" {
 			return finding.Mask(t, v)
 		}
-		if LooksLikeID(v) || len(v) <= 12 {
+		if surface.IsIDSegment(v) || len(v) <= 12 {
 			return v
 		}
 		return finding.Mask("text", v)

@@ -221,7 +221,7 @@ func ConcreteGETs(env check.Env) []string {
 // markerKind returns the kind of marker a leaf may be, or "".
 func markerKind(path, value string) string {
 	k := Key(path)
-	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && LooksLikeID(value) {
+	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && surface.IsIDSegment(value) {
 		return "id"
 	}
 	switch t := Classify(path, value); t {
@@ -525,7 +525,7 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
 	var ids []Marker
 	for _, m := range k.Markers[name] {
 		if m.Kind == "id" || Key(m.Context) == "id" || strings.HasSuffix(m.Context, "_id") {
-			if LooksLikeID(m.Value) {
+			if surface.IsIDSegment(m.Value) {
 				ids = append(ids, m)
 			}
 		}
@@ -554,7 +554,7 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
 			switch {
 			case st != "" && strings.Contains(m.Context, st):
 				related = append(related, m.Value)
-			case known != "" && Shape(known) == Shape(m.Value):
+			case known != "" && surface.IDFormat(known) == surface.IDFormat(m.Value):
 				shaped = append(shaped, m.Value)
 			}
 		}

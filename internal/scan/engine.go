@@ -178,6 +178,17 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	// Findings on a path of the surface keep it: a documented literal
+	// segment (/api/c01) is never re-templated.
+	templates := map[string]bool{}
+	for _, ep := range e.Endpoints() {
+		if ep.Documented() || ep.IsTemplate() {
+			templates[ep.Path] = true
+		}
+	}
+	for i := range found {
+		found[i].Templated = templates[found[i].Path]
+	}
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {
 		rep.Findings[i].MaskLocations(maskQuery)

@@ -242,34 +242,3 @@ func (k *Knowledge) Fill(eps []Endpoint) []int {
 	}
 	return changed
 }
-
-// Neighbors returns the numeric ids next to the given ones (±1, ±2), positive
-// and not among them, sorted.
-func Neighbors(ids []string) []string {
-	known := map[string]bool{}
-	for _, v := range ids {
-		known[v] = true
-	}
-	seen := map[int64]bool{}
-	var out []int64
-	for _, v := range ids {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			continue
-		}
-		for _, d := range []int64{-2, -1, 1, 2} {
-			m := n + d
-			if m <= 0 || seen[m] || known[strconv.FormatInt(m, 10)] {
-				continue
-			}
-			seen[m] = true
-			out = append(out, m)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	s := make([]string, len(out))
-	for i, n := range out {
-		s[i] = strconv.FormatInt(n, 10)
-	}
-	return s
-}

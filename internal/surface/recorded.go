@@ -45,18 +45,6 @@ var credentialHeader = regexp.MustCompile(`(?i)^(authorization|cookie|proxy-auth
 // IsCredentialHeader reports whether a request header carries credentials.
 func IsCredentialHeader(name string) bool { return credentialHeader.MatchString(name) }
 
-var (
-	uuidSeg  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	hexSeg   = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
-	digitSeg = regexp.MustCompile(`^[0-9]{1,19}$`)
-)
-
-// IsIDSegment reports whether a path segment looks like an object id:
-// a number, a UUID or a long hex string.
-func IsIDSegment(seg string) bool {
-	return digitSeg.MatchString(seg) || uuidSeg.MatchString(seg) || hexSeg.MatchString(seg)
-}
-
 // Templatize turns a concrete path into a template, replacing id-like
 // segments with placeholders named after the collection before them:
 // /users/42/orders/7 → /users/{user_id}/orders/{order_id}, with the concrete
