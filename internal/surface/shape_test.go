@@ -61,13 +61,13 @@ func TestShape(t *testing.T) {
 		"/api/users/{user_id}":                             "/api/users/{user_id}",
 		"/":                                                "/",
 		"/logs/app.log":                                    "/logs/app.log",
-		"/items/3f2a9c1e-0b7d-4c55-9a1e-2b3c4d5e6f70":      "/items/{id}",
-		"/api/schedule?doctor_id=d_02":                     "/api/schedule?doctor_id={doctor_id}",
-		"/api/admin":                                       "/api/admin",
-		"/reports/2024-01-15":                              "/reports/{id}",
-		"/keys/abcdef123456":                               "/keys/{id}",
-		"/invoices/INV-0003":                               "/invoices/{id}",
-		"/api/billing/invoice?id=9001":                     "/api/billing/invoice?id={id}",
+		"/items/3f2a9c1e-0b7d-4c55-9a1e-2b3c4d5e6f70": "/items/{id}",
+		"/api/schedule?doctor_id=d_02":                "/api/schedule?doctor_id={doctor_id}",
+		"/api/admin":                                  "/api/admin",
+		"/reports/2024-01-15":                         "/reports/{id}",
+		"/keys/abcdef123456":                          "/keys/{id}",
+		"/invoices/INV-0003":                          "/invoices/{id}",
+		"/api/billing/invoice?id=9001":                "/api/billing/invoice?id={id}",
 	} {
 		if got := Shape(in); got != want {
 			t.Errorf("Shape(%q) = %q, want %q", in, got, want)
