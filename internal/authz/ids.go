@@ -11,13 +11,16 @@ import (
 // IDRef is one object id inside a concrete URL: a path segment or a query
 // parameter value.
 type IDRef struct {
-	// In is "path" or "query".
+	// In is "path", "query" or "body".
 	In string
 	// Index is the path segment index (In == "path").
 	Index int
-	// Name is the query parameter, or the placeholder name for a segment.
-	Name  string
-	Value string
+	// Name is the query parameter, the placeholder name for a segment, or
+	// the body member's key.
+	Name string
+	// Pointer addresses a JSON body member (In == "body").
+	Pointer string
+	Value   string
 }
 
 // idParam reports whether a query parameter name is an object reference.

@@ -122,6 +122,16 @@ func (e Endpoint) Build(fill Fill) (Request, bool) {
 			formParams = append(formParams, p)
 		}
 	}
+	for _, name := range PathParams(e.Path) {
+		if _, declared := e.Param(InPath, name); declared || fill == nil {
+			continue
+		}
+		p := Param{Name: name, In: InPath, Required: true, Role: RoleOf(name, InPath, nil)}
+		if v, ok := fill(p); ok {
+			over[name] = v
+			req.Used[p.Key()] = v
+		}
+	}
 	path, ok := e.With(over)
 	req.Path = path
 	if len(cookies) > 0 {

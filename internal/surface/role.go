@@ -60,7 +60,7 @@ var (
 	credentialWords = map[string]bool{"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true, "secret": true, "token": true, "apikey": true, "otp": true, "pin": true, "totp": true, "credential": true, "credentials": true, "authorization": true, "cookie": true}
 	privilegeWords  = map[string]bool{"role": true, "roles": true, "admin": true, "isadmin": true, "authlevel": true, "level": true, "tier": true, "permission": true, "permissions": true, "group": true, "groups": true, "scope": true, "scopes": true, "staff": true, "superuser": true, "privilege": true, "privileges": true, "rights": true, "acl": true, "usertype": true}
 	ownerWords      = map[string]bool{"user": true, "userid": true, "uid": true, "account": true, "customer": true, "member": true, "owner": true, "email": true, "username": true, "sub": true, "login": true, "author": true, "patient": true, "client": true, "tenant": true}
-	objectWords     = map[string]bool{"id": true, "uuid": true, "guid": true, "ref": true, "no": true, "number": true, "slug": true, "title": true, "key": true, "code": true, "handle": true}
+	objectWords     = map[string]bool{"id": true, "uuid": true, "guid": true, "ref": true, "no": true, "slug": true, "title": true, "key": true, "code": true, "handle": true}
 	textWords       = map[string]bool{"q": true, "query": true, "search": true, "text": true, "comment": true, "description": true, "message": true, "note": true, "content": true, "body": true, "bio": true, "term": true, "value": true, "filter": true, "keyword": true, "keywords": true}
 )
 
