@@ -222,8 +222,7 @@ func (e Endpoint) Header() http.Header {
 	var h http.Header
 	var cookies []string
 	for _, p := range e.Params {
-		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || IsCredentialHeader(p.Name) ||
-			(p.In == "cookie" && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess"))) {
+		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || p.carriesCredential() {
 			continue
 		}
 		switch p.In {
@@ -317,3 +316,12 @@ func PathParams(template string) []string {
 
 // BoolPtr returns a pointer to b, for AuthRequired.
 func BoolPtr(b bool) *bool { return &b }
+
+// carriesCredential reports whether a header or cookie parameter carries
+// credentials (Authorization, an API key, a session cookie): its value
+// comes from the identity a request is sent as, never from a spec example
+// or a recording.
+func (p Param) carriesCredential() bool {
+	return IsCredentialHeader(p.Name) || p.Role == RoleCredential ||
+		(p.In == InCookie && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess")))
+}

@@ -100,7 +100,7 @@ func (e Endpoint) Build(fill Fill) (Request, bool) {
 				req.Used[p.Key()] = v
 			}
 		case InHeader, InCookie:
-			if IsCredentialHeader(p.Name) || p.Role == RoleCredential && p.In == InCookie {
+			if p.carriesCredential() {
 				continue
 			}
 			v, ok := value(p)
