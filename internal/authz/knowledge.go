@@ -777,8 +777,8 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 		}
 	}
 	tmpl := TemplateOf(env, p)
-	if q.ep != nil && (q.ep.Method != http.MethodGet || !strings.Contains(tmpl, "{")) {
-		tmpl = q.ep.Path
+	if q.ep != nil {
+		tmpl = q.ep.Path // the operation, whatever its parameters' location
 	}
 	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Req: q.req, Template: tmpl, IDs: refs, Resp: resp, Flat: f, Markers: ms})
 	return true
