@@ -260,7 +260,7 @@ func New(cfg Config) (*Client, error) {
 		journal:  &journal{log: cfg.WriteLog, mask: mask},
 		inflight: map[string]*inflightLock{},
 		cfg:      cfg,
-		origin: Origin(cfg.Target),
+		origin:   Origin(cfg.Target),
 		http: &http.Client{
 			Transport: rt,
 			// Redirects are never followed by net/http: Do decides.

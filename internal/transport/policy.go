@@ -41,7 +41,6 @@ func (r *Refusal) Is(target error) bool {
 	return target == ErrWriteNotAllowed && (r.Verdict.Class == safety.Write || r.Verdict.Class == safety.Destructive || r.Verdict.Class == safety.ReadPOST)
 }
 
-
 // policy decides, for every request of a scan, whether it may be sent: the
 // classification of the operation it reaches (safety.Classify of a known
 // operation, safety.ClassifyRequest of an unknown path), the mode, the
@@ -190,7 +189,6 @@ func unescaped(p string) string {
 	}
 	return p
 }
-
 
 // check decides on one request; a refusal is listed.
 func (p *policy) check(method string, u *url.URL, id Identity) (safety.Verdict, error) {

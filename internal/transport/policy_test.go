@@ -267,7 +267,10 @@ func TestOneRequestInFlightPerKey(t *testing.T) {
 		cur.Add(-1)
 	}))
 	defer target.Close()
-	c := newClient(t, target.URL, func(c *Config) { c.Concurrency = 8; c.Endpoints = []surface.Endpoint{{Method: "POST", Path: "/api/search"}} })
+	c := newClient(t, target.URL, func(c *Config) {
+		c.Concurrency = 8
+		c.Endpoints = []surface.Endpoint{{Method: "POST", Path: "/api/search"}}
+	})
 	var wg sync.WaitGroup
 	for i := range 6 {
 		wg.Add(1)
