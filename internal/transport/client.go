@@ -316,6 +316,9 @@ func (c *Client) Allowed(method, path string, id Identity) bool {
 	return err == nil
 }
 
+// MaxRequests returns the request budget of the scan.
+func (c *Client) MaxRequests() int { return c.cfg.MaxRequests }
+
 // Sent returns the number of requests sent so far.
 func (c *Client) Sent() int { return int(c.sent.Load()) }
 
@@ -367,7 +370,7 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.policy.check(req.Method, u, id)
+	v, err := c.policy.check(req.Method, u, id, CheckFrom(ctx) == "discovery")
 	if err != nil {
 		c.refused.Add(1)
 		return nil, err
@@ -512,7 +515,7 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 			if err == nil {
 				// A redirect is held by the policy like any request: a
 				// GET redirected to /logout is not followed.
-				if _, err := c.policy.check(req.Method, next, id); err != nil {
+				if _, err := c.policy.check(req.Method, next, id, false); err != nil {
 					c.refused.Add(1)
 					return resp, nil
 				}

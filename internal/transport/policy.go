@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -50,8 +51,12 @@ type policy struct {
 	mode  safety.Mode
 	scope safety.Scope
 
-	mu      sync.Mutex
-	ops     []classified
+	mu  sync.Mutex
+	ops []classified
+	// index finds the operations a path may fit without trying them all:
+	// by method, segment count and the first two segments ("*" for a
+	// placeholder).
+	index   map[string][]int
 	known   map[string]bool
 	skipped map[string]*finding.SkippedOperation
 	created map[string]createdObject // by path
@@ -73,7 +78,7 @@ func sortCreated(out []CreatedObject) {
 }
 
 func newPolicy(mode safety.Mode, scope safety.Scope) *policy {
-	return &policy{mode: mode, scope: scope, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}}
+	return &policy{mode: mode, scope: scope, index: map[string][]int{}, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}}
 }
 
 // learn classifies operations not seen before and lists, as skipped, those
@@ -93,6 +98,9 @@ func (p *policy) learn(eps []surface.Endpoint) {
 		}
 		p.known[key] = true
 		v := safety.Classify(ep)
+		segs := templateSegments(tmpl)
+		k := indexKey(m, len(segs), wildcard(segs, 0), wildcard(segs, 1))
+		p.index[k] = append(p.index[k], len(p.ops))
 		p.ops = append(p.ops, classified{method: m, template: tmpl, verdict: v})
 		if ok, why := p.scope.Allows(m, tmpl); !ok {
 			p.skip(m, tmpl, why, false)
@@ -154,16 +162,24 @@ func (p *policy) verdict(method string, u *url.URL) (safety.Verdict, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var best *classified
-	for i := range p.ops {
-		op := &p.ops[i]
-		if op.method != method && !(method == http.MethodHead && op.method == http.MethodGet) {
-			continue
-		}
-		if !surface.MatchTemplate(op.template, path) {
-			continue
-		}
-		if best == nil || op.verdict.Class.Rank() > best.verdict.Class.Rank() {
-			best = op
+	methods := []string{method}
+	if method == http.MethodHead {
+		methods = append(methods, http.MethodGet)
+	}
+	segs := templateSegments(path)
+	for _, m := range methods {
+		for _, a := range []string{segment(segs, 0), "*"} {
+			for _, b := range []string{segment(segs, 1), "*"} {
+				for _, i := range p.index[indexKey(m, len(segs), a, b)] {
+					op := &p.ops[i]
+					if !surface.MatchTemplate(op.template, path) {
+						continue
+					}
+					if best == nil || op.verdict.Class.Rank() > best.verdict.Class.Rank() {
+						best = op
+					}
+				}
+			}
 		}
 	}
 	if best == nil {
@@ -174,6 +190,34 @@ func (p *policy) verdict(method string, u *url.URL) (safety.Verdict, string) {
 		v = onTheFly
 	}
 	return v, best.template
+}
+
+// templateSegments splits a path or template as surface.MatchTemplate does.
+func templateSegments(p string) []string {
+	return strings.Split(strings.Trim(p, "/"), "/")
+}
+
+// wildcard is segment i of a template for the index: "*" when it holds a
+// placeholder.
+func wildcard(segs []string, i int) string {
+	s := segment(segs, i)
+	if strings.Contains(s, "{") {
+		return "*"
+	}
+	return s
+}
+
+// segment is segment i of a concrete path, unescaped as MatchTemplate
+// compares it ("" past the end).
+func segment(segs []string, i int) string {
+	if i >= len(segs) {
+		return ""
+	}
+	return unescaped(segs[i])
+}
+
+func indexKey(method string, n int, a, b string) string {
+	return method + "\x00" + strconv.Itoa(n) + "\x00" + a + "\x00" + b
 }
 
 func queryPart(u *url.URL) string {
@@ -190,10 +234,12 @@ func unescaped(p string) string {
 	return p
 }
 
-// check decides on one request; a refusal is listed.
-func (p *policy) check(method string, u *url.URL, id Identity) (safety.Verdict, error) {
+// check decides on one request; a refusal is listed, unless it was a
+// discovery guess at an unknown path (a wordlist word is not an operation
+// of the target: it is only counted).
+func (p *policy) check(method string, u *url.URL, id Identity, guess bool) (safety.Verdict, error) {
 	v, err := p.decide(method, u, id)
-	if r, ok := err.(*Refusal); ok {
+	if r, ok := err.(*Refusal); ok && !(guess && !p.isKnown(method, r.Path)) {
 		p.mu.Lock()
 		p.skip(method, r.Path, r.Reason, true)
 		p.mu.Unlock()
@@ -223,6 +269,12 @@ func (p *policy) decide(method string, u *url.URL, id Identity) (safety.Verdict,
 		}
 	}
 	return v, nil
+}
+
+func (p *policy) isKnown(method, template string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.known[method+" "+template]
 }
 
 // createdObject finds the scan-created object a path is, or lies under.
