@@ -425,6 +425,11 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			for _, f := range k.fillFor(u.Name, ep) {
 				push(f)
 			}
+			// The operation's own request (recorded or documented values)
+			// is a candidate too: its answer as u decides.
+			if built, ok := ep.Build(nil); ok {
+				push(filled{req: Send(built), ep: &ep})
+			}
 		}
 		// Every known URL with an id is a candidate: its answer as u (from
 		// the baseline's cache) decides.
