@@ -129,6 +129,11 @@ func TestOperationsAPI(t *testing.T) {
 				}
 			}
 			t.Logf("recall %d/%d, %d requests", found, want, rep.RequestsSent)
+			// The per-operation and per-check budgets keep a scan of this
+			// 20-operation API with two identities under 600 requests.
+			if rep.RequestsSent >= 600 {
+				t.Errorf("%d requests, want under 600 (by check: %v)", rep.RequestsSent, rep.RequestsByCheck)
+			}
 			if t.Failed() {
 				t.Logf("findings:\n%s", describe(rep))
 			}

@@ -150,7 +150,7 @@ var authWords = []string{"login", "signin", "sign-in", "sign_in", "auth", "token
 // two absent values, and a password that is surely wrong. One wrong
 // password per identity and endpoint.
 func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoint, known map[string][]string, anon transport.Identity, done map[string]bool) []finding.Finding {
-	lower := strings.ToLower(ep.Path)
+	lower := strings.ToLower(ep.Path + " " + ep.OperationID + " " + ep.Summary)
 	hit := false
 	for _, w := range authWords {
 		if strings.Contains(lower, w) {
@@ -160,8 +160,14 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 	if !hit || ep.IsTemplate() || ep.Body == nil || !strings.Contains(ep.Body.ContentType, "json") {
 		return nil
 	}
+	// A schema-valid body: the documented example, with every required
+	// member the example lacks (Endpoint.Build).
+	built, ok := ep.Build(nil)
+	if !ok {
+		return nil
+	}
 	var example map[string]any
-	if err := json.Unmarshal(ep.Body.Example, &example); err != nil || example == nil {
+	if err := json.Unmarshal(built.Body, &example); err != nil || example == nil {
 		return nil
 	}
 	var keys []string
