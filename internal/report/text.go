@@ -198,7 +198,7 @@ const maxSkipped = 40
 // journal and what the scan created and could not remove (docs/safety.md).
 func writeSafety(w io.Writer, r *finding.Report) {
 	if len(r.SkippedOperations) > 0 {
-		fmt.Fprintf(w, "\nskipped operations: %d (%d requests refused before the wire)\n", len(r.SkippedOperations), r.RequestsRefused)
+		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
 		for i, s := range r.SkippedOperations {
 			if i == maxSkipped {
 				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
