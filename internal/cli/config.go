@@ -19,6 +19,7 @@ import (
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 	"github.com/leakhound/leakhound/internal/weakkey"
 )
@@ -60,6 +61,17 @@ type Config struct {
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
+	Safety   SafetyConfig
+}
+
+// SafetyConfig is what the scan may send (docs/safety.md).
+type SafetyConfig struct {
+	// StrictReadOnly refuses read-POSTs too (--strict-read-only).
+	StrictReadOnly bool
+	// Scope holds the --include/--exclude rules.
+	Scope safety.Scope
+	// WriteLog is the --write-log file the write journal is appended to.
+	WriteLog string
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -91,6 +103,15 @@ type fileConfig struct {
 	Wordlist      string          `yaml:"wordlist"`
 	ForgeSessions *bool           `yaml:"forge_sessions"`
 	fileSurface   `yaml:",inline"`
+	fileSafety    `yaml:",inline"`
+}
+
+// fileSafety is the YAML shape of the safety settings in --config.
+type fileSafety struct {
+	Include        []string `yaml:"include"`
+	Exclude        []string `yaml:"exclude"`
+	StrictReadOnly *bool    `yaml:"strict_read_only"`
+	WriteLog       string   `yaml:"write_log"`
 }
 
 // DefaultConfigFile is read when --config is not given and it exists in the
@@ -157,6 +178,60 @@ type scanFlags struct {
 	baseline    string
 	minScore    int
 	surface     surfaceFlags
+	safety      safetyFlags
+}
+
+// safetyFlags are the flags of docs/safety.md.
+type safetyFlags struct {
+	include        []string
+	exclude        []string
+	strictReadOnly bool
+	writeLog       string
+}
+
+func (f *safetyFlags) register(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.include, "include", nil, "scan only paths matching '[METHOD ]/glob' (repeatable; * one segment, ** any; e.g. '/api/**')")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "never send requests matching '[METHOD ]/glob' (repeatable; wins over --include; e.g. 'DELETE /api/*', '/admin/**')")
+	fs.BoolVar(&f.strictReadOnly, "strict-read-only", false, "send no POST at all, not even the ones named as reads (search, query, export, ...)")
+	fs.StringVar(&f.writeLog, "write-log", "", "append every write to FILE as JSON lines as it happens (with --allow-write)")
+}
+
+// build merges the flags over the config file and validates the rules.
+func (f *safetyFlags) build(set func(string) bool, fc fileSafety, allowWrite bool) (SafetyConfig, error) {
+	var c SafetyConfig
+	include, exclude := f.include, f.exclude
+	if !set("include") {
+		include = fc.Include
+	}
+	if !set("exclude") {
+		exclude = fc.Exclude
+	}
+	for _, s := range include {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--include: %v", err)
+		}
+		c.Scope.Include = append(c.Scope.Include, r)
+	}
+	for _, s := range exclude {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--exclude: %v", err)
+		}
+		c.Scope.Exclude = append(c.Scope.Exclude, r)
+	}
+	c.StrictReadOnly = f.strictReadOnly
+	if !set("strict-read-only") && fc.StrictReadOnly != nil {
+		c.StrictReadOnly = *fc.StrictReadOnly
+	}
+	if c.StrictReadOnly && allowWrite {
+		return c, usagef("--strict-read-only and --allow-write contradict each other")
+	}
+	c.WriteLog = f.writeLog
+	if !set("write-log") && fc.WriteLog != "" {
+		c.WriteLog = fc.WriteLog
+	}
+	return c, nil
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
@@ -180,10 +255,11 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
 	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
-	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
+	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit write probes (restored and journaled; DELETE only to what the scan created; see docs/safety.md)")
 	fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
 	fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
 	f.surface.register(fs)
+	f.safety.register(fs)
 }
 
 // usageError is a bad flag, argument or configuration: exit 2.
@@ -330,6 +406,9 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		}
 	}
 	if c.Surface, err = f.surface.build(set, fc.fileSurface); err != nil {
+		return nil, err
+	}
+	if c.Safety, err = f.safety.build(set, fc.fileSafety, c.AllowWrite); err != nil {
 		return nil, err
 	}
 	return c, nil

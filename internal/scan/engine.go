@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -77,12 +78,22 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
+	warnings      []string // under mu
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
+
+// Warn adds a warning to the report (once per text).
+func (e *env) Warn(msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.warnings, msg) {
+		e.warnings = append(e.warnings, msg)
+	}
+}
 
 // VerifyRestore records in the write journal whether a restore held.
 func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
@@ -207,6 +218,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		found[i].Templated = templates[found[i].Path]
 	}
 	safetyReport(rep, client)
+	e.mu.RLock()
+	rep.Warnings = append(rep.Warnings, e.warnings...)
+	e.mu.RUnlock()
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {
 		rep.Findings[i].MaskLocations(maskQuery)
