@@ -48,8 +48,9 @@ func privilegedValues(p surface.Param, current string) []string {
 }
 
 // privilegeOperations returns the operations that take a privilege field
-// from the client and may be sent: reads and read-POSTs in every mode,
-// writes with --allow-write.
+// from the client and may be sent: reads and read-POSTs, in every mode.
+// Writes are left out: a privileged write that succeeds changes state the
+// probe could not restore.
 func privilegeOperations(env check.Env) []surface.Endpoint {
 	var out []surface.Endpoint
 	for _, ep := range env.Endpoints() {
@@ -58,10 +59,6 @@ func privilegeOperations(env check.Env) []surface.Endpoint {
 		}
 		switch safety.Classify(ep).Class {
 		case safety.Read, safety.ReadPOST:
-		case safety.Write:
-			if !env.AllowWrite() {
-				continue
-			}
 		default:
 			continue
 		}
@@ -84,7 +81,6 @@ func (c *Check) judgePrivilege(ctx context.Context, env check.Env, k *authz.Know
 	if baseResp == nil {
 		return finding.Finding{}, false
 	}
-	write := safety.Classify(ep).Class == safety.Write
 	for _, p := range ep.PrivilegeParams() {
 		for _, v := range privilegedValues(p, base.Used[p.Key()]) {
 			built, ok := ep.Build(func(q surface.Param) (string, bool) {
@@ -109,7 +105,7 @@ func (c *Check) judgePrivilege(ctx context.Context, env check.Env, k *authz.Know
 				}
 			}
 			grew := baseFlat != nil && f != nil && len(foreign) > 0 && len(f) > len(baseFlat)
-			if !(refused && (f != nil || write)) && !grew {
+			if !(refused && f != nil) && !grew {
 				continue
 			}
 			return c.privilegeFinding(ep, id, p, v, baseResp, resp, f, foreign, req), true

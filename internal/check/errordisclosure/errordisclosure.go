@@ -256,20 +256,25 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	}
 	id := identity(env)
 	var hits []hit
-	pts := points(ep)
-	// The well-formed request first.
-	if built, ok := ep.Build(nil); ok && (read || len(pts) > 0) {
-		req := transport.Request{Method: built.Method, Path: built.Path, Body: built.Body, Header: built.Header.Clone()}
-		if len(built.Body) > 0 {
-			if req.Header == nil {
-				req.Header = http.Header{}
+	// Only reads get well-formed requests and field probes: a well-formed
+	// write is a real write. Writes get malformed bodies alone, which no
+	// server can apply.
+	var pts []point
+	if read {
+		pts = points(ep)
+		if built, ok := ep.Build(nil); ok {
+			req := transport.Request{Method: built.Method, Path: built.Path, Body: built.Body, Header: built.Header.Clone()}
+			if len(built.Body) > 0 {
+				if req.Header == nil {
+					req.Header = http.Header{}
+				}
+				req.Header.Set("Content-Type", built.ContentType)
 			}
-			req.Header.Set("Content-Type", built.ContentType)
-		}
-		if resp, err := env.Do(ctx, req, id); err == nil {
-			if h, ok := c.inspect(resp); ok {
-				h.method, h.point, h.trigger, h.value = method, "none", "a well-formed request (no malformed input)", ""
-				hits = append(hits, h)
+			if resp, err := env.Do(ctx, req, id); err == nil {
+				if h, ok := c.inspect(resp); ok {
+					h.method, h.point, h.trigger, h.value = method, "none", "a well-formed request (no malformed input)", ""
+					hits = append(hits, h)
+				}
 			}
 		}
 	}
