@@ -148,6 +148,9 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 			return nil, usageError{err}
 		}
 		log.Info("HAR loaded", "file", cfg.Surface.HAR, "endpoints", len(rec.Endpoints), "skipped", rec.Skipped)
+		if rec.Rebased != "" {
+			log.Warn("HAR recorded on another host: its paths are read as the target's (nothing is sent to that host)", "recorded_origin", rec.Rebased)
+		}
 		recs = append(recs, rec)
 	}
 	if cfg.Surface.Postman != "" {

@@ -67,7 +67,11 @@ func LoadFile(path string, target *url.URL) (*surface.Recorded, error) {
 }
 
 // Read parses a HAR document. Requests for other origins than target's are
-// skipped (all are kept when target is nil).
+// skipped (all are kept when target is nil). A recording made entirely on
+// another host (a staging or production host of the same API) is rebased:
+// when no entry is for target's origin, the entries of the most recorded
+// origin are read as paths of the target, and Recorded.Rebased names that
+// origin. Nothing is ever sent to it.
 func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 	var a archive
 	if err := json.NewDecoder(r).Decode(&a); err != nil {
@@ -78,13 +82,39 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 	}
 	rec := &surface.Recorded{}
 	creds := surface.NewCredentialSet("har")
+	counts := map[string]int{}
+	matching := 0
+	for _, e := range a.Log.Entries {
+		if u, err := url.Parse(e.Request.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			o := transport.Origin(u)
+			counts[o]++
+			if target != nil && o == transport.Origin(target) {
+				matching++
+			}
+		}
+	}
+	origin := ""
+	if target != nil {
+		origin = transport.Origin(target)
+		if matching == 0 {
+			best := 0
+			for o, n := range counts {
+				if n > best || n == best && o < origin {
+					origin, best = o, n
+				}
+			}
+			if best > 0 {
+				rec.Rebased = origin
+			}
+		}
+	}
 	for _, e := range a.Log.Entries {
 		u, err := url.Parse(e.Request.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || e.Request.Method == "" {
 			rec.Skipped++
 			continue
 		}
-		if target != nil && transport.Origin(u) != transport.Origin(target) {
+		if target != nil && transport.Origin(u) != origin {
 			rec.Skipped++
 			continue
 		}
