@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -243,10 +244,28 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 
 	// 1. Anchors: identical URLs without ids whose answer is the caller's
 	// own view.
+	// Read-POSTs that take no reference (POST /profile/me, POST
+	// /items/list) are anchors too.
 	var anchors []string
+	anchorReq := map[string]transport.Request{}
 	for _, p := range ConcreteGETs(env) {
 		if len(IDs(p)) == 0 {
 			anchors = append(anchors, p)
+			anchorReq[p] = GET(p)
+		}
+	}
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST || len(ep.ReferenceParams()) > 0 {
+			continue
+		}
+		built, ok := ep.Build(nil)
+		if !ok {
+			continue
+		}
+		req := Send(built)
+		if key := RequestKey(req); len(RequestIDs(req)) == 0 && anchorReq[key].Path == "" {
+			anchors = append(anchors, key)
+			anchorReq[key] = req
 		}
 	}
 	type answer struct {
@@ -258,7 +277,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		answers[p] = map[string]answer{}
 		ids := append([]transport.Identity{anon}, k.Users...)
 		for _, id := range ids {
-			resp, f := Get(ctx, env, p, id)
+			resp, f := Fetch(ctx, env, anchorReq[p], id)
 			if f != nil {
 				answers[p][id.Name] = answer{f, resp.Body}
 			}
@@ -294,7 +313,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if peers > 0 && differs && !IsAdmin(u) {
 				perUser[p][u.Name] = true
 			}
-			if !perUser[p][u.Name] && isSelfPath(p) {
+			if !perUser[p][u.Name] && isSelfPath(anchorReq[p].Path) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
 					perUser[p][u.Name] = true
 				}
@@ -332,7 +351,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 					continue
 				}
 				if kind := markerKind(path, v); kind != "" {
-					k.Markers[u.Name][v] = Marker{Value: v, Path: p + " " + path, Kind: kind, Context: jsonContext(path)}
+					k.Markers[u.Name][v] = Marker{Value: v, Path: anchorReq[p].Path + " " + path, Kind: kind, Context: jsonContext(path)}
 					used = true
 				}
 			}
@@ -346,7 +365,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 				links[u.Name] = append(links[u.Name], l)
 			}
 			if used {
-				k.Anchors[u.Name] = append(k.Anchors[u.Name], p)
+				k.Anchors[u.Name] = append(k.Anchors[u.Name], anchorReq[p].Path)
 			}
 		}
 	}
@@ -358,7 +377,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			for _, u := range k.Users {
 				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
 					if _, ok := k.Markers[u.Name][v]; !ok {
-						m.Path = p + " " + m.Path
+						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
 					}
 				}
