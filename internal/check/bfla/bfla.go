@@ -44,6 +44,27 @@ func (*Check) Meta() check.Meta {
 	}
 }
 
+// strongAdminWords name only administrative functions; the other admin
+// words (staff, export, ops, manage) also name public directories and
+// downloads.
+var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|backoffice|back-office|superuser|sudo|impersonate)$`)
+
+// isStrongAdmin reports whether an endpoint is administrative by a word
+// that names nothing else.
+func isStrongAdmin(ep surface.Endpoint) bool {
+	for _, t := range ep.Tags {
+		if strongAdminWords.MatchString(t) {
+			return true
+		}
+	}
+	for _, s := range strings.Split(strings.Split(ep.Path, "?")[0], "/") {
+		if strongAdminWords.MatchString(s) || strings.HasPrefix(strings.ToLower(s), "admin") {
+			return true
+		}
+	}
+	return false
+}
+
 var adminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|manage|management|backoffice|back-office|staff|superuser|sudo|moderation|impersonate|export|exports|ops)$`)
 
 // IsAdminFunction reports whether an endpoint looks administrative by its
@@ -84,8 +105,9 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	// read-POSTs (POST /admin/users/search).
 	seen := map[string]bool{}
 	type target struct {
-		req  transport.Request
-		tmpl string
+		req    transport.Request
+		tmpl   string
+		strong bool
 	}
 	var targets []target
 	for _, ep := range env.Endpoints() {
@@ -106,14 +128,14 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		}
 		if key := authz.RequestKey(req); !seen[key] {
 			seen[key] = true
-			targets = append(targets, target{req, tmpl})
+			targets = append(targets, target{req, tmpl, isStrongAdmin(ep)})
 		}
 	}
 	sort.Slice(targets, func(i, j int) bool { return authz.RequestKey(targets[i].req) < authz.RequestKey(targets[j].req) })
 	var mu sync.Mutex
 	var out []finding.Finding
 	authz.Parallel(ctx, len(targets), 4, func(i int) {
-		fs := c.judge(ctx, env, k, targets[i].req, targets[i].tmpl, admins, others)
+		fs := c.judge(ctx, env, k, targets[i].req, targets[i].tmpl, targets[i].strong, admins, others)
 		mu.Lock()
 		out = append(out, fs...)
 		mu.Unlock()
@@ -141,7 +163,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	return out, ctx.Err()
 }
 
-func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, req transport.Request, tmpl string, admins, others []transport.Identity) []finding.Finding {
+func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, req transport.Request, tmpl string, strong bool, admins, others []transport.Identity) []finding.Finding {
 	var ref transport.Identity
 	var refResp *transport.Response
 	var refFlat authz.Flat
@@ -153,6 +175,15 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 	}
 	if len(admins) > 0 && refFlat == nil {
 		return nil // not even an administrator gets data here
+	}
+	// A function named only by a weak word (a staff directory) that the
+	// anonymous identity gets as the administrator does is public.
+	if !strong && refFlat != nil {
+		if _, af := authz.Fetch(ctx, env, req, transport.Anonymous()); af != nil {
+			if _, sim := authz.Similarity(refFlat, af); sim >= 0.95 {
+				return nil
+			}
+		}
 	}
 	var out []finding.Finding
 	for _, id := range others {
