@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -219,6 +220,10 @@ func markerKind(path, value string) string {
 	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && surface.IsIDSegment(value) {
 		return "id"
 	}
+	// An id under any reference key (account: ACC-20931, invoice_no).
+	if surface.IsIDSegment(value) && surface.RoleOf(k, surface.InBody, nil).IsReference() {
+		return "id"
+	}
 	switch t := Classify(path, value); t {
 	case "", "secret", "password_hash":
 		return ""
@@ -366,6 +371,15 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			}
 			if used {
 				k.Anchors[u.Name] = append(k.Anchors[u.Name], anchorReq[p].Path)
+			}
+		}
+	}
+	// The subject of each identity's own JWT (sub, email, username) is its
+	// own: a marker like those of a who-am-I answer.
+	for _, u := range k.Users {
+		for v, m := range jwtSubject(u) {
+			if _, ok := k.Markers[u.Name][v]; !ok {
+				k.Markers[u.Name][v] = m
 			}
 		}
 	}
@@ -705,7 +719,7 @@ func (k *Knowledge) subject(name string) []Marker {
 	var out []Marker
 	for _, m := range k.Markers[name] {
 		anchor, _, _ := strings.Cut(m.Path, " ")
-		if isSelfPath(anchor) || m.Kind == "subject" {
+		if isSelfPath(anchor) || anchor == "jwt-claims" {
 			out = append(out, m)
 		}
 	}
@@ -923,6 +937,41 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 			continue
 		}
 		out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
+	}
+	return out
+}
+
+// jwtSubject returns the subject claims (sub, email, username,
+// preferred_username) of the bearer JWT an identity sends, as markers of
+// kind "subject" in the context of the claim ($.sub, $.email).
+func jwtSubject(id transport.Identity) map[string]Marker {
+	out := map[string]Marker{}
+	for _, vs := range id.Header {
+		for _, v := range vs {
+			tok := strings.TrimSpace(v)
+			if i := strings.IndexByte(tok, ' '); i >= 0 {
+				tok = strings.TrimSpace(tok[i+1:])
+			}
+			t, err := jwt.Parse(tok)
+			if err != nil {
+				continue
+			}
+			for _, claim := range []string{"sub", "email", "username", "preferred_username", "user_id", "uid"} {
+				val := surface.Scalar(t.Claims[claim])
+				// Small numbers (sub: "1") name nothing: any answer holds them.
+				if len(val) < 3 || len(val) > 128 || len(val) < 5 && strings.Trim(val, "0123456789") == "" {
+					continue
+				}
+				kind := "subject"
+				switch claim {
+				case "email":
+					kind = "email"
+				case "username", "preferred_username":
+					kind = "username"
+				}
+				out[val] = Marker{Value: val, Path: "jwt-claims $." + claim, Kind: kind, Context: "$." + claim}
+			}
+		}
 	}
 	return out
 }
