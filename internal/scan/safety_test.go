@@ -103,6 +103,7 @@ func TestReadOnlyScanChangesNothing(t *testing.T) {
 			rep, api, rec := scanFragile(t, func(c *transport.Config) { c.StrictReadOnly = strict })
 			before = testapi.NewFragile().State() // the seeded state
 			calls := api.Calls()
+			t.Logf("calls per operation: %v; %d requests sent, %d refused", calls, rep.RequestsSent, rep.RequestsRefused)
 			for _, op := range destructiveOps {
 				if calls[op] != 0 {
 					t.Errorf("%s called %d times", op, calls[op])
@@ -160,6 +161,7 @@ func TestReadOnlyScanChangesNothing(t *testing.T) {
 func TestAllowWriteScanKeepsItsContract(t *testing.T) {
 	rep, api, rec := scanFragile(t, func(c *transport.Config) { c.AllowWrite = true })
 	calls := api.Calls()
+	t.Logf("calls per operation: %v; %d requests sent, %d refused, %d writes journaled; created %v, deleted %v", calls, rep.RequestsSent, rep.RequestsRefused, len(rep.Writes), api.Created(), api.Deleted())
 	for _, op := range []string{"GET /createdb", "GET /api/admin/rebuild-index", "GET /api/logout"} {
 		if calls[op] != 0 {
 			t.Errorf("%s called %d times", op, calls[op])
