@@ -20,12 +20,19 @@ import (
 // unsuppressed finding is at or above --fail-on.
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("diff", stderr)
-	format := fs.String("format", "text", "text, json, or a report format ("+strings.Join(report.Formats(), ", ")+") of the new findings")
-	failOn := fs.String("fail-on", "high", "exit 1 when a new finding is at or above this severity")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound diff OLD.json NEW.json [flags]\n\nCompares two JSON reports: new, fixed and unchanged findings.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	g := newGroup("Flags")
+	format := g.fs.String("format", "text", "text, json, or a report format ("+strings.Join(report.Formats(), ", ")+") of the new findings")
+	failOn := g.fs.String("fail-on", "high", "exit 1 when a new finding is at or above this severity")
+	help := &commandHelp{
+		usage:   "diff OLD.json NEW.json [flags]",
+		summary: "Compare two JSON reports: new, fixed and unchanged findings (exit 1 when a new finding is at or above --fail-on).",
+		groups:  []flagGroup{g},
+		examples: []string{
+			"leakhound diff yesterday.json today.json",
+			"leakhound diff main.json branch.json --format markdown --fail-on medium",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
