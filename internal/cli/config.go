@@ -150,28 +150,28 @@ const defaultTimeout = 10 * time.Second
 
 // scanFlags holds the raw flag values of scan and demo.
 type scanFlags struct {
-	config      string
-	spec        string
-	identities  []string
-	format      string
-	output      string
-	reports     []string
-	failOn      string
-	rate        float64
-	concurrency int
-	timeout     time.Duration
-	maxRequests int
-	maxBody     string
-	allowWrite  bool
-	reveal      bool
-	quiet       bool
-	verbose     int
-	wordlist    string
-	forge       bool
-	baseline    string
-	minScore    int
-	surface     surfaceFlags
-	noConfig    bool
+	config        string
+	spec          string
+	identities    []string
+	format        string
+	output        string
+	reports       []string
+	failOn        string
+	rate          float64
+	concurrency   int
+	timeout       time.Duration
+	maxRequests   int
+	maxBody       string
+	allowWrite    bool
+	reveal        bool
+	quiet         bool
+	verbose       int
+	wordlist      string
+	forge         bool
+	baseline      string
+	minScore      int
+	surface       surfaceFlags
+	noConfig      bool
 	checks        []string
 	excludeChecks []string
 	sarifCategory string
