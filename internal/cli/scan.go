@@ -217,7 +217,7 @@ func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 	color := cfg.Output == "" && isTerminal(stdout)
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas()})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas(), SARIFCategory: cfg.SarifCategory})
 		if err != nil {
 			return usageError{err}
 		}

@@ -29,6 +29,8 @@ type Options struct {
 	// the HTML check filter). Checks that produced findings but are missing
 	// here are described from their findings.
 	Rules []check.Meta
+	// SARIFCategory overrides the SARIF run category (automationDetails.id).
+	SARIFCategory string
 }
 
 type factory func(Options) Reporter
@@ -37,7 +39,7 @@ type factory func(Options) Reporter
 var formats = map[string]factory{
 	"json":     func(Options) Reporter { return JSON{} },
 	"text":     func(o Options) Reporter { return Text{Color: o.Color} },
-	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules} },
+	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules, Category: o.SARIFCategory} },
 	"markdown": func(Options) Reporter { return Markdown{} },
 	"junit":    func(o Options) Reporter { return JUnit{FailOn: o.FailOn, Rules: o.Rules} },
 	"html":     func(o Options) Reporter { return HTML{Rules: o.Rules} },
