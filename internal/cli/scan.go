@@ -184,7 +184,7 @@ func postProcess(rep *finding.Report, cfg *Config, log *slog.Logger, now time.Ti
 
 // finish writes the reports and turns the outcome into the command's error.
 func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.Writer, log *slog.Logger) error {
-	if errors.Is(scanErr, surface.ErrMalformed) {
+	if errors.Is(scanErr, surface.ErrMalformed) || errors.Is(scanErr, surface.ErrUnavailable) {
 		return usageError{scanErr}
 	}
 	if scanErr != nil && (rep == nil || errors.Is(scanErr, scan.ErrUnreachable)) {

@@ -252,7 +252,7 @@ func Surface(ctx context.Context, cfg *Config, log *slog.Logger) (*scan.Inventor
 // scanError maps an error of the mapping phase: an unreadable API
 // description is a usage error, anything else means the scan could not run.
 func scanError(err error) error {
-	if errors.Is(err, surface.ErrMalformed) {
+	if errors.Is(err, surface.ErrMalformed) || errors.Is(err, surface.ErrUnavailable) {
 		return usageError{err}
 	}
 	return scanFailed{err}
