@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"log"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -252,7 +253,10 @@ func TestImplicitConfigAnnounced(t *testing.T) {
 // --ca-cert; mutual TLS works with --client-cert/--client-key.
 func TestTLSFlags(t *testing.T) {
 	target := &recorder{}
-	srv := httptest.NewTLSServer(target)
+	quiet := log.New(io.Discard, "", 0) // refused handshakes are expected here
+	srv := httptest.NewUnstartedServer(target)
+	srv.Config.ErrorLog = quiet
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
@@ -276,6 +280,7 @@ func TestTLSFlags(t *testing.T) {
 	pool.AddCert(clientCert)
 	mtls := httptest.NewUnstartedServer(target)
 	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	mtls.Config.ErrorLog = quiet
 	mtls.StartTLS()
 	t.Cleanup(mtls.Close)
 	base := append([]string{"scan", mtls.URL, "--insecure"}, short...)

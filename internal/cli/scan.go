@@ -215,9 +215,13 @@ func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.W
 
 func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 	color := cfg.Output == "" && isTerminal(stdout)
+	width := 0
+	if color {
+		width = terminalWidth(stdout)
+	}
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas(), SARIFCategory: cfg.SarifCategory})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", Width: width, FailOn: cfg.FailOn, Rules: all.Metas(), SARIFCategory: cfg.SarifCategory})
 		if err != nil {
 			return usageError{err}
 		}

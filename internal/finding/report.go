@@ -162,6 +162,14 @@ func Max(fs []Finding) (Severity, bool) {
 // MaxInstances bounds the instances listed in one finding.
 const MaxInstances = 25
 
+// DedupeKey is the key under which Dedupe merges f: its Key once its path
+// is templated. Counting distinct DedupeKeys counts the findings a report
+// will hold.
+func DedupeKey(f Finding) string {
+	f.Path = TemplatePath(f.Path)
+	return f.Key()
+}
+
 // Dedupe merges findings with the same Key into one. The representative is
 // chosen by a total order (most severe, most confident, then by URL, identity
 // and evidence), so the result does not depend on the order in which
@@ -171,8 +179,8 @@ func Dedupe(fs []Finding) []Finding {
 	groups := map[string][]Finding{}
 	var keys []string
 	for _, f := range fs {
+		k := DedupeKey(f)
 		f.Path = TemplatePath(f.Path)
-		k := f.Key()
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}

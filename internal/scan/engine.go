@@ -55,7 +55,8 @@ type Progress struct {
 	// PairsDone and PairsTotal count (check, endpoint) pairs.
 	PairsDone, PairsTotal int
 	Requests              int
-	// Findings counts raw findings so far, before deduplication.
+	// Findings counts distinct findings so far: what the report will hold
+	// before suppressions and the baseline.
 	Findings int
 	Elapsed  time.Duration
 }
@@ -138,12 +139,18 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 
 	var fmu sync.Mutex
 	var found []finding.Finding
+	distinct := map[string]bool{} // dedupe keys, for the progress count
 	add := func(fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
 		}
 		fmu.Lock()
 		found = append(found, fs...)
+		if o.Progress != nil {
+			for _, f := range fs {
+				distinct[finding.DedupeKey(f)] = true
+			}
+		}
 		fmu.Unlock()
 	}
 	cfg := o.Client
@@ -163,7 +170,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
 			fmu.Lock()
 			defer fmu.Unlock()
-			return len(found)
+			return len(distinct)
 		}}
 	}
 
