@@ -59,9 +59,11 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "json":
 		out := struct {
 			New       []finding.Finding      `json:"new"`
-			Fixed     []finding.FixedFinding `json:"fixed"`
-			Unchanged []finding.FixedFinding `json:"unchanged"`
-		}{New: nonNilFindings(d.New), Fixed: cur.Baseline.Fixed, Unchanged: []finding.FixedFinding{}}
+			Fixed       []finding.FixedFinding `json:"fixed"`
+			NotRetested []finding.FixedFinding `json:"not_retested"`
+			Unchanged   []finding.FixedFinding `json:"unchanged"`
+		}{New: nonNilFindings(d.New), Fixed: cur.Baseline.Fixed, NotRetested: []finding.FixedFinding{}, Unchanged: []finding.FixedFinding{}}
+		out.NotRetested = append(out.NotRetested, cur.Baseline.NotRetested...)
 		for _, u := range d.Unchanged {
 			out.Unchanged = append(out.Unchanged, baseline.Fixed(u))
 		}
@@ -94,7 +96,7 @@ func nonNilFindings(fs []finding.Finding) []finding.Finding {
 }
 
 func writeDiffText(w io.Writer, d baseline.Diff) {
-	fmt.Fprintf(w, "%d new, %d fixed, %d unchanged\n", len(d.New), len(d.Fixed), len(d.Unchanged))
+	fmt.Fprintf(w, "%d new, %d fixed, %d not re-tested, %d unchanged\n", len(d.New), len(d.Fixed), len(d.NotRetested), len(d.Unchanged))
 	section := func(name string, fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
@@ -113,5 +115,6 @@ func writeDiffText(w io.Writer, d baseline.Diff) {
 	}
 	section("NEW", d.New)
 	section("FIXED", d.Fixed)
+	section("NOT RE-TESTED (gone from the report, but their operation did not answer: not evidence of a fix)", d.NotRetested)
 	section("UNCHANGED", d.Unchanged)
 }

@@ -23,7 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/baseline"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/testapi"
 )
 
 // TestHelp: every command's help goes to stdout with a summary, grouped
@@ -331,4 +333,70 @@ func clientCertificate(t *testing.T, dir string) (certFile, keyFile string, cert
 		t.Fatal(err)
 	}
 	return certFile, keyFile, cert
+}
+
+// TestBaselineKnowsCoverage: a finding whose operation stopped answering
+// (404 for the ids tried) is "not re-tested", never "fixed"; one whose
+// operation answered again without the flaw is fixed.
+func TestBaselineKnowsCoverage(t *testing.T) {
+	vuln := serve(t, testapi.Vulnerable)
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.json")
+	alice := "alice=Authorization: Bearer " + testapi.AliceToken
+	bob := "bob=Authorization: Bearer " + testapi.BobToken
+	if code, _, errs := run(context.Background(), "scan", vuln, "--identity", alice, "--identity", bob, "-o", old, "--format", "json", "-q"); code != 1 {
+		t.Fatalf("first scan: exit %d %s", code, errs)
+	}
+	prev, err := baseline.Load(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bola finding.Finding
+	for _, f := range prev.Findings {
+		if f.Check == "bola" || f.Check == "bola-adjacent-id" {
+			bola = f
+			break
+		}
+	}
+	if bola.Check == "" {
+		t.Fatal("the vulnerable API should give a BOLA finding")
+	}
+	// The same API, where the BOLA's objects now answer 404.
+	prefix := bola.Path[:strings.Index(bola.Path, "{")]
+	api := testapi.New(testapi.Vulnerable)
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			http.NotFound(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gone.Close)
+	fixed := serve(t, testapi.Fixed)
+
+	rebase := func(target string) *finding.BaselineResult {
+		t.Helper()
+		_, out, errs := run(context.Background(), "scan", target, "--identity", alice, "--identity", bob, "--baseline", old, "--format", "json", "-q")
+		var rep finding.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Baseline == nil {
+			t.Fatalf("%v %s", err, errs)
+		}
+		return rep.Baseline
+	}
+	in := func(fs []finding.FixedFinding, fp string) bool {
+		for _, f := range fs {
+			if f.Fingerprint == fp {
+				return true
+			}
+		}
+		return false
+	}
+	b := rebase(gone.URL)
+	if in(b.Fixed, bola.Fingerprint) || !in(b.NotRetested, bola.Fingerprint) {
+		t.Errorf("%s %s answered 404: want it not re-tested, got fixed=%v not_retested=%v", bola.Check, bola.Path, in(b.Fixed, bola.Fingerprint), in(b.NotRetested, bola.Fingerprint))
+	}
+	b = rebase(fixed)
+	if !in(b.Fixed, bola.Fingerprint) {
+		t.Errorf("%s %s answered again without the flaw: want it fixed (not re-tested: %v)", bola.Check, bola.Path, in(b.NotRetested, bola.Fingerprint))
+	}
 }

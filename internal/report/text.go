@@ -85,6 +85,12 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 		for _, f := range b.Fixed {
 			fmt.Fprintf(bw, "  fixed: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
 		}
+		if len(b.NotRetested) > 0 {
+			out.wrapped("", fmt.Sprintf("%d finding(s) of the baseline were not re-tested (their operation did not answer this time), so they are not counted as fixed:", len(b.NotRetested)))
+		}
+		for _, f := range b.NotRetested {
+			fmt.Fprintf(bw, "  not re-tested: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
+		}
 	}
 	if n := len(r.Findings) - r.Summary.Total; n > 0 {
 		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)

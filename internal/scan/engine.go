@@ -116,6 +116,20 @@ func (e *env) templateFor(ex *transport.Exchange) string {
 	return best
 }
 
+// known reports whether template is the path of a known endpoint of the
+// method (a HEAD counts for the GET).
+func (e *env) known(method, template string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if tmpl == template && (strings.EqualFold(ep.Method, method) || (method == http.MethodHead && ep.Method == http.MethodGet)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -154,8 +168,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		fmu.Unlock()
 	}
 	cfg := o.Client
+	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
+		cov.record(ex, e.known(ex.Method, ex.Template))
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
@@ -185,6 +201,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {
 		rep.Findings[i].MaskLocations(maskQuery)
