@@ -164,6 +164,18 @@ func TestGlobalHeadersAndUserAgent(t *testing.T) {
 	if strings.Contains(out+errs, key) {
 		t.Fatal("the -H value appears in the output")
 	}
+	var rep finding.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if !strings.Contains(f.Reproduce, `-H "X-Api-Gateway-Key: $LEAKHOUND_HEADER_X_API_GATEWAY_KEY"`) {
+			t.Fatalf("reproduction without the scan's header placeholder: %s", f.Reproduce)
+		}
+	}
+	if len(rep.Findings) == 0 {
+		t.Fatal("no finding to check the reproduction of")
+	}
 	for _, bad := range [][]string{{"-H", "X-Key"}, {"-H", "Host: evil.test"}, {"-H", "Bad Name: x"}} {
 		code, _, errs := run(context.Background(), append([]string{"scan", srv.URL}, bad...)...)
 		if code != 2 || !strings.Contains(errs, "--header") {

@@ -203,8 +203,20 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.Endpoints = len(e.Endpoints())
 	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
+	scanHeaders := make([]string, 0, len(o.Client.Header))
+	for k := range o.Client.Header {
+		scanHeaders = append(scanHeaders, k)
+	}
+	sort.Strings(scanHeaders)
 	for i := range rep.Findings {
-		rep.Findings[i].MaskLocations(maskQuery)
+		f := &rep.Findings[i]
+		f.MaskLocations(maskQuery)
+		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
+		for k, v := range f.Evidence.Details {
+			if strings.HasPrefix(k, "reproduce") {
+				f.Evidence.Details[k] = transport.WithScanHeaders(v, scanHeaders)
+			}
+		}
 	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
