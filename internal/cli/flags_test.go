@@ -242,10 +242,11 @@ func TestOutputCheckedBeforeScan(t *testing.T) {
 func TestImplicitConfigAnnounced(t *testing.T) {
 	low := serveLowOnly(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, DefaultConfigFile), []byte("fail_on: low\nheaders:\n  X-Team: blue\nuser_agent: from-config\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, DefaultConfigFile), []byte("fail_on: low\nheaders:\n  X-Team: blue\n  X-Key: ${LEAKHOUND_TEST_KEY}\nuser_agent: from-config\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
+	t.Setenv("LEAKHOUND_TEST_KEY", "from-env")
 	code, _, errs := run(context.Background(), "scan", low)
 	if code != 1 || !strings.Contains(errs, "using ./"+DefaultConfigFile) {
 		t.Fatalf("implicit config: exit %d, stderr %q", code, errs)
@@ -258,7 +259,7 @@ func TestImplicitConfigAnnounced(t *testing.T) {
 		t.Fatalf("--config with --no-config: exit %d %q", code, errs)
 	}
 	cfg, err := buildConfig(t, low)
-	if err != nil || cfg.Network.UserAgent != "from-config" || cfg.Network.Header.Get("X-Team") != "blue" {
+	if err != nil || cfg.Network.UserAgent != "from-config" || cfg.Network.Header.Get("X-Team") != "blue" || cfg.Network.Header.Get("X-Key") != "from-env" {
 		t.Fatalf("network settings from the config file: %+v %v", cfg.Network, err)
 	}
 }

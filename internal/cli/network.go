@@ -75,6 +75,12 @@ func (f *networkFlags) build(set func(string) bool, fc fileNetwork) (NetworkConf
 	lines := f.headers
 	if !set("header") {
 		for k, v := range fc.Headers {
+			// Values in the file may reference environment variables, as
+			// identities' do: secrets stay out of the file.
+			v, err := expandEnv(v)
+			if err != nil {
+				return c, usagef("config header %s: %v", k, err)
+			}
 			lines = append(lines, k+": "+v)
 		}
 	}
