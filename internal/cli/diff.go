@@ -58,7 +58,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		writeDiffText(stdout, d)
 	case "json":
 		out := struct {
-			New       []finding.Finding      `json:"new"`
+			New         []finding.Finding      `json:"new"`
 			Fixed       []finding.FixedFinding `json:"fixed"`
 			NotRetested []finding.FixedFinding `json:"not_retested"`
 			Unchanged   []finding.FixedFinding `json:"unchanged"`
