@@ -119,11 +119,11 @@ def w_bola_payslips():
     return s == 200 and bool((js or {}).get("payslips")), "alice GET payslips of 1002 -> %s" % s
 
 
-def w_exposure_payslips():
+def f_own_payslips():
     s, _, js, text = call("GET", "/payslips", token=ALICE)
     assert s == 200 and js["payslips"], "own payslips must load (%s)" % s
     p = js["payslips"][0]
-    return "*" not in p.get("iban", "*") or bool(FULL_SSN.search(text)), "own payslip iban=%s" % p.get("iban")
+    return js["employee_id"] == "1001" and len(js["payslips"]) == 2, "own payslips, iban=%s" % p.get("iban")
 
 
 def w_noauth_search():
@@ -232,7 +232,6 @@ WEAKNESSES = [
     ("BOLA PUT /notes/{noteId}", w_bola_note_put),
     ("BOLA POST /notes/list body owner", w_bola_notes_list),
     ("BOLA GET /payslips?employee_id", w_bola_payslips),
-    ("data exposure GET /payslips", w_exposure_payslips),
     ("missing auth POST /search", w_noauth_search),
     ("data exposure POST /search", w_exposure_search),
     ("BFLA POST /ban-user", w_bfla_ban),
@@ -312,6 +311,7 @@ FUNCTIONAL = [
     ("notes: own, team-visible, create, edit", f_own_and_team_notes),
     ("token required where documented", f_requires_token),
     ("GET /admin/users admin only", f_admin_only),
+    ("GET /payslips returns the caller's own payslips", f_own_payslips),
     ("login rate limited, generic message (trap)", f_login_rate_limit),
     ("gateway: 403 for unknown routes, openapi served", f_gateway),
 ]
