@@ -414,3 +414,13 @@ func mask(s string) string {
 	}
 	return "****" + s[len(s)-4:]
 }
+
+// jsonField returns a top-level string field of a JSON object ("" if absent).
+func jsonField(body, key string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(body), &m) != nil {
+		return ""
+	}
+	s, _ := m[key].(string)
+	return s
+}
