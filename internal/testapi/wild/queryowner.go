@@ -86,7 +86,7 @@ func (a *qoAPI) token(u *qoUser) string {
 
 func (a *qoAPI) auth(next func(w http.ResponseWriter, r *http.Request, u *qoUser)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, _ params) {
-		h := r.Header.Get("Authorization")
+		h := getHeader(r, "Authorization")
 		if h == "" {
 			writePyJSON(w, 401, map[string]string{"msg": "Missing Authorization Header"})
 			return

@@ -195,7 +195,7 @@ func readJSON(r *http.Request, v any) bool {
 }
 
 func bearer(r *http.Request, header string) string {
-	v := strings.TrimSpace(r.Header.Get(header))
+	v := strings.TrimSpace(getHeader(r, header))
 	if len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
 		return strings.TrimSpace(v[7:])
 	}
@@ -423,4 +423,18 @@ func jsonField(body, key string) string {
 	}
 	s, _ := m[key].(string)
 	return s
+}
+
+// getHeader looks a request header up case-insensitively, so that requests
+// built in-process with non-canonical header keys still authenticate.
+func getHeader(r *http.Request, name string) string {
+	if v := r.Header.Get(name); v != "" {
+		return v
+	}
+	for k, vs := range r.Header {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
 }
