@@ -15,7 +15,10 @@ type apUser struct {
 	ID, Username, Password, Email, Phone, SSN, Hash, Question, Answer, Role, LastIP string
 }
 
-type apOrder struct{ ID, UserID, Item, Street string; Total float64 }
+type apOrder struct {
+	ID, UserID, Item, Street string
+	Total                    float64
+}
 
 type apAPI struct {
 	mode   Mode

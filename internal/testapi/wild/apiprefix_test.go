@@ -2,7 +2,11 @@ package wild
 
 import "testing"
 
-func init() { variantChecks["apiprefix"] = checkAPIPrefix }
+func init() {
+	variantChecks["apiprefix"] = checkAPIPrefix
+	// one entry per planted weakness, each proved by an expect() in checkAPIPrefix
+	proved["apiprefix"] = []string{"GET /api/v3/users/{user_id}", "GET /api/v3/users/{user_id}", "GET /api/v3/search", "GET /api/v3/orders/{order_id}", "GET /api/v3/admin/users"}
+}
 
 func checkAPIPrefix(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler

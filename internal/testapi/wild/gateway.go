@@ -13,7 +13,10 @@ func init() { register("gateway", newGateway) }
 
 type gwUser struct{ ID, Username, Password, Name, Email, Phone, Address string }
 
-type gwReceipt struct{ ID, UserID, Store, Card string; Total float64 }
+type gwReceipt struct {
+	ID, UserID, Store, Card string
+	Total                   float64
+}
 
 type gwAPI struct {
 	mode     Mode

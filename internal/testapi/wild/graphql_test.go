@@ -6,7 +6,11 @@ import (
 	"testing"
 )
 
-func init() { variantChecks["graphql"] = checkGraphQL }
+func init() {
+	variantChecks["graphql"] = checkGraphQL
+	// one entry per planted weakness, each proved by an expect() in checkGraphQL
+	proved["graphql"] = []string{"POST /graphql paste", "POST /graphql pastes", "POST /graphql me", "POST /graphql paste"}
+}
 
 func gq(query string, vars map[string]any) string {
 	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})

@@ -2,7 +2,11 @@ package wild
 
 import "testing"
 
-func init() { variantChecks["slugs"] = checkSlugs }
+func init() {
+	variantChecks["slugs"] = checkSlugs
+	// one entry per planted weakness, each proved by an expect() in checkSlugs
+	proved["slugs"] = []string{"GET /notes/{note_title}", "GET /passphrase/{username}", "GET /passphrase/{username}"}
+}
 
 func checkSlugs(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler

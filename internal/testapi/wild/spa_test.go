@@ -5,7 +5,11 @@ import (
 	"testing"
 )
 
-func init() { variantChecks["spa"] = checkSPA }
+func init() {
+	variantChecks["spa"] = checkSPA
+	// one entry per planted weakness, each proved by an expect() in checkSPA
+	proved["spa"] = []string{"GET /api/users/{id}", "GET /api/users/{id}"}
+}
 
 func checkSPA(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler

@@ -6,7 +6,11 @@ import (
 	"testing"
 )
 
-func init() { variantChecks["specexample"] = checkSpecExample }
+func init() {
+	variantChecks["specexample"] = checkSpecExample
+	// one entry per planted weakness, each proved by an expect() in checkSpecExample
+	proved["specexample"] = []string{"GET /books/{book_title}/loans"}
+}
 
 func checkSpecExample(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler
@@ -19,6 +23,7 @@ func checkSpecExample(t *testing.T, tg *Target, mode Mode) {
 	wantCode(t, "docs page", do(t, h, "GET", "/docs", ""), 200)
 	wantCode(t, "spec example is not a book", do(t, h, "GET", "/books/bookTitle77", ""), 404)
 	wantCode(t, "spec example loans", do(t, h, "GET", "/books/bookTitle77/loans", "", alice...), 404)
+	wantCode(t, "real book page", do(t, h, "GET", "/books/quietRiver3", ""), 200)
 	list := do(t, h, "GET", "/books", "")
 	if !list.has("harborLights12") {
 		t.Fatalf("books: %s", list.body)

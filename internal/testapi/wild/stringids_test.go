@@ -2,7 +2,11 @@ package wild
 
 import "testing"
 
-func init() { variantChecks["stringids"] = checkStringIDs }
+func init() {
+	variantChecks["stringids"] = checkStringIDs
+	// one entry per planted weakness, each proved by an expect() in checkStringIDs
+	proved["stringids"] = []string{"GET /users/{user_id}/profile", "GET /invoices/{invoice_id}"}
+}
 
 func checkStringIDs(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler

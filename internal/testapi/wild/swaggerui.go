@@ -12,7 +12,10 @@ import (
 
 func init() { register("swaggerui", newSwaggerUI) }
 
-type suAccount struct{ ID, Owner, Email, IBAN, Name string; Balance float64 }
+type suAccount struct {
+	ID, Owner, Email, IBAN, Name string
+	Balance                      float64
+}
 
 type suUser struct{ ID, Email, Password, Name string }
 

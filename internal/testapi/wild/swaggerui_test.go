@@ -6,7 +6,11 @@ import (
 	"testing"
 )
 
-func init() { variantChecks["swaggerui"] = checkSwaggerUI }
+func init() {
+	variantChecks["swaggerui"] = checkSwaggerUI
+	// one entry per planted weakness, each proved by an expect() in checkSwaggerUI
+	proved["swaggerui"] = []string{"GET /api/v1/info", "GET /api/v1/accounts/{accountId}"}
+}
 
 func checkSwaggerUI(t *testing.T, tg *Target, mode Mode) {
 	h := tg.Handler

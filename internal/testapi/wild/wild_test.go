@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,23 @@ import (
 // vulnerable mode and gone in fixed mode, and that each trap answers as its
 // note says.
 var variantChecks = map[string]func(t *testing.T, tg *Target, mode Mode){}
+
+// proved lists, per variant, the weaknesses ("METHOD PATH [operation]", one
+// entry per weakness) its checks prove; it must match the ground truth.
+var proved = map[string][]string{}
+
+func weaknessKeys(ws []Weakness) []string {
+	var out []string
+	for _, w := range ws {
+		k := w.Method + " " + w.Path
+		if w.Operation != "" {
+			k += " " + w.Operation
+		}
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 type resp struct {
 	code int
@@ -141,6 +159,13 @@ func TestVariants(t *testing.T) {
 				}
 				opsByMode[i] = opSet(tg.Operations)
 				t.Run(string(mode), func(t *testing.T) {
+					if mode == Vulnerable {
+						want := append([]string(nil), proved[name]...)
+						sort.Strings(want)
+						if got := weaknessKeys(tg.Weaknesses); strings.Join(got, "|") != strings.Join(want, "|") {
+							t.Errorf("ground truth %v, checks prove %v", got, want)
+						}
+					}
 					checkShape(t, tg, mode)
 					check(t, tg, mode)
 				})
@@ -200,10 +225,10 @@ func checkShape(t *testing.T, tg *Target, mode Mode) {
 func checkSpec(t *testing.T, tg *Target, spec []byte) {
 	t.Helper()
 	var doc struct {
-		OpenAPI string                               `json:"openapi"`
-		Swagger string                               `json:"swagger"`
-		Servers []struct{ URL string }               `json:"servers"`
-		BaseP   string                               `json:"basePath"`
+		OpenAPI string                                `json:"openapi"`
+		Swagger string                                `json:"swagger"`
+		Servers []struct{ URL string }                `json:"servers"`
+		BaseP   string                                `json:"basePath"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	if err := json.Unmarshal(spec, &doc); err != nil {
