@@ -260,7 +260,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		}
 	}
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST || len(ep.ReferenceParams()) > 0 {
+		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST {
 			continue
 		}
 		built, ok := ep.Build(nil)
@@ -386,10 +386,19 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	// Objects listed with an owner reference (a public index of notes, each
 	// with "owner": "alice") belong to the identity the owner reference
 	// names: their references (a title, a slug, an id) are its markers.
+	// What other identities see in their own anchors (a note shared with
+	// the team) stays nobody's.
+	seenByOthers := map[string]map[string]bool{}
+	for _, u := range k.Users {
+		seenByOthers[u.Name] = others(u.Name)
+	}
 	for p, byID := range answers {
 		for _, a := range byID {
 			for _, u := range k.Users {
 				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
+					if seenByOthers[u.Name][v] {
+						continue
+					}
 					if _, ok := k.Markers[u.Name][v]; !ok {
 						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
