@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -267,7 +268,9 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		if !ok {
 			continue
 		}
-		req := Send(built)
+		// The caller's own view: optional references (a documented
+		// example owner: jdoe) are left out.
+		req := Send(withoutOptionalRefs(ep, built))
 		if key := RequestKey(req); len(RequestIDs(req)) == 0 && anchorReq[key].Path == "" {
 			anchors = append(anchors, key)
 			anchorReq[key] = req
@@ -983,4 +986,28 @@ func jwtSubject(id transport.Identity) map[string]Marker {
 		}
 	}
 	return out
+}
+
+// withoutOptionalRefs removes from a synthesized JSON body the optional
+// owner and object references an example put there.
+func withoutOptionalRefs(ep surface.Endpoint, r surface.Request) surface.Request {
+	var doc map[string]any
+	if len(r.Body) == 0 || json.Unmarshal(r.Body, &doc) != nil {
+		return r
+	}
+	changed := false
+	for _, p := range ep.Params {
+		if p.In != surface.InBody || p.Required || !p.Role.IsReference() || strings.Count(p.Pointer, "/") != 1 {
+			continue
+		}
+		name := strings.TrimPrefix(p.Pointer, "/")
+		if _, ok := doc[name]; ok {
+			delete(doc, name)
+			changed = true
+		}
+	}
+	if changed {
+		r.Body, _ = json.Marshal(doc)
+	}
+	return r
 }
