@@ -327,7 +327,10 @@ func Demote(ep *Endpoint) bool {
 	changed := false
 	for j := range ep.Params {
 		p := &ep.Params[j]
-		if p.From == FromSpec && !p.Synthetic && (p.In == InPath || p.Role.IsReference() || p.Role == RoleText) {
+		// Body members without a source hold the documented example body's
+		// values: hints as well.
+		hint := p.From == FromSpec || (p.In == InBody || p.In == InForm) && p.From == ""
+		if hint && !p.Synthetic && (p.In == InPath || p.Role.IsReference() || p.Role == RoleText) {
 			p.Synthetic = true
 			changed = true
 		}
