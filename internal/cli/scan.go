@@ -165,8 +165,12 @@ func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.W
 func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 	color := cfg.Output == "" && isTerminal(stdout)
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
+	rules := cfg.Rules
+	if rules == nil {
+		rules = all.Metas()
+	}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas()})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: rules})
 		if err != nil {
 			return usageError{err}
 		}

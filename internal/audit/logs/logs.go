@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -153,6 +154,7 @@ func (res *Result) read(ctx context.Context, name string, r io.Reader, maxLine i
 		src = zr
 	}
 	fa := newFileAudit(name)
+	fa.gzip = src != io.Reader(br)
 	if err := fa.scan(ctx, src, maxLine); err != nil {
 		return err
 	}
@@ -166,6 +168,7 @@ func (res *Result) read(ctx context.Context, name string, r io.Reader, maxLine i
 // fileAudit gathers what one file holds.
 type fileAudit struct {
 	name  string
+	gzip  bool
 	line  int64 // lines read
 	bytes int64
 	types map[string]*typeSeen
@@ -258,32 +261,86 @@ func (fa *fileAudit) inspect(line []byte) {
 			fa.buf = append(fa.buf, " referer "...)
 			fa.buf = percentDecode(fa.buf, referer)
 		}
-		fa.detect(fa.buf, "text/plain", true)
+		res := detect.Scan(fa.buf, "text/plain")
+		kept := sensitiveMatches(res)
+		fa.record(kept, true, func() string { return maskedText(fa.buf, res) })
 		return
 	}
 	if !suspicious(line) {
 		return
 	}
-	ct := "text/plain"
-	if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && t[0] == '{' {
-		ct = "application/json"
+	if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && t[0] == '{' && json.Valid(t) {
+		// A JSON line: the root object is the log entry.
+		fa.inspectRecord(nil, t, nil, 3)
+		return
 	}
-	fa.detect(line, ct, false)
+	if open, end, js, ok := recordSpan(line); ok {
+		fa.inspectRecord(line[:open], js, line[end:], 2)
+		return
+	}
+	res := detect.Scan(line, "text/plain")
+	fa.record(sensitiveMatches(res), false, func() string { return maskedText(line, res) })
 }
 
-// detect runs the sensitivity model on one line and records what it found.
-func (fa *fileAudit) detect(text []byte, ct string, access bool) {
-	res := detect.Scan(text, ct)
+// inspectRecord looks at a line made of a text prefix, a record (as JSON)
+// and a text suffix. need is the number of distinct types at medium
+// severity or above that make the record's root a whole record.
+func (fa *fileAudit) inspectRecord(prefix, js, suffix []byte, need int) {
+	resJS := detect.Scan(js, "application/json")
+	kept := sensitiveMatches(resJS)
+	var resPre, resSuf *detect.Result
+	if len(prefix) > 0 && suspicious(prefix) {
+		resPre = detect.Scan(prefix, "text/plain")
+		kept = append(kept, sensitiveMatches(resPre)...)
+	}
+	if len(suffix) > 0 && suspicious(suffix) {
+		resSuf = detect.Scan(suffix, "text/plain")
+		kept = append(kept, sensitiveMatches(resSuf)...)
+	}
+	if len(kept) == 0 {
+		return
+	}
+	excerpt := ""
+	mkExcerpt := func() string {
+		if excerpt == "" {
+			masked := map[string]string{}
+			for _, m := range resJS.Matches {
+				masked[m.Value().Raw()] = m.Masked()
+			}
+			excerpt = cut(maskedPart(prefix, resPre) + elide(js, masked) + maskedPart(suffix, resSuf))
+		}
+		return excerpt
+	}
+	fa.record(kept, false, mkExcerpt)
+	if types := dumpTypes(sensitiveMatches(resJS), need); len(types) > 0 {
+		if fa.dumps == nil {
+			fa.dumps = &dumpSeen{types: map[string]bool{}}
+		}
+		fa.dumps.lines.add(fa.line)
+		for _, t := range types {
+			fa.dumps.types[t] = true
+			fa.dumps.worst = max(fa.dumps.worst, audit.Severity(t))
+		}
+		if fa.dumps.excerpt == "" {
+			fa.dumps.excerpt = mkExcerpt()
+		}
+	}
+}
+
+// sensitiveMatches keeps the personal data and credentials found at medium
+// confidence or more.
+func sensitiveMatches(res *detect.Result) []detect.Match {
 	var kept []detect.Match
 	for _, m := range res.Matches {
 		if m.Confidence >= finding.ConfidenceMedium && audit.Sensitive(m.Type) {
 			kept = append(kept, m)
 		}
 	}
-	if len(kept) == 0 {
-		return
-	}
-	excerpt := ""
+	return kept
+}
+
+// record counts the matches of the current line.
+func (fa *fileAudit) record(kept []detect.Match, access bool, excerpt func() string) {
 	lineNo := fa.line
 	for _, m := range kept {
 		ts := fa.types[m.Type]
@@ -295,79 +352,58 @@ func (fa *fileAudit) detect(text []byte, ct string, access bool) {
 		ts.conf = max(ts.conf, m.Confidence)
 		ts.access = ts.access || access
 		if ts.lines.add(lineNo) && len(ts.samples) < maxSamples {
-			v := m.Value()
+			v := finding.NewValue(m.Type, "", m.Value().Raw())
 			if !slices.ContainsFunc(ts.samples, func(s finding.Value) bool { return s.Masked == v.Masked }) {
-				ts.samples = append(ts.samples, finding.NewValue(m.Type, "", v.Raw()))
+				ts.samples = append(ts.samples, v)
 			}
 		}
 		if ts.excerpt == "" {
-			if excerpt == "" {
-				excerpt = maskedExcerpt(text, res)
-			}
-			ts.excerpt = excerpt
-		}
-	}
-	if access {
-		return
-	}
-	if types := dumpTypes(text, kept, ct); len(types) > 0 {
-		if fa.dumps == nil {
-			fa.dumps = &dumpSeen{types: map[string]bool{}}
-		}
-		fa.dumps.lines.add(lineNo)
-		for _, t := range types {
-			fa.dumps.types[t] = true
-			fa.dumps.worst = max(fa.dumps.worst, audit.Severity(t))
-		}
-		if fa.dumps.excerpt == "" {
-			if excerpt == "" {
-				excerpt = maskedExcerpt(text, res)
-			}
-			fa.dumps.excerpt = excerpt
+			ts.excerpt = excerpt()
 		}
 	}
 }
 
-// maxExcerpt bounds an excerpt, in bytes of the masked line.
+// maxExcerpt bounds an excerpt, in bytes.
 const maxExcerpt = 300
 
-// maskedExcerpt masks every value detect found in the line (whatever its
+// maskedText masks every value detect found in text (whatever its
 // confidence) and cuts the result.
-func maskedExcerpt(text []byte, res *detect.Result) string {
-	s := detect.MaskRange(text, res, 0, len(text))
+func maskedText(text []byte, res *detect.Result) string {
+	return cut(detect.MaskRange(text, res, 0, len(text)))
+}
+
+func maskedPart(text []byte, res *detect.Result) string {
+	if len(text) == 0 {
+		return ""
+	}
+	if res == nil {
+		res = detect.Scan(text, "text/plain")
+	}
+	return detect.MaskRange(text, res, 0, len(text))
+}
+
+func cut(s string) string {
 	if len(s) > maxExcerpt {
-		cut := maxExcerpt
-		for cut > 0 && s[cut]&0xc0 == 0x80 {
-			cut--
+		n := maxExcerpt
+		for n > 0 && s[n]&0xc0 == 0x80 {
+			n--
 		}
-		s = s[:cut] + "…"
+		s = s[:n] + "…"
 	}
 	return s
 }
 
-// dumpTypes returns the distinct personal-data and credential types of a
-// whole record in the line, or nil: at least two types at medium severity
-// or above among the values inside one {…} (a Python dict, a JSON object,
-// DynamoDB JSON). In a JSON line the record is the object that holds the
-// values (the root object counts only with three types: a structured log
-// entry names a user by e-mail and IP without dumping a record).
-func dumpTypes(text []byte, ms []detect.Match, ct string) []string {
+// dumpTypes returns the distinct types, at medium severity or above, of
+// the values of one record (the root object, or the first object below it
+// that holds values) when there are at least two of them (need for the
+// root), else nil.
+func dumpTypes(ms []detect.Match, need int) []string {
 	groups := map[string]map[string]bool{}
-	open := bytes.IndexByte(text, '{')
-	closing := bytes.LastIndexByte(text, '}')
-	if open < 0 || closing < open {
-		return nil
-	}
 	for _, m := range ms {
 		if audit.Severity(m.Type) < finding.Medium {
 			continue
 		}
-		rec := "{}"
-		if ct == "application/json" && m.Path != "" {
-			rec = parentPath(m.Path)
-		} else if m.Start < open || m.End > closing+1 {
-			continue
-		}
+		rec := parentPath(m.Path)
 		if groups[rec] == nil {
 			groups[rec] = map[string]bool{}
 		}
@@ -375,11 +411,11 @@ func dumpTypes(text []byte, ms []detect.Match, ct string) []string {
 	}
 	var best []string
 	for rec, ts := range groups {
-		need := 2
+		n := 2
 		if rec == "$" {
-			need = 3
+			n = need
 		}
-		if len(ts) >= need && len(ts) > len(best) {
+		if len(ts) >= n && len(ts) > len(best) {
 			best = best[:0]
 			for t := range ts {
 				best = append(best, t)
@@ -495,11 +531,10 @@ func (fa *fileAudit) findings() []finding.Finding {
 		if fa.name == "stdin" {
 			return ""
 		}
-		cat := "cat"
-		if strings.HasSuffix(fa.name, ".gz") {
-			cat = "zcat"
+		if fa.gzip {
+			return fmt.Sprintf("zcat %s | sed -n '%s'", shellQuote(fa.name), lr.sedScript(5))
 		}
-		return fmt.Sprintf("%s %s | sed -n '%s'", cat, shellQuote(fa.name), lr.sedScript(5))
+		return fmt.Sprintf("sed -n '%s' %s", lr.sedScript(5), shellQuote(fa.name))
 	}
 	metas := map[string]finding.Finding{}
 	for _, m := range audit.LogRules() {

@@ -210,10 +210,18 @@ func TestAuditVulnerable(t *testing.T) {
 	}
 	// Masked everywhere: no raw value in the serialised findings.
 	b, _ := json.Marshal(res.Findings)
-	for _, raw := range []string{email, ssn, phone, card, "536221234", "0a1b2c3d4e5f", "1980-02-03", "alice.moreau%40"} {
+	// Records in excerpts show their keys, masked values and "…" for the
+	// rest: not even an undetected name shows.
+	for _, raw := range []string{email, ssn, phone, card, "536221234", "0a1b2c3d4e5f", "1980-02-03", "alice.moreau%40", "Alice Moreau"} {
 		if bytes.Contains(b, []byte(raw)) {
 			t.Errorf("raw value %q in the findings", raw)
 		}
+	}
+	if f := find(res.Findings, audit.LogSensitive, "access.log.1", "email"); f == nil || !strings.HasPrefix(f.Reproduce, "zcat ") {
+		t.Errorf("gzip reproduction: %+v", f)
+	}
+	if f := find(res.Findings, audit.LogItemDump, "app.log", ""); f == nil || !strings.Contains(f.Evidence.Excerpt, `"patient_id": "…", "name": "Alic…", "email": "a***@proton.me"`) {
+		t.Errorf("dump excerpt: %+v", f)
 	}
 	if !bytes.Contains(b, []byte("***-**-1234")) {
 		t.Errorf("masked SSN missing from the evidence")
