@@ -87,8 +87,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 // maxValues bounds the evidence values listed per finding in text.
 const maxValues = 6
 
-// writeFinding writes one finding. A check's remediation is written in full
-// once; later findings of the same check point back to it.
+// writeFinding writes one finding. A remediation is written in full once;
+// later findings of the same check with the same remediation point back to
+// it.
 func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
 	tag := fmt.Sprintf("[%s]", f.Check)
 	fmt.Fprintf(w, "\n  %s %s\n", paint(tag, f.Severity), f.Title)
@@ -100,7 +101,11 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 		fmt.Fprintf(w, " (+%d more)", n-1)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	if f.OWASP != "" {
+		fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	} else {
+		fmt.Fprintf(w, "    %s · confidence %s\n", strings.Join(f.CWE, ", "), f.Confidence)
+	}
 	for i, v := range f.Evidence.Values {
 		if i == maxValues {
 			fmt.Fprintf(w, "    · … %d more values (see the JSON report)\n", len(f.Evidence.Values)-maxValues)
@@ -118,12 +123,14 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 	if f.Reproduce != "" {
 		writeWrapped(w, "    $ ", f.Reproduce)
 	}
-	switch {
+	// A remediation made concrete for one finding (the audits' per-table
+	// remedies) is written again when it differs from the one above.
+	switch key := f.Check + "\x00" + f.Remediation; {
 	case f.Remediation == "":
-	case shownFix[f.Check]:
+	case shownFix[key]:
 		fmt.Fprintf(w, "    fix: as for [%s] above\n", f.Check)
 	default:
-		shownFix[f.Check] = true
+		shownFix[key] = true
 		writeRemediation(w, f.Remediation)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"golang.org/x/time/rate"
 
 	"github.com/leakhound/leakhound/internal/audit"
@@ -130,7 +131,7 @@ func Audit(ctx context.Context, o Options) (*Result, error) {
 	if o.Rate > 0 {
 		a.limit = rate.NewLimiter(rate.Limit(o.Rate), 1)
 	}
-	defer func() { a.res.Calls = int(a.calls.Load()) }()
+	defer func() { a.res.Calls, a.res.Warnings = int(a.calls.Load()), a.warnings() }()
 	names := o.Tables
 	if len(names) == 0 {
 		var err error
@@ -158,6 +159,10 @@ type auditor struct {
 	limit *rate.Limiter
 	calls atomic.Int64
 	mu    sync.Mutex
+	// warnings, grouped by what and error
+	warned   map[string]int
+	whats    [][2]string
+	tablesOf [][]string
 }
 
 // call waits for the rate limiter and counts one API call.
@@ -188,12 +193,50 @@ func (a *auditor) listTables(ctx context.Context) ([]string, error) {
 	}
 }
 
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+// oneLine renders an error on one line; an AWS API error as its operation,
+// code and message, without the request id that differs on every call.
+func oneLine(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		msg := api.ErrorCode()
+		if m := api.ErrorMessage(); m != "" && m != "UnknownError" {
+			msg += ": " + m
+		}
+		var op *smithy.OperationError
+		if errors.As(err, &op) {
+			msg = op.Operation() + ": " + msg
+		}
+		return strings.Join(strings.Fields(msg), " ")
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
 
-func (a *auditor) warn(format string, args ...any) {
+// warn records a check that could not be made on a table; the same
+// failure on several tables (an operation the endpoint lacks) is one
+// warning naming them all.
+func (a *auditor) warn(what, table string, err error) {
 	a.mu.Lock()
-	a.res.Warnings = append(a.res.Warnings, fmt.Sprintf(format, args...))
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	key := what + "\x00" + oneLine(err)
+	if a.warned == nil {
+		a.warned = map[string]int{}
+	}
+	if i, ok := a.warned[key]; ok {
+		a.tablesOf[i] = append(a.tablesOf[i], table)
+	} else {
+		a.warned[key] = len(a.whats)
+		a.whats = append(a.whats, [2]string{what, oneLine(err)})
+		a.tablesOf = append(a.tablesOf, []string{table})
+	}
+}
+
+// warnings renders the recorded warnings.
+func (a *auditor) warnings() []string {
+	var out []string
+	for i, w := range a.whats {
+		out = append(out, fmt.Sprintf("%s not checked for %s: %s", w[0], strings.Join(a.tablesOf[i], ", "), w[1]))
+	}
+	return out
 }
 
 // table audits one table.
@@ -213,7 +256,7 @@ func (a *auditor) table(ctx context.Context, name string) error {
 		return err
 	}
 	if cb, err := a.o.Client.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(name)}); err != nil {
-		a.warn("point-in-time recovery of %s not checked: %s", name, oneLine(err))
+		a.warn("point-in-time recovery", name, err)
 	} else if cb.ContinuousBackupsDescription != nil {
 		t.PITR = "DISABLED"
 		if p := cb.ContinuousBackupsDescription.PointInTimeRecoveryDescription; p != nil && p.PointInTimeRecoveryStatus == types.PointInTimeRecoveryStatusEnabled {
@@ -224,7 +267,7 @@ func (a *auditor) table(ctx context.Context, name string) error {
 		return err
 	}
 	if ttl, err := a.o.Client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)}); err != nil {
-		a.warn("time to live of %s not checked: %s", name, oneLine(err))
+		a.warn("time to live", name, err)
 	} else if ttl.TimeToLiveDescription != nil && ttl.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabled {
 		t.TTL = aws.ToString(ttl.TimeToLiveDescription.AttributeName)
 	}
@@ -233,7 +276,7 @@ func (a *auditor) table(ctx context.Context, name string) error {
 		return fmt.Errorf("scan: %w", err)
 	}
 	if err != nil {
-		a.warn("sample of %s cut short: %s", name, oneLine(err))
+		a.warn("the whole sample", name, err)
 	}
 	t.Sampled = len(items)
 	a.res.Tables = append(a.res.Tables, t)
@@ -547,6 +590,7 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 		f := metas[audit.DynamoNoCMK]
 		f.Confidence = finding.ConfidenceHigh
 		f.Path, f.URL, f.Subject = base, base, "sse"
+		f.Title = fmt.Sprintf("Table %s is encrypted with an AWS owned key, not a customer managed key", t.Name)
 		f.Evidence = finding.Evidence{Request: "DescribeTable " + t.Name, Details: map[string]string{"sse": "AWS owned key (no SSEDescription)"}}
 		out = append(out, f)
 	}
@@ -554,6 +598,7 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 		f := metas[audit.DynamoNoPITR]
 		f.Confidence = finding.ConfidenceHigh
 		f.Path, f.URL, f.Subject = base, base, "pitr"
+		f.Title = fmt.Sprintf("Point-in-time recovery is off for table %s", t.Name)
 		f.Evidence = finding.Evidence{Request: "DescribeContinuousBackups " + t.Name, Details: map[string]string{"point_in_time_recovery": "DISABLED"}}
 		out = append(out, f)
 	}
@@ -647,16 +692,16 @@ func tableRemedy(t *Table, attrs map[string]*seen, present map[string]int) strin
 	var b strings.Builder
 	fmt.Fprintf(&b, "For table %s:\n\n", t.Name)
 	if len(move) > 0 {
-		fmt.Fprintf(&b, "- Move out of the item, or encrypt client-side before PutItem: %s.\n", strings.Join(move, ", "))
+		fmt.Fprintf(&b, "- Move out of the item, or encrypt client-side before PutItem: %s.\n\n", strings.Join(move, ", "))
 	}
 	if len(rehash) > 0 {
-		fmt.Fprintf(&b, "- Rehash (argon2id, scrypt or bcrypt) at the next login: %s.\n", strings.Join(rehash, ", "))
+		fmt.Fprintf(&b, "- Rehash (argon2id, scrypt or bcrypt) at the next login: %s.\n\n", strings.Join(rehash, ", "))
 	}
 	if len(hide) > 0 {
-		fmt.Fprintf(&b, "- Keep out of the read paths that do not need them: %s.\n", strings.Join(hide, ", "))
+		fmt.Fprintf(&b, "- Keep out of the read paths that do not need them: %s.\n\n", strings.Join(hide, ", "))
 	}
 	if len(keys) > 0 {
-		fmt.Fprintf(&b, "- Key attributes that hold personal data (replace them with opaque ids): %s.\n", strings.Join(keys, ", "))
+		fmt.Fprintf(&b, "- Key attributes that hold personal data (replace them with opaque ids): %s.\n\n", strings.Join(keys, ", "))
 	}
 	placeholders := make([]string, len(safe))
 	names := map[string]string{}
@@ -665,8 +710,8 @@ func tableRemedy(t *Table, attrs map[string]*seen, present map[string]int) strin
 		names[placeholders[i]] = s
 	}
 	namesJSON, _ := json.Marshal(names)
-	fmt.Fprintf(&b, "- Read paths name only the safe attributes: ProjectionExpression=%q, ExpressionAttributeNames=%s.\n",
-		strings.Join(placeholders, ", "), namesJSON)
+	fmt.Fprintf(&b, "- Read paths name only the safe attributes (%s): ProjectionExpression=%q, ExpressionAttributeNames=%s.\n\n",
+		strings.Join(safe, ", "), strings.Join(placeholders, ", "), namesJSON)
 	pj, _ := json.MarshalIndent(readPolicy(t, safe), "", "  ")
 	fmt.Fprintf(&b, "- IAM policy for the roles of those read paths (dynamodb:Attributes, dynamodb:Select):\n\n```json\n%s\n```", pj)
 	return b.String()
