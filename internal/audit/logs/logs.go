@@ -312,7 +312,7 @@ func (fa *fileAudit) inspectRecord(prefix, js, suffix []byte, need int) {
 		return excerpt
 	}
 	fa.record(kept, false, mkExcerpt)
-	if types := dumpTypes(sensitiveMatches(resJS), need); len(types) > 0 {
+	if types := dumpTypes(sensitiveMatches(resJS), need, prefix != nil); len(types) > 0 {
 		if fa.dumps == nil {
 			fa.dumps = &dumpSeen{types: map[string]bool{}}
 		}
@@ -394,16 +394,20 @@ func cut(s string) string {
 }
 
 // dumpTypes returns the distinct types, at medium severity or above, of
-// the values of one record (the root object, or the first object below it
-// that holds values) when there are at least two of them (need for the
-// root), else nil.
-func dumpTypes(ms []detect.Match, need int) []string {
+// the values of one record when there are at least two of them (need for
+// the root of a JSON line), else nil. The record is the whole object when
+// it was embedded in a text line (root), else the first object below the
+// root that holds values, or the root itself.
+func dumpTypes(ms []detect.Match, need int, root bool) []string {
 	groups := map[string]map[string]bool{}
 	for _, m := range ms {
 		if audit.Severity(m.Type) < finding.Medium {
 			continue
 		}
-		rec := parentPath(m.Path)
+		rec := "{}"
+		if !root {
+			rec = parentPath(m.Path)
+		}
 		if groups[rec] == nil {
 			groups[rec] = map[string]bool{}
 		}

@@ -120,7 +120,7 @@ func TestAccessFields(t *testing.T) {
 // and takes personal data in query strings; it returns the directory.
 func vulnerableLogs(t *testing.T) string {
 	dir := t.TempDir()
-	item := fmt.Sprintf(`{"patient_id": "u_1001", "name": "Alice Moreau", "email": "%s", "phone": "%s", "ssn": "%s", "password_hash": "pbkdf2:sha256:1$Zq3vK8LmNp7Rt5Wx$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"}`, email, phone, ssn)
+	item := fmt.Sprintf(`{"patient_id": "u_1001", "name": "Alice Moreau", "email": "%s", "phone": "%s", "ssn": "%s", "address": {"street": "12 Maple Avenue", "city": "Portland"}, "password_hash": "pbkdf2:sha256:1$Zq3vK8LmNp7Rt5Wx$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"}`, email, phone, ssn)
 	repr := fmt.Sprintf(`{'invoice_id': Decimal('9001'), 'patient_id': 'u_1001', 'patient_email': '%s', 'card_number': '%s', 'amount': Decimal('40.50')}`, email, card)
 	app := strings.Join([]string{
 		"2026-11-30 10:00:00,001 INFO clinic starting",
@@ -222,6 +222,9 @@ func TestAuditVulnerable(t *testing.T) {
 	}
 	if f := find(res.Findings, audit.LogItemDump, "app.log", ""); f == nil || !strings.Contains(f.Evidence.Excerpt, `"patient_id": "…", "name": "Alic…", "email": "a***@proton.me"`) {
 		t.Errorf("dump excerpt: %+v", f)
+	} else if got := f.Evidence.Details["types"]; got != "card,email,password_hash,phone,postal_address,ssn" {
+		// The nested card of the dict counts with the rest of its record.
+		t.Errorf("dump types %q", got)
 	}
 	if !bytes.Contains(b, []byte("***-**-1234")) {
 		t.Errorf("masked SSN missing from the evidence")
