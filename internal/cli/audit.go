@@ -31,13 +31,19 @@ import (
 // rest that share the finding model, reports, baselines, suppressions and
 // exit codes of scan (docs/audit.md).
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage:\n  leakhound audit dynamodb [flags]          audit DynamoDB tables (read-only) for personal data and credentials at rest")
-		fmt.Fprintln(w, "  leakhound audit logs FILE|DIR|- [flags]    audit log files for personal data and secrets")
-		fmt.Fprintln(w, "\nRun 'leakhound audit dynamodb --help' or 'leakhound audit logs --help' for the flags.")
+	help := &commandHelp{
+		usage:   "audit dynamodb|logs [flags]",
+		summary: "Audit data at rest: DynamoDB tables and log files, with the findings, reports and exit codes of scan.",
+		details: "Kinds:\n  audit dynamodb [flags]          DynamoDB tables (read-only): personal data and credentials in clear, fast password hashes\n" +
+			"  audit logs FILE|DIR|- [flags]   log files: personal data and secrets, whole records logged\n\n" +
+			"Run 'leakhound audit dynamodb --help' or 'leakhound audit logs --help' for the flags (docs/audit.md).",
+		examples: []string{
+			"leakhound audit dynamodb --region eu-west-1",
+			"leakhound audit logs /var/log/app/ --format sarif -o logs.sarif",
+		},
 	}
 	if len(args) == 0 {
-		usage(stderr)
+		help.write(stderr)
 		return usagef("audit needs a kind: dynamodb or logs")
 	}
 	switch args[0] {
@@ -46,7 +52,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "logs":
 		return runAuditLogs(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
-		usage(stdout)
+		help.write(stdout)
 		return nil
 	}
 	return usagef("unknown audit %q (want dynamodb or logs)", args[0])
@@ -65,7 +71,10 @@ type auditFlags struct {
 	verbose  int
 }
 
-func (f *auditFlags) register(fs *pflag.FlagSet) {
+// group returns the report flags as a help group.
+func (f *auditFlags) group() flagGroup {
+	g := newGroup("Report")
+	fs := g.fs
 	fs.StringVar(&f.format, "format", "text", "report format on --output: "+strings.Join(report.Formats(), ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fs.StringArrayVar(&f.reports, "report", nil, "also write FORMAT=FILE (repeatable)")
@@ -75,6 +84,7 @@ func (f *auditFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
 	fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
+	return g
 }
 
 // build reads the config file (the scan's, or .leakhound.yaml when present)
@@ -165,19 +175,31 @@ func runAuditDynamoDB(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs := newFlagSet("audit dynamodb", stderr)
 	var f auditFlags
 	var a DynamoDBAudit
-	fs.StringVar(&a.Endpoint, "endpoint-url", "", "DynamoDB endpoint URL instead of AWS's (dynalite, DynamoDB Local), such as http://127.0.0.1:8000")
-	fs.StringVar(&a.Region, "region", "", "AWS region (default: AWS_REGION, the profile's region; us-east-1 with --endpoint-url)")
-	fs.StringVar(&a.Profile, "profile", "", "shared config profile (default: AWS_PROFILE or the default chain)")
-	fs.StringArrayVar(&a.Tables, "table", nil, "table to audit (repeatable; default: every table ListTables returns)")
-	fs.IntVar(&a.Sample, "sample", auditdynamo.DefaultSample, "items read per table at most")
-	fs.IntVar(&a.Segments, "segments", auditdynamo.DefaultSegments, "parallel Scan segments per table")
-	fs.Float64Var(&a.Rate, "rate", 20, "DynamoDB API calls per second at most (0: no limit)")
-	fs.DurationVar(&a.Timeout, "timeout", 10*time.Minute, "time the whole audit may take")
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound audit dynamodb [flags]\n\nAudits DynamoDB tables for personal data and credentials stored in clear, fast password\nhashes, indexes that copy every attribute, encryption keys and backups. Read-only: ListTables,\nDescribeTable, DescribeContinuousBackups, DescribeTimeToLive and Scan (docs/audit.md).\nCredentials come from the standard AWS chain (environment, shared config, SSO, roles).\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	g := newGroup("DynamoDB")
+	g.fs.StringVar(&a.Endpoint, "endpoint-url", "", "DynamoDB endpoint URL instead of AWS's (dynalite, DynamoDB Local), such as http://127.0.0.1:8000")
+	g.fs.StringVar(&a.Region, "region", "", "AWS region (default: AWS_REGION, the profile's region; us-east-1 with --endpoint-url)")
+	g.fs.StringVar(&a.Profile, "profile", "", "shared config profile (default: AWS_PROFILE or the default chain)")
+	g.fs.StringArrayVar(&a.Tables, "table", nil, "table to audit (repeatable; default: every table ListTables returns)")
+	g.fs.IntVar(&a.Sample, "sample", auditdynamo.DefaultSample, "items read per table at most")
+	g.fs.IntVar(&a.Segments, "segments", auditdynamo.DefaultSegments, "parallel Scan segments per table")
+	g.fs.Float64Var(&a.Rate, "rate", 20, "DynamoDB API calls per second at most (0: no limit)")
+	g.fs.DurationVar(&a.Timeout, "timeout", 10*time.Minute, "time the whole audit may take")
+	help := &commandHelp{
+		usage:   "audit dynamodb [flags]",
+		summary: "Audit DynamoDB tables for personal data and credentials at rest (read-only).",
+		details: "Reports attributes holding personal data or credentials in clear, passwords in clear or with a fast hash,\n" +
+			"indexes projecting ALL attributes, AWS owned encryption keys and point-in-time recovery off, with a remedy per\n" +
+			"table (attributes to move or encrypt, a ProjectionExpression, an IAM policy on dynamodb:Attributes). Calls only\n" +
+			"ListTables, DescribeTable, DescribeContinuousBackups, DescribeTimeToLive and Scan, with the standard AWS\n" +
+			"credential chain (docs/audit.md).",
+		groups: []flagGroup{g, f.group()},
+		examples: []string{
+			"leakhound audit dynamodb --region eu-west-1",
+			"leakhound audit dynamodb --table users --table orders --sample 200 --format sarif -o audit.sarif",
+			"leakhound audit dynamodb --endpoint-url http://127.0.0.1:8000",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -282,12 +304,21 @@ func AuditDynamoDB(ctx context.Context, a DynamoDBAudit, log *slog.Logger) (*fin
 func runAuditLogs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("audit logs", stderr)
 	var f auditFlags
-	maxLine := fs.String("max-line", "1MiB", "bytes of one line inspected at most")
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: leakhound audit logs FILE|DIR|- [flags]\n\nAudits log files (plain text, JSON lines, gzip, Werkzeug and gunicorn access logs; directories\nrecursively, - for standard input) for personal data and secrets, and for whole records logged\nwith logger.info('... %%s', item). Values are masked in every output.\n\nFlags:\n")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	g := newGroup("Logs")
+	maxLine := g.fs.String("max-line", "1MiB", "bytes of one line inspected at most")
+	help := &commandHelp{
+		usage:   "audit logs FILE|DIR|- [flags]",
+		summary: "Audit log files for personal data and secrets, per file and line range, masked.",
+		details: "Reads plain text, JSON lines, gzip (by content), Werkzeug and gunicorn access logs (request URLs), directories\n" +
+			"recursively and - for standard input; reports whole records logged with logger.info('... %s', item) apart\n" +
+			"(docs/audit.md).",
+		groups: []flagGroup{g, f.group()},
+		examples: []string{
+			"leakhound audit logs /var/log/app/",
+			"zcat app.log.3.gz | leakhound audit logs - --format json",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
