@@ -516,7 +516,7 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 				f.Title = fmt.Sprintf("Passwords stored in clear in %s.%s (%d of %d sampled items)", t.Name, attr, k, n)
 			case typ == detect.TypePasswordHash && len(ts.fast) > 0:
 				f = metas[audit.DynamoPassword]
-				f.CWE = []string{"CWE-916", "CWE-328"}
+				f.CWE = []string{"CWE-916"}
 				f.Subject = "fast-hash"
 				schemes := sortedKeys(ts.fast)
 				details["schemes"] = strings.Join(schemes, ", ")
