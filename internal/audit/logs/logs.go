@@ -142,7 +142,7 @@ func (e skipError) Error() string { return e.why }
 // read audits one stream: gzip is recognised by its magic bytes, binary
 // content (a NUL byte in the first 8 KiB) is skipped.
 func (res *Result) read(ctx context.Context, name string, r io.Reader, maxLine int) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, 1<<20) // scan reads lines from it as is
 	head, _ := br.Peek(2)
 	var src io.Reader = br
 	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {

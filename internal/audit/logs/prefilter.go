@@ -51,15 +51,16 @@ func init() {
 	class['$'] = cMark
 }
 
-// contextWords are the words (lower case) that name personal data or
-// credentials: the vocabulary of detect's key classifier, split into words.
-var contextWords = map[string]struct{}{}
+// wordsBy holds the context words by first letter and length: a word of a
+// line is compared with the few of its shape, without hashing.
+var wordsBy [26][maxWord + 1][]string
 
-// wordShape has bit n of entry c set when a context word of n letters
-// starts with letter c: most words of a line are ruled out without hashing.
-var wordShape [26]uint32
+// maxWord is the longest context word.
+const maxWord = 24
 
 func init() {
+	// The words (lower case) that name personal data or credentials: the
+	// vocabulary of detect's key classifier, split into words.
 	for _, w := range []string{
 		"email", "emails", "mail", "emailaddress", "phone", "phonenumber", "mobile", "cell", "cellphone", "tel",
 		"telephone", "msisdn", "fax", "contact",
@@ -75,8 +76,7 @@ func init() {
 		"avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd", "court", "ct",
 		"terrace", "place", "square", "highway", "parkway", "rue", "strasse", "via", "calle",
 	} {
-		contextWords[w] = struct{}{}
-		wordShape[w[0]-'a'] |= 1 << len(w)
+		wordsBy[w[0]-'a'][len(w)] = append(wordsBy[w[0]-'a'][len(w)], w)
 	}
 }
 
@@ -111,7 +111,7 @@ func hasPrefixFold(b []byte, p string) bool {
 
 // suspicious reports whether line may hold personal data or a secret.
 func suspicious(line []byte) bool {
-	var word [24]byte
+	var word [maxWord]byte
 	wn := 0       // letters of the current word in word (lower case)
 	long := false // the current word is longer than word
 	// The current digit run: its digits, the current group, the closed
@@ -126,9 +126,11 @@ func suspicious(line []byte) bool {
 		clock                 bool // the run follows "digits:" (the rest of a time)
 	)
 	endWord := func() bool {
-		if wn > 0 && !long && wordShape[word[0]-'a']&(1<<wn) != 0 {
-			if _, ok := contextWords[string(word[:wn])]; ok {
-				return true
+		if wn > 0 && !long {
+			for _, w := range wordsBy[word[0]-'a'][wn] {
+				if string(word[:wn]) == w {
+					return true
+				}
 			}
 		}
 		wn, long = 0, false
@@ -187,6 +189,11 @@ func suspicious(line []byte) bool {
 			}
 			digits++
 			group++
+			for i+1 < len(line) && class[line[i+1]] == cDigit {
+				i++
+				digits++
+				group++
+			}
 		case cUpper, cLower:
 			if digits > 0 && endRun(false) {
 				return true
@@ -210,6 +217,17 @@ func suspicious(line []byte) bool {
 				wn++
 			} else {
 				long = true
+			}
+			// The rest of a lower-case run, in a tight loop.
+			for i+1 < len(line) && class[line[i+1]] == cLower {
+				i++
+				if wn < len(word) {
+					word[wn] = line[i]
+					wn++
+				} else {
+					long = true
+				}
+				k = cLower
 			}
 		case cSep:
 			if wn > 0 && endWord() {
