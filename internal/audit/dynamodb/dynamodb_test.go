@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -366,5 +367,50 @@ func TestAppendItem(t *testing.T) {
 	}
 	if len(spans) != 5 || spans[0].attr != "a" || string(b[spans[1].start:spans[1].end]) != `"b":{"x":["s",1.5,true,null]}` {
 		t.Errorf("spans %+v", spans)
+	}
+}
+
+// counting is a hermetic API with one empty table; it counts calls.
+type counting struct {
+	API
+	calls int
+}
+
+func (c *counting) DescribeTable(ctx context.Context, in *dynamodb.DescribeTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	c.calls++
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{TableName: in.TableName, KeySchema: keyS("id")}}, nil
+}
+
+func (c *counting) DescribeContinuousBackups(ctx context.Context, in *dynamodb.DescribeContinuousBackupsInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeContinuousBackupsOutput, error) {
+	c.calls++
+	return &dynamodb.DescribeContinuousBackupsOutput{}, nil
+}
+
+func (c *counting) DescribeTimeToLive(ctx context.Context, in *dynamodb.DescribeTimeToLiveInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTimeToLiveOutput, error) {
+	c.calls++
+	return &dynamodb.DescribeTimeToLiveOutput{}, nil
+}
+
+func (c *counting) Scan(ctx context.Context, in *dynamodb.ScanInput, _ ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	c.calls++
+	return &dynamodb.ScanOutput{}, nil
+}
+
+// TestRateLimit: --rate bounds the calls per second. Two tables cost 8
+// calls (3 describes and 1 scan page each); at 20 calls per second the
+// last one cannot start before 350 ms. A lower bound only: a slow machine
+// cannot make it fail.
+func TestRateLimit(t *testing.T) {
+	api := &counting{}
+	start := time.Now()
+	res, err := Audit(context.Background(), Options{Client: api, Tables: []string{"a", "b"}, Sample: 10, Rate: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.calls != 8 || res.Calls != 8 {
+		t.Fatalf("calls %d, counted %d; want 8", api.calls, res.Calls)
+	}
+	if d := time.Since(start); d < 350*time.Millisecond {
+		t.Errorf("8 calls at 20/s took %v", d)
 	}
 }
