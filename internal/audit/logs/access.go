@@ -64,10 +64,6 @@ func percentDecode(dst, s []byte) []byte {
 			i += 2
 		case c == '+':
 			dst = append(dst, ' ')
-		case c == '&' || c == '?':
-			// Separate the parameters so that each value keeps its own
-			// name as context.
-			dst = append(dst, c, ' ')
 		default:
 			dst = append(dst, c)
 		}
