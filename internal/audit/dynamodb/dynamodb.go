@@ -52,9 +52,12 @@ const (
 	DefaultSample   = 1000
 	DefaultSegments = 4
 	maxTables       = 10000
-	// maxBatch bounds the JSON of the items given to detect at once.
-	maxBatch = 4 << 20
 )
+
+// maxBatch bounds the JSON of the items given to detect at once (and so
+// the memory an audit holds, with one Scan page of at most 1 MB). A
+// variable for tests.
+var maxBatch = 4 << 20
 
 // Options configure an audit.
 type Options struct {
@@ -271,16 +274,18 @@ func (a *auditor) table(ctx context.Context, name string) error {
 	} else if ttl.TimeToLiveDescription != nil && ttl.TimeToLiveDescription.TimeToLiveStatus == types.TimeToLiveStatusEnabled {
 		t.TTL = aws.ToString(ttl.TimeToLiveDescription.AttributeName)
 	}
-	items, err := a.sample(ctx, name)
-	if err != nil && len(items) == 0 {
+	acc := newSampleAcc()
+	err = a.sample(ctx, name, acc)
+	acc.flush()
+	if err != nil && acc.n == 0 {
 		return fmt.Errorf("scan: %w", err)
 	}
 	if err != nil {
 		a.warn("the whole sample", name, err)
 	}
-	t.Sampled = len(items)
+	t.Sampled = acc.n
 	a.res.Tables = append(a.res.Tables, t)
-	a.res.Findings = append(a.res.Findings, a.analyse(&t, items)...)
+	a.res.Findings = append(a.res.Findings, a.findings(&t, acc.attrs, acc.present, acc.n)...)
 	return nil
 }
 
@@ -325,14 +330,15 @@ func keyNames(ks []types.KeySchemaElement) []string {
 	return append(hash, rng...)
 }
 
-// sample reads at most Options.Sample items with parallel Scan segments.
-func (a *auditor) sample(ctx context.Context, name string) ([]map[string]types.AttributeValue, error) {
+// sample reads at most Options.Sample items with parallel Scan segments
+// and hands each page to acc as it comes, so memory holds one batch of
+// items, not the whole sample.
+func (a *auditor) sample(ctx context.Context, name string, acc *sampleAcc) error {
 	segs := min(a.o.Segments, max(1, a.o.Sample/25))
 	share := (a.o.Sample + segs - 1) / segs
 	var (
-		mu    sync.Mutex
-		items []map[string]types.AttributeValue
 		first error
+		once  sync.Once
 		wg    sync.WaitGroup
 	)
 	for seg := range segs {
@@ -352,16 +358,12 @@ func (a *auditor) sample(ctx context.Context, name string) ([]map[string]types.A
 					out, err = a.o.Client.Scan(ctx, in)
 				}
 				if err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
+					once.Do(func() { first = err })
 					return
 				}
-				mu.Lock()
-				items = append(items, out.Items...)
-				mu.Unlock()
+				if acc.add(out.Items, a.o.Sample) {
+					return // the sample is full
+				}
 				read += len(out.Items)
 				if len(out.LastEvaluatedKey) == 0 {
 					return
@@ -371,10 +373,76 @@ func (a *auditor) sample(ctx context.Context, name string) ([]map[string]types.A
 		}()
 	}
 	wg.Wait()
-	if len(items) > a.o.Sample {
-		items = items[:a.o.Sample]
+	return first
+}
+
+// sampleAcc turns sampled items into what each attribute holds. Items are
+// written as JSON into a batch that detect reads when it reaches maxBatch.
+type sampleAcc struct {
+	mu      sync.Mutex
+	n       int // items taken
+	attrs   map[string]*seen
+	present map[string]int // attribute → items that have it
+	buf     []byte
+	spans   []span
+}
+
+func newSampleAcc() *sampleAcc {
+	return &sampleAcc{attrs: map[string]*seen{}, present: map[string]int{}}
+}
+
+// add takes items up to limit in all and reports whether the sample is
+// full.
+func (acc *sampleAcc) add(items []map[string]types.AttributeValue, limit int) bool {
+	acc.mu.Lock()
+	defer acc.mu.Unlock()
+	for _, item := range items {
+		if acc.n >= limit {
+			return true
+		}
+		if len(acc.buf) == 0 {
+			acc.buf = append(acc.buf, '[')
+		} else {
+			acc.buf = append(acc.buf, ',')
+		}
+		acc.buf, acc.spans = appendItem(acc.buf, acc.n, item, acc.spans)
+		for k := range item {
+			acc.present[k]++
+		}
+		acc.n++
+		if len(acc.buf) >= maxBatch {
+			acc.flushLocked()
+		}
 	}
-	return items, first
+	return acc.n >= limit
+}
+
+func (acc *sampleAcc) flush() {
+	acc.mu.Lock()
+	defer acc.mu.Unlock()
+	acc.flushLocked()
+}
+
+// flushLocked runs detect over the batch and records its matches per
+// attribute.
+func (acc *sampleAcc) flushLocked() {
+	if len(acc.buf) == 0 {
+		return
+	}
+	acc.buf = append(acc.buf, ']')
+	res := detect.Scan(acc.buf, "application/json")
+	spans := acc.spans
+	for _, m := range res.Matches {
+		if m.Confidence < finding.ConfidenceMedium || !audit.Sensitive(m.Type) {
+			continue
+		}
+		i := sort.Search(len(spans), func(i int) bool { return spans[i].end > m.Start })
+		if i == len(spans) || spans[i].start > m.Start {
+			continue
+		}
+		acc.record(spans[i], m)
+	}
+	acc.buf, acc.spans = acc.buf[:0], acc.spans[:0]
 }
 
 // seen is what one attribute holds across the sample.
@@ -393,72 +461,40 @@ type typeSeen struct {
 	fastItems map[int]bool
 }
 
-// analyse runs detect over the sampled items and turns what it finds into
-// findings.
-func (a *auditor) analyse(t *Table, items []map[string]types.AttributeValue) []finding.Finding {
-	attrs := map[string]*seen{}
-	present := map[string]int{} // attribute → items that have it
-	for lo := 0; lo < len(items); {
-		var buf []byte
-		var spans []span
-		buf = append(buf, '[')
-		hi := lo
-		for ; hi < len(items) && (hi == lo || len(buf) < maxBatch); hi++ {
-			if hi > lo {
-				buf = append(buf, ',')
-			}
-			buf, spans = appendItem(buf, hi, items[hi], spans)
-			for k := range items[hi] {
-				present[k]++
-			}
-		}
-		buf = append(buf, ']')
-		res := detect.Scan(buf, "application/json")
-		for _, m := range res.Matches {
-			if m.Confidence < finding.ConfidenceMedium || !audit.Sensitive(m.Type) {
-				continue
-			}
-			i := sort.Search(len(spans), func(i int) bool { return spans[i].end > m.Start })
-			if i == len(spans) || spans[i].start > m.Start {
-				continue
-			}
-			sp := spans[i]
-			s := attrs[sp.attr]
-			if s == nil {
-				s = &seen{attr: sp.attr, types: map[string]*typeSeen{}}
-				attrs[sp.attr] = s
-			}
-			ts := s.types[m.Type]
-			if ts == nil {
-				ts = &typeSeen{typ: m.Type, items: map[int]bool{}}
-				s.types[m.Type] = ts
-			}
-			ts.items[sp.item] = true
-			ts.conf = max(ts.conf, m.Confidence)
-			v := m.Value()
-			if m.Type == detect.TypePasswordHash {
-				if scheme, fast, known := hashScheme(strings.TrimSpace(v.Raw())); known && fast {
-					if ts.fast == nil {
-						ts.fast, ts.fastItems = map[string]bool{}, map[int]bool{}
-					}
-					ts.fast[scheme] = true
-					ts.fastItems[sp.item] = true
-				}
-			}
-			if len(ts.samples) < 3 {
-				val := finding.NewValue(m.Type, itemPath(m.Path), v.Raw())
-				dup := false
-				for _, x := range ts.samples {
-					dup = dup || x.Masked == val.Masked
-				}
-				if !dup {
-					ts.samples = append(ts.samples, val)
-				}
-			}
-		}
-		lo = hi
+// record counts one match of the attribute at sp.
+func (acc *sampleAcc) record(sp span, m detect.Match) {
+	s := acc.attrs[sp.attr]
+	if s == nil {
+		s = &seen{attr: sp.attr, types: map[string]*typeSeen{}}
+		acc.attrs[sp.attr] = s
 	}
-	return a.findings(t, attrs, present, len(items))
+	ts := s.types[m.Type]
+	if ts == nil {
+		ts = &typeSeen{typ: m.Type, items: map[int]bool{}}
+		s.types[m.Type] = ts
+	}
+	ts.items[sp.item] = true
+	ts.conf = max(ts.conf, m.Confidence)
+	v := m.Value()
+	if m.Type == detect.TypePasswordHash {
+		if scheme, fast, known := hashScheme(strings.TrimSpace(v.Raw())); known && fast {
+			if ts.fast == nil {
+				ts.fast, ts.fastItems = map[string]bool{}, map[int]bool{}
+			}
+			ts.fast[scheme] = true
+			ts.fastItems[sp.item] = true
+		}
+	}
+	if len(ts.samples) < 3 {
+		val := finding.NewValue(m.Type, itemPath(m.Path), v.Raw())
+		dup := false
+		for _, x := range ts.samples {
+			dup = dup || x.Masked == val.Masked
+		}
+		if !dup {
+			ts.samples = append(ts.samples, val)
+		}
+	}
 }
 
 // itemPath turns $[12].address.street into $.address.street.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,15 @@ func vulnerableTables(t *testing.T, c *dynamodb.Client) (patients, invoices stri
 	return patients, invoices
 }
 
+func titles(fs []finding.Finding) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Title+" "+f.Evidence.Details["share"])
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
 func findingAt(fs []finding.Finding, check, path, subject string) *finding.Finding {
 	for i := range fs {
 		if fs[i].Check == check && fs[i].Path == path && (subject == "" || fs[i].Subject == subject) {
@@ -141,6 +151,16 @@ func TestAuditVulnerableTables(t *testing.T) {
 	res, err := Audit(context.Background(), Options{Client: c, Tables: []string{patients, invoices}, Endpoint: dynaliteURL, Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Batches of one item each give the same findings.
+	defer func(n int) { maxBatch = n }(maxBatch)
+	maxBatch = 1
+	small, err := Audit(context.Background(), Options{Client: c, Tables: []string{patients, invoices}, Endpoint: dynaliteURL, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := titles(res.Findings), titles(small.Findings); a != b {
+		t.Errorf("one-item batches differ:\n%s\n---\n%s", a, b)
 	}
 	if len(res.Tables) != 2 || res.Tables[0].Sampled != 4 || len(res.Failed) != 0 {
 		t.Fatalf("tables %+v failed %v", res.Tables, res.Failed)
