@@ -371,3 +371,31 @@ func BenchmarkDetectOnly(b *testing.B) {
 		detect.Scan(data, "text/plain")
 	}
 }
+
+func TestPyReprToJSON(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{'a': 'b', 'n': Decimal('9001'), 'f': Decimal('40.50'), 'x': None, 'y': True, 'z': False}`,
+			`{"a": "b", "n": 9001, "f": 40.50, "x": null, "y": true, "z": false}`},
+		{`{'q': "it's", 'l': ['a', 1, {'k': 'v'}]}`, `{"q": "it's", "l": ["a", 1, {"k": "v"}]}`},
+		{`{'e': 'a\'b'}`, `{"e": "a'b"}`},
+	} {
+		got, ok := pyReprToJSON([]byte(tc.in))
+		if !ok || string(got) != tc.want {
+			t.Errorf("pyReprToJSON(%s) = %s, %v; want %s", tc.in, got, ok, tc.want)
+		}
+	}
+	for _, bad := range []string{`{'a': datetime.now()}`, `{'a': 'open`, `{a: 1}`} {
+		if _, ok := pyReprToJSON([]byte(bad)); ok {
+			t.Errorf("pyReprToJSON(%s) accepted", bad)
+		}
+	}
+}
+
+func TestElide(t *testing.T) {
+	got := elide([]byte(`{"id": 7, "email": "alice.moreau@proton.me", "tags": ["x", 2], "ok": true, "n": null, "m": {"ssn": "536-22-1234"}}`),
+		map[string]string{"alice.moreau@proton.me": "a***@proton.me", "536-22-1234": "***-**-1234"})
+	want := `{"id": "…", "email": "a***@proton.me", "tags": ["…", "…"], "ok": true, "n": null, "m": {"ssn": "***-**-1234"}}`
+	if got != want {
+		t.Errorf("elide:\n got %s\nwant %s", got, want)
+	}
+}
