@@ -76,17 +76,18 @@ func LogRules() []check.Meta {
 // Severity is the severity of storing or logging a value of type typ in
 // clear: regulated identifiers, payment data and credentials are high,
 // personal data medium, identity data (a name, an IP address) low. It
-// follows the level table of the sensitivity model (detect).
+// follows the level table of the sensitivity model (detect); once detect
+// exports that table (detect.LevelOf), this is LevelOf(typ).Severity().
 func Severity(typ string) finding.Severity {
-	switch detect.CategoryOf(typ) {
+	switch category(typ) {
 	case detect.Secret:
 		return finding.High
 	case detect.PII:
 		switch typ {
-		case detect.TypeSSN, detect.TypeITIN, detect.TypeCard, detect.TypeIBAN, detect.TypeNINO,
-			detect.TypeNHS, detect.TypeSIN, detect.TypePassport:
+		case string(detect.TypeSSN), string(detect.TypeITIN), string(detect.TypeCard), string(detect.TypeIBAN),
+			string(detect.TypeNINO), string(detect.TypeNHS), string(detect.TypeSIN), string(detect.TypePassport):
 			return finding.High
-		case detect.TypeName, detect.TypeIP:
+		case string(detect.TypeName), string(detect.TypeIP):
 			return finding.Low
 		}
 		return finding.Medium
@@ -97,9 +98,12 @@ func Severity(typ string) finding.Severity {
 // Sensitive reports whether an audit reports values of type typ: personal
 // data and credentials, not stack or platform artefacts.
 func Sensitive(typ string) bool {
-	c := detect.CategoryOf(typ)
+	c := category(typ)
 	return c == detect.PII || c == detect.Secret
 }
+
+// category is detect.CategoryOf for a type name.
+func category(typ string) detect.Category { return detect.CategoryOf(typ) }
 
 // Report assembles findings into a report: fingerprinted, sorted, scored.
 // target names what was audited (an endpoint URL, a region, a path);

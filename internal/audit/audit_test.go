@@ -10,18 +10,18 @@ import (
 
 func TestSeverity(t *testing.T) {
 	for typ, want := range map[string]finding.Severity{
-		detect.TypeSSN: finding.High, detect.TypeCard: finding.High, detect.TypePassport: finding.High,
-		detect.TypeAWSKeyID: finding.High, detect.TypePasswordHash: finding.High, detect.TypePassword: finding.High,
-		detect.TypeEmail: finding.Medium, detect.TypePhone: finding.Medium, detect.TypeDOB: finding.Medium,
-		detect.TypeAddress: finding.Medium, detect.TypeGeo: finding.Medium,
-		detect.TypeName: finding.Low, detect.TypeIP: finding.Low,
-		detect.TypeTraceback: finding.Info, "": finding.Info,
+		string(detect.TypeSSN): finding.High, string(detect.TypeCard): finding.High, string(detect.TypePassport): finding.High,
+		string(detect.TypeAWSKeyID): finding.High, string(detect.TypePasswordHash): finding.High, string(detect.TypePassword): finding.High,
+		string(detect.TypeEmail): finding.Medium, string(detect.TypePhone): finding.Medium, string(detect.TypeDOB): finding.Medium,
+		string(detect.TypeAddress): finding.Medium, string(detect.TypeGeo): finding.Medium,
+		string(detect.TypeName): finding.Low, string(detect.TypeIP): finding.Low,
+		string(detect.TypeTraceback): finding.Info, "": finding.Info,
 	} {
 		if got := Severity(typ); got != want {
 			t.Errorf("Severity(%q) = %s, want %s", typ, got, want)
 		}
 	}
-	if Sensitive(detect.TypeTraceback) || Sensitive(detect.TypeDynamoTable) || !Sensitive(detect.TypeEmail) || !Sensitive(detect.TypeJWT) {
+	if Sensitive(string(detect.TypeTraceback)) || Sensitive(string(detect.TypeDynamoTable)) || !Sensitive(string(detect.TypeEmail)) || !Sensitive(string(detect.TypeJWT)) {
 		t.Errorf("Sensitive: artefacts are not reported, personal data and credentials are")
 	}
 }

@@ -433,7 +433,7 @@ func (acc *sampleAcc) flushLocked() {
 	res := detect.Scan(acc.buf, "application/json")
 	spans := acc.spans
 	for _, m := range res.Matches {
-		if m.Confidence < finding.ConfidenceMedium || !audit.Sensitive(m.Type) {
+		if m.Confidence < finding.ConfidenceMedium || !audit.Sensitive(string(m.Type)) {
 			continue
 		}
 		i := sort.Search(len(spans), func(i int) bool { return spans[i].end > m.Start })
@@ -468,10 +468,10 @@ func (acc *sampleAcc) record(sp span, m detect.Match) {
 		s = &seen{attr: sp.attr, types: map[string]*typeSeen{}}
 		acc.attrs[sp.attr] = s
 	}
-	ts := s.types[m.Type]
+	ts := s.types[string(m.Type)]
 	if ts == nil {
-		ts = &typeSeen{typ: m.Type, items: map[int]bool{}}
-		s.types[m.Type] = ts
+		ts = &typeSeen{typ: string(m.Type), items: map[int]bool{}}
+		s.types[string(m.Type)] = ts
 	}
 	ts.items[sp.item] = true
 	ts.conf = max(ts.conf, m.Confidence)
@@ -486,7 +486,7 @@ func (acc *sampleAcc) record(sp span, m detect.Match) {
 		}
 	}
 	if len(ts.samples) < 3 {
-		val := finding.NewValue(m.Type, itemPath(m.Path), v.Raw())
+		val := finding.NewValue(string(m.Type), itemPath(m.Path), v.Raw())
 		dup := false
 		for _, x := range ts.samples {
 			dup = dup || x.Masked == val.Masked
@@ -545,12 +545,12 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 			}
 			var f finding.Finding
 			switch {
-			case typ == detect.TypePassword:
+			case typ == string(detect.TypePassword):
 				f = metas[audit.DynamoPassword]
 				f.CWE = []string{"CWE-256", "CWE-312"}
 				f.Subject = "cleartext"
 				f.Title = fmt.Sprintf("Passwords stored in clear in %s.%s (%d of %d sampled items)", t.Name, attr, k, n)
-			case typ == detect.TypePasswordHash && len(ts.fast) > 0:
+			case typ == string(detect.TypePasswordHash) && len(ts.fast) > 0:
 				f = metas[audit.DynamoPassword]
 				f.CWE = []string{"CWE-916"}
 				f.Subject = "fast-hash"
@@ -560,7 +560,7 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 				details["share"] = pct(len(ts.fastItems), n)
 				f.Title = fmt.Sprintf("Passwords hashed with a fast hash (%s) in %s.%s (%d of %d sampled items)",
 					strings.Join(schemes, ", "), t.Name, attr, len(ts.fastItems), n)
-			case typ == detect.TypePasswordHash:
+			case typ == string(detect.TypePasswordHash):
 				// A slow, salted hash: the right way to keep a password.
 				// It stays out of the safe attributes of the remedy.
 				continue
@@ -702,9 +702,9 @@ func tableRemedy(t *Table, attrs map[string]*seen, present map[string]int) strin
 		password, slowHash := false, false
 		for typ, ts := range s.types {
 			switch {
-			case typ == detect.TypePassword || typ == detect.TypePasswordHash && len(ts.fast) > 0:
+			case typ == string(detect.TypePassword) || typ == string(detect.TypePasswordHash) && len(ts.fast) > 0:
 				password = true
-			case typ == detect.TypePasswordHash:
+			case typ == string(detect.TypePasswordHash):
 				slowHash = true
 			default:
 				worst = max(worst, audit.Severity(typ))

@@ -332,7 +332,7 @@ func (fa *fileAudit) inspectRecord(prefix, js, suffix []byte, need int) {
 func sensitiveMatches(res *detect.Result) []detect.Match {
 	var kept []detect.Match
 	for _, m := range res.Matches {
-		if m.Confidence >= finding.ConfidenceMedium && audit.Sensitive(m.Type) {
+		if m.Confidence >= finding.ConfidenceMedium && audit.Sensitive(string(m.Type)) {
 			kept = append(kept, m)
 		}
 	}
@@ -343,16 +343,16 @@ func sensitiveMatches(res *detect.Result) []detect.Match {
 func (fa *fileAudit) record(kept []detect.Match, access bool, excerpt func() string) {
 	lineNo := fa.line
 	for _, m := range kept {
-		ts := fa.types[m.Type]
+		ts := fa.types[string(m.Type)]
 		if ts == nil {
-			ts = &typeSeen{typ: m.Type}
-			fa.types[m.Type] = ts
+			ts = &typeSeen{typ: string(m.Type)}
+			fa.types[string(m.Type)] = ts
 		}
 		ts.count++
 		ts.conf = max(ts.conf, m.Confidence)
 		ts.access = ts.access || access
 		if ts.lines.add(lineNo) && len(ts.samples) < maxSamples {
-			v := finding.NewValue(m.Type, "", m.Value().Raw())
+			v := finding.NewValue(string(m.Type), "", m.Value().Raw())
 			if !slices.ContainsFunc(ts.samples, func(s finding.Value) bool { return s.Masked == v.Masked }) {
 				ts.samples = append(ts.samples, v)
 			}
@@ -401,7 +401,7 @@ func cut(s string) string {
 func dumpTypes(ms []detect.Match, need int, root bool) []string {
 	groups := map[string]map[string]bool{}
 	for _, m := range ms {
-		if audit.Severity(m.Type) < finding.Medium {
+		if audit.Severity(string(m.Type)) < finding.Medium {
 			continue
 		}
 		rec := "{}"
@@ -411,7 +411,7 @@ func dumpTypes(ms []detect.Match, need int, root bool) []string {
 		if groups[rec] == nil {
 			groups[rec] = map[string]bool{}
 		}
-		groups[rec][m.Type] = true
+		groups[rec][string(m.Type)] = true
 	}
 	var best []string
 	for rec, ts := range groups {

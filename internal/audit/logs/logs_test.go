@@ -40,7 +40,7 @@ var prefixes = []string{
 func TestPrefilterKeepsRuleSamples(t *testing.T) {
 	n := 0
 	for _, r := range detect.Rules() {
-		if !audit.Sensitive(r.Type) {
+		if !audit.Sensitive(string(r.Type)) {
 			continue
 		}
 		for _, sample := range r.Match {
@@ -49,7 +49,7 @@ func TestPrefilterKeepsRuleSamples(t *testing.T) {
 					line := p + part
 					found := false
 					for _, m := range detect.Scan([]byte(line), "").Matches {
-						if audit.Sensitive(m.Type) && m.Confidence >= finding.ConfidenceMedium {
+						if audit.Sensitive(string(m.Type)) && m.Confidence >= finding.ConfidenceMedium {
 							found = true
 						}
 					}
