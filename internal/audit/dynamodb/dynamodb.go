@@ -638,7 +638,45 @@ func (a *auditor) findings(t *Table, attrs map[string]*seen, present map[string]
 		f.Evidence = finding.Evidence{Request: "DescribeContinuousBackups " + t.Name, Details: map[string]string{"point_in_time_recovery": "DISABLED"}}
 		out = append(out, f)
 	}
+	meta := t.details()
+	for i := range out {
+		for k, v := range meta {
+			if _, ok := out[i].Evidence.Details[k]; !ok {
+				out[i].Evidence.Details[k] = v
+			}
+		}
+	}
 	return out
+}
+
+// details describes the table for the evidence of its findings: keys,
+// indexes, encryption, point-in-time recovery and TTL.
+func (t *Table) details() map[string]string {
+	var ix []string
+	for _, i := range t.Indexes {
+		kind := "LSI"
+		if i.Global {
+			kind = "GSI"
+		}
+		ix = append(ix, fmt.Sprintf("%s (%s on %s, %s)", i.Name, kind, strings.Join(i.Keys, "+"), i.Projection))
+	}
+	orElse := func(s, def string) string {
+		if s == "" {
+			return def
+		}
+		return s
+	}
+	sse := t.SSE
+	if t.KMSKey != "" {
+		sse += " " + t.KMSKey
+	}
+	return map[string]string{
+		"table_keys":             strings.Join(t.Keys, "+"),
+		"table_indexes":          orElse(strings.Join(ix, "; "), "none"),
+		"table_encryption":       sse,
+		"point_in_time_recovery": orElse(t.PITR, "unknown"),
+		"time_to_live":           orElse(t.TTL, "off or unknown"),
+	}
 }
 
 func (a *auditor) reproduce(table, attr string) string {

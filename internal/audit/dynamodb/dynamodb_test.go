@@ -192,6 +192,10 @@ func TestAuditVulnerableTables(t *testing.T) {
 	}
 	ssn := findingAt(res.Findings, audit.DynamoCleartext, p+"/ssn", "ssn")
 	if ssn != nil {
+		if d := ssn.Evidence.Details; d["table_keys"] != "patient_id" || d["table_indexes"] != "email-index (GSI on email, ALL)" ||
+			d["point_in_time_recovery"] != "unknown" || d["table_encryption"] != "AWS owned key" {
+			t.Errorf("table details: %v", d)
+		}
 		if d := ssn.Evidence.Details; d["share"] != "100%" || d["items"] != "4" || d["sampled"] != "4" {
 			t.Errorf("ssn share: %v", d)
 		}
