@@ -244,6 +244,19 @@ func TestAuditClean(t *testing.T) {
 		`127.0.0.1 - - [30/Nov/2026 10:00:06] "GET /api/appointments/5001?page=2 HTTP/1.1" 200 -`,
 		`10.0.0.7 - - [30/Nov/2026:10:00:07 +0000] "GET /api/lab-results/3001 HTTP/1.1" 200 1534 "-" "Mozilla/5.0 (X11; Linux x86_64)"`,
 		`{"ts": "2026-11-30T10:00:08Z", "level": "info", "msg": "request", "path": "/api/me", "status": 200, "duration_ms": 12}`,
+		// Werkzeug's start-up banner, gunicorn's, ids, epoch times, words
+		// that name credentials without a value, a traceback.
+		" * Running on http://127.0.0.1:5000",
+		" * Debugger PIN: 123-456-789",
+		"[2026-11-30 10:00:01 +0000] [4242] [INFO] Listening at: http://0.0.0.0:8000 (4242)",
+		"2026-11-30 10:00:02,001 INFO request_id=3f2a9b1c-5d4e-4f6a-8b7c-9d0e1f2a3b4c duration_ms=12 ts=1764496801123",
+		"2026-11-30 10:00:02,002 INFO order 1234567890 shipped to warehouse 42",
+		"2026-11-30 10:00:02,004 WARNING password reset requested for u_1001",
+		"2026-11-30 10:00:02,005 INFO token refreshed for client web-portal, expires in 3600 s",
+		`10.0.0.7 - - [30/Nov/2026:10:00:07 +0000] "GET /static/app.3f2a9b1c.js HTTP/1.1" 200 154321 "https://portal.example.com/login" "Mozilla/5.0"`,
+		"botocore.exceptions.ClientError: An error occurred (ValidationException) when calling the GetItem operation",
+		"Traceback (most recent call last):",
+		`  File "/srv/app/app.py", line 42, in get_user`,
 		"",
 	}, "\n")
 	write(t, filepath.Join(dir, "app.log"), []byte(clean))
