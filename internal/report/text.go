@@ -115,8 +115,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 // maxValues bounds the evidence values listed per finding in text.
 const maxValues = 6
 
-// writeFinding writes one finding. A check's remediation is written in full
-// once; later findings of the same check point back to it.
+// finding writes one finding. A remediation is written in full once;
+// later findings of the same check with the same remediation point back to
+// it.
 func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
 	w := o.w
 	tag := fmt.Sprintf("[%s]", f.Check)
@@ -134,7 +135,11 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		fmt.Fprintf(w, " (+%d more)", n-1)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	if f.OWASP != "" {
+		fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	} else {
+		fmt.Fprintf(w, "    %s · confidence %s\n", strings.Join(f.CWE, ", "), f.Confidence)
+	}
 	for i, v := range f.Evidence.Values {
 		if i == maxValues {
 			fmt.Fprintf(w, "    · … %d more values (see the JSON report)\n", len(f.Evidence.Values)-maxValues)
@@ -147,19 +152,46 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.wrapped("    · ", line)
 	}
 	if f.Evidence.Excerpt != "" && len(f.Evidence.Values) == 0 {
-		o.wrapped("    > ", oneLine(f.Evidence.Excerpt, 300))
+		o.excerpt(f.Evidence.Excerpt)
 	}
 	if f.Reproduce != "" {
 		// A command is never wrapped: it is copied and pasted whole.
 		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
 	}
-	switch {
+	// A remediation made concrete for one finding (the audits' per-table
+	// remedies) is written again when it differs from the one above.
+	switch key := f.Check + "\x00" + f.Remediation; {
 	case f.Remediation == "":
-	case shownFix[f.Check]:
+	case shownFix[key]:
 		fmt.Fprintf(w, "    fix: as for [%s] above\n", f.Check)
 	default:
-		shownFix[f.Check] = true
+		shownFix[key] = true
 		o.remediation(f.Remediation)
+	}
+}
+
+// maxExcerptLines bounds the lines of a multi-line excerpt in text.
+const maxExcerptLines = 12
+
+// excerpt writes evidence: a one-line excerpt wrapped as prose; a
+// multi-line one (a comparison table, a traceback) line by line, so its
+// columns stay aligned, each line cut at the width.
+func (o textOut) excerpt(s string) {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) == 1 {
+		o.wrapped("    > ", oneLine(s, 300))
+		return
+	}
+	for i, line := range lines {
+		if i == maxExcerptLines {
+			fmt.Fprintf(o.w, "    > … %d more lines (see the JSON report)\n", len(lines)-maxExcerptLines)
+			break
+		}
+		line = strings.TrimRight(strings.ReplaceAll(line, "\t", "    "), " ")
+		if r := []rune(line); len(r) > o.width-6 {
+			line = string(r[:o.width-7]) + "…"
+		}
+		fmt.Fprintln(o.w, "    > "+line)
 	}
 }
 
