@@ -369,14 +369,14 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 // dump-tables and the dynalite endpoint of the run).
 func canDump(example, run string) bool {
 	_, err1 := os.Stat(filepath.Join(example, "scripts", "helper.py"))
-	_, err2 := os.Stat(filepath.Join(run, "dynamodb_url"))
+	_, err2 := os.Stat(filepath.Join(run, "dynamodb_endpoint"))
 	return err1 == nil && err2 == nil
 }
 
 // dumpTables dumps every table of the running example's dynalite with the
 // example's own Python (boto3), as canonical JSON.
 func dumpTables(ctx context.Context, example, run string) ([]byte, error) {
-	endpoint, err := os.ReadFile(filepath.Join(run, "dynamodb_url"))
+	endpoint, err := os.ReadFile(filepath.Join(run, "dynamodb_endpoint"))
 	if err != nil {
 		return nil, fmt.Errorf("dynalite endpoint: %w", err)
 	}
