@@ -74,7 +74,7 @@ type Config struct {
 	Surface  SurfaceConfig
 	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
 	// the scan's checks when nil, the audit rules for an audit.
-	Rules []check.Meta
+	Rules  []check.Meta
 	Safety SafetyConfig
 }
 
