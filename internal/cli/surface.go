@@ -22,6 +22,7 @@ import (
 	"github.com/leakhound/leakhound/internal/surface/har"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
 	"github.com/leakhound/leakhound/internal/surface/postman"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -273,7 +274,7 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		return eps[i].Method < eps[j].Method
 	})
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METHOD\tPATH\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
+	fmt.Fprintln(tw, "METHOD\tPATH\tCLASS\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
 	for _, ep := range eps {
 		auth := "?"
 		if ep.AuthRequired != nil {
@@ -287,7 +288,7 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		if ep.Deprecated {
 			path += " (deprecated)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ep.Method, path, ep.Source, auth, status, params(ep.Params))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ep.Method, path, safety.Classify(ep).Class, ep.Source, auth, status, params(ep.Params))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -323,11 +324,19 @@ func writeSkipped(w io.Writer, skipped []finding.SkippedOperation, refused int) 
 func params(ps []surface.Param) string {
 	var parts []string
 	for _, p := range ps {
-		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || surface.FieldSensitivity(p.Name) == surface.Secret {
-			parts = append(parts, p.Name+"("+p.In+")")
+		where := p.In
+		name := p.Name
+		if p.In == surface.InBody && p.Pointer != "" {
+			name = p.Pointer
+		}
+		if p.Role != "" {
+			where += "," + string(p.Role)
+		}
+		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || p.Role == surface.RoleCredential || surface.FieldSensitivity(p.Name) == surface.Secret {
+			parts = append(parts, name+"("+where+")")
 			continue
 		}
-		s := p.Name + "(" + p.In + ")"
+		s := name + "(" + where + ")"
 		if len(p.Values) > 0 {
 			v := p.Values[0]
 			if len(v) > 24 {

@@ -33,7 +33,7 @@ func TestSurfaceCommand(t *testing.T) {
 		stderr string
 	}{
 		{name: "table", args: []string{"surface", vuln, "--identity", alice, "--rate", "0"}, code: 0, stdout: []string{
-			"METHOD  PATH", "/api/v1/orders/{order_id}", "spec", "order_id(path)=5001 ±[4999,5000,5003,5004]",
+			"METHOD  PATH", "CLASS", "/api/v1/orders/{order_id}", "spec", "order_id(path,object-reference)=5001 ±[4999,5000,5003,5004]",
 			"/api/v1/export", "probe", "/api/v1/legacy/patients (deprecated)", "API description: /openapi.json",
 			"soft 404 (every path answers) under: /mobile/v1/", "(300 for discovery)",
 		}},
@@ -47,7 +47,7 @@ func TestSurfaceCommand(t *testing.T) {
 		{name: "spec url answers 404", args: []string{"scan", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "status 404"},
 		{name: "spec url answers 404 (surface)", args: []string{"surface", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "API description unavailable"},
 		{name: "malformed spec url", args: []string{"scan", vuln, "--spec", vuln + "/api/health"}, code: 2, stderr: "malformed API description"},
-		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har ", "order_id(path)=5003"}, stderr: "not used"},
+		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har ", "order_id(path,object-reference)=5003"}, stderr: "not used"},
 		{name: "har credentials used on request", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0", "--recorded-identities"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har "}},
 		{name: "recorded identities need a recording", args: []string{"surface", vuln, "--recorded-identities"}, code: 2, stderr: "needs --har or --postman"},
 		{name: "bad format", args: []string{"surface", vuln, "--format", "sarif"}, code: 2, stderr: "table or json"},
