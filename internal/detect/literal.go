@@ -40,7 +40,7 @@ func (sc *scan) boundaryAfter(hi, end int) bool {
 }
 
 // regexRule emits typ for the anchored pattern at each hit.
-func regexRule(id, typ string, conf finding.Confidence, pattern string, maxLen int, needBoundary bool, keywords ...string) literalRule {
+func regexRule(id string, typ Type, conf finding.Confidence, pattern string, maxLen int, needBoundary bool, keywords ...string) literalRule {
 	rx := re(pattern)
 	return literalRule{id: id, keywords: keywords, extract: func(sc *scan, lo, hi, at int, kc keyClass) {
 		if needBoundary && !sc.boundaryBefore(lo, at) {
@@ -352,6 +352,14 @@ func literalRules() []literalRule {
 			}
 			sc.emit("node-stack", TypeNodeStack, high, ls+k, n2, "")
 		}},
+		regexRule("dynamodb-error", TypeDynamoError, high, `(?:ValidationException|ResourceNotFoundException|ConditionalCheckFailedException|ProvisionedThroughputExceededException|TransactionCanceledException|ItemCollectionSizeLimitExceededException)\b`, 60, true,
+			"validationexception", "resourcenotfoundexception", "conditionalcheckfailedexception", "provisionedthroughputexceededexception",
+			"transactioncanceledexception", "itemcollectionsizelimitexceededexception"),
+		regexRule("template-error", TypeTemplateError, high, `jinja2\.exceptions\.\w+|TemplateSyntaxError\b|UndefinedError: '|TemplateNotFound: `, 80, false,
+			"jinja2.exceptions.", "templatesyntaxerror", "undefinederror: '", "templatenotfound: "),
+		regexRule("mongodb-error", TypeMongoError, high, `(?:MongoServerError|MongoError|MongoNetworkError|MongoServerSelectionError|MongoBulkWriteError)\b|E11000 duplicate key error|pymongo\.errors\.\w+|Cast to ObjectId failed`, 80, false,
+			"mongoservererror", "mongoerror", "mongonetworkerror", "mongoserverselectionerror", "mongobulkwriteerror", "e11000 duplicate key error",
+			"pymongo.errors.", "cast to objectid failed"),
 		regexRule("go-stack", TypeGoStack, high, `goroutine \d+ \[[a-z ]+\]:|panic: runtime error: [a-z ]+`, 80, false, "goroutine ", "panic: runtime error"),
 		{id: "server-path", keywords: []string{"/home/", "/root/", "/var/www/", "/usr/lib/python", "/usr/local/lib/python", "site-packages/", "dist-packages/", "/srv/", "/opt/", "/app/", "/usr/src/", "c:\\users\\", "c:\\\\users\\\\", "c:\\inetpub\\", "node_modules/"},
 			extract: func(sc *scan, lo, hi, at int, kc keyClass) {

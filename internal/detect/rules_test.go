@@ -6,8 +6,8 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
-func typesAtLeast(res *Result, min finding.Confidence) map[string]int {
-	out := map[string]int{}
+func typesAtLeast(res *Result, min finding.Confidence) map[Type]int {
+	out := map[Type]int{}
 	for _, m := range res.Matches {
 		if m.Confidence >= min {
 			out[m.Type]++
@@ -20,7 +20,7 @@ func typesAtLeast(res *Result, min finding.Confidence) map[string]int {
 func describe(res *Result) []string {
 	var out []string
 	for _, m := range res.Matches {
-		out = append(out, m.Type+"("+m.Confidence.String()+") "+m.Path+" "+m.Masked())
+		out = append(out, string(m.Type)+"("+m.Confidence.String()+") "+m.Path+" "+m.Masked())
 	}
 	return out
 }
