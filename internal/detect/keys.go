@@ -108,7 +108,7 @@ var exactKeys = map[string]keyClass{
 	"allergies": kMedical, "allergy": kMedical, "prescription": kMedical, "prescriptions": kMedical,
 	"medicalcondition": kMedical, "medicalconditions": kMedical, "healthcondition": kMedical, "bloodtype": kMedical,
 	"medicalhistory": kMedical,
-	"role": kRole, "roles": kRole, "isadmin": kRole, "admin": kRole, "permissions": kRole, "permission": kRole,
+	"role":           kRole, "roles": kRole, "isadmin": kRole, "admin": kRole, "permissions": kRole, "permission": kRole,
 	"scope": kRole, "scopes": kRole, "privileges": kRole, "superuser": kRole, "issuperuser": kRole, "isstaff": kRole,
 	"staff": kRole, "groups": kRole, "usertype": kRole, "accesslevel": kRole,
 	"example": kExample, "examples": kExample, "xexample": kExample, "xexamples": kExample,

@@ -136,7 +136,7 @@ func Rules() []Rule {
 				// The Werkzeug debugger's page secret is part of the debugger, not a credential.
 				`var CONSOLE_MODE = false, EVALEX = true, EVALEX_TRUSTED = false, SECRET = "Zq3vK8LmNp7Rt5Wx9Yb4";`}},
 		{ID: "config-assignment", Type: TypeCredential,
-			Match: []string{"FLASK_SECRET_KEY=dev\nDEBUG=1", "export DB_PASSWORD=hunter2", "JWT_SECRET: 'jwt-secret-123'"},
+			Match:   []string{"FLASK_SECRET_KEY=dev\nDEBUG=1", "export DB_PASSWORD=hunter2", "JWT_SECRET: 'jwt-secret-123'"},
 			NoMatch: []string{"TOKEN_TYPE=bearer", "SECRET_KEY=os.environ['SECRET_KEY']", "API_KEY=${API_KEY}", "AWS_ACCESS_KEY_ID_FILE=", "PAGE_SIZE=20"}},
 		{ID: "role", Type: TypeRole,
 			Match:   []string{`{"role":"admin"}`, `{"user":{"roles":["editor","admin"]}}`},

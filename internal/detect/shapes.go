@@ -359,7 +359,6 @@ var kcName = map[keyClass]string{
 	kCredential: "secret", kUsername: "username", kMedical: "diagnosis",
 }
 
-
 // boundary: the byte before i does not glue the token at i to a word.
 func (sc *scan) leftFree(lo, i int) bool {
 	if i <= lo {
