@@ -64,7 +64,7 @@ var exactKeys = map[string]keyClass{
 	"addressline2": kAddress, "address1": kAddress, "address2": kAddress, "line1": kAddress,
 	"line2": kAddress, "homeaddress": kAddress, "billingaddress": kAddress, "shippingaddress": kAddress,
 	"mailingaddress": kAddress, "residentialaddress": kAddress, "addr": kAddress, "street1": kAddress,
-	"street2": kAddress, "postaladdress": kAddress,
+	"street2": kAddress, "postaladdress": kAddress, "shipto": kAddress, "shippingto": kAddress, "deliverto": kAddress,
 	"city": kAddressPart, "town": kAddressPart, "zip": kAddressPart, "zipcode": kAddressPart,
 	"postcode": kAddressPart, "postalcode": kAddressPart,
 

@@ -145,7 +145,7 @@ func Rules() []Rule {
 			Match:   []string{`{"users":[{"username":"amoreau","email":"alice.moreau@proton.me"}]}`},
 			NoMatch: []string{`{"username":"amoreau"}`}},
 		{ID: "medical", Type: TypeMedical,
-			Match:   []string{`{"patients":[{"email":"alice.moreau@proton.me","diagnosis":"type 2 diabetes"}]}`},
+			Match:   []string{`{"patients":[{"email":"alice.moreau@proton.me","diagnosis":"type 2 diabetes"}]}`, `{"patient_name":"Alice Moreau","records":[{"medication":"Sertraline 50mg"}]}`},
 			NoMatch: []string{`{"products":[{"name":"Widget","condition":"new"}]}`}},
 		{ID: "password-hash", Type: TypePasswordHash,
 			Match: []string{`{"password_hash":"pbkdf2:sha256:600000$Zq3vK8Lm$1d4b3f0e9a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a"}`,

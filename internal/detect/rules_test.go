@@ -55,3 +55,30 @@ func TestHardNegativesStaySilent(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyClassifier(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]Level{
+		"password_hash": LevelCritical, "passwordHash": LevelCritical, "PASSWORD": LevelCritical, "api_key": LevelCritical,
+		"apiKey": LevelCritical, "ssn": LevelCritical, "card_number": LevelCritical, "cardNumber": LevelCritical,
+		"refresh_token": LevelCritical, "secret_answer": LevelCritical, "securityAnswer": LevelCritical,
+		"passphrase": LevelCritical, "signing_key": LevelCritical, "FLASK_SECRET_KEY": LevelCritical,
+		"email": LevelPersonal, "date_of_birth": LevelPersonal, "phoneNumber": LevelPersonal, "diagnosis": LevelPersonal,
+		"username": LevelIdentity, "role": LevelInternal, "is_admin": LevelInternal,
+		"id": LevelNone, "total": LevelNone, "": LevelNone, "tokenizer_version": LevelNone, "partition_key": LevelNone,
+		"sort_key": LevelNone, "public_key": LevelNone, "secretary": LevelNone,
+	} {
+		if got := KeyLevel(name); got != want {
+			t.Errorf("KeyLevel(%q) = %v (type %q), want %v", name, got, KeyType(name), want)
+		}
+	}
+}
+
+func TestLevelTableCoversEveryType(t *testing.T) {
+	t.Parallel()
+	for _, r := range Rules() {
+		if LevelOf(r.Type) == LevelNone {
+			t.Errorf("rule %s: type %s has no level", r.ID, r.Type)
+		}
+	}
+}

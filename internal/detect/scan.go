@@ -712,6 +712,15 @@ func (sc *scan) finish() {
 	// Matches of one record are contiguous (records are spans of the
 	// body), so records are runs: no map needed.
 	if sc.hasWeak {
+		// Health data in the records of a document about one person (a
+		// patient's file: the name at the top, the visits below) is hers.
+		rootID := false
+		for i := range res.Matches {
+			m := &res.Matches[i]
+			if !m.weak && m.Record == "$" && isIdentity(m.Type) && m.Confidence >= finding.ConfidenceMedium {
+				rootID = true
+			}
+		}
 		out := res.Matches[:0]
 		for i := 0; i < len(res.Matches); {
 			j := i
@@ -725,7 +734,7 @@ func (sc *scan) finish() {
 			}
 			for k := i; k < j; k++ {
 				m := res.Matches[k]
-				if m.weak && !hasID {
+				if m.weak && !hasID && !(rootID && m.Type == TypeMedical) {
 					// Alone, a weak signal is no personal data; it is
 					// kept at low confidence so that masking hides it.
 					m.Confidence, m.Note = low, "weak signal without other personal data"
@@ -764,7 +773,8 @@ func (sc *scan) finish() {
 		if m.Category != PII || m.Confidence < finding.ConfidenceMedium {
 			continue
 		}
-		if m.Record != prev {
+		if m.Record != prev && isIdentity(m.Type) {
+			// A record counts when it identifies someone.
 			res.Records++
 			prev = m.Record
 		}
