@@ -87,3 +87,18 @@ func Excerpt(body []byte, contentType string, start, end int) string {
 	res := Scan(body, contentType)
 	return MaskText(strings.ToValidUTF8(MaskRange(body, res, start, end), "?"))
 }
+
+// MaskSensitive returns s with every detected personal-data value and
+// secret masked, whatever its confidence; artefacts (a stack frame, a
+// debugger title) stay readable. Use it on text built from answers after
+// the fact (details, log lines).
+func MaskSensitive(s string) string {
+	body := []byte(s)
+	var ms []Match
+	for _, m := range Scan(body, "").Matches {
+		if m.Category == PII || m.Category == Secret {
+			ms = append(ms, m)
+		}
+	}
+	return string(maskSpans(body, ms))
+}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -345,8 +346,8 @@ func placeholderValue(v string) bool {
 // length or shape.
 func (sc *scan) maskOnly(kc keyClass, s, e int) {
 	typ := KeyType(kcName[kc])
-	if typ == "" || e <= s {
-		return
+	if typ == "" || e <= s || bytes.ContainsAny(sc.body[s:e], "*…•") {
+		return // nothing, or already masked
 	}
 	sc.emit("value-under-sensitive-key", typ, low, s, e, "value under a sensitive key")
 }

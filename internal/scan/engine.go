@@ -135,6 +135,8 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		StartedAt:     time.Now().UTC(),
 	}
 	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+	scrub := scrubber{ids: o.Identities, client: func() *transport.Client { return e.client }}
+	log = slog.New(scrubHandler{inner: log.Handler(), s: scrub})
 
 	var fmu sync.Mutex
 	var found []finding.Finding
@@ -179,9 +181,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
 	rep.Findings = finding.Dedupe(found)
-	for i := range rep.Findings {
-		rep.Findings[i].MaskLocations(maskQuery)
-	}
+	sanitize(rep.Findings, scrub)
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
