@@ -150,12 +150,12 @@ func sanitize(fs []finding.Finding, s scrubber) {
 	for i := range fs {
 		f := &fs[i]
 		f.MaskLocations(maskLocation)
-		f.Evidence.Excerpt = detect.MaskSensitive(f.Evidence.Excerpt)
+		f.Evidence.Excerpt = maskLocation(detect.MaskSensitive(f.Evidence.Excerpt))
 		for k, v := range f.Evidence.Details {
 			if strings.HasPrefix(k, "reproduce") {
 				f.Evidence.Details[k] = maskLocation(v)
 			} else {
-				f.Evidence.Details[k] = detect.MaskSensitive(v)
+				f.Evidence.Details[k] = maskLocation(detect.MaskSensitive(v))
 			}
 		}
 		f.Scrub(func(t string) string { return s.scrub(t, secrets) })

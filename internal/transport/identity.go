@@ -78,11 +78,13 @@ func ParseIdentity(s string) (Identity, error) {
 	}
 	name, role, _ := strings.Cut(strings.TrimSpace(name), ":")
 	name, role = strings.TrimSpace(name), strings.TrimSpace(role)
-	if err := ValidateName(name); err != nil {
-		return Identity{}, err
+	// A malformed flag may be a credential typed in the wrong place
+	// (--identity 'Authorization: Basic …'): errors never echo it.
+	if !identityName.MatchString(name) || strings.EqualFold(name, AnonymousName) {
+		return Identity{}, fmt.Errorf("identity %q: want NAME=HEADER: VALUE with NAME of letters, digits, '.', '_' or '-' (not %q)", redactIdentity(s), AnonymousName)
 	}
 	if role != "" && !identityName.MatchString(role) {
-		return Identity{}, fmt.Errorf("identity %q: role %q: use letters, digits, '.', '_' or '-'", name, role)
+		return Identity{}, fmt.Errorf("identity %q: the role after ':' may hold letters, digits, '.', '_' or '-' only", name)
 	}
 	h, v, ok := strings.Cut(rest, ":")
 	h, v = strings.TrimSpace(h), strings.TrimSpace(v)
@@ -120,9 +122,10 @@ func validHeaderName(h string) bool {
 	return h != ""
 }
 
-// redactIdentity keeps the name of a malformed identity flag and hides the rest.
+// redactIdentity hides a malformed identity flag but for its first
+// characters when they can only be a name.
 func redactIdentity(s string) string {
-	if len(s) > 8 {
+	if len(s) > 8 && identityName.MatchString(s[:4]) {
 		return s[:4] + "…"
 	}
 	return "…"
