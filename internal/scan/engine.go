@@ -180,7 +180,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
-	rep.Findings = finding.Dedupe(found)
+	// One endpoint, one weakness: personal data served without
+	// authentication is part of the missing-authentication finding there.
+	rep.Findings = finding.Fold(finding.Dedupe(found), "missing-authentication", "pii-unauthenticated")
 	sanitize(rep.Findings, scrub)
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
