@@ -245,6 +245,7 @@ func literalRules() []literalRule {
 					break
 				}
 				sc.emit("server-path", TypeServerPath, medium, at+m[2], at+m[3], "")
+				sc.sourceLiterals(at+m[1], min(hi, at+len(w)))
 			}
 		}},
 		{id: "werkzeug-debugger", keywords: []string{"__debugger__", "werkzeug debugger", "the debugger caught an exception", "evalex"},
@@ -417,3 +418,52 @@ func decodeSegment(seg string, v any) bool {
 
 func lastIndex(b []byte, s string) int { return strings.LastIndex(string(b), s) }
 func indexOf(b []byte, s string) int   { return strings.Index(string(b), s) }
+
+// sourceLiterals masks the string literals of the source line that follows
+// a traceback frame line (from just after `File "…", line N, in f`): a
+// hard-coded password or query shown by the traceback.
+func (sc *scan) sourceLiterals(from, hi int) {
+	b := sc.body
+	// Skip to the next line (or the escaped \n of a JSON string).
+	i := from
+	for i < hi && b[i] != '\n' && !(b[i] == '\\' && i+1 < hi && b[i+1] == 'n') {
+		i++
+	}
+	if i >= hi {
+		return
+	}
+	if b[i] == '\\' {
+		i++
+	}
+	i++
+	end := i
+	for end < hi && b[end] != '\n' && !(b[end] == '\\' && end+1 < hi && b[end+1] == 'n') {
+		end++
+	}
+	for k := i; k < end; k++ {
+		q := b[k]
+		if q != '\'' && q != '"' {
+			continue
+		}
+		if q == '"' && k > i && b[k-1] == '\\' {
+			// An escaped quote in a JSON string: the literal ends at the next one.
+			e := k + 1
+			for e+1 < end && !(b[e] == '\\' && b[e+1] == '"') {
+				e++
+			}
+			if e+1 < end && e > k+1 {
+				sc.emit("source-literal", TypeSourceLiteral, low, k+1, e, "string literal in a source line")
+				k = e + 1
+			}
+			continue
+		}
+		e := k + 1
+		for e < end && b[e] != q {
+			e++
+		}
+		if e < end && e > k+1 {
+			sc.emit("source-literal", TypeSourceLiteral, low, k+1, e, "string literal in a source line")
+		}
+		k = e
+	}
+}

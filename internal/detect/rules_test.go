@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -79,6 +80,18 @@ func TestLevelTableCoversEveryType(t *testing.T) {
 	for _, r := range Rules() {
 		if LevelOf(r.Type) == LevelNone {
 			t.Errorf("rule %s: type %s has no level", r.ID, r.Type)
+		}
+	}
+}
+
+func TestTracebackSourceLiteralsAreMasked(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		"Traceback (most recent call last):\n  File \"/srv/app/db.py\", line 12, in connect\n    conn = db.login('svc', 'Hunter2Quibble')\nOperationalError: denied",
+		`{"error":"Traceback (most recent call last):\n  File \"/srv/app/db.py\", line 12, in connect\n    conn = db.login(\"svc\", \"Hunter2Quibble\")\nOperationalError: denied"}`,
+	} {
+		if got := MaskText(body); strings.Contains(got, "Hunter2Quibble") {
+			t.Errorf("literal shown: %s", got)
 		}
 	}
 }

@@ -66,6 +66,10 @@ const (
 	TypeNodeStack     Type = "node_stack_trace"
 	TypeGoStack       Type = "go_stack_trace"
 	TypeDynamoWire    Type = "dynamodb_wire_format"
+	// TypeSourceLiteral is a string literal in a source line a traceback
+	// shows: often a hard-coded credential or query. Reported at low
+	// confidence only, so that excerpts mask it.
+	TypeSourceLiteral Type = "source_literal"
 )
 
 // Category groups the types of what is detected.
@@ -177,7 +181,7 @@ func isKnown(typ Type) bool {
 	switch typ {
 	case TypeTraceback, TypeDebugger, TypeFlaskError, TypeTemplateError, TypeBotocoreError, TypeDynamoError,
 		TypeDynamoARN, TypeDynamoTable, TypeAWSAccount, TypeServerPath, TypeSQLError, TypeMongoError,
-		TypeJavaStack, TypeNodeStack, TypeGoStack, TypeDynamoWire:
+		TypeJavaStack, TypeNodeStack, TypeGoStack, TypeDynamoWire, TypeSourceLiteral:
 		return true
 	}
 	return false
