@@ -74,3 +74,21 @@ func TestMalformedIdentityNeverEchoesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestTrapsHaveNoHighFinding scans the trap API (public catalogue next to
+// baskets with small ids and quantities, a masked card under an
+// undocumented key, spec examples with e-mails, an HTML form, a footer
+// mailto:) with its spec and two shoppers: nothing may be high.
+func TestTrapsHaveNoHighFinding(t *testing.T) {
+	srv := httptest.NewServer(testapi.Traps())
+	t.Cleanup(srv.Close)
+	code, stdout, stderr := run(context.Background(), "scan", srv.URL+"/", "--spec", srv.URL+"/openapi.json",
+		"--identity", "alice=Authorization: Bearer "+testapi.TrapAliceToken,
+		"--identity", "bob=Authorization: Bearer "+testapi.TrapBobToken, "--fail-on", "high")
+	if code != 0 {
+		t.Errorf("exit %d, want 0 (no high finding):\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "endpoints") {
+		t.Errorf("no scan summary:\n%s", stdout)
+	}
+}
