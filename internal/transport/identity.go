@@ -24,6 +24,11 @@ type Identity struct {
 	// login flow; the client runs it before the identity's first request
 	// and again when a session that worked answers 401.
 	Login Authenticator
+	// Synthetic marks a credential the scan forged itself (an alg-none
+	// JWT, a Flask session re-signed with a cracked key): findings name
+	// it as its own identity, never as anonymous, and reproductions print
+	// it, since it is what proves the weakness and belongs to nobody.
+	Synthetic bool
 }
 
 // Authenticator runs a login flow. Send delivers the login request to the

@@ -280,12 +280,14 @@ func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (
 			continue
 		}
 		tried++
-		resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true, Header: http.Header{"Cookie": {s.name + "=" + forged}}}, anon)
+		// The forged session is its own identity: findings on its answers
+		// name it, and its reproduction carries the forged cookie.
+		as := transport.Identity{Name: "forged-flask-session", Header: http.Header{"Cookie": {s.name + "=" + forged}}, Synthetic: true}
+		resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, as)
 		if err != nil || resp.Status < 200 || resp.Status >= 300 {
 			continue
 		}
-		f := check.New(c.Meta(), e, resp, anon)
-		f.Reproduce = "# re-sign the session with the cracked key (see evidence), then:\ncurl -H 'Cookie: " + s.name + "=$FORGED_SESSION' '" + resp.URL + "'"
+		f := check.New(c.Meta(), e, resp, as)
 		f.Subject = "forged-session-accepted"
 		f.Severity = finding.Critical
 		f.CWE = []string{"CWE-798", "CWE-321", "CWE-287"}

@@ -303,7 +303,7 @@ func (s tokenSource) with(name, token string) transport.Identity {
 	} else {
 		h.Set("Authorization", "Bearer "+token)
 	}
-	return transport.Identity{Name: name, Header: h}
+	return transport.Identity{Name: name, Header: h, Synthetic: name != "jwt-from-response"}
 }
 
 // algNone finds a GET endpoint that needs the token, then replays the token

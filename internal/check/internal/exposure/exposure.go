@@ -99,6 +99,14 @@ func looksLikeText(b []byte) bool {
 
 // Anonymous reports whether the exchange was sent without credentials.
 func Anonymous(ex *transport.Exchange, env check.Env) bool {
+	if ex.Forged != nil {
+		return false // a forged credential is a credential
+	}
+	for _, h := range []string{"Authorization", "Cookie", "X-Api-Key"} {
+		if ex.ReqHeader.Get(h) != "" {
+			return false
+		}
+	}
 	if ex.Identity == transport.AnonymousName || ex.Identity == "" {
 		return true
 	}
