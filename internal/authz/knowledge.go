@@ -251,6 +251,10 @@ func (l *Learner) Learn(ctx context.Context, env check.Env) (*Knowledge, error) 
 // selfWords name endpoints that describe the caller.
 var selfWords = []string{"me", "mine", "my", "self", "account", "accounts", "profile", "whoami", "current", "session", "userinfo"}
 
+// IsSelfPath reports whether a path names the caller (/me, /account,
+// /users/self…): its answer describes whoever asks.
+func IsSelfPath(p string) bool { return isSelfPath(p) }
+
 func isSelfPath(p string) bool {
 	u, err := url.Parse(p)
 	if err != nil {
@@ -578,6 +582,9 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	}
 	return k, ctx.Err()
 }
+
+// Equal reports whether two flattened answers hold the same leaves.
+func (f Flat) Equal(g Flat) bool { return equalFlat(f, g) }
 
 func equalFlat(a, b Flat) bool {
 	if len(a) != len(b) {

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
@@ -245,7 +244,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 // are warned about and left out of the checks, so they cannot produce
 // silent garbage; the warnings also go into the report.
 func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
-	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
+	problems := whoAmI(transport.WithCheck(ctx, "whoami"), e)
 	drop := map[string]bool{}
 	var msgs []string
 	for _, p := range problems {

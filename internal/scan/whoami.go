@@ -1,4 +1,4 @@
-package authz
+package scan
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -30,15 +31,15 @@ const maxWhoAmIPaths = 40
 
 type seen struct {
 	status int
-	flat   Flat
+	flat   authz.Flat
 	err    error
 }
 
-// WhoAmI checks that each identity is really authenticated and distinct,
+// whoAmI checks that each identity is really authenticated and distinct,
 // from the answers of /me-like endpoints first, then of any endpoint that
 // answers the anonymous caller 401 or 403. Requests go through the scan's
 // GET cache, so after the baseline it costs almost nothing.
-func WhoAmI(ctx context.Context, env check.Env) []Problem {
+func whoAmI(ctx context.Context, env check.Env) []Problem {
 	var users []transport.Identity
 	anon := transport.Anonymous()
 	for _, id := range env.Identities() {
@@ -51,8 +52,8 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 	if len(users) == 0 {
 		return nil
 	}
-	paths := ConcreteGETs(env)
-	sort.SliceStable(paths, func(i, j int) bool { return isSelfPath(paths[i]) && !isSelfPath(paths[j]) })
+	paths := authz.ConcreteGETs(env)
+	sort.SliceStable(paths, func(i, j int) bool { return authz.IsSelfPath(paths[i]) && !authz.IsSelfPath(paths[j]) })
 	if len(paths) > maxWhoAmIPaths {
 		paths = paths[:maxWhoAmIPaths]
 	}
@@ -61,7 +62,7 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 		if err != nil {
 			return seen{err: err}
 		}
-		return seen{status: resp.Status, flat: Flatten(resp.Body)}
+		return seen{status: resp.Status, flat: authz.Flatten(resp.Body)}
 	}
 	anonAt := map[string]seen{}
 	for _, p := range paths {
@@ -86,7 +87,7 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 			}
 			a := anonAt[p]
 			needsLogin := a.status == http.StatusUnauthorized || a.status == http.StatusForbidden
-			if s.status >= 200 && s.status < 300 && (needsLogin || (isSelfPath(p) && !equalFlat(s.flat, a.flat))) {
+			if s.status >= 200 && s.status < 300 && (needsLogin || (authz.IsSelfPath(p) && !s.flat.Equal(a.flat))) {
 				ok[u.Name] = true
 			}
 			if needsLogin && (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) {
@@ -121,10 +122,10 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 				differ := false
 				for _, p := range paths {
 					a, b := at[u.Name][p], at[v.Name][p]
-					if !isSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || len(a.flat) == 0 {
+					if !authz.IsSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || len(a.flat) == 0 {
 						continue
 					}
-					if equalFlat(a.flat, b.flat) {
+					if a.flat.Equal(b.flat) {
 						same = append(same, "GET "+p)
 					} else {
 						differ = true
