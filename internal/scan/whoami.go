@@ -2,15 +2,17 @@ package scan
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -31,7 +33,7 @@ const maxWhoAmIPaths = 40
 
 type seen struct {
 	status int
-	flat   authz.Flat
+	doc    any // the decoded JSON answer, nil when it is none
 	err    error
 }
 
@@ -52,8 +54,8 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 	if len(users) == 0 {
 		return nil
 	}
-	paths := authz.ConcreteGETs(env)
-	sort.SliceStable(paths, func(i, j int) bool { return authz.IsSelfPath(paths[i]) && !authz.IsSelfPath(paths[j]) })
+	paths := surface.ConcreteGETs(env.Endpoints())
+	sort.SliceStable(paths, func(i, j int) bool { return surface.IsSelfPath(paths[i]) && !surface.IsSelfPath(paths[j]) })
 	if len(paths) > maxWhoAmIPaths {
 		paths = paths[:maxWhoAmIPaths]
 	}
@@ -62,7 +64,7 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 		if err != nil {
 			return seen{err: err}
 		}
-		return seen{status: resp.Status, flat: authz.Flatten(resp.Body)}
+		return seen{status: resp.Status, doc: decodeJSON(resp.Body)}
 	}
 	anonAt := map[string]seen{}
 	for _, p := range paths {
@@ -87,7 +89,7 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 			}
 			a := anonAt[p]
 			needsLogin := a.status == http.StatusUnauthorized || a.status == http.StatusForbidden
-			if s.status >= 200 && s.status < 300 && (needsLogin || (authz.IsSelfPath(p) && !s.flat.Equal(a.flat))) {
+			if s.status >= 200 && s.status < 300 && (needsLogin || (surface.IsSelfPath(p) && !reflect.DeepEqual(s.doc, a.doc))) {
 				ok[u.Name] = true
 			}
 			if needsLogin && (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) {
@@ -122,10 +124,10 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 				differ := false
 				for _, p := range paths {
 					a, b := at[u.Name][p], at[v.Name][p]
-					if !authz.IsSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || len(a.flat) == 0 {
+					if !surface.IsSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || empty(a.doc) {
 						continue
 					}
-					if a.flat.Equal(b.flat) {
+					if reflect.DeepEqual(a.doc, b.doc) {
 						same = append(same, "GET "+p)
 					} else {
 						differ = true
@@ -154,4 +156,26 @@ func sameHeaders(a, b http.Header) bool {
 		}
 	}
 	return true
+}
+
+// decodeJSON returns the JSON value of an answer, nil when it is not JSON.
+func decodeJSON(body []byte) any {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// empty reports an answer without data: not JSON, null, {} or [].
+func empty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }
