@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/authz"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 )
 
 func TestTemplate(t *testing.T) {
