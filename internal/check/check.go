@@ -101,7 +101,12 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 }
 
 // FromExchange fills the fixed fields of a finding seen by a passive check.
+// An exchange sent with a forged credential is attributed to its synthetic
+// identity, and the reproduction carries the forged credential.
 func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding.Finding {
+	if ex.Forged != nil {
+		id = transport.Identity{Name: ex.Identity, Header: ex.Forged, Synthetic: true}
+	}
 	f := finding.Finding{
 		Check:       m.ID,
 		Title:       m.Title,
@@ -180,4 +185,20 @@ func RefusingAnonymous(ctx context.Context, env Env, closedFirst bool) []surface
 		}
 	}
 	return append(first, then...)
+}
+
+// Request turns a request synthesized for an operation (surface.Request)
+// into a transport request, with the body's content type.
+func Request(r surface.Request) transport.Request {
+	req := transport.Request{Method: r.Method, Path: r.Path, Body: r.Body}
+	if r.Header != nil {
+		req.Header = r.Header.Clone()
+	}
+	if len(r.Body) > 0 && r.ContentType != "" {
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		req.Header.Set("Content-Type", r.ContentType)
+	}
+	return req
 }

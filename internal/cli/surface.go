@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/leakhound/leakhound/internal/detect"
+
 	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -332,7 +334,7 @@ func params(ps []surface.Param) string {
 		if p.Role != "" {
 			where += "," + string(p.Role)
 		}
-		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || p.Role == surface.RoleCredential || surface.FieldSensitivity(p.Name) == surface.Secret {
+		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || p.Role == surface.RoleCredential || detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret {
 			parts = append(parts, name+"("+where+")")
 			continue
 		}

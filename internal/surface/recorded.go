@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/surface/shape"
 )
 
 // Recorded is what a traffic recording (HAR) or a request collection
@@ -75,7 +77,7 @@ func TemplatizeKnown(path string, known func(seg string) (string, bool)) (string
 			raw = seg
 		}
 		knownName := ""
-		if !IsIDSegment(raw) {
+		if !shape.IsID(raw) {
 			if known == nil {
 				continue
 			}
@@ -88,7 +90,7 @@ func TemplatizeKnown(path string, known func(seg string) (string, bool)) (string
 		name := "id"
 		if knownName != "" && knownName != "id" {
 			name = knownName
-		} else if i > 0 && orig[i-1] != "" && !IsIDSegment(orig[i-1]) {
+		} else if i > 0 && orig[i-1] != "" && !shape.IsID(orig[i-1]) {
 			name = singular(strings.ToLower(orig[i-1])) + "_id"
 			name = strings.Map(func(r rune) rune {
 				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
@@ -102,7 +104,7 @@ func TemplatizeKnown(path string, known func(seg string) (string, bool)) (string
 			name += "_" + string(rune('0'+min(n, 9)))
 		}
 		typ := "string"
-		if digitSeg.MatchString(raw) {
+		if strings.HasPrefix(shape.Format(raw), "num:") {
 			typ = "integer"
 		}
 		segs[i] = "{" + name + "}"

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 )
 
 // IDRef is one object id inside a concrete URL: a path segment or a query
@@ -39,7 +39,7 @@ func IDs(rawPath string) []IDRef {
 	segs := strings.Split(u.EscapedPath(), "/")
 	for i, s := range segs {
 		v, err := url.PathUnescape(s)
-		if err != nil || !surface.IsIDSegment(v) {
+		if err != nil || !shape.IsID(v) {
 			continue
 		}
 		out = append(out, IDRef{In: "path", Index: i, Name: placeholder(segs, i), Value: v})
@@ -52,7 +52,7 @@ func IDs(rawPath string) []IDRef {
 	sort.Strings(names)
 	for _, k := range names {
 		v := q.Get(k)
-		if idParam(k) && surface.IsIDSegment(v) {
+		if idParam(k) && shape.IsID(v) {
 			out = append(out, IDRef{In: "query", Name: k, Value: v})
 		}
 	}
@@ -61,7 +61,7 @@ func IDs(rawPath string) []IDRef {
 
 // placeholder names a path id after the collection before it: users → user_id.
 func placeholder(segs []string, i int) string {
-	if i == 0 || segs[i-1] == "" || surface.IsIDSegment(segs[i-1]) {
+	if i == 0 || segs[i-1] == "" || shape.IsID(segs[i-1]) {
 		return "id"
 	}
 	p := strings.ToLower(segs[i-1])
@@ -107,7 +107,7 @@ func Template(rawPath string) string {
 	var parts []string
 	for _, k := range names {
 		v := q.Get(k)
-		if idParam(k) && surface.IsIDSegment(v) {
+		if idParam(k) && shape.IsID(v) {
 			v = "{" + k + "}"
 		}
 		parts = append(parts, url.QueryEscape(k)+"="+v)

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
-	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -35,7 +35,7 @@ type Pair struct {
 // sensitive values the other identity received.
 func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 	sens := SensitiveIn(p.OtherBody, p.OtherFlat)
-	types := map[string]string{}
+	types := map[string]detect.Type{}
 	for _, s := range sens {
 		types[s.Path] = s.Type
 	}
@@ -58,8 +58,7 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 			add(pth)
 		}
 	}
-	sort.SliceStable(sens, func(i, j int) bool { return TierOf(sens[i].Type) > TierOf(sens[j].Type) })
-	for _, s := range sens {
+	for _, s := range byLevel(sens) {
 		add(s.Path)
 	}
 	for _, pth := range sortedKeys(p.OtherFlat) {
@@ -71,12 +70,16 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 			return "—"
 		}
 		if t := types[pth]; t != "" {
-			return finding.Mask(t, v)
+			return finding.Mask(string(t), v)
 		}
-		if t := Classify(pth, v); t != "" {
-			return finding.Mask(t, v)
+		if t := detect.KeyType(Key(pth)); t != "" && detect.SensitiveKey(Key(pth)) {
+			// A value under a sensitive key is masked whatever it looks like.
+			return finding.Mask(string(t), v)
 		}
-		if surface.IsIDSegment(v) || len(v) <= 12 {
+		if masked := detect.MaskText(v); masked != v {
+			return masked
+		}
+		if shape.IsID(v) || len(v) <= 12 {
 			return v
 		}
 		return finding.Mask("text", v)
@@ -195,42 +198,27 @@ const (
 		"Group admin routes in one Blueprint with the check in its `before_request`, so a new route cannot be added without it."
 )
 
-// MaskBody returns a JSON request body with every value of a sensitive type
-// (an email, a name, a card) masked, for reproductions and evidence; ids
-// stay, since they are what a reader must change to reproduce.
+// MaskBody returns a JSON request body with every value of a sensitive
+// type (an email, a name, a card) masked, for reproductions and evidence;
+// ids stay, since they are what a reader must change to reproduce.
 func MaskBody(body []byte) []byte {
 	if len(body) == 0 {
 		return nil
 	}
-	var doc any
-	if json.Unmarshal(body, &doc) != nil {
+	f := Flatten(body)
+	if f == nil {
 		return []byte(finding.Mask("text", string(body)))
 	}
-	var walk func(v any, path string) any
-	walk = func(v any, path string) any {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, c := range t {
-				t[k] = walk(c, path+"."+k)
-			}
-			return t
-		case []any:
-			for i, c := range t {
-				t[i] = walk(c, path+"[]")
-			}
-			return t
-		case string:
-			if typ := Classify(path, t); typ != "" {
-				return finding.Mask(typ, t)
-			}
+	out := string(body)
+	for _, s := range SensitiveIn(body, f) {
+		q, err := json.Marshal(s.Value)
+		if err != nil {
+			continue
 		}
-		return v
+		m, _ := json.Marshal(finding.Mask(string(s.Type), s.Value))
+		out = strings.ReplaceAll(out, string(q), string(m))
 	}
-	out, err := json.Marshal(walk(doc, "$"))
-	if err != nil {
-		return nil
-	}
-	return out
+	return []byte(out)
 }
 
 // Curl returns the reproduction of the other side.

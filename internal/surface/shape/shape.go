@@ -1,4 +1,9 @@
-package surface
+// Package shape is the one place that decides what a path segment or a
+// reference value looks like: an object id or a word. Every package that
+// templates paths (findings, surface mapping, authorization checks) asks
+// IsID; TestIDTable is its specification. It imports nothing of the
+// project, so that every package may use it.
+package shape
 
 import (
 	"net/url"
@@ -7,11 +12,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// This file is the one place that decides what a path segment or a
-// reference value looks like: an object id or a word. Every package that
-// templates paths (findings, surface mapping, authorization checks) asks
-// IsIDSegment; TestIDSegmentTable is its specification.
 
 var (
 	uuidSeg  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -30,12 +30,12 @@ var (
 	datePrefix  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 )
 
-// IsIDSegment reports whether a path segment (or a reference value) is an
+// IsID reports whether a path segment (or a reference value) is an
 // object id rather than a word of the API: a number (1001), a UUID, a ULID,
 // a hex key of 12+ characters with a digit (abcdef123456), a date
 // (2024-01-15) or a prefixed number (u_1001, INV-0003, c01). API versions
 // (v1, v10, v2.1) are words. Values longer than 64 bytes are not ids.
-func IsIDSegment(seg string) bool {
+func IsID(seg string) bool {
 	if seg == "" || len(seg) > 64 || versionSeg.MatchString(seg) {
 		return false
 	}
@@ -49,15 +49,15 @@ func IsIDSegment(seg string) bool {
 	return false
 }
 
-// Shape turns a concrete request path into the template a finding is keyed
-// by: id segments (IsIDSegment) become {id}, {id2}, … and query values
+// Of turns a concrete request path into the template a finding is keyed
+// by: id segments (IsID) become {id}, {id2}, … and query values
 // become {name}. A path that already is a template is returned unchanged,
 // and so must be a documented path: a literal segment of a specification
 // (/api/c01/status) is never re-templated, which is the caller's duty (see
 // finding.Finding.Templated). So /patients/u_1001/rx?page=2 and
 // /patients/u_1002/rx?page=3 have one shape, and no personal data from a
 // query string ends up in it.
-func Shape(p string) string {
+func Of(p string) string {
 	if strings.Contains(p, "{") {
 		return p
 	}
@@ -69,7 +69,7 @@ func Shape(p string) string {
 		if err != nil {
 			raw = s
 		}
-		if !IsIDSegment(raw) {
+		if !IsID(raw) {
 			continue
 		}
 		n++
@@ -96,10 +96,10 @@ func Shape(p string) string {
 	return out + "?" + strings.Join(pairs, "&")
 }
 
-// IDFormat is the format class of an id, so that ids of one kind can be
+// Format is the format class of an id, so that ids of one kind can be
 // matched: "num:4" (four digits), "pfx:u_:4" (u_ then four digits),
 // "pfx:date:4", "uuid", "hex", "ulid", "date", else "other".
-func IDFormat(id string) string {
+func Format(id string) string {
 	switch {
 	case digitSeg.MatchString(id):
 		return "num:" + strconv.Itoa(len(id))
@@ -177,6 +177,21 @@ func Neighbors(ids []string) []string {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return idLess(out[i], out[j]) })
+	sort.Slice(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
+}
+
+// less orders numbers by value, before other ids in byte order.
+func less(a, b string) bool {
+	na, errA := strconv.ParseInt(a, 10, 64)
+	nb, errB := strconv.ParseInt(b, 10, 64)
+	switch {
+	case errA == nil && errB == nil:
+		return na < nb
+	case errA == nil:
+		return true
+	case errB == nil:
+		return false
+	}
+	return a < b
 }

@@ -1,13 +1,13 @@
-package surface
+package shape
 
 import (
 	"slices"
 	"testing"
 )
 
-// TestIDSegmentTable is the specification of the one path-shape rule: every
+// TestIDTable is the specification of the one path-shape rule: every
 // package that templates a path or recognises an id follows it.
-func TestIDSegmentTable(t *testing.T) {
+func TestIDTable(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		seg    string
@@ -39,18 +39,18 @@ func TestIDSegmentTable(t *testing.T) {
 		{"app.log", false, "other"},
 		{"", false, "other"},
 	} {
-		if got := IsIDSegment(tc.seg); got != tc.id {
-			t.Errorf("IsIDSegment(%q) = %v, want %v", tc.seg, got, tc.id)
+		if got := IsID(tc.seg); got != tc.id {
+			t.Errorf("IsID(%q) = %v, want %v", tc.seg, got, tc.id)
 		}
 		if tc.id {
-			if got := IDFormat(tc.seg); got != tc.format {
-				t.Errorf("IDFormat(%q) = %q, want %q", tc.seg, got, tc.format)
+			if got := Format(tc.seg); got != tc.format {
+				t.Errorf("Format(%q) = %q, want %q", tc.seg, got, tc.format)
 			}
 		}
 	}
 }
 
-func TestShape(t *testing.T) {
+func TestOf(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"/api/users/1001":                                  "/api/users/{id}",
@@ -69,8 +69,8 @@ func TestShape(t *testing.T) {
 		"/invoices/INV-0003":                          "/invoices/{id}",
 		"/api/billing/invoice?id=9001":                "/api/billing/invoice?id={id}",
 	} {
-		if got := Shape(in); got != want {
-			t.Errorf("Shape(%q) = %q, want %q", in, got, want)
+		if got := Of(in); got != want {
+			t.Errorf("Of(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

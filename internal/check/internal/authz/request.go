@@ -165,21 +165,6 @@ func ReadOperations(env check.Env) []surface.Endpoint {
 	return out
 }
 
-// Send turns a synthesized request into a transport request.
-func Send(r surface.Request) transport.Request {
-	req := transport.Request{Method: r.Method, Path: r.Path, Body: r.Body}
-	if r.Header != nil {
-		req.Header = r.Header.Clone()
-	}
-	if len(r.Body) > 0 && r.ContentType != "" {
-		if req.Header == nil {
-			req.Header = http.Header{}
-		}
-		req.Header.Set("Content-Type", r.ContentType)
-	}
-	return req
-}
-
 // keyOf returns the last key of a JSON path context: $.notes.note_title →
 // note_title.
 func keyOf(context string) string {

@@ -9,13 +9,16 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -69,6 +72,72 @@ type Knowledge struct {
 	Anchors map[string][]string
 }
 
+// LooksLikeSmallInt reports numbers below 1000: quantities, ranks, page
+// numbers and the first ids of every table, which any identity's answers
+// may hold by chance. They are never markers.
+func LooksLikeSmallInt(v string) bool {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	return err == nil && n > -1000 && n < 1000
+}
+
+// addMarker records m as a marker of identity name unless its value can
+// prove nothing (a small integer, an empty or masked value).
+func (k *Knowledge) addMarker(name string, m Marker) bool {
+	v := strings.TrimSpace(m.Value)
+	if v == "" || LooksLikeSmallInt(v) || strings.ContainsAny(v, "*•") {
+		return false
+	}
+	k.Markers[name][m.Value] = m
+	return true
+}
+
+// personStems name ids of people: an id learnt as a user's proves a
+// patient_id, an owner_id or an author_id of the same person.
+var personStems = map[string]bool{"": true, "user": true, "me": true, "profile": true, "account": true, "self": true,
+	"owner": true, "customer": true, "member": true, "patient": true, "author": true, "person": true, "people": true,
+	"client": true, "employee": true, "student": true, "buyer": true, "seller": true, "whoami": true, "current": true,
+	"userinfo": true, "creator": true, "uid": true}
+
+// idStem returns what an id is the id of, from its context (a JSON path
+// without indices or a URL placeholder): $.basket.id → basket,
+// basket_id → basket, $.id → "".
+func idStem(ctx string) string {
+	ctx = strings.ToLower(ctx)
+	segs := strings.FieldsFunc(ctx, func(r rune) bool { return r == '.' || r == '$' || r == '/' })
+	if len(segs) == 0 {
+		return ""
+	}
+	last := segs[len(segs)-1]
+	n := last
+	for _, suf := range []string{"_id", "id", "_uuid", "uuid", "_key", "_ref"} {
+		n = strings.TrimSuffix(n, suf)
+	}
+	n = strings.Trim(n, "_-")
+	if n == "" && len(segs) > 1 {
+		n = segs[len(segs)-2]
+	}
+	switch {
+	case strings.HasSuffix(n, "ies"):
+		n = strings.TrimSuffix(n, "ies") + "y"
+	case strings.HasSuffix(n, "sses"):
+		n = strings.TrimSuffix(n, "es")
+	case strings.HasSuffix(n, "s"):
+		n = strings.TrimSuffix(n, "s")
+	}
+	return n
+}
+
+// sameKind reports whether an id learnt in context a can be the id found in
+// context b: a basket_id proves baskets only, while the ids of people
+// (user, owner, patient…) stand for one another.
+func sameKind(a, b string) bool {
+	sa, sb := idStem(a), idStem(b)
+	if personStems[sa] || personStems[sb] {
+		return !(sa != "" && sb != "" && personStems[sa] != personStems[sb])
+	}
+	return sa == sb
+}
+
 // IsMarkerOf reports whether value is a marker of identity name.
 func (k *Knowledge) IsMarkerOf(name, value string) bool {
 	_, ok := k.Markers[name][value]
@@ -87,13 +156,29 @@ func (k *Knowledge) OwnerOf(value string) (string, bool) {
 
 // MarkersIn returns the markers of identity name found among the values of
 // f (volatile paths excluded by the caller), sorted by kind then path.
-func (k *Knowledge) MarkersIn(name string, f Flat) []Marker {
-	vals := f.Values()
+func (k *Knowledge) MarkersIn(name string, f Flat) []Marker { return k.MarkersAt(name, "", f) }
+
+// MarkersAt is MarkersIn for the answer of the request URI at: a top-level
+// id there is the id of what the URL names (/api/products/1 → a product).
+func (k *Knowledge) MarkersAt(name, at string, f Flat) []Marker {
 	var out []Marker
-	for v, m := range k.Markers[name] {
-		if vals[v] {
-			out = append(out, m)
+	seen := map[string]bool{}
+	for p, v := range f {
+		m, ok := k.Markers[name][v]
+		if !ok || seen[v] {
+			continue
 		}
+		// A marker is its key context and its value: an id learnt as a
+		// basket's proves nothing about a product with the same id.
+		ctx := jsonContext(p)
+		if at != "" && ctx == "$.id" {
+			ctx = "$." + idStem(Template(at)) + ".id"
+		}
+		if m.Kind == "id" && !sameKind(m.Context, ctx) {
+			continue
+		}
+		seen[v] = true
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
@@ -172,24 +257,6 @@ func (l *Learner) Learn(ctx context.Context, env check.Env) (*Knowledge, error) 
 	return e.k, e.err
 }
 
-// selfWords name endpoints that describe the caller.
-var selfWords = []string{"me", "mine", "my", "self", "account", "accounts", "profile", "whoami", "current", "session", "userinfo"}
-
-func isSelfPath(p string) bool {
-	u, err := url.Parse(p)
-	if err != nil {
-		return false
-	}
-	for _, s := range strings.Split(strings.ToLower(u.Path), "/") {
-		for _, w := range selfWords {
-			if s == w || strings.HasPrefix(s, w+"-") || strings.HasPrefix(s, w+"_") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Get fetches path as id (through the scan's GET cache) and returns the
 // answer with its flattened JSON, or nil when it is not a 2xx JSON answer
 // with data.
@@ -198,38 +265,51 @@ func Get(ctx context.Context, env check.Env, path string, id transport.Identity)
 }
 
 // ConcreteGETs returns the request paths of the scan's concrete GET endpoints.
-func ConcreteGETs(env check.Env) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodGet {
-			continue
-		}
-		p, ok := ep.Concrete()
-		if !ok || seen[p] {
-			continue
-		}
-		seen[p] = true
-		out = append(out, p)
+func ConcreteGETs(env check.Env) []string { return surface.ConcreteGETs(env.Endpoints()) }
+
+// anchorContext names a leaf of an anchor's answer: its JSON path, and for
+// a top-level id the thing the anchor URL names (/api/basket → basket;
+// /me → user).
+func anchorContext(anchor, path string) string {
+	ctx := jsonContext(path)
+	if ctx != "$.id" {
+		return ctx
 	}
-	return out
+	if surface.IsSelfPath(anchor) {
+		return "$.user.id"
+	}
+	u, err := url.Parse(anchor)
+	if err != nil {
+		return ctx
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if last := strings.ToLower(segs[len(segs)-1]); last != "" {
+		return "$." + last + ".id"
+	}
+	return ctx
 }
 
 // markerKind returns the kind of marker a leaf may be, or "".
 func markerKind(path, value string) string {
 	k := Key(path)
-	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && surface.IsIDSegment(value) {
+	if LooksLikeSmallInt(value) {
+		return "" // a quantity, a rank, the first id of every table
+	}
+	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && shape.IsID(value) {
 		return "id"
 	}
 	// An id under any reference key (account: ACC-20931, invoice_no).
-	if surface.IsIDSegment(value) && surface.RoleOf(k, surface.InBody, nil).IsReference() {
+	if shape.IsID(value) && surface.RoleOf(k, surface.InBody, nil).IsReference() {
 		return "id"
 	}
-	switch t := Classify(path, value); t {
-	case "", "secret", "password_hash":
+	switch t := detect.KeyType(k); {
+	case t == "" || detect.CategoryOf(t) != detect.PII:
+		// Secrets and privilege fields identify nobody.
+		return ""
+	case strings.TrimSpace(value) == "" || strings.ContainsAny(value, "*•") || LooksLikeSmallInt(value):
 		return ""
 	default:
-		return t
+		return string(t)
 	}
 }
 
@@ -270,7 +350,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		}
 		// The caller's own view: optional references (a documented
 		// example owner: jdoe) are left out.
-		req := Send(withoutOptionalRefs(ep, built))
+		req := check.Request(withoutOptionalRefs(ep, built))
 		if key := RequestKey(req); len(RequestIDs(req)) == 0 && anchorReq[key].Path == "" {
 			anchors = append(anchors, key)
 			anchorReq[key] = req
@@ -321,7 +401,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if peers > 0 && differs && !IsAdmin(u) {
 				perUser[p][u.Name] = true
 			}
-			if !perUser[p][u.Name] && isSelfPath(anchorReq[p].Path) {
+			if !perUser[p][u.Name] && surface.IsSelfPath(anchorReq[p].Path) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
 					perUser[p][u.Name] = true
 				}
@@ -359,14 +439,14 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 					continue
 				}
 				if kind := markerKind(path, v); kind != "" {
-					k.Markers[u.Name][v] = Marker{Value: v, Path: anchorReq[p].Path + " " + path, Kind: kind, Context: jsonContext(path)}
-					used = true
+					if k.addMarker(u.Name, Marker{Value: v, Path: anchorReq[p].Path + " " + path, Kind: kind, Context: anchorContext(anchorReq[p].Path, path)}) {
+						used = true
+					}
 				}
 			}
 			for _, l := range surface.HarvestLinks(a.body, target) {
 				for _, r := range IDs(l) {
-					if !notMine[r.Value] {
-						k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: l, Kind: "id", Context: r.Name}
+					if !notMine[r.Value] && k.addMarker(u.Name, Marker{Value: r.Value, Path: l, Kind: "id", Context: r.Name}) {
 						used = true
 					}
 				}
@@ -473,7 +553,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			// The operation's own request (recorded or documented values)
 			// is a candidate too: its answer as u decides.
 			if built, ok := ep.Build(nil); ok {
-				push(filled{req: Send(built), ep: &ep})
+				push(filled{req: check.Request(built), ep: &ep})
 			}
 		}
 		// Every known URL with an id is a candidate: its answer as u (from
@@ -612,7 +692,7 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 	for _, m := range k.Markers[name] {
 		all = append(all, m)
 		if m.Kind == "id" || Key(m.Context) == "id" || strings.HasSuffix(m.Context, "_id") {
-			if surface.IsIDSegment(m.Value) {
+			if shape.IsID(m.Value) {
 				ids = append(ids, m)
 			}
 		}
@@ -661,7 +741,7 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 			switch {
 			case st != "" && strings.Contains(m.Context, st):
 				add(&related, m.Value)
-			case known != "" && surface.IDFormat(known) == surface.IDFormat(m.Value):
+			case known != "" && shape.Format(known) == shape.Format(m.Value):
 				add(&shaped, m.Value)
 			}
 		}
@@ -709,7 +789,7 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 		if !ok {
 			continue
 		}
-		req := Send(built)
+		req := check.Request(built)
 		if seen[RequestKey(req)] {
 			continue
 		}
@@ -731,7 +811,7 @@ func (k *Knowledge) subject(name string) []Marker {
 	var out []Marker
 	for _, m := range k.Markers[name] {
 		anchor, _, _ := strings.Cut(m.Path, " ")
-		if isSelfPath(anchor) || anchor == "jwt-claims" {
+		if surface.IsSelfPath(anchor) || anchor == "jwt-claims" {
 			out = append(out, m)
 		}
 	}
@@ -811,10 +891,10 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 			refs = append(refs, r)
 		}
 	}
-	ms := k.MarkersIn(u.Name, f)
+	ms := k.MarkersAt(u.Name, p, f)
 	ownedByURL := false
 	for _, r := range refs {
-		if k.IsMarkerOf(u.Name, r.Value) {
+		if m, ok := k.Markers[u.Name][r.Value]; ok && (m.Kind != "id" || sameKind(m.Context, r.Name)) {
 			ownedByURL = true
 		}
 	}
@@ -822,7 +902,7 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 		return false
 	}
 	for _, v := range k.Users {
-		if v.Name != u.Name && len(k.MarkersIn(v.Name, f)) > 0 {
+		if v.Name != u.Name && len(k.MarkersAt(v.Name, p, f)) > 0 {
 			return false
 		}
 	}
@@ -840,7 +920,7 @@ func (k *Knowledge) claimObjectIDs(name string) {
 	for _, o := range k.ObjectsOf(name) {
 		for _, r := range o.IDs {
 			if _, claimed := k.OwnerOf(r.Value); !claimed {
-				k.Markers[name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name}
+				k.addMarker(name, Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name})
 			}
 		}
 	}
@@ -912,7 +992,7 @@ func (k *Knowledge) claimObjectValues() {
 				continue
 			}
 			if _, ok := k.Markers[o.Owner.Name][v]; !ok {
-				k.Markers[o.Owner.Name][v] = Marker{Value: v, Path: o.Path + " " + p, Kind: kind, Context: jsonContext(p)}
+				k.addMarker(o.Owner.Name, Marker{Value: v, Path: o.Path + " " + p, Kind: kind, Context: jsonContext(p)})
 			}
 		}
 	}
@@ -930,7 +1010,7 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 	owned := map[string]bool{} // object prefixes naming a marker as owner
 	for path, v := range f {
 		m, ok := markers[v]
-		if !ok || (m.Kind == "id" && !surface.IsIDSegment(v)) {
+		if !ok || (m.Kind == "id" && !shape.IsID(v)) {
 			continue
 		}
 		i := strings.LastIndex(path, ".")
@@ -945,7 +1025,7 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 			continue
 		}
 		key := path[i+1:]
-		if _, isMarker := markers[v]; isMarker || surface.RoleOf(key, surface.InBody, nil) != surface.RoleObject || Classify(path, v) != "" {
+		if _, isMarker := markers[v]; isMarker || surface.RoleOf(key, surface.InBody, nil) != surface.RoleObject || sensitiveKey(key) {
 			continue
 		}
 		out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
@@ -1010,4 +1090,11 @@ func withoutOptionalRefs(ep surface.Endpoint, r surface.Request) surface.Request
 		r.Body, _ = json.Marshal(doc)
 	}
 	return r
+}
+
+// sensitiveKey reports whether a key names personal data or a secret
+// (card_number, ssn): such values are never references.
+func sensitiveKey(key string) bool {
+	c := detect.CategoryOf(detect.KeyType(key))
+	return c == detect.PII || c == detect.Secret
 }
