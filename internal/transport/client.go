@@ -15,6 +15,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -67,6 +68,16 @@ type Config struct {
 	// identity when nil).
 	MaskURL   func(string) string
 	UserAgent string
+	// Header is sent on every request of every identity, the anonymous one
+	// included (an API gateway key, a tenant header). Like credentials, it
+	// is never recorded with the exchanges.
+	Header http.Header
+	// Proxy picks the forward proxy of a request (nil: none, whatever the
+	// environment says). http.ProxyURL and http.ProxyFromEnvironment fit.
+	Proxy func(*http.Request) (*url.URL, error)
+	// TLS configures certificate verification and client certificates
+	// (nil: the system roots, no client certificate).
+	TLS *tls.Config
 	// MaxRetries bounds the retries of one request after 429/503.
 	MaxRetries int
 	// MaxRetryWait bounds how long a Retry-After is honoured.
@@ -208,6 +219,31 @@ type cacheEntry struct {
 	done chan struct{}
 	resp *Response
 	err  error
+	// askers are the checks that asked for this answer and sent the
+	// number of requests it took (retries and redirects included), under
+	// Client.mu. SentByCheck counts them for the earliest stage among the
+	// askers (discovery, baseline, who-am-I), else the first check by id,
+	// so the attribution of a shared request does not depend on which
+	// check happened to ask first.
+	askers map[string]bool
+	sent   int
+}
+
+type entryKey struct{}
+
+// stageRank orders the askers of a shared answer: the mapping stages in
+// the order they run (discovery, the baseline crawl, who-am-I), then every
+// check alike.
+func stageRank(check string) int {
+	switch check {
+	case "discovery":
+		return 0
+	case "baseline":
+		return 1
+	case "whoami":
+		return 2
+	}
+	return 3
 }
 
 // New validates cfg and builds a client.
@@ -239,7 +275,12 @@ func New(cfg Config) (*Client, error) {
 	rt := cfg.RoundTripper
 	if rt == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.Proxy = nil // credentials never travel through an ambient proxy
+		// Credentials never travel through an ambient proxy: only one the
+		// user named (--proxy) is used.
+		tr.Proxy = cfg.Proxy
+		if cfg.TLS != nil {
+			tr.TLSClientConfig = cfg.TLS.Clone()
+		}
 		tr.DisableCompression = true
 		tr.MaxIdleConnsPerHost = cfg.Concurrency
 		tr.ResponseHeaderTimeout = cfg.Timeout
@@ -334,8 +375,20 @@ func (c *Client) SentByCheck() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[string]int, len(c.perCheck))
+	for _, e := range c.cache {
+		if e.sent == 0 {
+			continue
+		}
+		first := ""
+		for k := range e.askers {
+			if first == "" || stageRank(k) < stageRank(first) || (stageRank(k) == stageRank(first) && k < first) {
+				first = k
+			}
+		}
+		out[first] += e.sent
+	}
 	for k, v := range c.perCheck {
-		out[k] = v
+		out[k] += v
 	}
 	return out
 }
@@ -389,9 +442,10 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	c.mu.Lock()
 	e, ok := c.cache[key]
 	if !ok {
-		e = &cacheEntry{done: make(chan struct{})}
+		e = &cacheEntry{done: make(chan struct{}), askers: map[string]bool{}}
 		c.cache[key] = e
 	}
+	e.askers[CheckFrom(ctx)] = true
 	c.mu.Unlock()
 	if ok {
 		select {
@@ -401,11 +455,12 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 			return nil, ctx.Err()
 		}
 	}
-	e.resp, e.err = c.sendOne(ctx, req, u, id, v)
+	e.resp, e.err = c.sendOne(context.WithValue(ctx, entryKey{}, e), req, u, id, v)
 	if e.err != nil && ctx.Err() != nil {
 		// A cancelled caller must not poison the cache for others.
 		c.mu.Lock()
 		delete(c.cache, key)
+		c.perCheck[CheckFrom(ctx)] += e.sent
 		c.mu.Unlock()
 	}
 	close(e.done)
@@ -559,7 +614,11 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	}
 	check := CheckFrom(ctx)
 	c.mu.Lock()
-	c.perCheck[check]++
+	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
+		e.sent++
+	} else {
+		c.perCheck[check]++
+	}
 	c.mu.Unlock()
 
 	select {
@@ -588,6 +647,12 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		}
 	}
 	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
+	for k, vs := range c.cfg.Header {
+		hreq.Header.Del(k)
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
 	if hreq.Header.Get("Accept") == "" {
 		hreq.Header.Set("Accept", "application/json, */*;q=0.5")
 	}
