@@ -96,6 +96,10 @@ func TestPolicyRefusesBeforeTheWire(t *testing.T) {
 					tt.mod(c)
 				}
 			})
+			allowed := c.Allowed(tt.method, tt.path, alice)
+			if allowed == tt.refused || c.Refused() != 0 {
+				t.Errorf("Allowed = %v before the request (refused %d)", allowed, c.Refused())
+			}
 			_, err := c.Do(context.Background(), Request{Method: tt.method, Path: tt.path, Body: []byte("{}")}, alice)
 			sent := rec.total() - before
 			if !tt.refused {
