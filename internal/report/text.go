@@ -279,6 +279,12 @@ func (o textOut) safety(r *finding.Report) {
 		case wr.RestoreRequest != "":
 			line += "; restored, not verified"
 		}
+		if wr.Created != "" {
+			line += "; created " + wr.Created
+			if wr.Removed != nil && *wr.Removed {
+				line += ", removed"
+			}
+		}
 		o.wrapped("  ", line)
 		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
 			left = append(left, wr)
