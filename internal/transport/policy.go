@@ -62,6 +62,14 @@ type policy struct {
 	created map[string]createdObject // by path
 	// sent marks the operations ("METHOD template") a request went to.
 	sent map[string]bool
+	// verdicts remembers the verdict of each request line ("METHOD
+	// path?query"); learn clears it, as new operations may fit.
+	verdicts map[string]cachedVerdict
+}
+
+type cachedVerdict struct {
+	v     safety.Verdict
+	where string
 }
 
 type classified struct {
@@ -80,7 +88,7 @@ func sortCreated(out []CreatedObject) {
 }
 
 func newPolicy(mode safety.Mode, scope safety.Scope) *policy {
-	return &policy{mode: mode, scope: scope, index: map[string][]int{}, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}, sent: map[string]bool{}}
+	return &policy{mode: mode, scope: scope, index: map[string][]int{}, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}, sent: map[string]bool{}, verdicts: map[string]cachedVerdict{}}
 }
 
 // learn classifies operations not seen before and lists, as skipped, those
@@ -99,6 +107,7 @@ func (p *policy) learn(eps []surface.Endpoint) {
 			continue
 		}
 		p.known[key] = true
+		clear(p.verdicts)
 		v := safety.Classify(ep)
 		segs := templateSegments(tmpl)
 		k := indexKey(m, len(segs), wildcard(segs, 0), wildcard(segs, 1))
@@ -160,6 +169,27 @@ func (p *policy) verdict(method string, u *url.URL) (safety.Verdict, string) {
 	if path == "" {
 		path = "/"
 	}
+	line := method + " " + path + queryPart(u)
+	p.mu.Lock()
+	if c, ok := p.verdicts[line]; ok {
+		p.mu.Unlock()
+		return c.v, c.where
+	}
+	p.mu.Unlock()
+	v, where := p.classifyRequest(method, path, u)
+	p.mu.Lock()
+	if len(p.verdicts) < maxCachedVerdicts {
+		p.verdicts[line] = cachedVerdict{v, where}
+	}
+	p.mu.Unlock()
+	return v, where
+}
+
+// maxCachedVerdicts bounds the verdict cache (a scan of many concrete
+// URLs must not grow it without end).
+const maxCachedVerdicts = 1 << 16
+
+func (p *policy) classifyRequest(method, path string, u *url.URL) (safety.Verdict, string) {
 	onTheFly := safety.ClassifyRequest(method, path+queryPart(u))
 	p.mu.Lock()
 	defer p.mu.Unlock()
