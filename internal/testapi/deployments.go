@@ -494,7 +494,9 @@ func GatewayAPI() *Deployment {
 		w.Header().Set("x-amz-apigw-id", "Qm2xV9pLrFkAbCd=")
 		writeJSON(w, status, v)
 	}
-	missing := func(w http.ResponseWriter) { gw(w, http.StatusForbidden, map[string]any{"message": "Missing Authentication Token"}) }
+	missing := func(w http.ResponseWriter) {
+		gw(w, http.StatusForbidden, map[string]any{"message": "Missing Authentication Token"})
+	}
 	routes := map[string]func(w http.ResponseWriter, r *http.Request, p *Person){
 		"/prod/profile": func(w http.ResponseWriter, r *http.Request, p *Person) {
 			gw(w, http.StatusOK, map[string]any{"accountId": p.ID, "username": p.Username, "name": p.Name})
