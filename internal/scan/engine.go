@@ -275,6 +275,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	}
 	status := map[string]int{} // anonymous answer per endpoint, under mu below
 	defer func() { e.setStatus(status) }()
+	var lists []listAnswer // answers that may list the items of a collection
 	fetch := func(eps []surface.Endpoint) ([]string, error) {
 		var mu sync.Mutex
 		var links []string
@@ -318,6 +319,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					if id.Name == transport.AnonymousName {
 						status[ep.Key()] = resp.Status
 					}
+					if resp.Status >= 200 && resp.Status < 300 && ep.Path == p {
+						lists = append(lists, listAnswer{path: p, id: id, body: resp.Body})
+					}
 					links = append(links, found...)
 				}()
 			}
@@ -352,6 +356,8 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	// are not added, so nothing unfetched joins the surface.
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
+		added = append(added, e.itemRoutes(ctx, lists)...)
+		lists = nil
 		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
@@ -361,7 +367,78 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		}
 		added = append(e.fillTemplates(), addHarvested(e, links)...)
 	}
+	if items := e.itemRoutes(ctx, lists); len(items) > 0 {
+		if _, err := fetch(items); err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 	return ctx.Err()
+}
+
+// listAnswer is a 2xx answer to a concrete GET path, as one identity saw it.
+type listAnswer struct {
+	path string
+	id   transport.Identity
+	body []byte
+}
+
+// maxItemLists bounds the list answers whose item route is guessed.
+const maxItemLists = 24
+
+// itemRoutes guesses the item route of each list answer whose collection
+// has none known yet (/users → /users/{id}, tried with an id the list
+// named), within discovery's budget, and adds the routes that answered.
+func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endpoint {
+	if e.discovered == nil || len(lists) == 0 {
+		return nil
+	}
+	sort.SliceStable(lists, func(i, j int) bool { return lists[i].path < lists[j].path })
+	tried := map[string]bool{}
+	var out []surface.Endpoint
+	for _, l := range lists {
+		if len(tried) >= maxItemLists || ctx.Err() != nil {
+			break
+		}
+		if tried[l.path] || strings.Contains(l.path, "?") || e.hasItemRoute(l.path) || discover.ItemValues(l.body) == nil {
+			continue
+		}
+		tried[l.path] = true
+		ep, ok := e.discovered.ItemRoute(ctx, e.client, l.path, l.body, l.id)
+		if !ok {
+			continue
+		}
+		e.mu.Lock()
+		known := false
+		for _, k := range e.endpoints {
+			if k.Key() == ep.Key() {
+				known = true
+			}
+		}
+		if !known {
+			e.endpoints = append(e.endpoints, ep)
+			out = append(out, ep)
+		}
+		e.mu.Unlock()
+	}
+	return out
+}
+
+// hasItemRoute reports whether a GET template one segment below path is
+// known (/users/{id} below /users).
+func (e *env) hasItemRoute(path string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	want := strings.Count(strings.Trim(path, "/"), "/") + 1
+	for _, ep := range e.endpoints {
+		if ep.Method != http.MethodGet || !ep.IsTemplate() {
+			continue
+		}
+		p, _, _ := strings.Cut(ep.Path, "?")
+		if strings.Count(strings.Trim(p, "/"), "/") == want && strings.HasPrefix(p, strings.TrimSuffix(path, "/")+"/{") {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultHarvestDepth is how many levels of links found in answers are

@@ -68,6 +68,9 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if o.Logger == nil {
 		o.Logger = log
 	}
+	if o.Base == "" {
+		o.Base = e.client.Target().EscapedPath()
+	}
 	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -447,7 +447,7 @@ func RedocAPI() *Deployment {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Not authenticated"})
 			return
 		}
-		writeJSON(w, http.StatusOK, publicOf(p))
+		writeJSON(w, http.StatusOK, map[string]any{"username": p.Username, "name": p.Name, "patient_id": p.ID})
 	})
 	mux.HandleFunc("GET /v1/doctors", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]any{{"id": 1, "name": "Dr. Ines Park", "specialty": "cardiology"}})

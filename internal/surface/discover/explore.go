@@ -1,0 +1,824 @@
+package discover
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/openapi"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// jobKind is what one discovery job does.
+type jobKind int
+
+const (
+	jobBundle  jobKind = iota // read a script the landing page loads
+	jobSpec                   // try a description or documentation page
+	jobLink                   // check a harvested link
+	jobPrefix                 // check a candidate API prefix itself
+	jobWord                   // try a word under a prefix
+	jobOptions                // ask OPTIONS of a found endpoint
+)
+
+// Job priorities: higher runs first; within one, lower rank first.
+const (
+	prioBundle      = 90
+	prioSpec        = 80
+	prioLink        = 70
+	prioPrefix      = 60
+	prioPrefixSpec  = 55
+	prioLiveWord    = 45
+	prioWord        = 40
+	prioOptions     = 50
+	maxBundles      = 6
+	maxOptions      = 6
+	maxLinkDepth    = 2
+	reserveFraction = 10 // 1/reserveFraction of the budget is kept for item routes
+)
+
+type job struct {
+	kind   jobKind
+	prio   int
+	rank   int
+	seq    int
+	depth  int
+	prefix string
+	path   string
+}
+
+type queue []job
+
+func (q queue) Len() int { return len(q) }
+func (q queue) Less(i, j int) bool {
+	if q[i].prio != q[j].prio {
+		return q[i].prio > q[j].prio
+	}
+	if q[i].rank != q[j].rank {
+		return q[i].rank < q[j].rank
+	}
+	return q[i].seq < q[j].seq
+}
+func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)   { *q = append(*q, x.(job)) }
+func (q *queue) Pop() any {
+	old := *q
+	j := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return j
+}
+
+// push queues a job once.
+func (r *run) push(j job) {
+	key := string(rune('a'+j.kind)) + j.prefix + "\x00" + j.path
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queued[key] || r.stopped {
+		return
+	}
+	r.queued[key] = true
+	r.seq++
+	j.seq = r.seq
+	heap.Push(&r.q, j)
+	if r.cond != nil {
+		r.cond.Signal()
+	}
+}
+
+// explore runs the landing page, then the job queue until it is empty,
+// the budget is spent or ctx ends.
+func (r *run) explore(ctx context.Context) error {
+	r.limit = r.o.MaxRequests - r.o.MaxRequests/reserveFraction
+	r.cond = newCond(&r.mu)
+	// The target's path is where the API is looked for first.
+	r.markLive(r.base, "target")
+	for _, p := range r.o.Prefixes {
+		r.markLive(normPrefix(p), "given")
+	}
+	r.landing(ctx)
+	r.mu.Lock()
+	specDone := r.specDone
+	r.mu.Unlock()
+	if spec := r.result.Spec; spec != nil {
+		r.knowSpec(spec)
+	}
+	if r.o.FindSpec && !specDone {
+		rank := 0
+		for _, pre := range r.specPrefixes() {
+			for _, p := range SpecPaths {
+				r.push(job{kind: jobSpec, prio: prioSpec, rank: rank, path: pre + p})
+				rank++
+			}
+			for _, p := range DocPages {
+				r.push(job{kind: jobSpec, prio: prioSpec, rank: rank, path: pre + p})
+				rank++
+			}
+		}
+	}
+	for _, ep := range r.known {
+		for _, p := range apiRoots(ep.Path) {
+			r.markLive(p, "known endpoints")
+		}
+	}
+	if r.o.Probe {
+		r.candidatePrefixes()
+	}
+	err := r.work(ctx)
+	if errors.Is(err, ErrBudget) {
+		return nil
+	}
+	return err
+}
+
+// specPrefixes are the target's path, its parents and the root.
+func (r *run) specPrefixes() []string {
+	out := []string{r.base}
+	for p := r.base; p != "/"; {
+		p = parentOf(p)
+		out = append(out, p)
+	}
+	return out
+}
+
+// candidatePrefixes queues the API prefixes under the target's path and
+// the root: each is checked itself, and with a few telling words.
+func (r *run) candidatePrefixes() {
+	rootLive := r.isLive("/")
+	var cands []string
+	for _, under := range []string{r.base, "/"} {
+		for _, p := range APIPrefixes {
+			c := normPrefix(under + p)
+			if !slices.Contains(cands, c) {
+				cands = append(cands, c)
+			}
+		}
+	}
+	for i, c := range cands {
+		if r.isLive(c) {
+			continue
+		}
+		r.mu.Lock()
+		r.candidates[c] = true
+		r.mu.Unlock()
+		r.push(job{kind: jobPrefix, prio: prioPrefix, rank: i, prefix: c, path: strings.TrimSuffix(c, "/")})
+		if !strings.HasPrefix(c, r.base) && !rootLive {
+			continue // the root answers nothing: only the prefix itself is tried there
+		}
+		for w, word := range LiveWords {
+			r.push(job{kind: jobWord, prio: prioLiveWord, rank: w, prefix: c, path: c + word})
+		}
+	}
+}
+
+func (r *run) isLive(prefix string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.live[prefix]
+}
+
+// markLive records a live prefix and queues its description locations and
+// the wordlist under it.
+func (r *run) markLive(prefix, why string) {
+	r.mu.Lock()
+	if r.live[prefix] {
+		r.mu.Unlock()
+		return
+	}
+	r.live[prefix] = true
+	specDone := r.specDone
+	r.mu.Unlock()
+	r.log.Debug("live API prefix", "prefix", prefix, "why", why)
+	if r.o.FindSpec && !specDone && prefix != "/" && prefix != r.base {
+		for i, p := range PrefixSpecPaths {
+			r.push(job{kind: jobSpec, prio: prioPrefixSpec, rank: i, path: prefix + p})
+		}
+	}
+	if !r.o.Probe {
+		return
+	}
+	words := r.o.Wordlist
+	if words == nil {
+		words = Wordlist()
+	}
+	for i, w := range words {
+		p := prefix + w
+		if r.isKnown(p) {
+			continue
+		}
+		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
+	}
+}
+
+// isKnown reports whether a path is an endpoint already known or found.
+func (r *run) isKnown(p string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ep := range r.known {
+		if ep.Matches(p) {
+			return true
+		}
+	}
+	if r.result.Spec != nil {
+		for _, ep := range r.result.Spec.Endpoints {
+			if ep.Matches(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// knowSpec makes the description's base and API roots live.
+func (r *run) knowSpec(doc *openapi.Document) {
+	if doc.BasePath != "" {
+		r.markLive(normPrefix(doc.BasePath), "spec servers")
+	}
+	for _, ep := range doc.Endpoints {
+		if ep.Base != "" {
+			r.markLive(normPrefix(ep.Base), "spec servers")
+		}
+	}
+}
+
+// work runs queued jobs on o.Workers goroutines until none is left.
+func (r *run) work(ctx context.Context) error {
+	var errMu = make(chan error, r.o.Workers)
+	done := make(chan struct{})
+	for range r.o.Workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for {
+				j, ok := r.next(ctx)
+				if !ok {
+					return
+				}
+				err := r.exec(ctx, j)
+				r.mu.Lock()
+				r.running--
+				if err != nil && (errors.Is(err, ErrBudget) || ctx.Err() != nil) {
+					r.stopped = true
+				}
+				r.cond.Broadcast()
+				r.mu.Unlock()
+				if err != nil && ctx.Err() != nil {
+					select {
+					case errMu <- ctx.Err():
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for range r.o.Workers {
+		<-done
+	}
+	select {
+	case err := <-errMu:
+		return err
+	default:
+	}
+	return ctx.Err()
+}
+
+// next pops the next job, waiting while other jobs may still queue more.
+func (r *run) next(ctx context.Context) (job, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for r.q.Len() == 0 && r.running > 0 && !r.stopped && ctx.Err() == nil {
+		r.cond.Wait()
+	}
+	if r.stopped || r.q.Len() == 0 || ctx.Err() != nil {
+		r.cond.Broadcast()
+		return job{}, false
+	}
+	r.running++
+	return heap.Pop(&r.q).(job), true
+}
+
+func (r *run) exec(ctx context.Context, j job) error {
+	switch j.kind {
+	case jobBundle:
+		return r.execBundle(ctx, j)
+	case jobSpec:
+		return r.execSpec(ctx, j)
+	case jobLink:
+		return r.execLink(ctx, j)
+	case jobPrefix:
+		return r.execPrefix(ctx, j)
+	case jobWord:
+		return r.execWord(ctx, j)
+	case jobOptions:
+		return r.execOptions(ctx, j)
+	}
+	return nil
+}
+
+// fatal keeps the errors that end discovery (budget, cancellation).
+func fatal(ctx context.Context, err error) error {
+	if errors.Is(err, ErrBudget) || ctx.Err() != nil {
+		return err
+	}
+	return nil
+}
+
+// landing reads the target's page (and the root's): links, scripts, Link
+// headers, redirects and a documentation page's description.
+func (r *run) landing(ctx context.Context) {
+	pages := []string{strings.TrimSuffix(r.base, "/")}
+	if pages[0] == "" {
+		pages[0] = "/"
+	}
+	if r.base != "/" {
+		pages = append(pages, "/")
+	}
+	for _, p := range pages {
+		resp, err := r.get(ctx, p)
+		if err != nil {
+			continue
+		}
+		r.noteOrigin(resp)
+		if p == "/" && r.base != "/" {
+			if Exists(resp, r.baselineFor(ctx, "/"), "") {
+				r.markLive("/", "the root answers")
+			}
+		} else if p != "/" || r.base == "/" {
+			r.baselineFor(ctx, r.base)
+		}
+		r.readAnswer(ctx, p, resp, 0)
+		if h := openapi.ReadHost(resp.Body); surface.Sniff(resp.ContentType(), resp.Body) == "html" && (len(h.Links) > 0 || h.Inline != nil) && r.o.FindSpec {
+			r.push(job{kind: jobSpec, prio: prioSpec + 5, path: p})
+		}
+	}
+}
+
+// noteOrigin keeps the target's origin from the first answer.
+func (r *run) noteOrigin(resp *transport.Response) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.origin != nil || resp == nil || resp.URL == "" {
+		return
+	}
+	if u, err := url.Parse(resp.URL); err == nil {
+		r.origin = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}
+	}
+}
+
+// pageURL is the absolute URL relative links of an answer resolve against.
+func (r *run) pageURL(path string, resp *transport.Response) *url.URL {
+	if resp != nil && resp.URL != "" {
+		if u, err := url.Parse(resp.URL); err == nil {
+			return u
+		}
+	}
+	r.mu.Lock()
+	o := r.origin
+	r.mu.Unlock()
+	if o == nil {
+		return nil
+	}
+	u, err := o.Parse(path)
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+var linkHeader = regexp.MustCompile(`<([^>]{1,300})>\s*((?:;\s*[a-zA-Z*]+\s*=\s*(?:"[^"]*"|[^;,]*)\s*)*)`)
+var relParam = regexp.MustCompile(`(?i)\brel\s*=\s*"?([^";,]+)"?`)
+
+// readAnswer harvests an answer: its links (JSON, HTML, script), Link
+// headers (RFC 8288; rel=service-desc/describedby name the description,
+// RFC 8631), and the prefix a redirect led to.
+func (r *run) readAnswer(ctx context.Context, path string, resp *transport.Response, depth int) {
+	base := r.pageURL(path, resp)
+	if base == nil {
+		return
+	}
+	if u, err := url.Parse(resp.URL); err == nil && u.Path != "" && strings.TrimSuffix(u.Path, "/") != strings.TrimSuffix(strings.SplitN(path, "?", 2)[0], "/") {
+		for _, p := range apiRoots(u.Path + "x") {
+			r.markLive(p, "redirect")
+		}
+	}
+	for _, lh := range resp.Header.Values("Link") {
+		for _, m := range linkHeader.FindAllStringSubmatch(lh, 16) {
+			ref, err := base.Parse(m[1])
+			if err != nil || !strings.EqualFold(ref.Host, base.Host) {
+				continue
+			}
+			rel := ""
+			if rm := relParam.FindStringSubmatch(m[2]); rm != nil {
+				rel = strings.ToLower(rm[1])
+			}
+			if strings.Contains(rel, "service-desc") || strings.Contains(rel, "describedby") || strings.Contains(rel, "openapi") {
+				if r.o.FindSpec {
+					r.push(job{kind: jobSpec, prio: prioSpec + 5, path: ref.RequestURI()})
+				}
+				continue
+			}
+			r.addLinks(ctx, []surface.Link{{Path: ref.RequestURI(), Kind: "link"}}, depth)
+		}
+	}
+	r.addLinks(ctx, surface.Harvest(resp.ContentType(), resp.Body, base), depth)
+}
+
+// addLinks queues what harvested links lead to: scripts are read (once,
+// a few), concrete GET links are checked, templates and other methods are
+// kept for the end; every API root they name becomes a candidate.
+func (r *run) addLinks(ctx context.Context, links []surface.Link, depth int) {
+	for _, l := range links {
+		path := l.Path
+		clean := strings.SplitN(path, "?", 2)[0]
+		if l.Kind == "script" {
+			if strings.HasSuffix(strings.ToLower(clean), ".js") && r.o.Probe {
+				r.mu.Lock()
+				n := r.bundles
+				r.bundles++
+				r.mu.Unlock()
+				if n < maxBundles {
+					r.push(job{kind: jobBundle, prio: prioBundle, rank: n, path: path})
+				}
+			}
+			continue
+		}
+		if surface.IsStaticAsset(clean) || !r.o.Probe {
+			continue
+		}
+		for _, p := range apiRoots(clean) {
+			r.addCandidate(p)
+		}
+		if l.Method != "" || strings.Contains(path, "{") {
+			r.mu.Lock()
+			r.links = append(r.links, l)
+			r.mu.Unlock()
+			continue
+		}
+		if depth >= maxLinkDepth || r.isKnown(path) {
+			continue
+		}
+		r.push(job{kind: jobLink, prio: prioLink - depth, depth: depth + 1, path: path})
+	}
+}
+
+// addCandidate queues a prefix seen in links as a candidate API prefix.
+func (r *run) addCandidate(p string) {
+	r.mu.Lock()
+	if r.live[p] || r.candidates[p] {
+		r.mu.Unlock()
+		return
+	}
+	r.candidates[p] = true
+	r.mu.Unlock()
+	r.push(job{kind: jobPrefix, prio: prioPrefix, prefix: p, path: strings.TrimSuffix(p, "/")})
+}
+
+func (r *run) execBundle(ctx context.Context, j job) error {
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if resp.Status != http.StatusOK || surface.Sniff(resp.ContentType(), resp.Body) == "html" {
+		return nil
+	}
+	base := r.pageURL(j.path, resp)
+	if base == nil {
+		return nil
+	}
+	r.addLinks(ctx, surface.HarvestScript(resp.Body, base), 0)
+	return nil
+}
+
+func (r *run) execSpec(ctx context.Context, j job) error {
+	r.mu.Lock()
+	done := r.specDone
+	r.mu.Unlock()
+	if done {
+		return nil
+	}
+	resp, err := r.do(ctx, http.MethodGet, j.path, openapi.Accept.Clone())
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if resp.Status != http.StatusOK {
+		return nil
+	}
+	base, err := r.baselineErr(ctx, dirOf(j.path))
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if !Exists(resp, base, lastSegment(j.path)) {
+		return nil
+	}
+	kind := surface.Sniff(resp.ContentType(), resp.Body)
+	host := openapi.ReadHost(resp.Body)
+	looksLikeDoc := (kind == "html" || kind == "script") && (host.Inline != nil || len(host.Links) > 0 || len(host.Scripts) > 0)
+	looksLikeSpec := (kind == "json" || kind == "yaml") && specWord.Match(resp.Body[:min(len(resp.Body), 4096)])
+	if !looksLikeDoc && !looksLikeSpec {
+		return nil
+	}
+	doc, err := openapi.LoadURL(ctx, &countingFetcher{r: r}, j.path)
+	if err != nil {
+		if f := fatal(ctx, err); f != nil {
+			return f
+		}
+		r.mu.Lock()
+		if !r.specDone {
+			r.result.SpecProblems = append(r.result.SpecProblems, err.Error())
+		}
+		r.mu.Unlock()
+		r.log.Warn("API description found but unreadable", "url", j.path, "err", err)
+		return nil
+	}
+	r.setSpec(doc, j.path)
+	r.knowSpec(doc)
+	return nil
+}
+
+var specWord = regexp.MustCompile(`(?i)["']?(openapi|swagger)["']?\s*:`)
+
+func (r *run) execLink(ctx context.Context, j job) error {
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	base, err := r.baselineErr(ctx, dirOf(j.path))
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if !Exists(resp, base, lastSegment(j.path)) {
+		return nil
+	}
+	r.addFound(ctx, j.path, resp, surface.SourceHarvest)
+	if resp.Status < 300 {
+		r.readAnswer(ctx, j.path, resp, j.depth)
+	}
+	return nil
+}
+
+func (r *run) execPrefix(ctx context.Context, j job) error {
+	parent, err := r.baselineErr(ctx, parentOf(j.prefix))
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if Exists(resp, parent, lastSegment(j.path)) && resp.Status != http.StatusMethodNotAllowed {
+		r.markLive(j.prefix, "answers")
+		if resp.Status < 300 {
+			r.readAnswer(ctx, j.path, resp, 0)
+		}
+		return nil
+	}
+	own, err := r.baselineErr(ctx, j.prefix)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if own != nil && parent != nil && own.resp != nil && parent.resp != nil &&
+		(own.resp.Status != parent.resp.Status || own.resp.ContentType() != parent.resp.ContentType()) &&
+		own.resp.Status < 500 {
+		r.markLive(j.prefix, "another application answers under it")
+	}
+	return nil
+}
+
+func (r *run) execWord(ctx context.Context, j job) error {
+	if r.isKnown(j.path) {
+		return nil
+	}
+	base, err := r.baselineErr(ctx, j.prefix)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if !Exists(resp, base, lastSegment(j.path)) {
+		return nil
+	}
+	r.addFound(ctx, j.path, resp, surface.SourceProbe)
+	r.markLive(j.prefix, "a word answers under it")
+	if resp.Status < 300 {
+		r.readAnswer(ctx, j.path, resp, 1)
+	}
+	return nil
+}
+
+// standardHeaders are request headers browsers and clients send anyway; any
+// other name in Access-Control-Allow-Headers that speaks of a token, key or
+// auth is a custom credential header.
+var standardHeaders = map[string]bool{
+	"accept": true, "accept-language": true, "content-language": true, "content-type": true, "origin": true,
+	"x-requested-with": true, "cache-control": true, "pragma": true, "authorization": true, "cookie": true,
+	"x-amz-date": true, "x-amz-user-agent": true, "if-match": true, "if-none-match": true, "range": true,
+}
+
+var credentialHeader = regexp.MustCompile(`(?i)(token|auth|api-?key|apikey|key|secret|session|signature|jwt|bearer|credential|password)`)
+
+func (r *run) execOptions(ctx context.Context, j job) error {
+	h := http.Header{"Access-Control-Request-Method": {"GET"}}
+	r.mu.Lock()
+	if r.origin != nil {
+		h.Set("Origin", strings.TrimSuffix(r.origin.String(), "/"))
+	}
+	r.mu.Unlock()
+	resp, err := r.do(ctx, http.MethodOptions, j.path, h)
+	if err != nil {
+		return fatal(ctx, err)
+	}
+	if resp.Status >= 400 {
+		return nil
+	}
+	r.noteMethods(j.path, resp)
+	return nil
+}
+
+// noteMethods reads Allow and Access-Control-Allow-Methods for the other
+// methods of a path (added as operations, never sent by discovery) and
+// Access-Control-Allow-Headers for custom credential headers.
+func (r *run) noteMethods(path string, resp *transport.Response) {
+	var methods []string
+	for _, name := range []string{"Allow", "Access-Control-Allow-Methods"} {
+		for _, v := range resp.Header.Values(name) {
+			for _, m := range strings.Split(v, ",") {
+				m = strings.ToUpper(strings.TrimSpace(m))
+				switch m {
+				case "POST", "PUT", "PATCH", "DELETE":
+					if !slices.Contains(methods, m) {
+						methods = append(methods, m)
+					}
+				}
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range resp.Header.Values("Access-Control-Allow-Headers") {
+		for _, name := range strings.Split(v, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" || name == "*" || standardHeaders[strings.ToLower(name)] || !credentialHeader.MatchString(name) {
+				continue
+			}
+			r.authHeaders[http.CanonicalHeaderKey(name)] = true
+		}
+	}
+	for _, m := range methods {
+		ep := surface.Endpoint{Method: m, Path: path, Source: surface.SourceProbe}
+		if _, ok := r.found[ep.Key()]; !ok {
+			r.found[ep.Key()] = len(r.result.Endpoints)
+			r.result.Endpoints = append(r.result.Endpoints, ep)
+		}
+	}
+}
+
+// addFound records a path that answered like a real route. A 405 is the
+// route of another method: the first the Allow header names, else POST.
+func (r *run) addFound(ctx context.Context, path string, resp *transport.Response, src surface.Source) {
+	ep := surface.Endpoint{Method: http.MethodGet, Path: path, Source: src, Status: resp.Status}
+	if resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
+		ep.AuthRequired = surface.BoolPtr(true)
+	}
+	if resp.Status == http.StatusMethodNotAllowed {
+		ep.Method = http.MethodPost
+		for _, m := range strings.Split(resp.Header.Get("Allow"), ",") {
+			m = strings.ToUpper(strings.TrimSpace(m))
+			if m != "" && m != "GET" && m != "HEAD" && m != "OPTIONS" {
+				ep.Method = m
+				break
+			}
+		}
+	}
+	r.mu.Lock()
+	if _, ok := r.found[ep.Key()]; ok {
+		r.mu.Unlock()
+		return
+	}
+	r.found[ep.Key()] = len(r.result.Endpoints)
+	r.result.Endpoints = append(r.result.Endpoints, ep)
+	dir := dirOf(path)
+	ask := len(r.optioned) < maxOptions && !r.optioned[dir] && ep.Method == http.MethodGet
+	if ask {
+		r.optioned[dir] = true
+	}
+	var cands []string
+	for p := range r.candidates {
+		if strings.HasPrefix(path, p) {
+			cands = append(cands, p)
+		}
+	}
+	r.mu.Unlock()
+	if resp.Status == http.StatusMethodNotAllowed {
+		r.noteMethods(path, resp)
+	}
+	for _, p := range append(cands, apiRoots(path)...) {
+		r.markLive(p, "an endpoint answers under it")
+	}
+	if ask {
+		r.push(job{kind: jobOptions, prio: prioOptions, path: path})
+	}
+}
+
+// finish keeps the harvested templates and non-GET routes that sit next to
+// a route found alive (same first segment), and sorts the result.
+func (r *run) finish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	firstSeg := func(p string) string {
+		s := strings.Trim(strings.SplitN(p, "?", 2)[0], "/")
+		seg, _, _ := strings.Cut(s, "/")
+		return seg
+	}
+	alive := map[string]bool{}
+	for _, ep := range r.result.Endpoints {
+		alive[firstSeg(ep.Path)] = true
+	}
+	for _, ep := range r.known {
+		alive[firstSeg(ep.Path)] = true
+	}
+	if r.result.Spec != nil {
+		for _, ep := range r.result.Spec.Endpoints {
+			alive[firstSeg(ep.Path)] = true
+		}
+	}
+	for _, l := range r.links {
+		if !alive[firstSeg(l.Path)] || strings.HasPrefix(firstSeg(l.Path), "{") {
+			continue
+		}
+		ep := surface.EndpointFromLink(l.Path)
+		if l.Method != "" {
+			ep.Method = l.Method
+		}
+		if _, ok := r.found[ep.Key()]; ok || r.coveredByKnown(ep) {
+			continue
+		}
+		r.found[ep.Key()] = len(r.result.Endpoints)
+		r.result.Endpoints = append(r.result.Endpoints, ep)
+	}
+	sort.SliceStable(r.result.Endpoints, func(i, j int) bool {
+		a, b := r.result.Endpoints[i], r.result.Endpoints[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Method < b.Method
+	})
+	for k, ep := range r.result.Endpoints {
+		r.found[ep.Key()] = k
+	}
+	var live []string
+	for p := range r.live {
+		if p == "/" || p == r.base || r.hasEndpointUnder(p) {
+			live = append(live, p)
+		}
+	}
+	r.result.Prefixes = sortPrefixes(toSet(live))
+	r.result.AuthHeaders = nil
+	for h := range r.authHeaders {
+		r.result.AuthHeaders = append(r.result.AuthHeaders, h)
+	}
+	sort.Strings(r.result.AuthHeaders)
+	sort.Strings(r.result.CatchAll)
+}
+
+func (r *run) coveredByKnown(ep surface.Endpoint) bool {
+	all := r.known
+	if r.result.Spec != nil {
+		all = append(append([]surface.Endpoint(nil), all...), r.result.Spec.Endpoints...)
+	}
+	for _, k := range all {
+		if k.Method == ep.Method && (k.Path == ep.Path || k.Matches(ep.Path)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) hasEndpointUnder(p string) bool {
+	for _, ep := range r.result.Endpoints {
+		if strings.HasPrefix(ep.Path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func toSet(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+func lastSegment(p string) string {
+	p = strings.SplitN(p, "?", 2)[0]
+	p = strings.TrimRight(p, "/")
+	return p[strings.LastIndexByte(p, '/')+1:]
+}

@@ -1,0 +1,183 @@
+package discover
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// itemKeys are the keys that identify an item of a list, in order of
+// preference: REST item routes take the id, else a slug or a name.
+var itemKeys = []string{"id", "uuid", "slug", "key", "username", "handle", "code", "name"}
+
+// maxItemValues bounds the values kept from one list.
+const maxItemValues = 8
+
+// ItemValues returns the identifying values of the items of a list answer
+// (a JSON array of objects, or an object with one such array: {"users":
+// [...]}, {"data": [...]}, {"Items": [...]}): for each item its id, else
+// its uuid, slug, key, username, handle, code or name. Values that cannot
+// be one path segment are left out. nil when the answer is not a list.
+func ItemValues(body []byte) []string {
+	var v any
+	if len(body) == 0 || len(body) > 4<<20 || json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	items := listOf(v)
+	if len(items) == 0 {
+		return nil
+	}
+	var out []string
+	for _, key := range itemKeys {
+		for _, it := range items {
+			obj, ok := it.(map[string]any)
+			if !ok {
+				continue
+			}
+			val, ok := lookupFold(obj, key)
+			if !ok {
+				continue
+			}
+			s, ok := segmentValue(val)
+			if !ok {
+				continue
+			}
+			if !contains(out, s) {
+				out = append(out, s)
+			}
+			if len(out) >= maxItemValues {
+				return out
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func listOf(v any) []any {
+	switch t := v.(type) {
+	case []any:
+		return t
+	case map[string]any:
+		var found []any
+		for _, c := range t {
+			if l, ok := c.([]any); ok && len(l) > 0 {
+				if _, isObj := l[0].(map[string]any); isObj {
+					if found != nil {
+						return nil // two lists: not a plain collection
+					}
+					found = l
+				}
+			}
+		}
+		return found
+	}
+	return nil
+}
+
+func lookupFold(obj map[string]any, key string) (any, bool) {
+	if v, ok := obj[key]; ok {
+		return v, true
+	}
+	for k, v := range obj {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func segmentValue(v any) (string, bool) {
+	switch t := v.(type) {
+	case float64:
+		if t >= 0 && t == float64(int64(t)) {
+			return strconv.FormatInt(int64(t), 10), true
+		}
+	case string:
+		if t != "" && len(t) <= 64 && !strings.ContainsAny(t, " /?#%\\\t\r\n") {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// ItemRoute guesses the item route of a list endpoint REST-style (/users
+// → /users/{id}) from the values its answer (body, seen as identity as)
+// lists. It asks, as that identity and within discovery's budget, for the
+// first value and for a value that cannot exist; the route is returned
+// when the first answers 2xx unlike the second. ok is false when the list
+// names no values, the route is not there or the budget is spent.
+func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, body []byte, as transport.Identity) (surface.Endpoint, bool) {
+	if res == nil || res.run == nil || strings.ContainsAny(list, "{?") {
+		return surface.Endpoint{}, false
+	}
+	values := ItemValues(body)
+	if len(values) == 0 {
+		return surface.Endpoint{}, false
+	}
+	r := res.run
+	list = strings.TrimSuffix(list, "/")
+	try := list + "/" + url.PathEscape(values[0])
+	ctx = transport.WithCheck(ctx, "discovery")
+	send := func(p string) (*transport.Response, error) {
+		if v := safety.ClassifyRequest(http.MethodGet, p); v.Class != safety.Read {
+			return nil, errUnsafe
+		}
+		if int(r.used.Add(1)) > r.o.MaxRequests {
+			r.used.Add(-1)
+			r.spent.Store(true)
+			return nil, ErrBudget
+		}
+		return f.Do(transport.WithEndpoint(ctx, list+"/{id}"), transport.Request{Path: p}, as)
+	}
+	resp, err := send(try)
+	if err != nil || resp.Status < 200 || resp.Status >= 300 {
+		return surface.Endpoint{}, false
+	}
+	token := randomToken()
+	ghost, err := send(list + "/" + token)
+	if err != nil || sameAnswer(resp, ghost, values[0], token) {
+		return surface.Endpoint{}, false
+	}
+	ep := surface.Endpoint{
+		Method: http.MethodGet, Path: list + "/{id}", Source: surface.SourceProbe, Status: resp.Status,
+		Params: []surface.Param{{Name: "id", In: "path", Required: true, Values: values}},
+	}
+	r.mu.Lock()
+	if _, dup := r.found[ep.Key()]; !dup {
+		r.found[ep.Key()] = len(r.result.Endpoints)
+		r.result.Endpoints = append(r.result.Endpoints, ep)
+	}
+	r.mu.Unlock()
+	return ep, true
+}
+
+// Used returns how many requests discovery has asked for so far, item
+// routes included.
+func (res *Result) Used() int {
+	if res == nil {
+		return 0
+	}
+	if res.run == nil {
+		return res.Requests
+	}
+	return int(res.run.used.Load())
+}
