@@ -64,6 +64,21 @@ type Env interface {
 	AllowWrite() bool
 }
 
+// SoftNotFound is an optional ability of an Env: it tells whether an
+// answer to path is the soft-404 the target gives paths it does not route
+// under that prefix (a catch-all page, a gateway's uniform 403 {"message":
+// "Missing Authentication Token"}). Such an answer says nothing about the
+// route or the caller.
+type SoftNotFound interface {
+	SoftNotFound(path string, resp *transport.Response) bool
+}
+
+// IsSoftNotFound asks env when it can tell, and is false otherwise.
+func IsSoftNotFound(env Env, path string, resp *transport.Response) bool {
+	s, ok := env.(SoftNotFound)
+	return ok && resp != nil && s.SoftNotFound(path, resp)
+}
+
 // New fills the fixed fields of a finding from a check's metadata.
 func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Identity) finding.Finding {
 	f := finding.Finding{

@@ -48,8 +48,37 @@ type Report struct {
 	// endpoint found, no identity verified, most requests unanswered). When
 	// it is non-empty the grade is GradeIncomplete, whatever the findings:
 	// a scan that tested nothing is never graded.
-	Incomplete []string  `json:"incomplete,omitempty"`
-	Findings   []Finding `json:"findings"`
+	Incomplete []string `json:"incomplete,omitempty"`
+	// Coverage says what the scan reached; nil in reports made before it
+	// existed.
+	Coverage *Coverage `json:"coverage,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// Coverage says what a scan reached: where its endpoints came from, the
+// identities it could verify and the operations its checks got an answer
+// from. A scan that reached nothing is incomplete, never clean.
+type Coverage struct {
+	// EndpointsBySource counts endpoints by where they were learnt:
+	// "target" (the URL given), "spec", "har", "postman", "discovery"
+	// (probed paths and guessed item routes) and "harvest" (named by
+	// answers, pages and scripts).
+	EndpointsBySource map[string]int `json:"endpoints_by_source"`
+	// Identities counts the identities given (anonymous aside);
+	// IdentitiesVerified those the who-am-I step proved authenticated and
+	// distinct.
+	Identities         int `json:"identities"`
+	IdentitiesVerified int `json:"identities_verified"`
+	// OperationsTested counts the endpoints that answered the scan with
+	// something other than a 404, a soft-404 or a server error.
+	OperationsTested int `json:"operations_tested"`
+	// APIOperations counts those of them whose answer was not an HTML page.
+	APIOperations int `json:"api_operations"`
+	// DiscoveryRequests counts the requests discovery sent.
+	DiscoveryRequests int `json:"discovery_requests"`
+	// AuthHeaders are custom credential headers the API named in
+	// Access-Control-Allow-Headers (X-Api-Token).
+	AuthHeaders []string `json:"auth_headers,omitempty"`
 }
 
 // GradeIncomplete is the grade of a report with Incomplete reasons.

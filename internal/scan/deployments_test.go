@@ -28,6 +28,9 @@ func deploymentOptions(t *testing.T, d *testapi.Deployment, known []surface.Endp
 	u, _ := url.Parse(srv.URL + strings.TrimSuffix(d.Base, "/"))
 	var ids []transport.Identity
 	for _, who := range []struct{ name, token string }{{"alice", testapi.AliceToken}, {"bob", testapi.BobToken}} {
+		if d.TokenHeader == "" {
+			break
+		}
 		ids = append(ids, transport.Identity{Name: who.name, Role: "user", Header: http.Header{d.TokenHeader: {d.TokenValue(who.token)}}})
 	}
 	checks := all.New(all.Options{})
@@ -187,4 +190,43 @@ func fresh(name string) *testapi.Deployment {
 		}
 	}
 	return nil
+}
+
+// TestWhoAmIBehindGateway: a gateway answers 403 {"message":"Missing
+// Authentication Token"} to every path it does not route, the target
+// included. That answer is the soft-404, not "needs a login": identities
+// are not declared dead on it, while a token the routes really refuse is.
+func TestWhoAmIBehindGateway(t *testing.T) {
+	cases := []struct {
+		name     string
+		words    []string
+		token    string
+		dead     bool
+		verified int
+	}{
+		{name: "only the soft-404 known", words: []string{"nothing"}, token: testapi.AliceToken, dead: false, verified: 0},
+		{name: "a route refuses a wrong token", words: []string{"profile"}, token: "expired-token-0000", dead: true, verified: 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := testapi.GatewayAPI()
+			o := deploymentOptions(t, d, nil, true)
+			o.Discovery.Wordlist = c.words
+			o.Identities[0].Header.Set(d.TokenHeader, c.token)
+			rep, err := scan.Run(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := strings.Join(rep.Errors, "\n")
+			if got := strings.Contains(errs, "identity alice is not authenticated"); got != c.dead {
+				t.Errorf("alice declared dead = %v, want %v; errors:\n%s", got, c.dead, errs)
+			}
+			if strings.Contains(errs, "identity bob is not authenticated") {
+				t.Errorf("bob declared dead on the gateway's soft-404:\n%s", errs)
+			}
+			if rep.Coverage.IdentitiesVerified != c.verified {
+				t.Errorf("identities verified = %d, want %d", rep.Coverage.IdentitiesVerified, c.verified)
+			}
+		})
+	}
 }

@@ -69,6 +69,49 @@ type env struct {
 	discovered   *discover.Result
 	harvestDepth int
 	progress     *tracker // nil without Options.Progress
+
+	amu sync.Mutex
+	// answered holds the endpoints (method and template) that answered
+	// with something other than a 404, a soft-404 or a server error; the
+	// value is true when some such answer was not an HTML page.
+	answered map[string]bool
+}
+
+// noteAnswer records what an exchange says about the coverage.
+func (e *env) noteAnswer(ex *transport.Exchange) {
+	if ex.Err != "" || ex.Status == 0 || ex.Status == http.StatusNotFound || ex.Status == http.StatusGone || ex.Status >= 500 || (ex.Redirect != "" && ex.CrossOrigin) {
+		return
+	}
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		return
+	}
+	resp := &transport.Response{Status: ex.Status, Header: ex.Header, Body: ex.Body}
+	if e.SoftNotFound(u.Path, resp) {
+		return
+	}
+	method := ex.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	api := surface.Sniff(resp.ContentType(), ex.Body) != "html"
+	key := method + " " + ex.Template
+	e.amu.Lock()
+	defer e.amu.Unlock()
+	if e.answered == nil {
+		e.answered = map[string]bool{}
+	}
+	e.answered[key] = e.answered[key] || api
+}
+
+// SoftNotFound reports whether an answer to path is the soft-404 discovery
+// measured for its prefix (a gateway's uniform 403): it says nothing about
+// the route or the caller. False without discovery.
+func (e *env) SoftNotFound(path string, resp *transport.Response) bool {
+	e.mu.RLock()
+	d := e.discovered
+	e.mu.RUnlock()
+	return d.SoftNotFound(path, resp)
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -149,6 +192,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
+		if ex.Check != "discovery" {
+			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
+		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
@@ -168,8 +214,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 
 	scanErr := mapSurface(ctx, e, o, log)
+	verified := 0
 	if scanErr == nil {
-		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
+		var msgs []string
+		msgs, verified = verifyIdentities(ctx, e, log)
+		rep.Errors = append(rep.Errors, msgs...)
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
 
@@ -181,6 +230,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {
 		rep.Findings[i].MaskLocations(maskQuery)
+	}
+	rep.Coverage = e.coverage(len(o.Identities), verified)
+	if scanErr == nil {
+		for _, why := range incomplete(rep.Coverage) {
+			rep.MarkIncomplete(why)
+			log.Warn("scan incomplete", "reason", why)
+		}
 	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
@@ -199,15 +255,24 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 // authenticated and distinct from the others. Dead and duplicate identities
 // are warned about and left out of the checks, so they cannot produce
 // silent garbage; the warnings also go into the report.
-func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
+// It returns the warnings and how many identities were verified.
+func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) ([]string, int) {
 	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
 	drop := map[string]bool{}
+	troubled := map[string]bool{}
 	var msgs []string
 	for _, p := range problems {
 		log.Warn(p.Message, "identity", p.Identity, "problem", p.Kind)
 		msgs = append(msgs, p.Message)
+		troubled[p.Identity] = true
 		if p.Drop() {
 			drop[p.Identity] = true
+		}
+	}
+	verified := 0
+	for _, id := range e.identities {
+		if !id.IsAnonymous() && !troubled[id.Name] {
+			verified++
 		}
 	}
 	if len(drop) > 0 {
@@ -219,7 +284,66 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
 		}
 		e.identities = kept
 	}
-	return msgs
+	return msgs, verified
+}
+
+// coverage counts what the scan reached.
+func (e *env) coverage(identities, verified int) *finding.Coverage {
+	c := &finding.Coverage{EndpointsBySource: map[string]int{}, Identities: identities, IdentitiesVerified: verified}
+	e.amu.Lock()
+	answered := e.answered
+	e.amu.Unlock()
+	e.mu.RLock()
+	if d := e.discovered; d != nil {
+		merged := map[string]bool{}
+		for k, v := range d.Answered() {
+			merged[k] = v
+		}
+		for k, v := range answered {
+			merged[k] = merged[k] || v
+		}
+		answered = merged
+	}
+	e.mu.RUnlock()
+	for _, ep := range e.Endpoints() {
+		src := string(ep.Source)
+		if ep.Source == surface.SourceProbe {
+			src = "discovery"
+		}
+		c.EndpointsBySource[src]++
+		api, ok := answered[strings.ToUpper(ep.Method)+" "+ep.Path]
+		if !ok {
+			if p, complete := ep.Concrete(); complete {
+				api, ok = answered[strings.ToUpper(ep.Method)+" "+strings.SplitN(p, "?", 2)[0]]
+			}
+		}
+		if ok {
+			c.OperationsTested++
+			if api {
+				c.APIOperations++
+			}
+		}
+	}
+	e.mu.RLock()
+	if d := e.discovered; d != nil {
+		c.DiscoveryRequests = d.Used()
+		c.AuthHeaders = d.AuthHeaders
+	}
+	e.mu.RUnlock()
+	return c
+}
+
+// incomplete returns why a scan cannot vouch for its target: no API
+// endpoint answered, or no identity given could be verified.
+func incomplete(c *finding.Coverage) []string {
+	var out []string
+	if c.APIOperations == 0 {
+		out = append(out, "no API endpoint found: nothing answered but 404s, soft-404s, errors or HTML pages; point the target at the API's base path or give --spec, --har or --postman")
+	}
+	if c.Identities > 0 && c.IdentitiesVerified == 0 {
+		out = append(out, fmt.Sprintf("no identity could be verified (%d given): the authorization checks had no logged-in caller to compare", c.Identities))
+	}
+	return out
 }
 
 // covered lists the OWASP categories of the checks that ran, so the report
@@ -299,7 +423,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					var found []string
 					if err == nil && resp.Status < 400 {
 						// Parsed outside the lock; Knowledge locks itself.
-						found = surface.HarvestLinks(resp.Body, e.client.Target())
+						found = surface.HarvestAnswer(resp.ContentType(), resp.Body, pageURL(e.client.Target(), resp))
 						e.knowledge.Observe(p, resp.Body)
 						for _, l := range found {
 							e.knowledge.ObserveLink(l)
@@ -375,6 +499,15 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	return ctx.Err()
 }
 
+// pageURL is the URL an answer came from (after redirects), against which
+// its relative links resolve; the target when unknown.
+func pageURL(target *url.URL, resp *transport.Response) *url.URL {
+	if u, err := url.Parse(resp.URL); err == nil && resp.URL != "" {
+		return u
+	}
+	return target
+}
+
 // listAnswer is a 2xx answer to a concrete GET path, as one identity saw it.
 type listAnswer struct {
 	path string
@@ -399,7 +532,11 @@ func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endp
 		if len(tried) >= maxItemLists || ctx.Err() != nil {
 			break
 		}
-		if tried[l.path] || strings.Contains(l.path, "?") || e.hasItemRoute(l.path) || discover.ItemValues(l.body) == nil {
+		if tried[l.path] || strings.Contains(l.path, "?") {
+			continue
+		}
+		values := discover.ItemValues(l.body)
+		if values == nil || e.hasItemRoute(l.path, values) {
 			continue
 		}
 		tried[l.path] = true
@@ -423,19 +560,27 @@ func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endp
 	return out
 }
 
-// hasItemRoute reports whether a GET template one segment below path is
-// known (/users/{id} below /users).
-func (e *env) hasItemRoute(path string) bool {
+// hasItemRoute reports whether the item route below a list path is known:
+// a GET template that fits path/{value} (/users/{id}, or
+// /users/{user_id}/orders/{order_id} for /users/7/orders), or a concrete
+// endpoint at path/value for one of the values.
+func (e *env) hasItemRoute(path string, values []string) bool {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	want := strings.Count(strings.Trim(path, "/"), "/") + 1
+	base := strings.TrimSuffix(path, "/") + "/"
+	shape, _ := surface.Templatize(base + url.PathEscape(values[0]))
 	for _, ep := range e.endpoints {
-		if ep.Method != http.MethodGet || !ep.IsTemplate() {
+		if ep.Method != http.MethodGet {
 			continue
 		}
 		p, _, _ := strings.Cut(ep.Path, "?")
-		if strings.Count(strings.Trim(p, "/"), "/") == want && strings.HasPrefix(p, strings.TrimSuffix(path, "/")+"/{") {
-			return true
+		if s, _ := surface.Templatize(p); s == shape && strings.Contains(shape, "{") {
+			return true // a sibling list's items are known: /users/1001/orders/5001
+		}
+		for _, v := range values {
+			if p == base+url.PathEscape(v) || (ep.IsTemplate() && surface.MatchTemplate(p, base+url.PathEscape(v))) {
+				return true
+			}
 		}
 	}
 	return false

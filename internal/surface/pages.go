@@ -122,10 +122,30 @@ func HarvestHTML(body []byte, base *url.URL) []Link {
 			}
 			add(resolveRelative(attrs["action"], base), m, "form")
 		case "link":
-			add(resolveRelative(attrs["href"], base), "", "link")
+			if apiRel.MatchString(attrs["rel"]) {
+				add(resolveRelative(attrs["href"], base), "", "link")
+			}
 		case "script":
 			add(resolveRelative(attrs["src"], base), "", "script")
 		}
+	}
+	return out
+}
+
+// apiRel are the link relations that name API resources or descriptions
+// (RFC 8288, RFC 8631), not a page's style sheets, icons or preloads.
+var apiRel = regexp.MustCompile(`(?i)\b(service-desc|service-doc|describedby|alternate|api|openapi|next|prev|collection|item|related|self)\b`)
+
+// HarvestAnswer returns the GET links of an answer worth adding to the
+// surface: JSON string values, and a page's a href, GET form actions and
+// API link relations; scripts and static assets are left to discovery.
+func HarvestAnswer(contentType string, body []byte, base *url.URL) []string {
+	var out []string
+	for _, l := range Harvest(contentType, body, base) {
+		if l.Method != "" || l.Kind == "script" || l.Kind == "call" || l.Kind == "literal" || IsStaticAsset(l.Path) {
+			continue
+		}
+		out = append(out, l.Path)
 	}
 	return out
 }

@@ -26,7 +26,8 @@ type Deployment struct {
 	// Weaknesses are the ids of the checks its planted weaknesses fire.
 	Weaknesses []string
 	// TokenHeader is the header identities send ("Authorization" with a
-	// "Bearer " prefix, or a custom header carrying the raw token).
+	// "Bearer " prefix, or a custom header carrying the raw token); ""
+	// when the API has no logins.
 	TokenHeader string
 	// Data holds the people and their tokens (AliceToken, BobToken).
 	Data *Data
@@ -652,9 +653,9 @@ func SPAAPI() *Deployment {
 
 // GraphQLAPI serves one GraphQL endpoint: a bare GET answers 400 "Must
 // provide query string." as express-graphql does; everything else is a
-// plain 404.
+// plain 404. It has no logins: scans of it run anonymously.
 func GraphQLAPI() *Deployment {
-	d := &Deployment{Name: "graphql", Base: "/", TokenHeader: "Authorization", Data: NewData()}
+	d := &Deployment{Name: "graphql", Base: "/", Data: NewData()}
 	d.Operations = []string{"GET /graphql"}
 	d.Weaknesses = []string{"server-banner"}
 	d.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

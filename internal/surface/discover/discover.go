@@ -157,6 +157,9 @@ type Result struct {
 	SpecProblems []string
 	// Truncated is true when the budget ran out before the end.
 	Truncated bool
+	// Stages counts the requests of each stage: landing, scripts, spec,
+	// links, prefixes, words, options, soft-404, items.
+	Stages map[string]int
 
 	run *run
 }
@@ -178,7 +181,7 @@ func Run(ctx context.Context, f Fetcher, known []surface.Endpoint, o Options) (*
 	r := &run{
 		f: f, o: o, log: o.Logger, bases: map[string]*baseline{}, asked: map[string]bool{},
 		found: map[string]int{}, live: map[string]bool{}, candidates: map[string]bool{},
-		queued: map[string]bool{}, optioned: map[string]bool{}, authHeaders: map[string]bool{},
+		queued: map[string]bool{}, optioned: map[string]bool{}, authHeaders: map[string]bool{}, answered: map[string]bool{}, stages: map[string]int{},
 		base: normPrefix(o.Base),
 	}
 	r.result.run = r
@@ -231,6 +234,8 @@ type run struct {
 	queued      map[string]bool
 	optioned    map[string]bool
 	authHeaders map[string]bool
+	answered    map[string]bool // endpoint key → answered, not with HTML
+	stages      map[string]int  // requests per stage
 	specDone    bool
 	result      Result
 	origin      *url.URL
@@ -238,16 +243,12 @@ type run struct {
 
 	// The job queue of explore, under mu.
 	q       queue
-	cond    *sync.Cond
 	seq     int
-	running int
 	stopped bool
 	// limit is the budget explore may spend; the rest is kept for item
 	// routes. 0 means MaxRequests.
 	limit int
 }
-
-func newCond(mu *sync.Mutex) *sync.Cond { return sync.NewCond(mu) }
 
 // normPrefix turns a path into a prefix with slashes at both ends.
 func normPrefix(p string) string {
@@ -294,26 +295,25 @@ func (r *run) do(ctx context.Context, method, path string, h http.Header) (*tran
 	}
 	key := method + " " + path + " " + h.Get("Accept")
 	r.mu.Lock()
-	again := r.asked[key]
-	r.mu.Unlock()
-	if !again {
+	if !r.asked[key] {
 		limit := r.o.MaxRequests
-		r.mu.Lock()
 		if r.limit > 0 {
 			limit = r.limit
 		}
-		r.mu.Unlock()
-		if int(r.used.Add(1)) > limit {
-			r.used.Add(-1)
+		if int(r.used.Load()) >= limit {
+			r.mu.Unlock()
 			r.spent.Store(true)
 			return nil, ErrBudget
 		}
-		r.mu.Lock()
+		r.used.Add(1)
 		r.asked[key] = true
-		r.mu.Unlock()
+		r.stages[stageOf(ctx)]++
 	}
+	r.mu.Unlock()
 	req := transport.Request{Method: method, Path: path, Header: h}
-	if method != http.MethodGet && method != http.MethodHead {
+	if (method != http.MethodGet && method != http.MethodHead) || stageOf(ctx) == "landing" {
+		// The landing pages stay out of the shared cache: the scan's
+		// baseline fetches the target itself, as every identity.
 		req.NoCache = true
 	}
 	return r.f.Do(transport.WithEndpoint(ctx, path), req, transport.Anonymous())
@@ -408,4 +408,18 @@ func sortPrefixes(set map[string]bool) []string {
 		return out[i] < out[j]
 	})
 	return out
+}
+
+type stageKey struct{}
+
+// withStage names the discovery stage requests of ctx are counted under.
+func withStage(ctx context.Context, stage string) context.Context {
+	return context.WithValue(ctx, stageKey{}, stage)
+}
+
+func stageOf(ctx context.Context) string {
+	if s, ok := ctx.Value(stageKey{}).(string); ok {
+		return s
+	}
+	return "other"
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
@@ -87,16 +88,14 @@ func (r *run) push(j job) {
 	r.seq++
 	j.seq = r.seq
 	heap.Push(&r.q, j)
-	if r.cond != nil {
-		r.cond.Signal()
-	}
 }
 
 // explore runs the landing page, then the job queue until it is empty,
 // the budget is spent or ctx ends.
 func (r *run) explore(ctx context.Context) error {
+	r.mu.Lock()
 	r.limit = r.o.MaxRequests - r.o.MaxRequests/reserveFraction
-	r.cond = newCond(&r.mu)
+	r.mu.Unlock()
 	// The target's path is where the API is looked for first.
 	r.markLive(r.base, "target")
 	for _, p := range r.o.Prefixes {
@@ -209,11 +208,24 @@ func (r *run) markLive(prefix, why string) {
 	}
 	for i, w := range words {
 		p := prefix + w
-		if r.isKnown(p) {
+		if r.isKnown(p) || (prefix != "/" && prefix != r.base && rootOnly(w)) {
 			continue
 		}
 		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
 	}
+}
+
+// rootWords are words probed only under the root and the target's path:
+// server files and consoles, documentation pages and API prefixes, which
+// an API prefix does not hold again.
+var rootWords = map[string]bool{
+	".env": true, "env": true, "backup": true, "backups": true, "dump": true, "server-status": true, "phpinfo.php": true,
+	"console": true, "_debug": true, "debug/vars": true, "actuator": true, "actuator/env": true, "actuator/health": true,
+	"swagger": true, "docs": true, "redoc": true, "apidocs": true, "graphiql": true, "old": true, "legacy": true,
+}
+
+func rootOnly(w string) bool {
+	return rootWords[w] || w == "api" || strings.HasPrefix(w, "api/") || w == "rest" || isVersion(w)
 }
 
 // isKnown reports whether a path is an endpoint already known or found.
@@ -247,62 +259,113 @@ func (r *run) knowSpec(doc *openapi.Document) {
 	}
 }
 
-// work runs queued jobs on o.Workers goroutines until none is left.
+// work runs the queued jobs in waves: each wave takes the first jobs of
+// the queue (as many as the budget surely allows), sends their requests
+// concurrently, then applies what they found in queue order. What is
+// found, and where the budget ends, is the same from run to run.
 func (r *run) work(ctx context.Context) error {
-	var errMu = make(chan error, r.o.Workers)
-	done := make(chan struct{})
-	for range r.o.Workers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			for {
-				j, ok := r.next(ctx)
-				if !ok {
-					return
-				}
-				err := r.exec(ctx, j)
-				r.mu.Lock()
-				r.running--
-				if err != nil && (errors.Is(err, ErrBudget) || ctx.Err() != nil) {
-					r.stopped = true
-				}
-				r.cond.Broadcast()
-				r.mu.Unlock()
-				if err != nil && ctx.Err() != nil {
-					select {
-					case errMu <- ctx.Err():
-					default:
-					}
-				}
+	for ctx.Err() == nil {
+		wave := r.takeWave()
+		if len(wave) == 0 {
+			return nil
+		}
+		effects := make([]func(), len(wave))
+		errs := make([]error, len(wave))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, r.o.Workers)
+		for i, j := range wave {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				effects[i], errs[i] = r.exec(ctx, j)
+			}()
+		}
+		wg.Wait()
+		stop := false
+		for i := range wave {
+			if effects[i] != nil {
+				effects[i]()
 			}
-		}()
-	}
-	for range r.o.Workers {
-		<-done
-	}
-	select {
-	case err := <-errMu:
-		return err
-	default:
+			if errs[i] != nil && (errors.Is(errs[i], ErrBudget) || ctx.Err() != nil) {
+				stop = true
+			}
+		}
+		if stop {
+			return ctx.Err()
+		}
 	}
 	return ctx.Err()
 }
 
-// next pops the next job, waiting while other jobs may still queue more.
-func (r *run) next(ctx context.Context) (job, bool) {
+// maxWave bounds the jobs of one wave, maxSpecWave the description
+// locations among them.
+const (
+	maxWave     = 32
+	maxSpecWave = 6
+)
+
+// takeWave pops the next jobs while their worst cost (a description may
+// take three requests; each prefix not yet measured, a soft-404 request)
+// fits in the budget left; at least one job while any budget is left.
+func (r *run) takeWave() []job {
+	left := r.limitLeft()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for r.q.Len() == 0 && r.running > 0 && !r.stopped && ctx.Err() == nil {
-		r.cond.Wait()
+	var wave []job
+	cost := 0
+	measuring := map[string]bool{}
+	specs := 0
+	for r.q.Len() > 0 && len(wave) < maxWave {
+		j := r.q[0]
+		c := 1
+		if j.kind == jobSpec {
+			// Few at a time: once one is read, the others are not asked.
+			if specs >= maxSpecWave {
+				break
+			}
+			specs++
+			c = 3
+		}
+		for _, p := range []string{j.prefix, dirOf(j.path), parentOf(j.prefix)} {
+			if _, ok := r.bases[p]; !ok && p != "" && !measuring[p] {
+				measuring[p] = true
+				c++
+			}
+		}
+		if len(wave) > 0 && cost+c > left {
+			break
+		}
+		if left <= 0 {
+			r.spent.Store(true) // jobs are left that the budget cannot pay
+			break
+		}
+		cost += c
+		wave = append(wave, heap.Pop(&r.q).(job))
 	}
-	if r.stopped || r.q.Len() == 0 || ctx.Err() != nil {
-		r.cond.Broadcast()
-		return job{}, false
-	}
-	r.running++
-	return heap.Pop(&r.q).(job), true
+	return wave
 }
 
-func (r *run) exec(ctx context.Context, j job) error {
+// limitLeft is how many requests explore may still ask for.
+func (r *run) limitLeft() int {
+	r.mu.Lock()
+	limit := r.o.MaxRequests
+	if r.limit > 0 {
+		limit = r.limit
+	}
+	r.mu.Unlock()
+	return limit - int(r.used.Load())
+}
+
+// stageNames name the job kinds in Result.Stages.
+var stageNames = map[jobKind]string{
+	jobBundle: "scripts", jobSpec: "spec", jobLink: "links", jobPrefix: "prefixes", jobWord: "words", jobOptions: "options",
+}
+
+// exec sends the requests of one job and returns what it found as an
+// effect to apply after the wave.
+func (r *run) exec(ctx context.Context, j job) (func(), error) {
+	ctx = withStage(ctx, stageNames[j.kind])
 	switch j.kind {
 	case jobBundle:
 		return r.execBundle(ctx, j)
@@ -317,7 +380,7 @@ func (r *run) exec(ctx context.Context, j job) error {
 	case jobOptions:
 		return r.execOptions(ctx, j)
 	}
-	return nil
+	return nil, nil
 }
 
 // fatal keeps the errors that end discovery (budget, cancellation).
@@ -331,6 +394,7 @@ func fatal(ctx context.Context, err error) error {
 // landing reads the target's page (and the root's): links, scripts, Link
 // headers, redirects and a documentation page's description.
 func (r *run) landing(ctx context.Context) {
+	ctx = withStage(ctx, "landing")
 	pages := []string{strings.TrimSuffix(r.base, "/")}
 	if pages[0] == "" {
 		pages[0] = "/"
@@ -348,8 +412,10 @@ func (r *run) landing(ctx context.Context) {
 			if Exists(resp, r.baselineFor(ctx, "/"), "") {
 				r.markLive("/", "the root answers")
 			}
-		} else if p != "/" || r.base == "/" {
-			r.baselineFor(ctx, r.base)
+		} else if Exists(resp, r.baselineFor(ctx, r.base), "") {
+			r.mu.Lock()
+			r.answered["GET "+p] = r.answered["GET "+p] || surface.Sniff(resp.ContentType(), resp.Body) != "html"
+			r.mu.Unlock()
 		}
 		r.readAnswer(ctx, p, resp, 0)
 		if h := openapi.ReadHost(resp.Body); surface.Sniff(resp.ContentType(), resp.Body) == "html" && (len(h.Links) > 0 || h.Inline != nil) && r.o.FindSpec {
@@ -425,7 +491,18 @@ func (r *run) readAnswer(ctx context.Context, path string, resp *transport.Respo
 			r.addLinks(ctx, []surface.Link{{Path: ref.RequestURI(), Kind: "link"}}, depth)
 		}
 	}
-	r.addLinks(ctx, surface.Harvest(resp.ContentType(), resp.Body, base), depth)
+	links := surface.Harvest(resp.ContentType(), resp.Body, base)
+	if surface.Sniff(resp.ContentType(), resp.Body) == "json" {
+		// The scan's baseline follows JSON links as every identity and
+		// templates their ids; here they only name API prefixes.
+		for _, l := range links {
+			for _, p := range apiRoots(strings.SplitN(l.Path, "?", 2)[0]) {
+				r.addCandidate(p)
+			}
+		}
+		return
+	}
+	r.addLinks(ctx, links, depth)
 }
 
 // addLinks queues what harvested links lead to: scripts are read (once,
@@ -478,138 +555,146 @@ func (r *run) addCandidate(p string) {
 	r.push(job{kind: jobPrefix, prio: prioPrefix, prefix: p, path: strings.TrimSuffix(p, "/")})
 }
 
-func (r *run) execBundle(ctx context.Context, j job) error {
+func (r *run) execBundle(ctx context.Context, j job) (func(), error) {
 	resp, err := r.get(ctx, j.path)
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if resp.Status != http.StatusOK || surface.Sniff(resp.ContentType(), resp.Body) == "html" {
-		return nil
+		return nil, nil
 	}
 	base := r.pageURL(j.path, resp)
 	if base == nil {
-		return nil
+		return nil, nil
 	}
-	r.addLinks(ctx, surface.HarvestScript(resp.Body, base), 0)
-	return nil
+	links := surface.HarvestScript(resp.Body, base)
+	return func() { r.addLinks(ctx, links, 0) }, nil
 }
 
-func (r *run) execSpec(ctx context.Context, j job) error {
+func (r *run) execSpec(ctx context.Context, j job) (func(), error) {
 	r.mu.Lock()
 	done := r.specDone
 	r.mu.Unlock()
 	if done {
-		return nil
+		return nil, nil
 	}
 	resp, err := r.do(ctx, http.MethodGet, j.path, openapi.Accept.Clone())
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if resp.Status != http.StatusOK {
-		return nil
+		return nil, nil
 	}
 	base, err := r.baselineErr(ctx, dirOf(j.path))
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if !Exists(resp, base, lastSegment(j.path)) {
-		return nil
+		return nil, nil
 	}
 	kind := surface.Sniff(resp.ContentType(), resp.Body)
 	host := openapi.ReadHost(resp.Body)
 	looksLikeDoc := (kind == "html" || kind == "script") && (host.Inline != nil || len(host.Links) > 0 || len(host.Scripts) > 0)
 	looksLikeSpec := (kind == "json" || kind == "yaml") && specWord.Match(resp.Body[:min(len(resp.Body), 4096)])
 	if !looksLikeDoc && !looksLikeSpec {
-		return nil
+		return nil, nil
 	}
 	doc, err := openapi.LoadURL(ctx, &countingFetcher{r: r}, j.path)
 	if err != nil {
 		if f := fatal(ctx, err); f != nil {
-			return f
+			return nil, f
 		}
-		r.mu.Lock()
-		if !r.specDone {
-			r.result.SpecProblems = append(r.result.SpecProblems, err.Error())
-		}
-		r.mu.Unlock()
-		r.log.Warn("API description found but unreadable", "url", j.path, "err", err)
-		return nil
+		return func() {
+			r.mu.Lock()
+			if !r.specDone {
+				r.result.SpecProblems = append(r.result.SpecProblems, err.Error())
+			}
+			r.mu.Unlock()
+			r.log.Warn("API description found but unreadable", "url", j.path, "err", err)
+		}, nil
 	}
-	r.setSpec(doc, j.path)
-	r.knowSpec(doc)
-	return nil
+	return func() {
+		r.setSpec(doc, j.path)
+		r.knowSpec(doc)
+	}, nil
 }
 
 var specWord = regexp.MustCompile(`(?i)["']?(openapi|swagger)["']?\s*:`)
 
-func (r *run) execLink(ctx context.Context, j job) error {
+func (r *run) execLink(ctx context.Context, j job) (func(), error) {
 	resp, err := r.get(ctx, j.path)
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
+	}
+	if !Exists(resp, nil, "") {
+		return nil, nil
 	}
 	base, err := r.baselineErr(ctx, dirOf(j.path))
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if !Exists(resp, base, lastSegment(j.path)) {
-		return nil
+		return nil, nil
 	}
-	r.addFound(ctx, j.path, resp, surface.SourceHarvest)
-	if resp.Status < 300 {
-		r.readAnswer(ctx, j.path, resp, j.depth)
-	}
-	return nil
+	return func() {
+		r.addFound(ctx, j.path, resp, surface.SourceHarvest)
+		if resp.Status < 300 {
+			r.readAnswer(ctx, j.path, resp, j.depth)
+		}
+	}, nil
 }
 
-func (r *run) execPrefix(ctx context.Context, j job) error {
+func (r *run) execPrefix(ctx context.Context, j job) (func(), error) {
 	parent, err := r.baselineErr(ctx, parentOf(j.prefix))
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	resp, err := r.get(ctx, j.path)
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if Exists(resp, parent, lastSegment(j.path)) && resp.Status != http.StatusMethodNotAllowed {
-		r.markLive(j.prefix, "answers")
-		if resp.Status < 300 {
-			r.readAnswer(ctx, j.path, resp, 0)
-		}
-		return nil
+		return func() {
+			r.markLive(j.prefix, "answers")
+			if resp.Status < 300 {
+				r.readAnswer(ctx, j.path, resp, 0)
+			}
+		}, nil
 	}
-	own, err := r.baselineErr(ctx, j.prefix)
-	if err != nil {
-		return fatal(ctx, err)
+	// A not-found of another kind than the parent's (JSON under /api, an
+	// HTML page at the root) means another application answers there.
+	if parent != nil && parent.resp != nil && resp.Status < 500 && resp.Status == parent.resp.Status &&
+		resp.ContentType() != parent.resp.ContentType() {
+		return func() { r.markLive(j.prefix, "another application answers under it") }, nil
 	}
-	if own != nil && parent != nil && own.resp != nil && parent.resp != nil &&
-		(own.resp.Status != parent.resp.Status || own.resp.ContentType() != parent.resp.ContentType()) &&
-		own.resp.Status < 500 {
-		r.markLive(j.prefix, "another application answers under it")
-	}
-	return nil
+	return nil, nil
 }
 
-func (r *run) execWord(ctx context.Context, j job) error {
+func (r *run) execWord(ctx context.Context, j job) (func(), error) {
 	if r.isKnown(j.path) {
-		return nil
+		return nil, nil
+	}
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return nil, fatal(ctx, err)
+	}
+	if !Exists(resp, nil, "") {
+		return nil, nil // a 404 needs no soft-404 to compare with
 	}
 	base, err := r.baselineErr(ctx, j.prefix)
 	if err != nil {
-		return fatal(ctx, err)
-	}
-	resp, err := r.get(ctx, j.path)
-	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if !Exists(resp, base, lastSegment(j.path)) {
-		return nil
+		return nil, nil
 	}
-	r.addFound(ctx, j.path, resp, surface.SourceProbe)
-	r.markLive(j.prefix, "a word answers under it")
-	if resp.Status < 300 {
-		r.readAnswer(ctx, j.path, resp, 1)
-	}
-	return nil
+	return func() {
+		r.addFound(ctx, j.path, resp, surface.SourceProbe)
+		r.markLive(j.prefix, "a word answers under it")
+		if resp.Status < 300 {
+			r.readAnswer(ctx, j.path, resp, 1)
+		}
+	}, nil
 }
 
 // standardHeaders are request headers browsers and clients send anyway; any
@@ -623,7 +708,7 @@ var standardHeaders = map[string]bool{
 
 var credentialHeader = regexp.MustCompile(`(?i)(token|auth|api-?key|apikey|key|secret|session|signature|jwt|bearer|credential|password)`)
 
-func (r *run) execOptions(ctx context.Context, j job) error {
+func (r *run) execOptions(ctx context.Context, j job) (func(), error) {
 	h := http.Header{"Access-Control-Request-Method": {"GET"}}
 	r.mu.Lock()
 	if r.origin != nil {
@@ -632,13 +717,12 @@ func (r *run) execOptions(ctx context.Context, j job) error {
 	r.mu.Unlock()
 	resp, err := r.do(ctx, http.MethodOptions, j.path, h)
 	if err != nil {
-		return fatal(ctx, err)
+		return nil, fatal(ctx, err)
 	}
 	if resp.Status >= 400 {
-		return nil
+		return nil, nil
 	}
-	r.noteMethods(j.path, resp)
-	return nil
+	return func() { r.noteMethods(j.path, resp) }, nil
 }
 
 // noteMethods reads Allow and Access-Control-Allow-Methods for the other
@@ -697,6 +781,7 @@ func (r *run) addFound(ctx context.Context, path string, resp *transport.Respons
 		}
 	}
 	r.mu.Lock()
+	r.answered[ep.Key()] = r.answered[ep.Key()] || surface.Sniff(resp.ContentType(), resp.Body) != "html"
 	if _, ok := r.found[ep.Key()]; ok {
 		r.mu.Unlock()
 		return
@@ -785,6 +870,10 @@ func (r *run) finish() {
 	}
 	sort.Strings(r.result.AuthHeaders)
 	sort.Strings(r.result.CatchAll)
+	r.result.Stages = map[string]int{}
+	for k, v := range r.stages {
+		r.result.Stages[k] = v
+	}
 }
 
 func (r *run) coveredByKnown(ep surface.Endpoint) bool {

@@ -141,11 +141,15 @@ func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, body [
 		if v := safety.ClassifyRequest(http.MethodGet, p); v.Class != safety.Read {
 			return nil, errUnsafe
 		}
-		if int(r.used.Add(1)) > r.o.MaxRequests {
-			r.used.Add(-1)
+		r.mu.Lock()
+		if int(r.used.Load()) >= r.o.MaxRequests {
+			r.mu.Unlock()
 			r.spent.Store(true)
 			return nil, ErrBudget
 		}
+		r.used.Add(1)
+		r.stages["items"]++
+		r.mu.Unlock()
 		return f.Do(transport.WithEndpoint(ctx, list+"/{id}"), transport.Request{Path: p}, as)
 	}
 	resp, err := send(try)
@@ -162,6 +166,7 @@ func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, body [
 		Params: []surface.Param{{Name: "id", In: "path", Required: true, Values: values}},
 	}
 	r.mu.Lock()
+	r.answered[ep.Key()] = r.answered[ep.Key()] || surface.Sniff(resp.ContentType(), resp.Body) != "html"
 	if _, dup := r.found[ep.Key()]; !dup {
 		r.found[ep.Key()] = len(r.result.Endpoints)
 		r.result.Endpoints = append(r.result.Endpoints, ep)
@@ -180,4 +185,20 @@ func (res *Result) Used() int {
 		return res.Requests
 	}
 	return int(res.run.used.Load())
+}
+
+// Answered returns the endpoints (method and path, "GET /api/users")
+// discovery saw answer like real routes, each true when an answer was not
+// an HTML page. Safe for concurrent use.
+func (res *Result) Answered() map[string]bool {
+	out := map[string]bool{}
+	if res == nil || res.run == nil {
+		return out
+	}
+	res.run.mu.Lock()
+	defer res.run.mu.Unlock()
+	for k, v := range res.run.answered {
+		out[k] = v
+	}
+	return out
 }

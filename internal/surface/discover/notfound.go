@@ -121,7 +121,7 @@ func (r *run) baselineErr(ctx context.Context, prefix string) (*baseline, error)
 	}
 	defer close(b.ready)
 	token := randomToken()
-	resp, err := r.get(ctx, prefix+token)
+	resp, err := r.get(withStage(ctx, "soft-404"), prefix+token)
 	if err != nil {
 		b.err = err
 		if !errors.Is(err, ErrBudget) && ctx.Err() == nil {
