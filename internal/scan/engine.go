@@ -55,7 +55,8 @@ type Progress struct {
 	// PairsDone and PairsTotal count (check, endpoint) pairs.
 	PairsDone, PairsTotal int
 	Requests              int
-	// Findings counts raw findings so far, before deduplication.
+	// Findings counts distinct findings so far: what the report will hold
+	// before suppressions and the baseline.
 	Findings int
 	Elapsed  time.Duration
 }
@@ -87,8 +88,9 @@ func (e *env) noteAnswer(ex *transport.Exchange) {
 		return
 	}
 	resp := &transport.Response{Status: ex.Status, Header: ex.Header, Body: ex.Body}
-	if e.SoftNotFound(u.Path, resp) {
-		return
+	target := ex.Status >= 200 && ex.Status < 300 && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(e.client.Target().Path, "/")
+	if !target && e.SoftNotFound(u.Path, resp) {
+		return // the target the user named counts when it answers, catch-all or not
 	}
 	method := ex.Method
 	if method == http.MethodHead {
@@ -158,6 +160,20 @@ func (e *env) templateFor(ex *transport.Exchange) string {
 	return best
 }
 
+// known reports whether template is the path of a known endpoint of the
+// method (a HEAD counts for the GET).
+func (e *env) known(method, template string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if tmpl == template && (strings.EqualFold(ep.Method, method) || (method == http.MethodHead && ep.Method == http.MethodGet)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -181,17 +197,25 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 
 	var fmu sync.Mutex
 	var found []finding.Finding
+	distinct := map[string]bool{} // dedupe keys, for the progress count
 	add := func(fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
 		}
 		fmu.Lock()
 		found = append(found, fs...)
+		if o.Progress != nil {
+			for _, f := range fs {
+				distinct[finding.DedupeKey(f)] = true
+			}
+		}
 		fmu.Unlock()
 	}
 	cfg := o.Client
+	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
+		cov.record(ex, e.known(ex.Method, ex.Template))
 		if ex.Check != "discovery" {
 			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
 		}
@@ -209,7 +233,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
 			fmu.Lock()
 			defer fmu.Unlock()
-			return len(found)
+			return len(distinct)
 		}}
 	}
 
@@ -227,11 +251,24 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
-	for i := range rep.Findings {
-		rep.Findings[i].MaskLocations(maskQuery)
+	scanHeaders := make([]string, 0, len(o.Client.Header))
+	for k := range o.Client.Header {
+		scanHeaders = append(scanHeaders, k)
 	}
-	rep.Coverage = e.coverage(len(o.Identities), verified)
+	sort.Strings(scanHeaders)
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		f.MaskLocations(maskQuery)
+		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
+		for k, v := range f.Evidence.Details {
+			if strings.HasPrefix(k, "reproduce") {
+				f.Evidence.Details[k] = transport.WithScanHeaders(v, scanHeaders)
+			}
+		}
+	}
+	e.fillCoverage(rep.Coverage, len(o.Identities), verified)
 	if scanErr == nil {
 		for _, why := range incomplete(rep.Coverage) {
 			rep.MarkIncomplete(why)
@@ -287,9 +324,9 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) ([]string, 
 	return msgs, verified
 }
 
-// coverage counts what the scan reached.
-func (e *env) coverage(identities, verified int) *finding.Coverage {
-	c := &finding.Coverage{EndpointsBySource: map[string]int{}, Identities: identities, IdentitiesVerified: verified}
+// fillCoverage counts what the scan reached into c.
+func (e *env) fillCoverage(c *finding.Coverage, identities, verified int) {
+	c.EndpointsBySource, c.Identities, c.IdentitiesVerified = map[string]int{}, identities, verified
 	e.amu.Lock()
 	answered := e.answered
 	e.amu.Unlock()
@@ -330,7 +367,6 @@ func (e *env) coverage(identities, verified int) *finding.Coverage {
 		c.AuthHeaders = d.AuthHeaders
 	}
 	e.mu.RUnlock()
-	return c
 }
 
 // incomplete returns why a scan cannot vouch for its target: no API

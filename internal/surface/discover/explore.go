@@ -412,7 +412,9 @@ func (r *run) landing(ctx context.Context) {
 			if Exists(resp, r.baselineFor(ctx, "/"), "") {
 				r.markLive("/", "the root answers")
 			}
-		} else if Exists(resp, r.baselineFor(ctx, r.base), "") {
+		} else if Exists(resp, r.baselineFor(ctx, r.base), "") || (resp.Status >= 200 && resp.Status < 300) {
+			// The target the user named counts when it answers, even
+			// when every path under it answers alike.
 			r.mu.Lock()
 			r.answered["GET "+p] = r.answered["GET "+p] || surface.Sniff(resp.ContentType(), resp.Body) != "html"
 			r.mu.Unlock()

@@ -119,10 +119,10 @@ func loadURL(ctx context.Context, f Fetcher, u string, depth int, tried *[]strin
 			if ct == "" {
 				ct = "no content type"
 			}
-			return nil, "", fmt.Errorf("GET %s answered %d (%s)", loc, resp.Status, ct)
+			return nil, "", fmt.Errorf("%w: GET %s answered %d (%s)", surface.ErrUnavailable, loc, resp.Status, ct)
 		}
 		if resp.Truncated {
-			return nil, "", fmt.Errorf("GET %s: document larger than the body limit", loc)
+			return nil, "", fmt.Errorf("%w: GET %s: document larger than the body limit", surface.ErrUnavailable, loc)
 		}
 		return resp.Body, resp.ContentType(), nil
 	}
