@@ -561,22 +561,39 @@ func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endp
 	if e.discovered == nil || len(lists) == 0 {
 		return nil
 	}
-	sort.SliceStable(lists, func(i, j int) bool { return lists[i].path < lists[j].path })
+	sort.SliceStable(lists, func(i, j int) bool {
+		if lists[i].path != lists[j].path {
+			return lists[i].path < lists[j].path
+		}
+		return lists[i].id.Name < lists[j].id.Name
+	})
+	type guess struct {
+		discover.Guess
+		id transport.Identity
+	}
+	var guesses []guess
+	for _, l := range lists {
+		if strings.Contains(l.path, "?") {
+			continue
+		}
+		if values := discover.ItemValues(l.body); values != nil {
+			guesses = append(guesses, guess{discover.Guess{List: l.path, Values: values}, l.id})
+		}
+		for _, g := range discover.ItemGuesses(l.path, e.prefixOf(l.path), l.body) {
+			guesses = append(guesses, guess{g, l.id})
+		}
+	}
 	tried := map[string]bool{}
 	var out []surface.Endpoint
-	for _, l := range lists {
+	for _, g := range guesses {
 		if len(tried) >= maxItemLists || ctx.Err() != nil {
 			break
 		}
-		if tried[l.path] || strings.Contains(l.path, "?") {
+		if tried[g.List] || e.hasItemRoute(g.List, g.Values) {
 			continue
 		}
-		values := discover.ItemValues(l.body)
-		if values == nil || e.hasItemRoute(l.path, values) {
-			continue
-		}
-		tried[l.path] = true
-		ep, ok := e.discovered.ItemRoute(ctx, e.client, l.path, l.body, l.id)
+		tried[g.List] = true
+		ep, ok := e.discovered.ItemRoute(ctx, e.client, g.List, g.Values, g.id)
 		if !ok {
 			continue
 		}
@@ -594,6 +611,21 @@ func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endp
 		e.mu.Unlock()
 	}
 	return out
+}
+
+// prefixOf returns the longest live API prefix discovery found that path
+// lives under ("/" when none).
+func (e *env) prefixOf(path string) string {
+	best := "/"
+	if e.discovered == nil {
+		return best
+	}
+	for _, p := range e.discovered.Prefixes {
+		if strings.HasPrefix(path, p) && len(p) > len(best) {
+			best = p
+		}
+	}
+	return best
 }
 
 // hasItemRoute reports whether the item route below a list path is known:

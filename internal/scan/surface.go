@@ -117,7 +117,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 		if seen[ep.Key()] {
 			continue
 		}
-		if ep.Source != surface.SourceSpec && matchesKnown(e.endpoints, ep.Path) {
+		if ep.Source != surface.SourceSpec && ep.Method == http.MethodGet && matchesKnown(e.endpoints, ep.Path) {
 			continue
 		}
 		seen[ep.Key()] = true

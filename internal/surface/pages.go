@@ -2,6 +2,7 @@ package surface
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"path"
 	"regexp"
@@ -19,8 +20,9 @@ type Link struct {
 	// Method is the HTTP method named with the link; "" means a GET link.
 	Method string
 	// Kind says where it was found: "a", "form", "link", "script" (a script
-	// src), "call" (a fetch/axios call in a script), "literal" (a string
-	// literal of a script), "json".
+	// src), "style" (a style sheet), "call" (a fetch/axios call in a
+	// script), "literal" (a string literal of a script), "page" (a client
+	// route of a single-page app: {path: "/admin"}), "json".
 	Kind string
 }
 
@@ -122,8 +124,11 @@ func HarvestHTML(body []byte, base *url.URL) []Link {
 			}
 			add(resolveRelative(attrs["action"], base), m, "form")
 		case "link":
-			if apiRel.MatchString(attrs["rel"]) {
+			switch {
+			case apiRel.MatchString(attrs["rel"]):
 				add(resolveRelative(attrs["href"], base), "", "link")
+			case strings.Contains(strings.ToLower(attrs["rel"]), "stylesheet"):
+				add(resolveRelative(attrs["href"], base), "", "style")
 			}
 		case "script":
 			add(resolveRelative(attrs["src"], base), "", "script")
@@ -140,14 +145,39 @@ var apiRel = regexp.MustCompile(`(?i)\b(service-desc|service-doc|describedby|alt
 // surface: JSON string values, and a page's a href, GET form actions and
 // API link relations; scripts and static assets are left to discovery.
 func HarvestAnswer(contentType string, body []byte, base *url.URL) []string {
+	if IsDescription(body) {
+		return nil // its paths are templates under its servers, read by the openapi loader
+	}
 	var out []string
 	for _, l := range Harvest(contentType, body, base) {
-		if l.Method != "" || l.Kind == "script" || l.Kind == "call" || l.Kind == "literal" || IsStaticAsset(l.Path) {
+		if l.Method != "" || l.Kind == "script" || l.Kind == "style" || l.Kind == "call" || l.Kind == "literal" || l.Kind == "page" || IsStaticAsset(l.Path) {
 			continue
 		}
 		out = append(out, l.Path)
 	}
 	return out
+}
+
+var descriptionHead = regexp.MustCompile(`^\s*\{\s*"(openapi|swagger)"\s*:|(?m)^(openapi|swagger)\s*:`)
+
+// IsDescription reports whether a body is an OpenAPI or Swagger document:
+// a version field and paths at the top.
+func IsDescription(body []byte) bool {
+	head := body[:min(len(body), 512)]
+	if descriptionHead.Match(head) {
+		return true
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")) || (!bytes.Contains(body, []byte(`"openapi"`)) && !bytes.Contains(body, []byte(`"swagger"`))) {
+		return false
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return false
+	}
+	_, paths := top["paths"]
+	_, v3 := top["openapi"]
+	_, v2 := top["swagger"]
+	return paths && (v3 || v2)
 }
 
 // resolveRelative makes a relative reference ("./init.js", "users")
@@ -176,7 +206,11 @@ var (
 	jsLiteral = regexp.MustCompile("([\"'`])(/[A-Za-z0-9_.~:${}/?=&%+,-]{1,300})[\"'`]")
 	// jsVar is a template-literal placeholder (${e}, ${user.id}) or an
 	// Express-style route parameter (:id).
-	jsVar      = regexp.MustCompile(`\$\{[^{}]{1,60}\}|:[A-Za-z_][A-Za-z0-9_]{0,40}`)
+	jsVar = regexp.MustCompile(`\$\{[^{}]{1,60}\}|:[A-Za-z_][A-Za-z0-9_]{0,40}`)
+	// jsMethod is the method option of a fetch call.
+	jsMethod = regexp.MustCompile(`(?i)\bmethod\s*:\s*["'](get|post|put|patch|delete|head|options)["']`)
+	// jsPage is a client route of a single-page app router: {path: "/admin"}.
+	jsPage     = regexp.MustCompile(`\bpath\s*:\s*["'](/[A-Za-z0-9_./:-]{0,120})["']`)
 	apiSegment = regexp.MustCompile(`(?i)^/(api|rest|graphql|gql|v[0-9]{1,2}|services?|rpc|odata|backend|ajax)(/|$|\?)`)
 )
 
@@ -208,13 +242,27 @@ func HarvestScript(body []byte, base *url.URL) []Link {
 	if len(body) > 16<<20 {
 		body = body[:16<<20]
 	}
-	for _, m := range jsCall.FindAllSubmatch(body, 5000) {
-		method := strings.ToUpper(string(m[1]))
+	for _, m := range jsCall.FindAllSubmatchIndex(body, 5000) {
+		method := strings.ToUpper(string(body[m[2]:m[3]]))
 		switch method {
-		case "FETCH", "REQUEST", "GET":
+		case "FETCH", "REQUEST":
+			// fetch(url, {method: "POST"}): the method follows the URL.
+			method = ""
+			rest := body[m[1]:min(len(body), m[1]+300)]
+			if i := bytes.Index(rest, []byte("fetch(")); i >= 0 {
+				rest = rest[:i]
+			}
+			if mm := jsMethod.FindSubmatch(rest); mm != nil {
+				method = strings.ToUpper(string(mm[1]))
+			}
+		}
+		if method == "GET" {
 			method = ""
 		}
-		add(string(m[3]), method, "call")
+		add(string(body[m[6]:m[7]]), method, "call")
+	}
+	for _, m := range jsPage.FindAllSubmatch(body, 500) {
+		add(string(m[1]), "", "page")
 	}
 	for _, m := range jsLiteral.FindAllSubmatch(body, 20000) {
 		lit := string(m[2])

@@ -98,7 +98,7 @@ var APIPrefixes = []string{"api", "api/v1", "api/v2", "api/v3", "v1", "v2", "v3"
 // LiveWords are the words tried under a candidate API prefix to tell
 // whether anything is mounted there; a prefix where one answers gets the
 // whole wordlist.
-var LiveWords = []string{"users", "me", "health", "status"}
+var LiveWords = []string{"users", "me"}
 
 // Options bound what discovery does.
 type Options struct {
@@ -229,6 +229,7 @@ type run struct {
 	known       []surface.Endpoint
 	found       map[string]int // endpoint key → index in result.Endpoints
 	links       []surface.Link // harvested, judged at the end
+	assets      []surface.Link // scripts, style sheets, client pages, descriptions read
 	live        map[string]bool
 	candidates  map[string]bool
 	queued      map[string]bool

@@ -27,6 +27,7 @@ const (
 	jobPrefix                 // check a candidate API prefix itself
 	jobWord                   // try a word under a prefix
 	jobOptions                // ask OPTIONS of a found endpoint
+	jobItem                   // ask for an id under a collection word that was not found
 )
 
 // Job priorities: higher runs first; within one, lower rank first.
@@ -40,7 +41,7 @@ const (
 	prioWord        = 40
 	prioOptions     = 50
 	maxBundles      = 6
-	maxOptions      = 6
+	maxOptions      = 10
 	maxLinkDepth    = 2
 	reserveFraction = 10 // 1/reserveFraction of the budget is kept for item routes
 )
@@ -111,19 +112,23 @@ func (r *run) explore(ctx context.Context) error {
 	if r.o.FindSpec && !specDone {
 		rank := 0
 		for _, pre := range r.specPrefixes() {
-			for _, p := range SpecPaths {
+			specs, docs := SpecPaths, DocPages
+			if pre != "/" && pre != r.base {
+				specs, docs = PrefixSpecPaths, nil // a parent between the root and the target
+			}
+			for _, p := range specs {
 				r.push(job{kind: jobSpec, prio: prioSpec, rank: rank, path: pre + p})
 				rank++
 			}
-			for _, p := range DocPages {
+			for _, p := range docs {
 				r.push(job{kind: jobSpec, prio: prioSpec, rank: rank, path: pre + p})
 				rank++
 			}
 		}
 	}
 	for _, ep := range r.known {
-		for _, p := range apiRoots(ep.Path) {
-			r.markLive(p, "known endpoints")
+		if roots := apiRoots(ep.Path); len(roots) > 0 && ep.Source != surface.SourceTarget {
+			r.markLive(roots[len(roots)-1], "known endpoints")
 		}
 	}
 	if r.o.Probe {
@@ -208,7 +213,7 @@ func (r *run) markLive(prefix, why string) {
 	}
 	for i, w := range words {
 		p := prefix + w
-		if r.isKnown(p) || (prefix != "/" && prefix != r.base && rootOnly(w)) {
+		if r.isKnown(p) || (prefix != "/" && (prefix != r.base || isAPIRoot(prefix)) && rootOnly(w)) {
 			continue
 		}
 		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
@@ -222,6 +227,12 @@ var rootWords = map[string]bool{
 	".env": true, "env": true, "backup": true, "backups": true, "dump": true, "server-status": true, "phpinfo.php": true,
 	"console": true, "_debug": true, "debug/vars": true, "actuator": true, "actuator/env": true, "actuator/health": true,
 	"swagger": true, "docs": true, "redoc": true, "apidocs": true, "graphiql": true, "old": true, "legacy": true,
+}
+
+// isAPIRoot reports whether a prefix ends in an API segment (/api/,
+// /api/v3/, /rest/).
+func isAPIRoot(prefix string) bool {
+	return slices.Contains(apiRoots(prefix+"x"), prefix)
 }
 
 func rootOnly(w string) bool {
@@ -249,6 +260,24 @@ func (r *run) isKnown(p string) bool {
 
 // knowSpec makes the description's base and API roots live.
 func (r *run) knowSpec(doc *openapi.Document) {
+	if r.o.Probe {
+		// OPTIONS of the documented paths name the methods the description left out.
+		for _, ep := range doc.Endpoints {
+			p, ok := ep.Concrete()
+			if !ok || ep.IsTemplate() || strings.Contains(p, "?") {
+				continue
+			}
+			r.mu.Lock()
+			ask := len(r.optioned) < maxOptions && !r.optioned[p]
+			if ask {
+				r.optioned[p] = true
+			}
+			r.mu.Unlock()
+			if ask {
+				r.push(job{kind: jobOptions, prio: prioOptions, path: p})
+			}
+		}
+	}
 	if doc.BasePath != "" {
 		r.markLive(normPrefix(doc.BasePath), "spec servers")
 	}
@@ -360,6 +389,7 @@ func (r *run) limitLeft() int {
 // stageNames name the job kinds in Result.Stages.
 var stageNames = map[jobKind]string{
 	jobBundle: "scripts", jobSpec: "spec", jobLink: "links", jobPrefix: "prefixes", jobWord: "words", jobOptions: "options",
+	jobItem: "items",
 }
 
 // exec sends the requests of one job and returns what it found as an
@@ -379,6 +409,8 @@ func (r *run) exec(ctx context.Context, j job) (func(), error) {
 		return r.execWord(ctx, j)
 	case jobOptions:
 		return r.execOptions(ctx, j)
+	case jobItem:
+		return r.execItem(ctx, j)
 	}
 	return nil, nil
 }
@@ -418,6 +450,9 @@ func (r *run) landing(ctx context.Context) {
 			r.mu.Lock()
 			r.answered["GET "+p] = r.answered["GET "+p] || surface.Sniff(resp.ContentType(), resp.Body) != "html"
 			r.mu.Unlock()
+		}
+		if isGraphQL(p, resp) && Exists(resp, nil, "") {
+			r.addFound(ctx, p, resp, surface.SourceProbe)
 		}
 		r.readAnswer(ctx, p, resp, 0)
 		if h := openapi.ReadHost(resp.Body); surface.Sniff(resp.ContentType(), resp.Body) == "html" && (len(h.Links) > 0 || h.Inline != nil) && r.o.FindSpec {
@@ -514,15 +549,22 @@ func (r *run) addLinks(ctx context.Context, links []surface.Link, depth int) {
 	for _, l := range links {
 		path := l.Path
 		clean := strings.SplitN(path, "?", 2)[0]
-		if l.Kind == "script" {
-			if strings.HasSuffix(strings.ToLower(clean), ".js") && r.o.Probe {
-				r.mu.Lock()
-				n := r.bundles
+		if l.Kind == "script" || l.Kind == "style" || l.Kind == "page" {
+			// Files and pages the landing page and its scripts load are
+			// part of what the app serves: they join the surface unasked;
+			// scripts are read.
+			r.mu.Lock()
+			if depth == 0 {
+				r.assets = append(r.assets, l)
+			}
+			n := r.bundles
+			read := l.Kind == "script" && strings.HasSuffix(strings.ToLower(clean), ".js") && r.o.Probe && n < maxBundles
+			if read {
 				r.bundles++
-				r.mu.Unlock()
-				if n < maxBundles {
-					r.push(job{kind: jobBundle, prio: prioBundle, rank: n, path: path})
-				}
+			}
+			r.mu.Unlock()
+			if read {
+				r.push(job{kind: jobBundle, prio: prioBundle, rank: n, path: path})
 			}
 			continue
 		}
@@ -618,6 +660,13 @@ func (r *run) execSpec(ctx context.Context, j job) (func(), error) {
 	return func() {
 		r.setSpec(doc, j.path)
 		r.knowSpec(doc)
+		r.mu.Lock()
+		for _, p := range []string{j.path, doc.Location} {
+			if strings.HasPrefix(p, "/") {
+				r.assets = append(r.assets, surface.Link{Path: p, Kind: "spec"})
+			}
+		}
+		r.mu.Unlock()
 	}, nil
 }
 
@@ -680,21 +729,67 @@ func (r *run) execWord(ctx context.Context, j job) (func(), error) {
 	if err != nil {
 		return nil, fatal(ctx, err)
 	}
+	item := func() {
+		// A collection without a list route may still route its items
+		// (/orders/{id}): asked last, if the budget allows.
+		if j.prefix != "/" && collectionWord(lastSegment(j.path)) {
+			r.push(job{kind: jobItem, prio: prioWord, rank: j.rank + 1, prefix: j.prefix, path: j.path + "/" + randomToken()})
+		}
+	}
 	if !Exists(resp, nil, "") {
-		return nil, nil // a 404 needs no soft-404 to compare with
+		return item, nil // a 404 needs no soft-404 to compare with
 	}
 	base, err := r.baselineErr(ctx, j.prefix)
 	if err != nil {
 		return nil, fatal(ctx, err)
 	}
 	if !Exists(resp, base, lastSegment(j.path)) {
-		return nil, nil
+		return item, nil
 	}
 	return func() {
 		r.addFound(ctx, j.path, resp, surface.SourceProbe)
 		r.markLive(j.prefix, "a word answers under it")
 		if resp.Status < 300 {
 			r.readAnswer(ctx, j.path, resp, 1)
+		}
+	}, nil
+}
+
+// collectionWord reports whether a word names a collection (a plural noun
+// of the wordlist: orders, receipts), whose items may be routed without a
+// list route.
+func collectionWord(w string) bool {
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.Contains(w, "/") && !strings.Contains(w, ".") && !rootOnly(w) && !strings.HasSuffix(w, "ss")
+}
+
+// execItem asks for an id that cannot exist under a collection word: an
+// answer of another status or type than the prefix's soft-404 (a JSON
+// "order not found" where unknown paths get the framework's HTML 404 or a
+// gateway's 403) shows a handler routing /collection/{id}.
+func (r *run) execItem(ctx context.Context, j job) (func(), error) {
+	resp, err := r.get(ctx, j.path)
+	if err != nil {
+		return nil, fatal(ctx, err)
+	}
+	base, err := r.baselineErr(ctx, j.prefix)
+	if err != nil || base == nil || base.resp == nil {
+		return nil, fatal(ctx, err)
+	}
+	if resp.Status >= 500 || (resp.Status == base.resp.Status && resp.ContentType() == base.resp.ContentType()) {
+		return nil, nil
+	}
+	if resp.Status != http.StatusNotFound && !Exists(resp, base, lastSegment(j.path)) {
+		return nil, nil
+	}
+	tmpl := dirOf(j.path) + "{id}"
+	return func() {
+		ep := surface.Endpoint{Method: http.MethodGet, Path: tmpl, Source: surface.SourceProbe, Status: resp.Status,
+			Params: []surface.Param{{Name: "id", In: "path", Required: true}}}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if _, ok := r.found[ep.Key()]; !ok {
+			r.found[ep.Key()] = len(r.result.Endpoints)
+			r.result.Endpoints = append(r.result.Endpoints, ep)
 		}
 	}, nil
 }
@@ -721,8 +816,8 @@ func (r *run) execOptions(ctx context.Context, j job) (func(), error) {
 	if err != nil {
 		return nil, fatal(ctx, err)
 	}
-	if resp.Status >= 400 {
-		return nil, nil
+	if resp.Status >= 400 && resp.Status != http.StatusMethodNotAllowed {
+		return nil, nil // a 405 to OPTIONS still names the methods in Allow
 	}
 	return func() { r.noteMethods(j.path, resp) }, nil
 }
@@ -790,27 +885,55 @@ func (r *run) addFound(ctx context.Context, path string, resp *transport.Respons
 	}
 	r.found[ep.Key()] = len(r.result.Endpoints)
 	r.result.Endpoints = append(r.result.Endpoints, ep)
-	dir := dirOf(path)
-	ask := len(r.optioned) < maxOptions && !r.optioned[dir] && ep.Method == http.MethodGet
+	ask := len(r.optioned) < maxOptions && !r.optioned[path] && ep.Method == http.MethodGet
 	if ask {
-		r.optioned[dir] = true
+		r.optioned[path] = true
 	}
-	var cands []string
+	// Only the deepest prefix the path lives under is proved live.
+	deepest := ""
 	for p := range r.candidates {
-		if strings.HasPrefix(path, p) {
-			cands = append(cands, p)
+		if strings.HasPrefix(path, p) && len(p) > len(deepest) {
+			deepest = p
+		}
+	}
+	for _, p := range apiRoots(path) {
+		if len(p) > len(deepest) {
+			deepest = p
 		}
 	}
 	r.mu.Unlock()
 	if resp.Status == http.StatusMethodNotAllowed {
 		r.noteMethods(path, resp)
 	}
-	for _, p := range append(cands, apiRoots(path)...) {
-		r.markLive(p, "an endpoint answers under it")
+	if isGraphQL(path, resp) {
+		// GraphQL takes its queries by POST; a bare GET only says it is there.
+		r.mu.Lock()
+		post := surface.Endpoint{Method: http.MethodPost, Path: path, Source: src}
+		if _, ok := r.found[post.Key()]; !ok {
+			r.found[post.Key()] = len(r.result.Endpoints)
+			r.result.Endpoints = append(r.result.Endpoints, post)
+		}
+		r.mu.Unlock()
+	}
+	if deepest != "" {
+		r.markLive(deepest, "an endpoint answers under it")
 	}
 	if ask {
 		r.push(job{kind: jobOptions, prio: prioOptions, path: path})
 	}
+}
+
+var graphQLError = regexp.MustCompile(`(?i)"errors"\s*:\s*\[|must provide (a )?query|graphql`)
+
+// isGraphQL reports whether an answer is a GraphQL endpoint's: a path
+// ending in graphql or gql, or a 400 that names a missing query in a
+// GraphQL error list.
+func isGraphQL(path string, resp *transport.Response) bool {
+	last := strings.ToLower(lastSegment(path))
+	if last == "graphql" || last == "gql" {
+		return true
+	}
+	return resp.Status == http.StatusBadRequest && graphQLError.Match(resp.Body[:min(len(resp.Body), 2048)]) && strings.Contains(strings.ToLower(string(resp.Body[:min(len(resp.Body), 2048)])), "query")
 }
 
 // finish keeps the harvested templates and non-GET routes that sit next to
@@ -835,8 +958,12 @@ func (r *run) finish() {
 			alive[firstSeg(ep.Path)] = true
 		}
 	}
-	for _, l := range r.links {
-		if !alive[firstSeg(l.Path)] || strings.HasPrefix(firstSeg(l.Path), "{") {
+	keep := func(l surface.Link) bool {
+		return l.Kind == "script" || l.Kind == "style" || l.Kind == "page" || l.Kind == "spec" ||
+			(alive[firstSeg(l.Path)] && !strings.HasPrefix(firstSeg(l.Path), "{"))
+	}
+	for _, l := range append(append([]surface.Link(nil), r.links...), r.assets...) {
+		if !keep(l) {
 			continue
 		}
 		ep := surface.EndpointFromLink(l.Path)

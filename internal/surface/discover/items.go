@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -119,18 +121,112 @@ func segmentValue(v any) (string, bool) {
 	return "", false
 }
 
-// ItemRoute guesses the item route of a list endpoint REST-style (/users
-// → /users/{id}) from the values its answer (body, seen as identity as)
-// lists. It asks, as that identity and within discovery's budget, for the
+// Guess is a collection whose item route may be tried with values seen in
+// an answer: List is the collection's path (/api/users), Values its ids.
+type Guess struct {
+	List   string
+	Values []string
+}
+
+// selfWords are last segments of paths that answer the caller's own
+// object (/users/me): its id is an item of the parent collection.
+var selfWords = map[string]bool{"me": true, "self": true, "current": true, "whoami": true, "mine": true}
+
+// idKey is a key naming the id of another collection: userId, user_id,
+// accountID.
+var idKey = regexp.MustCompile(`^([A-Za-z][A-Za-z]*?)[_-]?(?:id|Id|ID)$`)
+
+// noiseIDs are id keys that name no collection of the API.
+var noiseIDs = map[string]bool{"request": true, "trace": true, "correlation": true, "session": true, "client": true, "tenant": true, "message": true, "transaction": true, "span": true, "parent": true, "external": true}
+
+// ItemGuesses returns the collections an answer to path names ids of,
+// under prefix (the API prefix the answer lives under, "/api/v1/"): the
+// caller's own id under the parent of a self path (/users/me with
+// {"id": 7} → /users), ids under keys that name their collection
+// ({"userId": 7} → /users), and lists of objects under a plural key
+// ({"orders": [{"id": 5}]} → /orders).
+func ItemGuesses(path, prefix string, body []byte) []Guess {
+	var v any
+	if len(body) == 0 || len(body) > 1<<20 || json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	path = strings.TrimSuffix(strings.SplitN(path, "?", 2)[0], "/")
+	prefix = normPrefix(prefix)
+	byList := map[string][]string{}
+	var order []string
+	add := func(list, val string) {
+		if list == "" || strings.Contains(list, "{") {
+			return
+		}
+		if _, ok := byList[list]; !ok {
+			order = append(order, list)
+		}
+		if !contains(byList[list], val) && len(byList[list]) < maxItemValues {
+			byList[list] = append(byList[list], val)
+		}
+	}
+	if selfWords[strings.ToLower(lastSegment(path))] {
+		parent := strings.TrimSuffix(dirOf(path), "/")
+		if parent+"/" != prefix && collectionWord(strings.ToLower(lastSegment(parent))) {
+			for _, k := range []string{"id", "uuid"} {
+				if val, ok := lookupFold(obj, k); ok {
+					if s, ok := segmentValue(val); ok {
+						add(parent, s)
+					}
+				}
+			}
+		}
+	}
+	for k, val := range obj {
+		if m := idKey.FindStringSubmatch(k); m != nil && !noiseIDs[strings.ToLower(m[1])] {
+			if s, ok := segmentValue(val); ok {
+				add(prefix+plural(strings.ToLower(m[1])), s)
+			}
+			continue
+		}
+		if l, ok := val.([]any); ok && collectionWord(strings.ToLower(k)) {
+			for _, s := range ItemValues(mustJSON(map[string]any{k: l})) {
+				add(prefix+strings.ToLower(k), s)
+			}
+		}
+	}
+	sort.Strings(order)
+	out := make([]Guess, 0, len(order))
+	for _, l := range order {
+		out = append(out, Guess{List: l, Values: byList[l]})
+	}
+	return out
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// plural makes a collection name of a singular noun: user → users,
+// category → categories, address → addresses.
+func plural(s string) string {
+	switch {
+	case strings.HasSuffix(s, "s") || strings.HasSuffix(s, "x") || strings.HasSuffix(s, "ch") || strings.HasSuffix(s, "sh"):
+		return s + "es"
+	case strings.HasSuffix(s, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
+		return s[:len(s)-1] + "ies"
+	}
+	return s + "s"
+}
+
+// ItemRoute guesses the item route of a collection REST-style (/users →
+// /users/{id}) from values an answer seen as identity as named (a list's
+// ItemValues, or an ItemGuesses). It asks, as that identity and within discovery's budget, for the
 // first value and for a value that cannot exist; the route is returned
 // when the first answers 2xx unlike the second. ok is false when the list
 // names no values, the route is not there or the budget is spent.
-func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, body []byte, as transport.Identity) (surface.Endpoint, bool) {
-	if res == nil || res.run == nil || strings.ContainsAny(list, "{?") {
-		return surface.Endpoint{}, false
-	}
-	values := ItemValues(body)
-	if len(values) == 0 {
+func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, values []string, as transport.Identity) (surface.Endpoint, bool) {
+	if res == nil || res.run == nil || strings.ContainsAny(list, "{?") || len(values) == 0 {
 		return surface.Endpoint{}, false
 	}
 	r := res.run
