@@ -158,7 +158,7 @@ func HarvestAnswer(contentType string, body []byte, base *url.URL) []string {
 	return out
 }
 
-var descriptionHead = regexp.MustCompile(`^\s*\{\s*"(openapi|swagger)"\s*:|(?m)^(openapi|swagger)\s*:`)
+var descriptionHead = regexp.MustCompile(`(?m)^(openapi|swagger)\s*:`)
 
 // IsDescription reports whether a body is an OpenAPI or Swagger document:
 // a version field and paths at the top.
@@ -264,10 +264,14 @@ func HarvestScript(body []byte, base *url.URL) []Link {
 	for _, m := range jsPage.FindAllSubmatch(body, 500) {
 		add(string(m[1]), "", "page")
 	}
+	called := map[string]bool{}
+	for _, l := range out {
+		called[l.Path] = true
+	}
 	for _, m := range jsLiteral.FindAllSubmatch(body, 20000) {
 		lit := string(m[2])
-		if !apiSegment.MatchString(lit) {
-			continue
+		if !apiSegment.MatchString(lit) || apiSegment.FindString(lit) == lit || called[jsRoute(lit)] {
+			continue // not an API route, a bare prefix, or the argument of a call seen above
 		}
 		add(lit, "", "literal")
 	}

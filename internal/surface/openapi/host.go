@@ -50,6 +50,9 @@ func ReadHost(data []byte) Host {
 		h.Kind = "html"
 	}
 	h.Inline = inlineSpec(data)
+	if h.Inline != nil {
+		return h // nothing else to fetch
+	}
 	seen := map[string]bool{}
 	for _, m := range hostLinkRel.FindAll(data, 8) {
 		if hm := hrefAttr.FindSubmatch(m); hm != nil && !seen[string(hm[1])] {
@@ -59,7 +62,11 @@ func ReadHost(data []byte) Host {
 	}
 	for _, m := range hostLink.FindAllSubmatch(data, 16) {
 		l := string(m[1])
-		if seen[l] || !looksLikeSpecLink(l) {
+		// A url key names many things; spec-url and its kin name only this.
+		lm := strings.ToLower(string(m[0]))
+		named := strings.Contains(lm, "spec-url") || strings.Contains(lm, "apidescriptionurl") || strings.Contains(lm, "api-description-url") ||
+			strings.Contains(lm, "data-url") || strings.Contains(lm, "redoc.init") || strings.Contains(lm, "specurl") || strings.Contains(lm, "configurl")
+		if seen[l] || !looksLikeSpecLink(l, named) {
 			continue
 		}
 		seen[l] = true
@@ -78,13 +85,19 @@ func ReadHost(data []byte) Host {
 }
 
 // looksLikeSpecLink keeps URLs that may name a description and drops
-// window.location tricks and page anchors.
-func looksLikeSpecLink(l string) bool {
+// window.location tricks and page anchors; a generic url key must also
+// look like a description's location.
+func looksLikeSpecLink(l string, named bool) bool {
 	if strings.HasPrefix(l, "#") || strings.HasPrefix(l, "javascript:") || strings.HasPrefix(l, "data:") {
 		return false
 	}
-	return strings.ContainsAny(l, "/.")
+	return strings.ContainsAny(l, "/.") && (named || specLike.MatchString(l))
 }
+
+// specLike are the words description URLs carry (/openapi.json,
+// /v3/api-docs, /static/clinic.yaml, /swagger/v1/swagger.json), unlike
+// the server URLs and page links a configuration also holds.
+var specLike = regexp.MustCompile(`(?i)(json|ya?ml|api-docs|openapi|swagger|spec|schema|describe)`)
 
 // inlineSpec finds a JSON description embedded in a script: the value of
 // "swaggerDoc"/"spec" (swagger-ui), or the spec.data of Redoc's
