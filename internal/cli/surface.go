@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
@@ -306,7 +307,21 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 	for _, p := range inv.SpecProblems {
 		fmt.Fprintf(w, "API description not read: %s\n", p)
 	}
-	return nil
+	return writeSkipped(w, inv.Skipped, inv.RequestsRefused)
+}
+
+// writeSkipped lists the operations the safety policy or the scope kept
+// from being sent.
+func writeSkipped(w io.Writer, skipped []finding.SkippedOperation, refused int) error {
+	if len(skipped) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nSkipped operations (%d; %d requests refused before the wire; see docs/safety.md):\n", len(skipped), refused)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range skipped {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Method, s.Path, s.Reason)
+	}
+	return tw.Flush()
 }
 
 func params(ps []surface.Param) string {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -62,14 +63,18 @@ type Progress struct {
 }
 
 type env struct {
-	client       *transport.Client
-	identities   []transport.Identity
-	mu           sync.RWMutex
-	endpoints    []surface.Endpoint
-	knowledge    *surface.Knowledge
-	discovered   *discover.Result
-	harvestDepth int
-	progress     *tracker // nil without Options.Progress
+	client     *transport.Client
+	identities []transport.Identity
+	// allIdentities keeps every identity, those who-am-I dropped included
+	// (the cleanup acts as the creator of each object).
+	allIdentities []transport.Identity
+	mu            sync.RWMutex
+	endpoints     []surface.Endpoint
+	knowledge     *surface.Knowledge
+	discovered    *discover.Result
+	harvestDepth  int
+	progress      *tracker // nil without Options.Progress
+	warnings      []string // under mu
 
 	amu sync.Mutex
 	// answered holds the endpoints (method and template) that answered
@@ -120,8 +125,20 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
-func (e *env) Target() *url.URL                 { return e.client.Target() }
-func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// Warn adds a warning to the report (once per text).
+func (e *env) Warn(msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.warnings, msg) {
+		e.warnings = append(e.warnings, msg)
+	}
+}
+
+// VerifyRestore records in the write journal whether a restore held.
+func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
+func (e *env) Target() *url.URL               { return e.client.Target() }
+func (e *env) AllowWrite() bool               { return e.client.AllowWrite() }
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -194,6 +211,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		StartedAt:     time.Now().UTC(),
 	}
 	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+	e.allIdentities = e.identities
 
 	var fmu sync.Mutex
 	var found []finding.Finding
@@ -212,6 +230,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		fmu.Unlock()
 	}
 	cfg := o.Client
+	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
+	if cfg.MaskURL == nil {
+		cfg.MaskURL = maskLocation
+	}
 	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
@@ -245,12 +267,17 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		rep.Errors = append(rep.Errors, msgs...)
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
+	cleanup(context.WithoutCancel(ctx), e, log)
 
 	rep.FinishedAt = time.Now().UTC()
 	rep.DurationMS = rep.FinishedAt.Sub(rep.StartedAt).Milliseconds()
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	safetyReport(rep, client)
+	e.mu.RLock()
+	rep.Warnings = append(rep.Warnings, e.warnings...)
+	e.mu.RUnlock()
 	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
 	scanHeaders := make([]string, 0, len(o.Client.Header))
@@ -282,7 +309,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	if o.Client.MaxRequests > 0 && rep.RequestsSent >= o.Client.MaxRequests {
 		rep.Partial = true
-		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
+		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: partial report, some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
 		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	return rep, scanErr
@@ -467,6 +494,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					}
 					mu.Lock()
 					defer mu.Unlock()
+					if errors.Is(err, transport.ErrRefused) {
+						return // never sent: neither an answer nor a failure
+					}
 					if err != nil {
 						failed++
 						if firstErr == nil {
@@ -507,6 +537,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if errors.Is(err, transport.ErrBudget) {
+			return fmt.Errorf("%w: the request budget ran out before any answer (raise --max-requests)", ErrUnreachable)
+		}
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	// Ids seen in the answers fill the templates that had no real value;
@@ -518,6 +551,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	for depth := 1; len(added) > 0; depth++ {
 		added = append(added, e.itemRoutes(ctx, lists)...)
 		lists = nil
+		e.client.Learn(added)
 		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()

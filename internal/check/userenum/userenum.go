@@ -136,7 +136,7 @@ func (c *Check) getProbes(ctx context.Context, env check.Env, ep surface.Endpoin
 			return resp, nil, err
 		}
 		tmpl := authz.TemplateOf(env, u.Path) + "?" + name + "={" + kind + "}"
-		if f, ok := c.probe(probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -192,7 +192,7 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 			resp, err := env.Do(ctx, transport.Request{Method: http.MethodPost, Path: ep.Path, Header: http.Header{"Content-Type": {"application/json"}}, Body: b}, anon)
 			return resp, b, err
 		}
-		if f, ok := c.probe(probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -212,7 +212,7 @@ type probe struct {
 	send                                          func(v string) (*transport.Response, []byte, error)
 }
 
-func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) {
+func (c *Check) probe(env check.Env, p probe, anon transport.Identity) (finding.Finding, bool) {
 	ask := func(v string) (answer, bool) {
 		resp, body, err := p.send(v)
 		if err != nil || resp == nil {
@@ -228,6 +228,15 @@ func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) 
 	no2, ok3 := ask(absent[p.kind][1])
 	if !ok1 || !ok2 || !ok3 {
 		return finding.Finding{}, false
+	}
+	// A rate limiter answering on either side is not the account speaking
+	// (the transport already retried after Retry-After when it was short):
+	// the comparison is dropped, with a warning.
+	for _, a := range []answer{yes, no1, no2} {
+		if a.resp.RateLimited() {
+			check.Warn(env, fmt.Sprintf("user-enumeration: comparison on %s %s (%s) dropped: the target rate-limited it (%d)", p.method, p.path, p.param, a.resp.Status))
+			return finding.Finding{}, false
+		}
 	}
 	// Control: two absent values must get the same answer, or the endpoint
 	// is too noisy to tell anything.

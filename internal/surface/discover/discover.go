@@ -296,7 +296,8 @@ func (r *run) do(ctx context.Context, method, path string, h http.Header) (*tran
 	}
 	key := method + " " + path + " " + h.Get("Accept")
 	r.mu.Lock()
-	if !r.asked[key] {
+	again := r.asked[key]
+	if !again {
 		limit := r.o.MaxRequests
 		if r.limit > 0 {
 			limit = r.limit
@@ -317,7 +318,15 @@ func (r *run) do(ctx context.Context, method, path string, h http.Header) (*tran
 		// baseline fetches the target itself, as every identity.
 		req.NoCache = true
 	}
-	return r.f.Do(transport.WithEndpoint(ctx, path), req, transport.Anonymous())
+	resp, err := r.f.Do(transport.WithEndpoint(ctx, path), req, transport.Anonymous())
+	if errors.Is(err, transport.ErrRefused) && !again {
+		// The safety policy kept it off the wire: not spent.
+		r.mu.Lock()
+		r.used.Add(-1)
+		r.stages[stageOf(ctx)]--
+		r.mu.Unlock()
+	}
+	return resp, err
 }
 
 func (r *run) get(ctx context.Context, path string) (*transport.Response, error) {

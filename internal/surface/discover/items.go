@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -246,7 +247,14 @@ func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, values
 		r.used.Add(1)
 		r.stages["items"]++
 		r.mu.Unlock()
-		return f.Do(transport.WithEndpoint(ctx, list+"/{id}"), transport.Request{Path: p}, as)
+		resp, err := f.Do(transport.WithEndpoint(ctx, list+"/{id}"), transport.Request{Path: p}, as)
+		if errors.Is(err, transport.ErrRefused) {
+			r.mu.Lock()
+			r.used.Add(-1) // the safety policy kept it off the wire
+			r.stages["items"]--
+			r.mu.Unlock()
+		}
+		return resp, err
 	}
 	resp, err := send(try)
 	if err != nil || resp.Status < 200 || resp.Status >= 300 {

@@ -1,7 +1,10 @@
 package safety
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,6 +27,10 @@ func TestClassify(t *testing.T) {
 		{"settings is not set", surface.Endpoint{Method: "GET", Path: "/api/settings"}, Read, ""},
 		{"address is not add", surface.Endpoint{Method: "GET", Path: "/api/users/{id}/address"}, Read, ""},
 		{"dropdown is not drop", surface.Endpoint{Method: "GET", Path: "/api/dropdown-options"}, Read, ""},
+		{"register namespace", surface.Endpoint{Method: "GET", Path: "/api/register/check-email"}, Read, ""},
+		{"upload namespace", surface.Endpoint{Method: "GET", Path: "/api/upload/status"}, Read, ""},
+		{"edit before an id", surface.Endpoint{Method: "GET", Path: "/api/edit/{id}"}, Write, "edit"},
+		{"reset in the middle still counts", surface.Endpoint{Method: "GET", Path: "/api/reset/confirm"}, Never, "reset"},
 		{"summary noun title", surface.Endpoint{Method: "GET", Path: "/runs", Summary: "Runs"}, Read, ""},
 		{"summary noun phrase", surface.Endpoint{Method: "GET", Path: "/transfers", Summary: "Transfer history"}, Read, ""},
 		{"reads its reset status", surface.Endpoint{Method: "GET", Path: "/jobs", OperationID: "getResetStatus"}, Read, ""},
@@ -176,5 +183,85 @@ func TestWordsAreData(t *testing.T) {
 		if !seen[must] {
 			t.Errorf("word %q missing from the list", must)
 		}
+	}
+}
+
+func TestScope(t *testing.T) {
+	rule := func(s string) Rule {
+		r, err := ParseRule(s)
+		if err != nil {
+			t.Fatalf("ParseRule(%q): %v", s, err)
+		}
+		return r
+	}
+	tests := []struct {
+		scope        Scope
+		method, path string
+		want         bool
+	}{
+		{Scope{}, "GET", "/anything", true},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "HEAD", "/api/admin/users", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users?x=1", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/{id}", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "POST", "/api/admin/users", true},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users/7", true}, // * is one segment
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin", true},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "DELETE", "/admin", false},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "GET", "/admin/a/b/c", false},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "GET", "/administrator", true},
+		{Scope{Exclude: []Rule{rule("/**/export")}}, "GET", "/a/b/export", false},
+		{Scope{Include: []Rule{rule("/api/**")}}, "GET", "/api/users", true},
+		{Scope{Include: []Rule{rule("/api/**")}}, "GET", "/", false},
+		{Scope{Include: []Rule{rule("/api/**")}, Exclude: []Rule{rule("DELETE /api/*")}}, "DELETE", "/api/users", false},
+		{Scope{Include: []Rule{rule("/api/**")}, Exclude: []Rule{rule("DELETE /api/*")}}, "PUT", "/api/users", true},
+	}
+	for _, tt := range tests {
+		got, why := tt.scope.Allows(tt.method, tt.path)
+		if got != tt.want {
+			t.Errorf("%+v Allows(%s %s) = %v (%s), want %v", tt.scope, tt.method, tt.path, got, why, tt.want)
+		}
+		if !got && why == "" {
+			t.Errorf("refusal of %s %s without a reason", tt.method, tt.path)
+		}
+	}
+	for _, bad := range []string{"api/*", "GET", "G3T /x", "/a/[b"} {
+		if _, err := ParseRule(bad); err == nil {
+			t.Errorf("ParseRule(%q) accepted", bad)
+		}
+	}
+}
+
+// TestDocListsEveryWord keeps the table of docs/safety.md in step with
+// Words: each word in its class's row, marked * when it is also a noun.
+func TestDocListsEveryWord(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "safety.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[Class]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, c := range []Class{Never, Destructive, Write, Read} {
+			if strings.HasPrefix(line, "| "+string(c)+" ") {
+				rows[c] = line
+			}
+		}
+	}
+	for _, w := range Words {
+		cell := "`" + w.Word + "`"
+		if w.Noun {
+			cell = "`" + w.Word + "*`"
+		}
+		if !strings.Contains(rows[w.Class]+",", cell+",") && !strings.Contains(rows[w.Class], cell+" |") {
+			t.Errorf("docs/safety.md: %s missing from the %s row", cell, w.Class)
+		}
+	}
+	n := 0
+	for _, row := range rows {
+		cells := strings.Split(strings.TrimSuffix(row, "|"), "|")
+		n += strings.Count(cells[len(cells)-1], "`") / 2
+	}
+	if n != len(Words) {
+		t.Errorf("docs/safety.md lists %d words, the list has %d", n, len(Words))
 	}
 }
