@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -135,5 +137,40 @@ func TestSurfaceListsSkippedOperations(t *testing.T) {
 	i := strings.Index(out, "Skipped operations")
 	if i < 0 || !strings.Contains(out[i:], "/api/admin/users") || !strings.Contains(out[i:], "--exclude") {
 		t.Fatalf("no skipped operations listed:\n%s", out)
+	}
+}
+
+// TestSurfaceDeployments: leakhound surface names the custom credential
+// header a gateway's CORS preflight allows, and --spec takes a swagger-ui
+// page or init script, read for its inline description.
+func TestSurfaceDeployments(t *testing.T) {
+	gw := httptest.NewServer(testapi.GatewayAPI())
+	defer gw.Close()
+	code, out, errs := run(context.Background(), "surface", gw.URL+"/prod", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "custom credential headers (Access-Control-Allow-Headers): X-Api-Token —") || !strings.Contains(out, "/prod/profile") {
+		t.Errorf("gateway: exit %d (%s)\n%s", code, errs, out)
+	}
+	ui := httptest.NewServer(testapi.SwaggerUIAPI())
+	defer ui.Close()
+	code, out, errs = run(context.Background(), "surface", ui.URL, "--spec", ui.URL+"/docs/", "--no-discovery", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "/api/v1/users/{userId}") || !strings.Contains(out, "API description: /docs/swagger-ui-init.js") {
+		t.Errorf("swagger-ui page as --spec: exit %d (%s)\n%s", code, errs, out)
+	}
+	dir := t.TempDir()
+	initJS := filepath.Join(dir, "swagger-ui-init.js")
+	resp, err := http.Get(ui.URL + "/docs/swagger-ui-init.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	os.WriteFile(initJS, body, 0o600)
+	code, out, errs = run(context.Background(), "surface", ui.URL, "--spec", initJS, "--no-discovery", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "/api/v1/info") {
+		t.Errorf("init script as --spec: exit %d (%s)\n%s", code, errs, out)
+	}
+	code, _, errs = run(context.Background(), "scan", ui.URL, "--spec", ui.URL+"/api/v1/products", "--rate", "0")
+	if code != 2 || !strings.Contains(errs, "/api/v1/products") {
+		t.Errorf("a JSON answer that is no description: exit %d, %q must name the URL", code, errs)
 	}
 }

@@ -800,7 +800,7 @@ func (r *run) execItem(ctx context.Context, j job) (func(), error) {
 var standardHeaders = map[string]bool{
 	"accept": true, "accept-language": true, "content-language": true, "content-type": true, "origin": true,
 	"x-requested-with": true, "cache-control": true, "pragma": true, "authorization": true, "cookie": true,
-	"x-amz-date": true, "x-amz-user-agent": true, "if-match": true, "if-none-match": true, "range": true,
+	"x-amz-date": true, "x-amz-user-agent": true, "x-amz-security-token": true, "x-amz-content-sha256": true, "if-match": true, "if-none-match": true, "range": true,
 }
 
 var credentialHeader = regexp.MustCompile(`(?i)(token|auth|api-?key|apikey|key|secret|session|signature|jwt|bearer|credential|password)`)
