@@ -173,3 +173,33 @@ func TestItemValuesAndGuesses(t *testing.T) {
 		t.Errorf("ItemGuesses (-want +got):\n%s", diff)
 	}
 }
+
+// TestSpecPathsMakeTheirPrefixLive: the description's paths name their API
+// root (/api/ for /api/patients/{id}), where the wordlist then finds what the
+// description leaves out.
+func TestSpecPathsMakeTheirPrefixLive(t *testing.T) {
+	c, _ := client(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/openapi.json":
+			w.Write([]byte(`{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{"/api/patients/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}}],"responses":{"200":{"description":"ok"}}}}}}`))
+		case "/api/admin":
+			w.Write([]byte(`{"patients":"/api/admin/patients"}`))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"not found"}`))
+		}
+	}))
+	res, err := Run(context.Background(), c, nil, Options{FindSpec: true, Probe: true, Wordlist: []string{"admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ep := range res.Endpoints {
+		got = append(got, ep.Path+" "+string(ep.Source))
+	}
+	// The description itself is served too: it joins the surface.
+	if res.SpecURL != "/openapi.json" || !slices.Equal(got, []string{"/api/admin probe", "/openapi.json harvest"}) || !slices.Contains(res.Prefixes, "/api/") {
+		t.Errorf("spec %q, endpoints %v, prefixes %v", res.SpecURL, res.Endpoints, res.Prefixes)
+	}
+}

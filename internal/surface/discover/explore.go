@@ -285,6 +285,9 @@ func (r *run) knowSpec(doc *openapi.Document) {
 		if ep.Base != "" {
 			r.markLive(normPrefix(ep.Base), "spec servers")
 		}
+		if roots := apiRoots(ep.Path); len(roots) > 0 {
+			r.markLive(roots[len(roots)-1], "spec paths")
+		}
 	}
 }
 
@@ -1019,7 +1022,11 @@ func (r *run) coveredByKnown(ep surface.Endpoint) bool {
 }
 
 func (r *run) hasEndpointUnder(p string) bool {
-	for _, ep := range r.result.Endpoints {
+	all := append(append([]surface.Endpoint(nil), r.result.Endpoints...), r.known...)
+	if r.result.Spec != nil {
+		all = append(all, r.result.Spec.Endpoints...)
+	}
+	for _, ep := range all {
 		if strings.HasPrefix(ep.Path, p) {
 			return true
 		}
