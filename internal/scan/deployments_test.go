@@ -51,19 +51,19 @@ func deploymentOptions(t *testing.T, d *testapi.Deployment, known []surface.Endp
 	return o
 }
 
-var placeholder = regexp.MustCompile(`\{[^{}/]+\}`)
+var templateVar = regexp.MustCompile(`\{[^{}/]+\}`)
 
 // mapped reports whether the inventory holds operation op ("GET /a/{id}"):
-// the same template (placeholder names aside), or a concrete path of it.
+// the same template (templateVar names aside), or a concrete path of it.
 func mapped(eps []surface.Endpoint, op string) bool {
 	method, path, _ := strings.Cut(op, " ")
-	want := placeholder.ReplaceAllString(path, "{}")
+	want := templateVar.ReplaceAllString(path, "{}")
 	for _, ep := range eps {
 		if ep.Method != method {
 			continue
 		}
 		p, _, _ := strings.Cut(ep.Path, "?")
-		if placeholder.ReplaceAllString(p, "{}") == want || (!ep.IsTemplate() && surface.MatchTemplate(path, p)) {
+		if templateVar.ReplaceAllString(p, "{}") == want || (!ep.IsTemplate() && surface.MatchTemplate(path, p)) {
 			return true
 		}
 	}

@@ -89,7 +89,7 @@ func cweMatches(want string, got []string) bool {
 
 func shapeOf(p string) string {
 	p, _, _ = strings.Cut(p, "?")
-	return placeholder.ReplaceAllString(strings.TrimSuffix(p, "/"), "{}")
+	return templateVar.ReplaceAllString(strings.TrimSuffix(p, "/"), "{}")
 }
 
 // exposureCWEs name data a response should not carry: a ground truth's
