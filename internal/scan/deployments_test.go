@@ -54,7 +54,7 @@ func deploymentOptions(t *testing.T, d *testapi.Deployment, known []surface.Endp
 var templateVar = regexp.MustCompile(`\{[^{}/]+\}`)
 
 // mapped reports whether the inventory holds operation op ("GET /a/{id}"):
-// the same template (templateVar names aside), or a concrete path of it.
+// the same template (placeholder names aside), or a concrete path of it.
 func mapped(eps []surface.Endpoint, op string) bool {
 	method, path, _ := strings.Cut(op, " ")
 	want := templateVar.ReplaceAllString(path, "{}")
