@@ -64,6 +64,21 @@ type Env interface {
 	AllowWrite() bool
 }
 
+// SoftNotFound is an optional ability of an Env: it tells whether an
+// answer to path is the soft-404 the target gives paths it does not route
+// under that prefix (a catch-all page, a gateway's uniform 403 {"message":
+// "Missing Authentication Token"}). Such an answer says nothing about the
+// route or the caller.
+type SoftNotFound interface {
+	SoftNotFound(path string, resp *transport.Response) bool
+}
+
+// IsSoftNotFound asks env when it can tell, and is false otherwise.
+func IsSoftNotFound(env Env, path string, resp *transport.Response) bool {
+	s, ok := env.(SoftNotFound)
+	return ok && resp != nil && s.SoftNotFound(path, resp)
+}
+
 // Warner is implemented by an Env that collects warnings for the report:
 // what a reader must know that is not a finding (a comparison dropped
 // because the target rate-limited it).

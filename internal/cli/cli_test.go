@@ -51,6 +51,21 @@ func serveLowOnly(t *testing.T) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Powered-By", "Flask/2.2.5")
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/me" {
+			// Tells alice from an anonymous caller, so the identity is verified.
+			if r.Header.Get("Authorization") != "Bearer "+testapi.AliceToken {
+				w.WriteHeader(http.StatusUnauthorized)
+				w.Write([]byte(`{"error":"login required"}`))
+				return
+			}
+			w.Write([]byte(`{"username":"alice"}`))
+			return
+		}
+		if r.URL.Path != "/" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"not found"}`))
+			return
+		}
 		w.Write([]byte(`{"status":"ok"}`))
 	}))
 	t.Cleanup(srv.Close)
@@ -249,5 +264,20 @@ func TestExcludeAndWriteLog(t *testing.T) {
 	}
 	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("write log mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// TestSmallBudgetWritesAPartialReport: --max-requests 100 against an API
+// whose discovery alone could take 300 yields a partial report, not exit 3.
+func TestSmallBudgetWritesAPartialReport(t *testing.T) {
+	vuln := serve(t, testapi.Vulnerable)
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"scan", vuln, "--max-requests", "100", "--fail-on", "critical",
+		"--identity", "alice=Authorization: Bearer " + testapi.AliceToken}, &stdout, &stderr)
+	if code == 3 || code == 2 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "PARTIAL SCAN") || !strings.Contains(stdout.String(), "budget of 100") {
+		t.Fatalf("the report does not say it is partial for lack of budget:\n%.600s", stdout.String())
 	}
 }

@@ -53,6 +53,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	}
 	fmt.Fprintf(bw, "leakhound %s — %s\n", r.Tool.Version, r.Target)
 	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
+	if c := r.Coverage; c != nil && len(c.EndpointsBySource) > 0 {
+		fmt.Fprintf(bw, "coverage: %s\n", coverageLine(c))
+	}
 	for _, why := range r.Incomplete {
 		out.wrapped("INCOMPLETE SCAN: ", why)
 	}
@@ -279,6 +282,57 @@ func (o textOut) remediation(md string) {
 	flush()
 }
 
+// maxSkipped bounds the skipped operations listed in text.
+const maxSkipped = 40
+
+// safety lists what the safety policy kept from being sent, the write
+// journal and what the scan created and could not remove (docs/safety.md).
+func (o textOut) safety(r *finding.Report) {
+	w := o.w
+	if len(r.SkippedOperations) > 0 {
+		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
+		for i, s := range r.SkippedOperations {
+			if i == maxSkipped {
+				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
+				break
+			}
+			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
+		}
+	}
+	if len(r.Writes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
+	var left []finding.Write
+	for _, wr := range r.Writes {
+		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
+		switch {
+		case wr.RestoreVerified != nil && *wr.RestoreVerified:
+			line += "; restored, verified"
+		case wr.RestoreVerified != nil:
+			line += "; RESTORE NOT VERIFIED: check by hand"
+		case wr.RestoreRequest != "":
+			line += "; restored, not verified"
+		}
+		if wr.Created != "" {
+			line += "; created " + wr.Created
+			if wr.Removed != nil && *wr.Removed {
+				line += ", removed"
+			}
+		}
+		o.wrapped("  ", line)
+		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
+			left = append(left, wr)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
+		for _, wr := range left {
+			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
+		}
+	}
+}
+
 // tableCells splits a Markdown table row into trimmed cells.
 func tableCells(row string) []string {
 	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
@@ -330,47 +384,21 @@ func writeTable(w io.Writer, indent string, rows [][]string) {
 	}
 }
 
-// maxSkipped bounds the skipped operations listed in text.
-const maxSkipped = 40
-
-// safety lists what the safety policy kept from being sent, the write
-// journal and what the scan created and could not remove (docs/safety.md).
-func (o textOut) safety(r *finding.Report) {
-	w := o.w
-	if len(r.SkippedOperations) > 0 {
-		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
-		for i, s := range r.SkippedOperations {
-			if i == maxSkipped {
-				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
-				break
-			}
-			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
+// coverageLine says in one line where the endpoints came from, how many
+// answered and how many identities were verified.
+func coverageLine(c *finding.Coverage) string {
+	var parts []string
+	for _, src := range []string{"target", "spec", "har", "postman", "discovery", "harvest"} {
+		if n := c.EndpointsBySource[src]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", src, n))
 		}
 	}
-	if len(r.Writes) == 0 {
-		return
+	line := fmt.Sprintf("endpoints from %s; %d operations answered (%d not HTML)", strings.Join(parts, ", "), c.OperationsTested, c.APIOperations)
+	if c.Identities > 0 {
+		line += fmt.Sprintf("; identities verified %d of %d", c.IdentitiesVerified, c.Identities)
 	}
-	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
-	var left []finding.Write
-	for _, wr := range r.Writes {
-		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
-		switch {
-		case wr.RestoreVerified != nil && *wr.RestoreVerified:
-			line += "; restored, verified"
-		case wr.RestoreVerified != nil:
-			line += "; RESTORE NOT VERIFIED: check by hand"
-		case wr.RestoreRequest != "":
-			line += "; restored, not verified"
-		}
-		o.wrapped("  ", line)
-		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
-			left = append(left, wr)
-		}
+	if len(c.AuthHeaders) > 0 {
+		line += "; credential headers named by the API: " + strings.Join(c.AuthHeaders, ", ")
 	}
-	if len(left) > 0 {
-		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
-		for _, wr := range left {
-			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
-		}
-	}
+	return line
 }

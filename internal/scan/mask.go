@@ -14,6 +14,7 @@ import (
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -78,6 +79,9 @@ func maskSegment(prev, seg string) string {
 	if err != nil {
 		v = seg
 	}
+	if personSegment(prev, v) {
+		return url.PathEscape(finding.Mask(string(detect.TypeUsername), v))
+	}
 	doc, _ := json.Marshal(map[string]string{prev: v})
 	for _, body := range [][]byte{[]byte(v), doc} {
 		for _, m := range detect.Scan(body, "").Matches {
@@ -87,6 +91,37 @@ func maskSegment(prev, seg string) string {
 		}
 	}
 	return seg
+}
+
+// personCollections are path words whose next segment names a person when
+// it is not an id: /users/zquibble77, /profile/alice, /passphrase/bob.
+var personCollections = map[string]bool{
+	"user": true, "users": true, "profile": true, "profiles": true, "account": true, "accounts": true,
+	"member": true, "members": true, "people": true, "person": true, "persons": true, "customer": true,
+	"customers": true, "author": true, "authors": true, "employee": true, "employees": true, "patient": true,
+	"patients": true, "passphrase": true, "by-username": true, "by-name": true, "u": true,
+}
+
+// personLiterals are words that follow a person collection as routes, not
+// names.
+var personLiterals = map[string]bool{
+	"me": true, "self": true, "current": true, "new": true, "search": true, "list": true, "all": true,
+	"admin": true, "login": true, "logout": true, "register": true, "profile": true, "settings": true,
+	"export": true, "count": true, "stats": true, "active": true, "public": true,
+	// RPC-style actions (POST /profile/get, /users/update).
+	"get": true, "fetch": true, "find": true, "lookup": true, "view": true, "read": true, "details": true,
+	"update": true, "edit": true, "create": true, "delete": true, "remove": true, "verify": true, "info": true,
+}
+
+var usernameShape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{2,39}$`)
+
+// personSegment reports whether seg, after the path word prev, is a
+// username: a person collection followed by a name-shaped value that is
+// neither a route word nor an id (ids are templated, not masked).
+func personSegment(prev, seg string) bool {
+	p := strings.ToLower(prev)
+	return personCollections[p] && usernameShape.MatchString(seg) && !personLiterals[strings.ToLower(seg)] &&
+		shape.Of("/"+seg) == "/"+seg // an id (u_1001, INV-0003) is templated, not masked
 }
 
 // scrubber replaces the scan's own credentials wherever they reappear (a

@@ -760,6 +760,11 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 				}
 			}
 		}
+		// The operation's known value (learnt by the baseline) is the last
+		// candidate: the identity's answer to it decides whose it is.
+		if known != "" && !slices.Contains(c, known) && (p.In == surface.InPath || p.In == surface.InQuery) {
+			c = append(c, known)
+		}
 		if len(c) == 0 {
 			if p.In != surface.InPath && p.In != surface.InQuery {
 				continue // the operation's default value stays
