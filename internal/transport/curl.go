@@ -6,10 +6,63 @@ import (
 	"strings"
 )
 
-// Curl returns a copy-paste reproduction of a request. Identity headers are
-// replaced by shell placeholders, so no credential is ever printed.
+// Secret is a header of a reproduction whose value is left to a shell
+// variable, so that no credential is ever printed: the header goes out as
+// Header: Prefix$Var, and the preamble names Var with Note.
+type Secret struct {
+	// Header is the header name exactly as the scanner sent it.
+	Header string
+	// Prefix is the literal part of the value before the variable
+	// ("Bearer " when the scanner sent a bearer token, "" for a raw one,
+	// "session=" for a cookie).
+	Prefix string
+	// Var is the shell variable, without "$": ALICE_AUTHORIZATION.
+	Var string
+	// Note says what to put in the variable.
+	Note string
+}
+
+// IdentitySecrets returns the placeholders of the headers an identity sends:
+// each variable holds the whole header value (with "Bearer " when the
+// identity sends it).
+func IdentitySecrets(id Identity) []Secret {
+	var out []Secret
+	for _, k := range id.CredentialHeaders() {
+		note := "the " + k + " header " + id.Name + " sends"
+		if len(id.Values(k)) == 0 && id.Login != nil {
+			note = "the " + k + " header " + id.Name + "'s login flow yields"
+		}
+		out = append(out, Secret{Header: k, Var: PlaceholderName(id.Name, k), Note: note})
+	}
+	return out
+}
+
+// Curl returns a reproduction of a request as identity id: a preamble that
+// names each placeholder (export ALICE_AUTHORIZATION='…'), then the curl
+// command. Identity headers are sent under their names as typed, their
+// values replaced by the placeholders; extra headers and the body are
+// literal. The output runs in a POSIX shell once the placeholders are
+// filled.
 func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
+	return CurlSecrets(method, url, IdentitySecrets(id), extra, body)
+}
+
+// CurlSecrets is Curl with explicit placeholders (forged tokens, re-signed
+// cookies). Secrets that share a variable are named once in the preamble.
+func CurlSecrets(method, url string, secrets []Secret, extra http.Header, body []byte) string {
 	var b strings.Builder
+	named := map[string]bool{}
+	for _, s := range secrets {
+		if named[s.Var] {
+			continue
+		}
+		named[s.Var] = true
+		b.WriteString("export " + s.Var + "='…'")
+		if s.Note != "" {
+			b.WriteString("  # " + strings.ReplaceAll(s.Note, "\n", " "))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("curl -sS -i")
 	if method != "" && method != http.MethodGet {
 		if method == http.MethodHead {
@@ -18,8 +71,8 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 			b.WriteString(" -X " + method)
 		}
 	}
-	for _, k := range id.CredentialHeaders() {
-		b.WriteString(` -H "` + k + `: ` + Placeholder(id.Name, k) + `"`)
+	for _, s := range secrets {
+		b.WriteString(` -H "` + doubleQuoted(s.Header+": "+s.Prefix) + "$" + s.Var + `"`)
 	}
 	enames := make([]string, 0, len(extra))
 	for k := range extra {
@@ -36,6 +89,13 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 	}
 	b.WriteString(" " + shellQuote(url))
 	return b.String()
+}
+
+// doubleQuoted escapes s for the inside of a double-quoted shell word, so
+// that a variable may follow it there ("Authorization: Bearer $VAR").
+func doubleQuoted(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	return r.Replace(s)
 }
 
 func shellQuote(s string) string {

@@ -138,10 +138,7 @@ func withHeaders(id Identity, h http.Header) Identity {
 		out.Header = http.Header{}
 	}
 	for k, vs := range h {
-		out.Header.Del(k)
-		for _, v := range vs {
-			out.Header.Add(k, v)
-		}
+		SetRaw(out.Header, k, vs...)
 	}
 	return out
 }

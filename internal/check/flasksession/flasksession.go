@@ -221,7 +221,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	var out []finding.Finding
 	var cookies []seen
 	for _, id := range env.Identities() {
-		for _, line := range id.Header.Values("Cookie") {
+		for _, line := range id.Values("Cookie") {
 			hcs, err := http.ParseCookie(line)
 			if err != nil {
 				continue
