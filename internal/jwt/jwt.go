@@ -4,6 +4,7 @@
 package jwt
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -13,6 +14,8 @@ import (
 	"hash"
 	"regexp"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // ErrFormat means the value is not a compact JWS.
@@ -115,17 +118,19 @@ func (t *Token) Verify(secret string) bool {
 	return hmac.Equal(m.Sum(nil), t.sig)
 }
 
-// Crack returns the first candidate that signed the token.
+// Crack returns the first candidate, in list order, that produced the
+// token's HMAC signature. Candidates are tried in parallel (GOMAXPROCS
+// goroutines, one reusable hash context each).
 func (t *Token) Crack(candidates []string) (string, bool) {
-	if !t.IsHMAC() {
+	h := hasher(t.Alg())
+	if h == nil {
 		return "", false
 	}
-	for _, c := range candidates {
-		if t.Verify(c) {
-			return c, true
-		}
-	}
-	return "", false
+	msg := []byte(t.signed)
+	return weakkey.Search(candidates, func() func(string) bool {
+		m := weakkey.NewMAC(h)
+		return func(key string) bool { return bytes.Equal(m.Sum(key, msg), t.sig) }
+	})
 }
 
 // SignHS256 builds an HS256 token from claims (tests and the demo API).

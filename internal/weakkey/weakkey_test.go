@@ -1,7 +1,15 @@
 package weakkey
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"fmt"
+	"hash"
 	"os"
+	"strings"
 	"path/filepath"
 	"testing"
 )
@@ -49,5 +57,61 @@ func TestLoad(t *testing.T) {
 	}
 	if m := Merge([]string{"a", "b"}, []string{"b", "c"}); len(m) != 3 {
 		t.Errorf("Merge = %q", m)
+	}
+}
+
+func TestMACMatchesCryptoHMAC(t *testing.T) {
+	long := strings.Repeat("k", 200) // longer than a block: hashed first
+	for _, key := range []string{"", "secret", long} {
+		for _, nh := range []func() hash.Hash{sha256.New, sha1.New, sha512.New384} {
+			want := hmac.New(nh, []byte(key))
+			want.Write([]byte("header.claims"))
+			m := NewMAC(nh)
+			if got := m.Sum(key, []byte("header.claims")); !bytes.Equal(got, want.Sum(nil)) {
+				t.Errorf("key %.8q: Sum differs from crypto/hmac", key)
+			}
+			if got := m.SumKey([]byte(key), []byte("header.claims")); !bytes.Equal(got, want.Sum(nil)) {
+				t.Errorf("key %.8q: SumKey differs from crypto/hmac", key)
+			}
+		}
+	}
+}
+
+func TestSearchReturnsTheFirstMatchInOrder(t *testing.T) {
+	cands := make([]string, 50000)
+	for i := range cands {
+		cands[i] = fmt.Sprint("c", i)
+	}
+	hits := map[string]bool{"c30001": true, "c7": true, "c49999": true}
+	newTester := func() func(string) bool { return func(s string) bool { return hits[s] } }
+	if got, ok := Search(cands, newTester); !ok || got != "c7" {
+		t.Errorf("Search = %q, %v; want c7", got, ok)
+	}
+	delete(hits, "c7")
+	if got, ok := Search(cands, newTester); !ok || got != "c30001" {
+		t.Errorf("Search = %q, %v; want c30001", got, ok)
+	}
+	if _, ok := Search(cands, func() func(string) bool { return func(string) bool { return false } }); ok {
+		t.Error("Search found a key no tester accepts")
+	}
+	if _, ok := Search(nil, newTester); ok {
+		t.Error("Search of nothing found something")
+	}
+}
+
+func TestBuiltinIsLargeAndHasKnownWeakKeys(t *testing.T) {
+	b := Builtin()
+	if len(b) < 10000 {
+		t.Fatalf("built-in list has %d entries, want at least 10,000", len(b))
+	}
+	in := map[string]bool{}
+	for _, s := range b {
+		in[s] = true
+	}
+	// Weak secrets seen on public practice apps, and dictionary words.
+	for _, s := range []string{"random", "access", "dvga", "keyboard cat", "shhhhh", "kitten", "Monkey"} {
+		if !in[s] {
+			t.Errorf("built-in list misses %q", s)
+		}
 	}
 }
