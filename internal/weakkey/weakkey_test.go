@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"hash"
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
