@@ -63,6 +63,7 @@ type Progress struct {
 type env struct {
 	client       *transport.Client
 	identities   []transport.Identity
+	dead         []transport.Identity // left out by who-am-I, still read offline
 	mu           sync.RWMutex
 	endpoints    []surface.Endpoint
 	knowledge    *surface.Knowledge
@@ -75,8 +76,35 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
-func (e *env) Target() *url.URL                 { return e.client.Target() }
-func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// Credentials lists what every identity sends, login-flow headers
+// included, dead identities last.
+func (e *env) Credentials() []check.Credential {
+	var out []check.Credential
+	one := func(id transport.Identity, dead bool) {
+		if id.IsAnonymous() {
+			return
+		}
+		c := check.Credential{Identity: id, Header: id.Header.Clone(), Dead: dead}
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		for k, vs := range e.client.SessionHeader(id.Name) {
+			transport.SetRaw(c.Header, k, vs...)
+			c.Login = append(c.Login, k)
+		}
+		out = append(out, c)
+	}
+	for _, id := range e.identities {
+		one(id, false)
+	}
+	for _, id := range e.dead {
+		one(id, true)
+	}
+	return out
+}
+func (e *env) Target() *url.URL { return e.client.Target() }
+func (e *env) AllowWrite() bool { return e.client.AllowWrite() }
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -171,6 +199,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	if scanErr == nil {
 		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
 		scanErr = runChecks(ctx, e, o, add, log)
+		if scanErr == nil {
+			finish(ctx, e, o, add, log)
+		}
 	}
 
 	rep.FinishedAt = time.Now().UTC()
@@ -215,11 +246,32 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
 		for _, id := range e.identities {
 			if !drop[id.Name] {
 				kept = append(kept, id)
+			} else {
+				e.dead = append(e.dead, id)
 			}
 		}
 		e.identities = kept
 	}
 	return msgs
+}
+
+// finish lets the checks that conclude after every other one do so.
+func finish(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) {
+	for _, c := range o.Checks {
+		f, ok := c.(check.Finisher)
+		if !ok {
+			continue
+		}
+		id := c.Meta().ID
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("check panicked", "check", id, "stage", "finish", "panic", fmt.Sprint(r))
+				}
+			}()
+			add(f.Finish(transport.WithCheck(ctx, id), e))
+		}()
+	}
 }
 
 // covered lists the OWASP categories of the checks that ran, so the report

@@ -52,6 +52,20 @@ func (c *Client) Logins(name string) int {
 	return s.logins
 }
 
+// SessionHeader returns the headers identity name's login flow yielded, or
+// nil before its first login or after a failed one. It never logs in.
+func (c *Client) SessionHeader(name string) http.Header {
+	c.mu.Lock()
+	s := c.sessions[name]
+	c.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.header.Clone()
+}
+
 // credentials returns the identity's login headers and their generation.
 // It logs in when there is no session yet, or when stale is the current
 // generation (the caller saw it expire). One login runs at a time per
