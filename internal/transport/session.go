@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 )
 
 // redactedBody replaces the bodies of login exchanges in the record.
@@ -26,6 +27,9 @@ type session struct {
 	worked bool // a request of this generation got a non-401 answer
 	err    error
 	logins int
+	// current is header, readable without waiting for a login in flight
+	// (passive checks ask for it while holding a connection slot).
+	current atomic.Pointer[http.Header]
 }
 
 func (c *Client) session(id Identity) *session {
@@ -61,9 +65,10 @@ func (c *Client) SessionHeader(name string) http.Header {
 	if s == nil {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.header.Clone()
+	if h := s.current.Load(); h != nil {
+		return h.Clone()
+	}
+	return nil
 }
 
 // credentials returns the identity's login headers and their generation.
@@ -91,9 +96,11 @@ func (c *Client) credentials(ctx context.Context, id Identity, stale int) (http.
 			return nil, s.gen, ctx.Err()
 		}
 		s.header, s.err = nil, fmt.Errorf("identity %s: %w: %v", id.Name, ErrLogin, err)
+		s.current.Store(nil)
 		return nil, s.gen, s.err
 	}
 	s.header, s.err, s.worked = h, nil, false
+	s.current.Store(&h)
 	s.gen++
 	return h, s.gen, nil
 }
