@@ -80,11 +80,16 @@ func (t *Token) HeaderString(name string) string {
 	return s
 }
 
-// NumericClaim returns a numeric claim such as exp or iat.
+// maxNumericDate bounds numeric claims (2^53 seconds, beyond any date):
+// differences of two claims never overflow an int64.
+const maxNumericDate = 1 << 53
+
+// NumericClaim returns a numeric claim such as exp or iat (RFC 7519
+// NumericDate, seconds), clamped to ±2^53.
 func (t *Token) NumericClaim(name string) (int64, bool) {
 	switch v := t.Claims[name].(type) {
 	case float64:
-		return int64(v), true
+		return int64(max(-maxNumericDate, min(maxNumericDate, v))), true
 	case json.Number:
 		n, err := v.Int64()
 		return n, err == nil

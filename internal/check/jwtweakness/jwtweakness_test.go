@@ -170,3 +170,22 @@ func TestAlgNoneOnline(t *testing.T) {
 		})
 	}
 }
+
+func TestLifetimeNeverOverflows(t *testing.T) {
+	for _, tc := range []struct {
+		iat, exp float64
+		want     string
+	}{
+		{1700000000, 1700000000 + 3*24*3600, "lifetime 3 days"},
+		{1700000000, 1e13, "lifetime 317044 years"},
+		{-1e15, 1e15, "years"},
+		{-1e300, 1e300, "years"},
+	} {
+		raw, _ := jwt.SignHS256("Vq7wX2zL5tN8pB4cF6hD1sG0aYuEiOwQeRtZk3Jr9m", nil, map[string]any{"sub": "1", "iat": tc.iat, "exp": tc.exp})
+		tok, _ := jwt.Parse(raw)
+		f, ok := checktest.Subjects(New(Options{}).analyse(tok, base, "test", true))["long-lifetime"]
+		if !ok || !strings.Contains(f.Evidence.Excerpt, tc.want) || strings.Contains(f.Evidence.Excerpt, "-") {
+			t.Errorf("iat %g exp %g: %q, want %q", tc.iat, tc.exp, f.Evidence.Excerpt, tc.want)
+		}
+	}
+}
