@@ -101,3 +101,29 @@ func doubleQuoted(s string) string {
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// HeaderPlaceholder names the shell variable that stands for the value of
+// a header sent on every request (--header): $LEAKHOUND_HEADER_X_API_KEY.
+func HeaderPlaceholder(header string) string {
+	return Placeholder("leakhound_header", header)
+}
+
+// WithScanHeaders adds the scan-wide headers (--header) to a reproduction
+// made by Curl or CurlSecrets, as placeholders named in its preamble, so
+// that it reaches the API as the scan did:
+// `curl -sS -i -H "X-Api-Key: $LEAKHOUND_HEADER_X_API_KEY" …`. Their values
+// are never printed. Text without a curl line is returned unchanged.
+func WithScanHeaders(curl string, names []string) string {
+	const head = "curl -sS -i"
+	i := strings.Index(curl, head)
+	if len(names) == 0 || i < 0 || (i > 0 && curl[i-1] != '\n') {
+		return curl
+	}
+	var pre, h strings.Builder
+	for _, k := range names {
+		v := PlaceholderName("leakhound_header", k)
+		pre.WriteString("export " + v + "='…'  # the value of --header " + k + "\n")
+		h.WriteString(` -H "` + doubleQuoted(k+": ") + "$" + v + `"`)
+	}
+	return curl[:i] + pre.String() + head + h.String() + curl[i+len(head):]
+}
