@@ -142,7 +142,7 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 		URL:         ex.URL,
 		Identity:    ex.Identity,
 		Remediation: m.Remediation,
-		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, nil),
+		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody),
 	}
 	return f
 }

@@ -137,3 +137,14 @@ func (f *Finding) MaskLocations(mask func(string) string) {
 		f.Instances[i].URL = mask(f.Instances[i].URL)
 	}
 }
+
+// KeepRaw records the raw URL, reproduction and request line of a finding
+// whose check masked them itself (values only the check knows are
+// sensitive, such as an address it typed into a form); Reveal restores
+// them. Call it once the evidence is set.
+func (f *Finding) KeepRaw(url, reproduce, request string) {
+	f.raw = &locations{url: url, reproduce: reproduce, request: request}
+	for _, in := range f.Instances {
+		f.raw.instances = append(f.raw.instances, in.URL)
+	}
+}
