@@ -1,8 +1,7 @@
 package authz
 
 import (
-	"regexp"
-	"strings"
+	"slices"
 
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -11,62 +10,26 @@ import (
 // Sensitive is one sensitive leaf of a response.
 type Sensitive struct {
 	Path  string
-	Type  string
+	Type  detect.Type
 	Value string
 }
 
-// Tier says how bad a leaked type is.
-type Tier int
-
-// Tiers, lowest first.
-const (
-	TierNone Tier = iota
-	TierIdentity
-	TierPII
-	TierCritical
-)
-
-// tiers of the types Classify returns.
-var tiers = map[string]Tier{
-	"name": TierIdentity, "username": TierIdentity, "person_name": TierIdentity, "ip_address": TierIdentity,
-	"email": TierPII, "phone": TierPII, "date_of_birth": TierPII, "address": TierPII, "postal_address": TierPII,
-	"medical": TierPII, "geolocation": TierPII,
-	"ssn": TierCritical, "itin": TierCritical, "card": TierCritical, "iban": TierCritical, "uk_nino": TierCritical,
-	"uk_nhs_number": TierCritical, "ca_sin": TierCritical, "passport_number": TierCritical,
-	"password_hash": TierCritical, "password": TierCritical, "secret": TierCritical,
-}
-
-// TierOf returns the tier of a type; any secret type of the detectors is
-// critical.
-func TierOf(typ string) Tier {
-	if t, ok := tiers[typ]; ok {
-		return t
-	}
-	if detect.CategoryOf(typ) == detect.Secret {
-		return TierCritical
-	}
-	return TierNone
-}
-
 // SensitiveIn returns the sensitive leaves of a JSON body that are still in
-// f (f may have volatile paths removed): the detectors' matches of personal
-// data and secrets (validated values, key context), completed by Classify
-// for what they do not cover (medical fields, usernames).
+// f (f may have volatile paths removed): what the detectors (the one
+// sensitivity model) report at medium confidence or more as personal data
+// or secrets. Severity follows values: a masked card under card_number, a
+// username alone, a display name are not sensitive.
 func SensitiveIn(body []byte, f Flat) []Sensitive {
-	byPath := map[string]Sensitive{}
-	if len(body) > 0 {
-		for _, m := range detect.Scan(body, "application/json").Matches {
-			if m.Category == detect.Artefact || m.Confidence < finding.ConfidenceMedium || m.Path == "" {
-				continue
-			}
-			if v, ok := f[m.Path]; ok {
-				byPath[m.Path] = Sensitive{Path: m.Path, Type: m.Type, Value: v}
-			}
-		}
+	if len(body) == 0 {
+		return nil
 	}
-	for _, s := range SensitiveLeaves(f) {
-		if _, ok := byPath[s.Path]; !ok {
-			byPath[s.Path] = s
+	byPath := map[string]Sensitive{}
+	for _, m := range detect.Find(body, "application/json") {
+		if m.Category != detect.PII && m.Category != detect.Secret || m.Path == "" {
+			continue
+		}
+		if v, ok := f[m.Path]; ok {
+			byPath[m.Path] = Sensitive{Path: m.Path, Type: m.Type, Value: v}
 		}
 	}
 	out := make([]Sensitive, 0, len(byPath))
@@ -78,90 +41,39 @@ func SensitiveIn(body []byte, f Flat) []Sensitive {
 	return out
 }
 
-var (
-	emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
-	ssnRe   = regexp.MustCompile(`^\d{3}-\d{2}-\d{4}$`)
-	hashRe  = regexp.MustCompile(`^(pbkdf2:|scrypt:|\$2[aby]\$|\$argon2|pbkdf2_sha256\$)`)
-	phoneRe = regexp.MustCompile(`^\+?[\d ().-]{7,20}$`)
-)
-
-// Classify returns the sensitive type of one leaf from its key and value,
-// or "" when it is nothing sensitive. It is deliberately conservative: keys
-// give the context, values must have the right shape.
-func Classify(path, value string) string {
-	k := Key(path)
-	v := strings.TrimSpace(value)
-	if v == "" || v == "null" || v == "true" || v == "false" || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
-		return "" // links are no personal data, whatever their key
-	}
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(k, w) {
-				return true
-			}
+// typeAt returns the type the detectors give the leaf at path, if any.
+func typeAt(ls []Sensitive, path string) detect.Type {
+	for _, l := range ls {
+		if l.Path == path {
+			return l.Type
 		}
-		return false
-	}
-	switch {
-	case hashRe.MatchString(v) || (has("password", "passwd", "pwd") && len(v) >= 8):
-		return "password_hash"
-	case has("ssn", "social_security") && ssnRe.MatchString(v):
-		return "ssn"
-	case has("card", "pan", "cc_number") && len(digitsOf(v)) >= 12 && luhn(digitsOf(v)):
-		return "card"
-	case has("iban") && len(v) >= 15:
-		return "iban"
-	case has("secret", "api_key", "apikey", "access_key", "private_key", "token") && len(v) >= 12 && !strings.Contains(v, " "):
-		return "secret"
-	case emailRe.MatchString(v):
-		return "email"
-	case has("phone", "mobile", "tel") && phoneRe.MatchString(v) && len(digitsOf(v)) >= 7:
-		return "phone"
-	case has("dob", "birth"):
-		return "date_of_birth"
-	case has("address", "street", "ship_to", "shipping") && len(v) >= 8:
-		return "address"
-	case has("diagnos", "condition", "medication", "allerg", "prescription"):
-		return "medical"
-	case k == "username" || k == "login" || k == "user_name":
-		return "username"
-	case has("name") && !has("file", "host", "type", "class") && strings.ContainsRune(v, ' '):
-		return "name"
 	}
 	return ""
 }
 
-// SensitiveLeaves lists the sensitive leaves of f, sorted by path.
-func SensitiveLeaves(f Flat) []Sensitive {
-	var out []Sensitive
-	for _, p := range sortedKeys(f) {
-		if t := Classify(p, f[p]); t != "" {
-			out = append(out, Sensitive{Path: p, Type: t, Value: f[p]})
-		}
+// WorstLevel returns the highest level among leaves.
+func WorstLevel(ls []Sensitive) detect.Level {
+	l := detect.LevelNone
+	for _, s := range ls {
+		l = max(l, detect.LevelOf(s.Type))
 	}
-	return out
+	return l
 }
 
-// WorstTier returns the highest tier among leaves.
-func WorstTier(ls []Sensitive) Tier {
-	t := TierNone
-	for _, l := range ls {
-		if x := TierOf(l.Type); x > t {
-			t = x
-		}
-	}
-	return t
+// byLevel orders leaves most sensitive first, keeping their order otherwise.
+func byLevel(ls []Sensitive) []Sensitive {
+	out := slices.Clone(ls)
+	slices.SortStableFunc(out, func(a, b Sensitive) int { return int(detect.LevelOf(b.Type)) - int(detect.LevelOf(a.Type)) })
+	return out
 }
 
 // MaskedValues turns sensitive leaves into masked finding values, at most
 // limit of them, the most sensitive first.
 func MaskedValues(ls []Sensitive, limit int) []finding.Value {
 	var out []finding.Value
-	for tier := TierCritical; tier >= TierIdentity; tier-- {
-		for _, l := range ls {
-			if TierOf(l.Type) == tier && len(out) < limit {
-				out = append(out, finding.NewValue(l.Type, l.Path, l.Value))
-			}
+	for _, l := range byLevel(ls) {
+		if len(out) < limit && detect.LevelOf(l.Type) > detect.LevelNone {
+			out = append(out, finding.NewValue(string(l.Type), l.Path, l.Value))
 		}
 	}
 	return out
@@ -169,41 +81,11 @@ func MaskedValues(ls []Sensitive, limit int) []finding.Value {
 
 // Types returns the distinct types of leaves, most sensitive first.
 func Types(ls []Sensitive) []string {
-	seen := map[string]bool{}
 	var out []string
-	for tier := TierCritical; tier >= TierIdentity; tier-- {
-		for _, l := range ls {
-			if TierOf(l.Type) == tier && !seen[l.Type] {
-				seen[l.Type] = true
-				out = append(out, l.Type)
-			}
+	for _, l := range byLevel(ls) {
+		if !slices.Contains(out, string(l.Type)) && detect.LevelOf(l.Type) > detect.LevelNone {
+			out = append(out, string(l.Type))
 		}
 	}
 	return out
-}
-
-func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func luhn(d string) bool {
-	sum, double := 0, false
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum%10 == 0
 }

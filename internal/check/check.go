@@ -128,7 +128,12 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 }
 
 // FromExchange fills the fixed fields of a finding seen by a passive check.
+// An exchange sent with a forged credential is attributed to its synthetic
+// identity, and the reproduction carries the forged credential.
 func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding.Finding {
+	if ex.Forged != nil {
+		id = transport.Identity{Name: ex.Identity, Header: ex.Forged, Synthetic: true}
+	}
 	f := finding.Finding{
 		Check:       m.ID,
 		Title:       m.Title,

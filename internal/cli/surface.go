@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/detect"
 	"io"
 	"log/slog"
 	"net/url"
@@ -303,7 +304,7 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 func params(ps []surface.Param) string {
 	var parts []string
 	for _, p := range ps {
-		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || surface.FieldSensitivity(p.Name) == surface.Secret {
+		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret {
 			parts = append(parts, p.Name+"("+p.In+")")
 			continue
 		}

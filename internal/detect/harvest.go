@@ -40,6 +40,14 @@ func Secrets(body []byte, contentType string) []SecretValue {
 		seen[v] = true
 		out = append(out, SecretValue{Name: name, Value: v})
 	}
+	// Assignments first: they name the key the value was assigned to.
+	for _, sub := range secretAssignment.FindAllSubmatch(body, 4*MaxSecretValues) {
+		v := string(sub[3])
+		if isAllDigits(v) && len(v) < 6 {
+			continue // a count or a flag, not a key
+		}
+		add(string(sub[1]), v)
+	}
 	for _, m := range Scan(body, contentType).Matches {
 		if m.Category != Secret || m.Type == TypeJWT || m.Type == TypePasswordHash {
 			continue
@@ -49,13 +57,6 @@ func Secrets(body []byte, contentType string) []SecretValue {
 			name = strings.Trim(m.Path[i+1:], `]"'`)
 		}
 		add(name, m.raw)
-	}
-	for _, sub := range secretAssignment.FindAllSubmatch(body, 4*MaxSecretValues) {
-		v := string(sub[3])
-		if isAllDigits(v) && len(v) < 6 {
-			continue // a count or a flag, not a key
-		}
-		add(string(sub[1]), v)
 	}
 	return out
 }

@@ -102,3 +102,20 @@ func TestTemplatePath(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldMakesOneFindingPerEndpoint(t *testing.T) {
+	t.Parallel()
+	ma := Finding{Check: "missing-authentication", Method: "GET", Path: "/api/patients", Severity: High, CWE: []string{"CWE-306"},
+		Evidence: Evidence{Details: map[string]string{"types": "email"}, Values: []Value{NewValue("email", "$.e", "alice.moreau@proton.me")}}}
+	pii := Finding{Check: "pii-unauthenticated", Method: "GET", Path: "/api/patients", Severity: Critical, CWE: []string{"CWE-306", "CWE-359"},
+		Evidence: Evidence{Details: map[string]string{"types": "ssn, email"}, Values: []Value{NewValue("ssn", "$.s", "412-67-3385")}}}
+	other := Finding{Check: "pii-unauthenticated", Method: "GET", Path: "/logs/app.log", Severity: High}
+	got := Fold([]Finding{ma, pii, other}, "missing-authentication", "pii-unauthenticated")
+	if len(got) != 2 {
+		t.Fatalf("got %d findings, want 2", len(got))
+	}
+	f := got[0]
+	if f.Severity != Critical || f.Evidence.Details["types"] != "email, ssn" || len(f.Evidence.Values) != 2 || len(f.CWE) != 2 {
+		t.Errorf("folded finding: severity %s, types %q, %d values, CWE %v", f.Severity, f.Evidence.Details["types"], len(f.Evidence.Values), f.CWE)
+	}
+}

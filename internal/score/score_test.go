@@ -86,10 +86,13 @@ func TestComputeCategories(t *testing.T) {
 }
 
 func TestSensitivity(t *testing.T) {
+	t.Parallel()
 	for typ, want := range map[string]string{
 		"email": SensitivityPersonal, "phone": SensitivityPersonal, "name": SensitivityPersonal,
 		"ssn": SensitivityRegulated, "payment_card": SensitivityRegulated, "iban": SensitivityRegulated,
 		"aws_access_key": SensitivityCredential, "password_hash": SensitivityCredential, "jwt": SensitivityCredential,
+		"uk_nhs_number": SensitivityRegulated, "ca_sin": SensitivityRegulated, "uk_nino": SensitivityRegulated,
+		"medical": SensitivityRegulated, "credential": SensitivityCredential, "secret": SensitivityCredential,
 		"": SensitivityNone,
 	} {
 		if got := Sensitivity(typ); got != want {

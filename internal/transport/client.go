@@ -112,11 +112,14 @@ func (r *Response) ContentType() string {
 type Exchange struct {
 	Check string
 	// Template is the path template of the endpoint, when known.
-	Template    string
-	Identity    string
-	Method      string
-	URL         string
-	ReqHeader   http.Header // without identity credentials
+	Template  string
+	Identity  string
+	Method    string
+	URL       string
+	ReqHeader http.Header // without identity credentials
+	// Forged holds the headers of a synthetic identity (Identity.Synthetic):
+	// the forged credential the request carried.
+	Forged      http.Header
 	ReqBody     []byte
 	Status      int
 	Header      http.Header
@@ -469,6 +472,9 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		tmpl = u.Path
 	}
 	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body, redacted: req.credentials}
+	if id.Synthetic {
+		ex.Forged = id.Header.Clone()
+	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		ex.Err = errorText(err)

@@ -42,8 +42,19 @@ func IdentitySecrets(id Identity) []Secret {
 // command. Identity headers are sent under their names as typed, their
 // values replaced by the placeholders; extra headers and the body are
 // literal. The output runs in a POSIX shell once the placeholders are
-// filled.
+// filled. The forged credential of a synthetic identity is printed as
+// sent: it proves the weakness and belongs to nobody.
 func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
+	if id.Synthetic {
+		all := http.Header{}
+		for k, vs := range extra {
+			all[k] = append(all[k], vs...)
+		}
+		for k, vs := range id.Header {
+			all[k] = append(all[k], vs...)
+		}
+		return CurlSecrets(method, url, nil, all, body)
+	}
 	return CurlSecrets(method, url, IdentitySecrets(id), extra, body)
 }
 

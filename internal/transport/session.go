@@ -163,3 +163,23 @@ func withHeaders(id Identity, h http.Header) Identity {
 	}
 	return out
 }
+
+// SessionHeaders returns the headers every login flow obtained so far, so
+// that reports can scrub them wherever a target echoes them back.
+func (c *Client) SessionHeaders() http.Header {
+	out := http.Header{}
+	c.mu.Lock()
+	sessions := make([]*session, 0, len(c.sessions))
+	for _, s := range c.sessions {
+		sessions = append(sessions, s)
+	}
+	c.mu.Unlock()
+	for _, s := range sessions {
+		s.mu.Lock()
+		for k, vs := range s.header {
+			out[k] = append(out[k], vs...)
+		}
+		s.mu.Unlock()
+	}
+	return out
+}

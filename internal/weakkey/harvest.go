@@ -2,6 +2,7 @@ package weakkey
 
 import (
 	"hash/maphash"
+	"slices"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/detect"
@@ -72,18 +73,41 @@ func (h *Harvest) Observe(body []byte, contentType string, o Origin) {
 	}
 }
 
-// Add records one secret; the first origin of a value is kept.
+// Add records one secret. A value seen in several places keeps one origin
+// whatever the order requests ran in: a named assignment before a bare
+// value, an anonymous reader before an identity, then the smallest path.
 func (h *Harvest) Add(value string, o Origin) {
 	if h == nil || value == "" {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, ok := h.origin[value]; ok || len(h.order) >= MaxHarvest {
+	if cur, ok := h.origin[value]; ok {
+		if o.before(cur) {
+			h.origin[value] = o
+		}
+		return
+	}
+	if len(h.order) >= MaxHarvest {
 		return
 	}
 	h.origin[value] = o
 	h.order = append(h.order, value)
+}
+
+// before orders the origins of one value (see Add).
+func (o Origin) before(p Origin) bool {
+	key := func(x Origin) []string {
+		named, anon := "1", "1"
+		if x.Name != "" {
+			named = "0"
+		}
+		if x.Identity == "" || x.Identity == "anonymous" {
+			anon = "0"
+		}
+		return []string{named, anon, x.Path, x.Method, x.Identity, x.Where}
+	}
+	return slices.Compare(key(o), key(p)) < 0
 }
 
 // Candidates returns the harvested secrets in the order they were read.

@@ -119,15 +119,16 @@ func TestBuiltinIsLargeAndHasKnownWeakKeys(t *testing.T) {
 func TestHarvestKeepsFirstOriginAndReadsBodiesOnce(t *testing.T) {
 	h := NewHarvest()
 	env := []byte(`{"JWT_SECRET":"access","HOME":"/root"}`)
+	h.Observe([]byte("SECRET_KEY=access\nFLASK_KEY=\n"), "text/plain", Origin{Method: "GET", Path: "/static/.env", Identity: "alice", Where: "response of GET /static/.env"})
 	h.Observe(env, "application/json", Origin{Method: "GET", Path: "/debug/env", Where: "response of GET /debug/env"})
-	h.Observe(env, "application/json", Origin{Method: "GET", Path: "/other", Where: "response of GET /other"})
-	h.Observe([]byte("SECRET_KEY=access\nFLASK_KEY=\n"), "text/plain", Origin{Where: "response of GET /.env"})
+	h.Observe(env, "application/json", Origin{Method: "GET", Path: "/a", Where: "response of GET /a"}) // same body: read once
+	h.Observe([]byte("SECRET_KEY=access"), "text/plain", Origin{Method: "GET", Path: "/z/.env", Where: "response of GET /z/.env"})
 	if got := h.Candidates(); len(got) != 1 || got[0] != "access" {
 		t.Fatalf("candidates = %q", got)
 	}
 	o, ok := h.Origin("access")
 	if !ok || o.Path != "/debug/env" || o.Name != "JWT_SECRET" || o.Where != "response of GET /debug/env (JWT_SECRET)" {
-		t.Errorf("origin = %+v", o)
+		t.Errorf("origin = %+v, want the anonymous answer with the smallest path", o)
 	}
 	var nilHarvest *Harvest
 	nilHarvest.Observe(env, "", Origin{})

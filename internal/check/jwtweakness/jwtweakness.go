@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -143,29 +143,24 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 			claims[k] = v
 		}
 	}
-	if ms := sensitive.DetectValues(claims); len(ms) > 0 {
+	if ms := detect.FindValues(claims); len(ms) > 0 {
 		var values []finding.Value
 		var fields []string
 		sev := finding.Low
-		if sensitive.Serious(ms) {
+		if detect.Serious(ms) {
 			sev = finding.Medium
 		}
 		for _, m := range ms {
-			values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+			values = append(values, m.Value())
 			fields = append(fields, m.Path)
-			switch m.Type {
-			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "passport_number":
-				sev = finding.High
-			}
-			if m.Kind == sensitive.Secret {
+			if detect.LevelOf(m.Type) >= detect.LevelCritical {
 				sev = finding.High
 			}
 		}
-		e := ev(finding.MaskText(string(t.RawClaims[:min(len(t.RawClaims), 600)]), values), values...)
-		e.Excerpt = finding.MaskText(sensitive.Window(string(t.RawClaims), 0, 600, sensitive.Values(ms)), values)
+		e := ev(detect.Excerpt(t.RawClaims, "application/json", 0, 600), values...)
 		e.Details["fields"] = strings.Join(fields, ", ")
 		add("pii-claims", sev, []string{"CWE-312", "CWE-359"},
-			"JWT claims carry "+strings.ReplaceAll(strings.Join(sensitive.Types(ms), ", "), "_", " "),
+			"JWT claims carry "+strings.ReplaceAll(detect.JoinTypes(detect.Types(ms)), "_", " "),
 			"JWT claims are base64, not encrypted: every holder, log and proxy that sees the token reads them.",
 			remediationPII, e)
 	}
@@ -419,19 +414,21 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 
 // with returns an identity that sends every credential of the source with
 // token in place of the original (without a login flow: the headers are
-// final).
+// final). It is synthetic (transport.Identity.Synthetic) unless it sends
+// the API's own token unchanged.
 func (s tokenSource) with(name, token string) transport.Identity {
 	h := http.Header{}
+	forged := token != s.tok.Raw
 	if s.cred.Header == nil {
 		h["Authorization"] = []string{"Bearer " + token}
-		return transport.Identity{Name: name, Header: h}
+		return transport.Identity{Name: name, Header: h, Synthetic: forged}
 	}
 	for k, vs := range s.cred.Header {
 		for _, v := range vs {
 			h[k] = append(h[k], strings.ReplaceAll(v, s.tok.Raw, token))
 		}
 	}
-	return transport.Identity{Name: name, Header: h}
+	return transport.Identity{Name: name, Header: h, Synthetic: forged}
 }
 
 // without returns an identity that sends every credential of the source
@@ -458,7 +455,8 @@ func (s tokenSource) without(name string) transport.Identity {
 			}
 		}
 	}
-	return transport.Identity{Name: name, Header: h}
+	// Not the identity, not anonymous: a credential set the scan made.
+	return transport.Identity{Name: name, Header: h, Synthetic: true}
 }
 
 // secrets returns the placeholders of a reproduction that sends the source's
@@ -508,7 +506,13 @@ func refused(status int) bool {
 // does an accepted forged token prove anything.
 func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (finding.Finding, bool) {
 	anon := transport.Anonymous()
-	real := s.with("jwt-original", s.tok.Raw)
+	real := s.cred.Identity // the identity itself: its answers are its own
+	if s.cred.Header == nil || s.cred.Dead {
+		real = s.with("jwt-from-response", s.tok.Raw)
+	} else if real.Login != nil {
+		real = s.with(real.Name, s.tok.Raw) // this very token, not a newer login
+		real.Synthetic = false
+	}
 	tries := 0
 	// Endpoints that need the token: when it came from a response, those
 	// no configured identity opens are the ones that take it.
@@ -541,7 +545,7 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 		}
 		tampered, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.with("jwt-bad-signature", s.tok.TamperedVariant()))
 		noCheck := err == nil && tampered.Status >= 200 && tampered.Status < 300
-		f := check.New(c.Meta(), e, none, anon)
+		f := check.New(c.Meta(), e, none, s.with("jwt-alg-none", s.tok.NoneVariant()))
 		f.Reproduce = "# ALG_NONE_TOKEN is the token with its header changed to {\"alg\":\"none\"} and its signature removed:\n" +
 			"# base64url('{\"alg\":\"none\",...}') + '.' + the original claims part + '.'\n" +
 			transport.CurlSecrets(http.MethodGet, none.URL, s.secrets("ALG_NONE_TOKEN", "the alg-none token (see above)"), nil, nil)
@@ -582,6 +586,8 @@ func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
 	c.mu.Lock()
 	held := append([]heldToken(nil), c.held...)
 	c.mu.Unlock()
+	// In a stable order, whatever order the requests ran in.
+	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.tok.Raw < b.where+b.tok.Raw })
 	if len(cands) == 0 || len(held) == 0 {
 		return nil
 	}

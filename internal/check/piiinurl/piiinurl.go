@@ -13,7 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/pathshape"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -77,11 +77,11 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 			types = append(types, "secret")
 			continue
 		}
-		ms := sensitive.DetectValues(map[string]any{k: v})
+		ms := detect.FindValues(map[string]any{k: v})
 		for _, m := range ms {
-			if m.Kind == sensitive.PII && !sensitive.Weak(m.Type) || m.Kind == sensitive.Secret {
-				values = append(values, finding.NewValue(m.Type, k, m.Value))
-				types = append(types, m.Type)
+			if m.Category == detect.PII && detect.LevelOf(m.Type) >= detect.LevelPersonal || m.Category == detect.Secret {
+				values = append(values, finding.NewValue(string(m.Type), k, m.Value().Raw()))
+				types = append(types, string(m.Type))
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -293,8 +294,10 @@ func same(a, b answer, volatile map[string]bool) bool {
 	return bytes.Equal(a.raw, b.raw)
 }
 
+// oneLine shows an answer on one line, every detected value and every
+// value under a sensitive key (a username) masked.
 func oneLine(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
+	s := strings.Join(strings.Fields(string(detect.MaskBytes(b, ""))), " ")
 	if r := []rune(s); len(r) > 160 {
 		return string(r[:160]) + "…"
 	}
