@@ -10,8 +10,11 @@ import (
 	"hash"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/surface"
 )
 
 func TestBuiltin(t *testing.T) {
@@ -134,5 +137,23 @@ func TestHarvestKeepsFirstOriginAndReadsBodiesOnce(t *testing.T) {
 	nilHarvest.Observe(env, "", Origin{})
 	if nilHarvest.Candidates() != nil {
 		t.Error("nil harvest collected")
+	}
+}
+
+func TestHarvestReadsSpecExamples(t *testing.T) {
+	h := NewHarvest()
+	h.ObserveExamples([]surface.Endpoint{
+		{Method: "POST", Path: "/token", Source: surface.SourceSpec, Body: &surface.Body{Example: []byte(`{"client_secret":"tutorial-secret-9"}`)},
+			Params: []surface.Param{{Name: "api_key", In: "query", Values: []string{"spec-key-123456"}}, {Name: "page", In: "query", Values: []string{"2"}}}},
+		// Recorded traffic is not an example: it is read as answers are.
+		{Method: "GET", Path: "/x", Source: surface.SourceHAR, Params: []surface.Param{{Name: "token", In: "query", Values: []string{"har-token-1"}}}},
+	})
+	got := h.Candidates()
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"spec-key-123456", "tutorial-secret-9"}) {
+		t.Errorf("candidates = %q", got)
+	}
+	if o, _ := h.Origin("spec-key-123456"); o.Where != "example of POST /token in the API description (api_key)" {
+		t.Errorf("origin = %+v", o)
 	}
 }
