@@ -146,8 +146,9 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.wrapped("    > ", oneLine(f.Evidence.Excerpt, 300))
 	}
 	if f.Reproduce != "" {
-		// A command is never wrapped: it is copied and pasted whole.
-		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
+		// A command is never wrapped: it is copied and pasted whole. Its
+		// preamble lines (export …, comments) are indented alike.
+		fmt.Fprintf(w, "    $ %s\n", strings.ReplaceAll(f.Reproduce, "\n", "\n      "))
 	}
 	switch {
 	case f.Remediation == "":
