@@ -45,7 +45,7 @@ curl-install:
 	    $$sudo apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends curl >&2; }
 
-unit: browser-install curl-install
+unit: browser-install curl-install example-install
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 	# Memory budgets are measured without the race detector, which inflates
 	# the heap several times over.
