@@ -92,6 +92,7 @@ var (
 )
 
 func TestAccuracyOnLabelledCorpus(t *testing.T) {
+	t.Parallel()
 	g := corpus.New(20261127)
 	n := 3000
 	if raceEnabled {
@@ -130,6 +131,7 @@ func TestAccuracyOnLabelledCorpus(t *testing.T) {
 }
 
 func TestBenignPayloadsAtMostOneFalseFindingPer10MB(t *testing.T) {
+	t.Parallel()
 	size := 10 << 20
 	if testing.Short() || raceEnabled {
 		size = 2 << 20 // the gate then allows no false finding at all

@@ -171,7 +171,7 @@ func literalRules() []literalRule {
 			start := max(lo, at-30) + begin
 			hdrEnd := at + len("private key-----")
 			endRel := indexOf(b[hdrEnd:min(hi, hdrEnd+16384)], "-----END ")
-			end := hdrEnd
+			var end int
 			if endRel >= 0 {
 				end = hdrEnd + endRel
 				if k := indexOf(b[end:min(hi, end+64)], "KEY-----"); k >= 0 {

@@ -27,6 +27,7 @@ func describe(res *Result) []string {
 }
 
 func TestRuleSamples(t *testing.T) {
+	t.Parallel()
 	for _, r := range Rules() {
 		t.Run(r.ID, func(t *testing.T) {
 			if len(r.Match) == 0 {
@@ -49,6 +50,7 @@ func TestRuleSamples(t *testing.T) {
 }
 
 func TestHardNegativesStaySilent(t *testing.T) {
+	t.Parallel()
 	for i, s := range HardNegatives() {
 		res := Scan([]byte(s), "")
 		if n := typesAtLeast(res, finding.ConfidenceMedium); len(n) > 0 {

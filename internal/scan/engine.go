@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
@@ -178,7 +177,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		StartedAt:     time.Now().UTC(),
 	}
 	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
-	scrub := scrubber{ids: o.Identities, client: func() *transport.Client { return e.client }}
+	scrub := scrubber{ids: o.Identities, header: o.Client.Header, client: func() *transport.Client { return e.client }}
 	log = slog.New(scrubHandler{inner: log.Handler(), s: scrub})
 
 	var fmu sync.Mutex
@@ -277,7 +276,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 // are warned about and left out of the checks, so they cannot produce
 // silent garbage; the warnings also go into the report.
 func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
-	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
+	problems := whoAmI(transport.WithCheck(ctx, "whoami"), e)
 	drop := map[string]bool{}
 	var msgs []string
 	for _, p := range problems {

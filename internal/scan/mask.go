@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -101,7 +102,9 @@ func maskSegment(prev, seg string) string {
 // target that echoes request headers, an error quoting a token): every
 // value each identity sends, static or from its login, and its token part.
 type scrubber struct {
-	ids    []transport.Identity
+	ids []transport.Identity
+	// header holds the scan-wide headers (--header), which may carry keys.
+	header http.Header
 	client func() *transport.Client
 }
 
@@ -124,6 +127,11 @@ func (s scrubber) secrets() []string {
 	}
 	for _, id := range s.ids {
 		add(id.Header)
+	}
+	for k, vs := range s.header {
+		if surface.IsCredentialHeader(k) || detect.SensitiveKey(k) {
+			add(http.Header{k: vs})
+		}
 	}
 	if s.client != nil {
 		if c := s.client(); c != nil {

@@ -263,11 +263,3 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	return out
 }
-
-func rawValues(vs []finding.Value) []string {
-	out := make([]string, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, v.Raw())
-	}
-	return out
-}

@@ -4,10 +4,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/authz"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 )
 
 func TestTemplate(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/api/users/1001":                             "/api/users/{user_id}",
 		"/api/users/1001/orders/5001":                 "/api/users/{user_id}/orders/{order_id}",
@@ -26,6 +27,7 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestNeighbours(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string][]string{
 		"1001":                                 {"1002", "1000", "1003", "999"},
 		"u_1001":                               {"u_1002", "u_1000", "u_1003", "u_999"},
@@ -41,6 +43,7 @@ func TestNeighbours(t *testing.T) {
 }
 
 func TestReplace(t *testing.T) {
+	t.Parallel()
 	p := "/api/users/1001/orders/5001?x=1"
 	ids := authz.IDs(p)
 	if len(ids) != 2 {
@@ -56,6 +59,7 @@ func TestReplace(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
+	t.Parallel()
 	a := authz.Flatten([]byte(`{"id":1001,"email":"a@x.io","served_at":"10:00:01","tags":["x","y"]}`))
 	b := authz.Flatten([]byte(`{"id":1001,"email":"a@x.io","served_at":"10:00:02","tags":["x","y"]}`))
 	vol := authz.Volatile(a, b)

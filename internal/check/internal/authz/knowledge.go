@@ -248,24 +248,6 @@ func (l *Learner) Learn(ctx context.Context, env check.Env) (*Knowledge, error) 
 	return e.k, e.err
 }
 
-// selfWords name endpoints that describe the caller.
-var selfWords = []string{"me", "mine", "my", "self", "account", "accounts", "profile", "whoami", "current", "session", "userinfo"}
-
-func isSelfPath(p string) bool {
-	u, err := url.Parse(p)
-	if err != nil {
-		return false
-	}
-	for _, s := range strings.Split(strings.ToLower(u.Path), "/") {
-		for _, w := range selfWords {
-			if s == w || strings.HasPrefix(s, w+"-") || strings.HasPrefix(s, w+"_") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Get fetches path as id (through the scan's GET cache) and returns the
 // answer with its flattened JSON, or nil when it is not a 2xx JSON answer
 // with data.
@@ -285,22 +267,7 @@ func Get(ctx context.Context, env check.Env, path string, id transport.Identity)
 }
 
 // ConcreteGETs returns the request paths of the scan's concrete GET endpoints.
-func ConcreteGETs(env check.Env) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodGet {
-			continue
-		}
-		p, ok := ep.Concrete()
-		if !ok || seen[p] {
-			continue
-		}
-		seen[p] = true
-		out = append(out, p)
-	}
-	return out
-}
+func ConcreteGETs(env check.Env) []string { return surface.ConcreteGETs(env.Endpoints()) }
 
 // anchorContext names a leaf of an anchor's answer: its JSON path, and for
 // a top-level id the thing the anchor URL names (/api/basket → basket;
@@ -310,7 +277,7 @@ func anchorContext(anchor, path string) string {
 	if ctx != "$.id" {
 		return ctx
 	}
-	if isSelfPath(anchor) {
+	if surface.IsSelfPath(anchor) {
 		return "$.user.id"
 	}
 	u, err := url.Parse(anchor)
@@ -412,7 +379,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if peers > 0 && differs && !IsAdmin(u) {
 				perUser[p][u.Name] = true
 			}
-			if !perUser[p][u.Name] && isSelfPath(p) {
+			if !perUser[p][u.Name] && surface.IsSelfPath(p) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
 					perUser[p][u.Name] = true
 				}

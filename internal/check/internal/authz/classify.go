@@ -41,16 +41,6 @@ func SensitiveIn(body []byte, f Flat) []Sensitive {
 	return out
 }
 
-// typeAt returns the type the detectors give the leaf at path, if any.
-func typeAt(ls []Sensitive, path string) detect.Type {
-	for _, l := range ls {
-		if l.Path == path {
-			return l.Type
-		}
-	}
-	return ""
-}
-
 // WorstLevel returns the highest level among leaves.
 func WorstLevel(ls []Sensitive) detect.Level {
 	l := detect.LevelNone
