@@ -101,6 +101,7 @@ func TestDemoReproductionsRun(t *testing.T) {
 		for _, v := range f.Evidence.Values {
 			if t, err := jwt.Parse(v.Masked); err == nil && v.Type == "jwt" {
 				values["ALG_NONE_TOKEN"] = t.NoneVariant()
+				values["BAD_SIGNATURE_TOKEN"] = t.TamperedVariant()
 			}
 		}
 		missing := ""

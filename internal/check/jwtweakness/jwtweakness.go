@@ -539,39 +539,57 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 		if err != nil || good.Status < 200 || good.Status >= 300 {
 			continue
 		}
-		none, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.with("jwt-alg-none", s.tok.NoneVariant()))
-		if err != nil || none.Status < 200 || none.Status >= 300 {
+		noneAs, badAs := s.with("jwt-alg-none", s.tok.NoneVariant()), s.with("jwt-bad-signature", s.tok.TamperedVariant())
+		none, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, noneAs)
+		if err != nil {
+			continue
+		}
+		noneOK := none.Status >= 200 && none.Status < 300
+		tampered, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, badAs)
+		badOK := err == nil && tampered.Status >= 200 && tampered.Status < 300
+		if !noneOK && !badOK {
 			return finding.Finding{}, false // the endpoint verifies; one endpoint is enough
 		}
-		tampered, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.with("jwt-bad-signature", s.tok.TamperedVariant()))
-		noCheck := err == nil && tampered.Status >= 200 && tampered.Status < 300
-		f := check.New(c.Meta(), e, none, s.with("jwt-alg-none", s.tok.NoneVariant()))
-		f.Reproduce = "# ALG_NONE_TOKEN is the token with its header changed to {\"alg\":\"none\"} and its signature removed:\n" +
-			"# base64url('{\"alg\":\"none\",...}') + '.' + the original claims part + '.'\n" +
-			transport.CurlSecrets(http.MethodGet, none.URL, s.secrets("ALG_NONE_TOKEN", "the alg-none token (see above)"), nil, nil)
+		// The forged token that worked, its variable and what it is.
+		proof, as, tokenVar := none, noneAs, "ALG_NONE_TOKEN"
+		how := "# ALG_NONE_TOKEN is the token with its header changed to {\"alg\":\"none\"} and its signature removed:\n" +
+			"# base64url('{\"alg\":\"none\",...}') + '.' + the original claims part + '.'\n"
+		if !noneOK {
+			proof, as, tokenVar = tampered, badAs, "BAD_SIGNATURE_TOKEN"
+			how = "# BAD_SIGNATURE_TOKEN is the token with the last byte of its signature changed\n"
+		}
+		f := check.New(c.Meta(), e, proof, as)
+		f.Reproduce = how + transport.CurlSecrets(http.MethodGet, proof.URL, s.secrets(tokenVar, "the forged token (see above)"), nil, nil)
 		if s.cred.Identity.Name != "" {
 			f.Identity = s.cred.Identity.Name
 		}
-		f.Subject = "alg-none-accepted"
 		f.Severity = finding.Critical
 		f.CWE = []string{"CWE-347", "CWE-287"}
-		f.Title = "API accepts JWTs with alg none"
-		f.Description = fmt.Sprintf("The token re-issued with alg \"none\" and no signature was accepted (without the token %d, with it %d, alg none %d): anyone can write their own claims.", without.Status, good.Status, none.Status)
-		if noCheck {
-			f.Title = "API does not verify JWT signatures"
-			f.Description += " A token with a corrupted signature was accepted too: signatures are not checked at all."
-		}
 		f.Remediation = remediationNone
-		sentAs := "Authorization: Bearer <token with alg none>"
-		for _, sec := range s.secrets("ALG_NONE_TOKEN", "") {
-			if sec.Var == "ALG_NONE_TOKEN" {
-				sentAs = sec.Header + ": " + sec.Prefix + "<token with alg none>"
-			} else if strings.HasPrefix(sec.Var, "ALG_NONE_TOKEN_") {
-				sentAs = sec.Header + ": <its other values> <token with alg none>"
+		switch {
+		case noneOK:
+			f.Subject = "alg-none-accepted"
+			f.Title = "API accepts JWTs with alg none"
+			f.Description = fmt.Sprintf("The token re-issued with alg \"none\" and no signature was accepted (without the token %d, with it %d, alg none %d): anyone can write their own claims.", without.Status, good.Status, none.Status)
+			if badOK {
+				f.Title = "API does not verify JWT signatures"
+				f.Description += " A token with a corrupted signature was accepted too: signatures are not checked at all."
+			}
+		default:
+			f.Subject = "bad-signature-accepted"
+			f.Title = "API does not verify JWT signatures"
+			f.Description = fmt.Sprintf("The token with a corrupted signature was accepted (without the token %d, with it %d, corrupted %d; alg none was refused with %d): signatures are not checked, anyone can write their own claims.", without.Status, good.Status, tampered.Status, none.Status)
+		}
+		sentAs := "Authorization: Bearer <forged token>"
+		for _, sec := range s.secrets(tokenVar, "") {
+			if sec.Var == tokenVar {
+				sentAs = sec.Header + ": " + sec.Prefix + "<forged token>"
+			} else if strings.HasPrefix(sec.Var, tokenVar+"_") {
+				sentAs = sec.Header + ": <its other values> <forged token>"
 			}
 		}
-		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, none.URL), none.Status, sentAs, []finding.Value{finding.NewValue("jwt", "", s.tok.Raw)})
-		f.Evidence.Details = map[string]string{"token_source": s.where, "anonymous_status": fmt.Sprint(plain.Status), "without_token_status": fmt.Sprint(without.Status), "alg_none_status": fmt.Sprint(none.Status), "bad_signature_accepted": fmt.Sprint(noCheck), "original_alg": s.tok.Alg(), "header": s.header}
+		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, proof.URL), proof.Status, sentAs, []finding.Value{finding.NewValue("jwt", "", s.tok.Raw)})
+		f.Evidence.Details = map[string]string{"token_source": s.where, "anonymous_status": fmt.Sprint(plain.Status), "without_token_status": fmt.Sprint(without.Status), "alg_none_status": fmt.Sprint(none.Status), "bad_signature_accepted": fmt.Sprint(badOK), "original_alg": s.tok.Alg(), "header": s.header}
 		return f, true
 	}
 	return finding.Finding{}, false

@@ -106,6 +106,12 @@ func TestHeaderOddities(t *testing.T) {
 // server issues HS256 tokens at /token (for the opaque demo credential) and
 // guards /me with them; vulnerable accepts alg none.
 func server(t *testing.T, vulnerable bool) (*httptest.Server, *[]string) {
+	return serverWith(t, vulnerable, false)
+}
+
+// serverWith is server; noVerify accepts HS256 tokens whatever their
+// signature (alg none still refused).
+func serverWith(t *testing.T, vulnerable, noVerify bool) (*httptest.Server, *[]string) {
 	const secret = "Vq7wX2zL5tN8pB4cF6hD1sG0aYuEiOwQeRtZk3Jr9m"
 	var mu sync.Mutex
 	var log []string
@@ -128,7 +134,7 @@ func server(t *testing.T, vulnerable bool) (*httptest.Server, *[]string) {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		ok := tok.Verify(secret) || (vulnerable && tok.Alg() == "none")
+		ok := tok.Verify(secret) || (vulnerable && tok.Alg() == "none") || (noVerify && tok.Alg() == "HS256")
 		if !ok {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
@@ -168,6 +174,26 @@ func TestAlgNoneOnline(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBadSignatureAcceptedWithoutAlgNone(t *testing.T) {
+	srv, _ := serverWith(t, false, true)
+	defer srv.Close()
+	alice := transport.Identity{Name: "alice", Header: http.Header{"Authorization": {"Bearer opaque-alice"}}}
+	env := checktest.New(t, srv.URL, checktest.Options{
+		Identities: []transport.Identity{alice},
+		Endpoints:  []surface.Endpoint{{Method: http.MethodGet, Path: "/token"}, {Method: http.MethodGet, Path: "/me"}},
+	})
+	env.Baseline(t)
+	c := New(Options{})
+	got := checktest.Subjects(append(env.Inspect(c), env.RunAll(t, c)...))
+	f, ok := got["bad-signature-accepted"]
+	if !ok || f.Severity != finding.Critical || !strings.Contains(f.Reproduce, `"Authorization: Bearer $BAD_SIGNATURE_TOKEN"`) {
+		t.Fatalf("findings %v; reproduce %q", got, f.Reproduce)
+	}
+	if _, ok := got["alg-none-accepted"]; ok {
+		t.Error("alg none reported though the server refuses it")
 	}
 }
 
