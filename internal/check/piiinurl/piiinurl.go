@@ -65,6 +65,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	var values []finding.Value
 	var types []string
+	worst := detect.LevelNone
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
@@ -75,6 +76,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		if secretParam[strings.ToLower(k)] && len(v) >= 8 {
 			values = append(values, finding.NewValue("secret", k, v))
 			types = append(types, "secret")
+			worst = detect.LevelCritical
 			continue
 		}
 		ms := detect.FindValues(map[string]any{k: v})
@@ -82,6 +84,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 			if m.Category == detect.PII && detect.LevelOf(m.Type) >= detect.LevelPersonal || m.Category == detect.Secret {
 				values = append(values, finding.NewValue(string(m.Type), k, m.Value().Raw()))
 				types = append(types, string(m.Type))
+				worst = max(worst, detect.LevelOf(m.Type))
 			}
 		}
 	}
@@ -97,7 +100,8 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	sort.Strings(types)
 	f.Subject = strings.Join(types, ",")
-	if slices.Contains(types, "secret") || slices.Contains(types, "ssn") || slices.Contains(types, "card") {
+	if worst >= detect.LevelCritical {
+		// Government ids, payment data and credentials (detect's level table).
 		f.Severity = finding.High
 	}
 	f.Path = maskEscaped(finding.MaskText(f.Path, values), values)

@@ -104,8 +104,8 @@ func realSecret(name, value string) bool {
 		return false
 	}
 	switch strings.ToLower(name) {
-	case "ssn", "card_number", "cardnumber", "iban", "pan", "cvv", "cvc", "pin":
-		return false // identifiers: the response checks judge these by value
+	case "cvv", "cvc", "pin":
+		return false // card data: the response checks judge these by value
 	}
 	return true
 }
