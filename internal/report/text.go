@@ -158,8 +158,9 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.excerpt(f.Evidence.Excerpt)
 	}
 	if f.Reproduce != "" {
-		// A command is never wrapped: it is copied and pasted whole.
-		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
+		// A command is never wrapped: it is copied and pasted whole. Its
+		// preamble lines (export …, comments) are indented alike.
+		fmt.Fprintf(w, "    $ %s\n", strings.ReplaceAll(f.Reproduce, "\n", "\n      "))
 	}
 	// A remediation made concrete for one finding (the audits' per-table
 	// remedies) is written again when it differs from the one above.

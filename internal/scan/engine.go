@@ -71,6 +71,7 @@ type env struct {
 	// allIdentities keeps every identity, those who-am-I dropped included
 	// (the cleanup acts as the creator of each object).
 	allIdentities []transport.Identity
+	dead          []transport.Identity // left out by who-am-I, still read offline
 	mu            sync.RWMutex
 	endpoints     []surface.Endpoint
 	knowledge     *surface.Knowledge
@@ -143,6 +144,33 @@ func (e *env) Warn(msg string) {
 func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
 func (e *env) Target() *url.URL               { return e.client.Target() }
 func (e *env) AllowWrite() bool               { return e.client.AllowWrite() }
+
+// Credentials lists what every identity sends, login-flow headers
+// included, dead identities last.
+func (e *env) Credentials() []check.Credential {
+	var out []check.Credential
+	one := func(id transport.Identity, dead bool) {
+		if id.IsAnonymous() {
+			return
+		}
+		c := check.Credential{Identity: id, Header: id.Header.Clone(), Dead: dead}
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		for k, vs := range e.client.SessionHeader(id.Name) {
+			transport.SetRaw(c.Header, k, vs...)
+			c.Login = append(c.Login, k)
+		}
+		out = append(out, c)
+	}
+	for _, id := range e.identities {
+		one(id, false)
+	}
+	for _, id := range e.dead {
+		one(id, true)
+	}
+	return out
+}
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -272,6 +300,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		msgs, verified = verifyIdentities(ctx, e, log)
 		rep.Errors = append(rep.Errors, msgs...)
 		scanErr = runChecks(ctx, e, o, add, log)
+		if scanErr == nil {
+			finish(ctx, e, o, add, log)
+		}
 	}
 	cleanup(context.WithoutCancel(ctx), e, log)
 
@@ -297,6 +328,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	e.mu.RUnlock()
 	rep.Coverage = cov.report()
 	if rep.Coverage != nil {
+		// Concrete paths carry what any URL may (/people/536-22-…/records).
 		for i := range rep.Coverage.Operations {
 			rep.Coverage.Operations[i].Path = maskLocation(rep.Coverage.Operations[i].Path)
 		}
@@ -368,6 +400,8 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) ([]string, 
 		for _, id := range e.identities {
 			if !drop[id.Name] {
 				kept = append(kept, id)
+			} else {
+				e.dead = append(e.dead, id)
 			}
 		}
 		e.identities = kept
@@ -431,6 +465,25 @@ func incomplete(c *finding.Coverage) []string {
 		out = append(out, fmt.Sprintf("no identity could be verified (%d given): the authorization checks had no logged-in caller to compare", c.Identities))
 	}
 	return out
+}
+
+// finish lets the checks that conclude after every other one do so.
+func finish(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) {
+	for _, c := range o.Checks {
+		f, ok := c.(check.Finisher)
+		if !ok {
+			continue
+		}
+		id := c.Meta().ID
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("check panicked", "check", id, "stage", "finish", "panic", fmt.Sprint(r))
+				}
+			}()
+			add(f.Finish(transport.WithCheck(ctx, id), e))
+		}()
+	}
 }
 
 // covered lists the OWASP categories of the checks that ran, so the report

@@ -36,6 +36,15 @@ func maskQuery(s string) string {
 		if masked == pair {
 			return m
 		}
+		if name := sub[2]; !strings.HasPrefix(masked, name+"=") {
+			// A rule matched the name itself (an artefact such as
+			// __debugger__=yes): parameter names are never secret and a
+			// reproduction needs them; the value alone is masked.
+			if mv := detect.MaskText(v); mv != v {
+				return sub[1] + name + "=" + mv
+			}
+			return m
+		}
 		return sub[1] + masked
 	})
 }

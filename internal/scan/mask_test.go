@@ -60,3 +60,13 @@ func TestPersonSegmentMasked(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskQueryKeepsParameterNames(t *testing.T) {
+	got := maskQuery("http://127.0.0.1:1/?__debugger__=yes&cmd=resource&f=debugger.js")
+	if got != "http://127.0.0.1:1/?__debugger__=yes&cmd=resource&f=debugger.js" {
+		t.Errorf("maskQuery = %s", got)
+	}
+	if got := maskQuery("/lookup?email=alice.moreau@proton.me&page=2"); !strings.HasPrefix(got, "/lookup?email=") || strings.Contains(got, "alice.moreau") || !strings.HasSuffix(got, "&page=2") {
+		t.Errorf("maskQuery = %s", got)
+	}
+}

@@ -46,9 +46,9 @@ func (*Check) Meta() check.Meta {
 }
 
 // strongAdminWords name only administrative functions; the other admin
-// words (staff, export, ops, manage) also name public directories and
-// downloads.
-var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|backoffice|back-office|superuser|sudo|impersonate)$`)
+// words (staff, ops) also name public directories (a staff list published
+// on the company site).
+var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|manage|management|backoffice|back-office|superuser|sudo|moderation|impersonate|export|exports)$`)
 
 // isStrongAdmin reports whether an endpoint is administrative by a word
 // that names nothing else.
