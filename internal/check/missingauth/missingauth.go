@@ -153,8 +153,13 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 		switch {
 		case tier >= detect.LevelCritical:
 			f.Severity = finding.Critical
-		case tier >= detect.LevelPersonal || len(markers) > 0:
+		case tier >= detect.LevelPersonal:
 			f.Severity = finding.High
+		default:
+			// Names and usernames that belong to the users (a staff
+			// directory, author cards): an exposure, but no contact or
+			// regulated data.
+			f.Severity = finding.Medium
 		}
 		f.Confidence = finding.ConfidenceHigh
 		if len(markers) == 0 {
