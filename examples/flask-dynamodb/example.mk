@@ -17,6 +17,10 @@ E2E_FLAGS   ?=
 # The examples the e2e suite scans: each has scripts/ (install, up, down,
 # selftest) and expected.json, and traps.json when it has traps.
 E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb
+# lambda-dynamodb's ground truth was written blind: the suite fails when the
+# scanner finds less of it than it does today (12 of 16), or on any trap or
+# fixed-mode false positive; the misses it prints are the known gaps.
+E2E_LAMBDA_MIN_RECALL ?= 0.75
 
 .PHONY: example-install example-up example-down example-selftest e2e
 
@@ -33,7 +37,8 @@ example-down:
 e2e: build
 	@rc=0; for ex in $(E2E_EXAMPLES); do \
 		bash $$ex/scripts/install.sh || exit 1; \
-		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $$ex $(E2E_FLAGS) || rc=1; \
+		floor=1; case $$ex in */lambda-dynamodb) floor=$(E2E_LAMBDA_MIN_RECALL);; esac; \
+		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $$ex -min-recall $$floor $(E2E_FLAGS) || rc=1; \
 	done; exit $$rc
 
 # Checks that the running example (MODE) has its flaws or its remedies.

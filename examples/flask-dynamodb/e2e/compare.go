@@ -66,11 +66,24 @@ func LoadTraps(name string) ([]Trap, error) {
 }
 
 // TrapHits returns the findings at or above min severity on a trap.
-func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity) []finding.Finding {
+//
+// A finding that is a host-wide expected weakness (an expectation on path
+// "*", such as a JWT key that signs every token) is not about the trap it
+// was observed on: the ground truth says so, and it is not a trap hit.
+func TrapHits(ts []Trap, es []Expectation, rep *finding.Report, min finding.Severity) []finding.Finding {
 	base := basePath(rep)
+	hostWide := map[string]bool{}
+	for _, e := range es {
+		if e.Path == "*" {
+			hostWide[e.CWE] = true
+		}
+	}
 	var out []finding.Finding
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil || f.Severity < min {
+			continue
+		}
+		if slices.ContainsFunc(f.CWE, func(c string) bool { return hostWide[c] }) {
 			continue
 		}
 		for _, t := range ts {

@@ -52,6 +52,7 @@ type options struct {
 	timeout    time.Duration
 	verbose    bool
 	selftest   bool
+	minRecall  float64
 	// given maps a mode to a report file to check instead of scanning.
 	given map[string]string
 }
@@ -74,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "time limit for the whole run")
 	fs.BoolVar(&o.selftest, "selftest", true, "check that the example has its flaws (vulnerable) or its remedies (fixed) before scanning")
 	fs.BoolVar(&o.verbose, "v", false, "list every expectation, not only the ones that need attention")
+	fs.Float64Var(&o.minRecall, "min-recall", 1, "share of the expected weaknesses (0-1) the vulnerable mode must find; below 1, the misses are listed but fail the suite only under the floor (blind-written examples record the scanner's progress this way; traps and fixed-mode false positives always fail)")
 	o.given = map[string]string{}
 	fs.Func("report", "MODE=FILE: check this JSON report instead of starting and scanning MODE (repeatable)", func(v string) error {
 		mode, file, ok := strings.Cut(v, "=")
@@ -173,7 +175,7 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 			return false, fmt.Errorf("%s mode: %w", mode, err)
 		}
 		printRun(stdout, mode, res)
-		if hits := TrapHits(traps, res.report, finding.High); len(hits) > 0 {
+		if hits := TrapHits(traps, expected, res.report, finding.High); len(hits) > 0 {
 			pass = false
 			failed += len(hits)
 			for _, f := range hits {
@@ -196,9 +198,16 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 			printVerdict(stdout, v, o.verbose)
 			found, of := v.Recall()
 			passed += found
-			failed += v.Count(Missing) + v.Count(TooLow)
 			skipped += v.Count(Pending) + v.Count(Unrequired)
-			if v.Failed() {
+			misses := v.Count(Missing) + v.Count(TooLow)
+			switch {
+			case !v.Failed():
+			case misses > 0 && o.minRecall < 1 && of > 0 && float64(found)/float64(of) >= o.minRecall:
+				// Counted as skipped: known gaps, listed above, not judged.
+				fmt.Fprintf(stdout, "recall floor %.0f%% met: the %d misses above are known gaps of the scanner\n", 100*o.minRecall, misses)
+				skipped += misses
+			default:
+				failed += misses
 				pass = false
 			}
 			if of > 0 {

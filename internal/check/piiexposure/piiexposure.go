@@ -54,7 +54,17 @@ func Severity(ms []detect.Match, people, records int) (finding.Severity, bool) {
 		}
 	}
 	many := max(people, records)
+	// Names and usernames alone (a staff directory, author cards) locate
+	// nobody: many of them are still no more than medium.
+	identityOnly := true
+	for _, m := range ms {
+		if detect.LevelOf(m.Type) > detect.LevelIdentity {
+			identityOnly = false
+		}
+	}
 	switch {
+	case identityOnly && many >= 2:
+		return finding.Medium, true
 	case sensitive && many >= 10:
 		return finding.Critical, true
 	case sensitive:

@@ -4,6 +4,8 @@ package piiunauthenticated
 
 import (
 	"fmt"
+	"github.com/leakhound/leakhound/internal/detect"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -56,7 +58,13 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		return nil
 	}
 	sev, ok := piiexposure.Severity(ms, res.People, res.Records)
+	// Names and usernames alone (a staff directory) are not raised: only
+	// data that reaches or identifies a person is worse without a login.
+	identityOnly := !slices.ContainsFunc(ms, func(m detect.Match) bool { return detect.LevelOf(m.Type) > detect.LevelIdentity })
 	switch {
+	case identityOnly && !ok:
+		sev = finding.Low
+	case identityOnly:
 	case !ok:
 		sev = finding.Medium
 	case sev < finding.Critical:
