@@ -1,11 +1,14 @@
 package authz
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -20,6 +23,11 @@ type Pair struct {
 	OtherBody []byte
 	Method    string
 	Status    int
+	// Header and Body are the request's own headers (Content-Type, a
+	// reference header) and body, the same on both sides but for the
+	// credentials; personal data in the body is masked in reproductions.
+	Header http.Header
+	Body   []byte
 }
 
 // Side returns a masked side-by-side excerpt of the leaves that matter
@@ -68,7 +76,7 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 		if t := Classify(pth, v); t != "" {
 			return finding.Mask(t, v)
 		}
-		if LooksLikeID(v) || len(v) <= 12 {
+		if surface.IsIDSegment(v) || len(v) <= 12 {
 			return v
 		}
 		return finding.Mask("text", v)
@@ -95,7 +103,8 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 // Curls returns the reproduction commands of both sides, tokens as shell
 // placeholders.
 func (p Pair) Curls() (owner, other string) {
-	return transport.Curl(p.Method, p.OwnerURL, p.Owner, nil, nil), transport.Curl(p.Method, p.OtherURL, p.Other, nil, nil)
+	body := MaskBody(p.Body)
+	return transport.Curl(p.Method, p.OwnerURL, p.Owner, p.Header, body), transport.Curl(p.Method, p.OtherURL, p.Other, p.Header, body)
 }
 
 // Evidence builds the masked evidence of a pair.
@@ -185,3 +194,47 @@ const (
 		"```\n\n" +
 		"Group admin routes in one Blueprint with the check in its `before_request`, so a new route cannot be added without it."
 )
+
+// MaskBody returns a JSON request body with every value of a sensitive type
+// (an email, a name, a card) masked, for reproductions and evidence; ids
+// stay, since they are what a reader must change to reproduce.
+func MaskBody(body []byte) []byte {
+	if len(body) == 0 {
+		return nil
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return []byte(finding.Mask("text", string(body)))
+	}
+	var walk func(v any, path string) any
+	walk = func(v any, path string) any {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, c := range t {
+				t[k] = walk(c, path+"."+k)
+			}
+			return t
+		case []any:
+			for i, c := range t {
+				t[i] = walk(c, path+"[]")
+			}
+			return t
+		case string:
+			if typ := Classify(path, t); typ != "" {
+				return finding.Mask(typ, t)
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(doc, "$"))
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// Curl returns the reproduction of the other side.
+func (p Pair) Curl() string {
+	_, other := p.Curls()
+	return other
+}

@@ -2,41 +2,25 @@ package authz
 
 import (
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/surface"
 )
 
 // IDRef is one object id inside a concrete URL: a path segment or a query
 // parameter value.
 type IDRef struct {
-	// In is "path" or "query".
+	// In is "path", "query" or "body".
 	In string
 	// Index is the path segment index (In == "path").
 	Index int
-	// Name is the query parameter, or the placeholder name for a segment.
-	Name  string
-	Value string
-}
-
-var (
-	uuidRe     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	numericRe  = regexp.MustCompile(`^\d{1,20}$`)
-	suffixedRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]{0,11}(?:[_-]\d{2,8})?[_-]|[A-Za-z]{1,4}|\d{4}-\d{2}-\d{2}[_-]?)(\d{2,18})$`)
-	hexRe      = regexp.MustCompile(`^[0-9a-fA-F]{16,64}$`)
-	versionRe  = regexp.MustCompile(`^[vV]\d{1,2}$`)
-	datePrefix = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
-)
-
-// LooksLikeID reports whether a path segment or query value is an object id:
-// a number, a prefixed or date-based number (u_1001, INV-0042), a UUID or a
-// long hex key.
-func LooksLikeID(s string) bool {
-	if s == "" || len(s) > 64 || versionRe.MatchString(s) {
-		return false
-	}
-	return numericRe.MatchString(s) || suffixedRe.MatchString(s) || uuidRe.MatchString(s) || hexRe.MatchString(s)
+	// Name is the query parameter, the placeholder name for a segment, or
+	// the body member's key.
+	Name string
+	// Pointer addresses a JSON body member (In == "body").
+	Pointer string
+	Value   string
 }
 
 // idParam reports whether a query parameter name is an object reference.
@@ -55,7 +39,7 @@ func IDs(rawPath string) []IDRef {
 	segs := strings.Split(u.EscapedPath(), "/")
 	for i, s := range segs {
 		v, err := url.PathUnescape(s)
-		if err != nil || !LooksLikeID(v) {
+		if err != nil || !surface.IsIDSegment(v) {
 			continue
 		}
 		out = append(out, IDRef{In: "path", Index: i, Name: placeholder(segs, i), Value: v})
@@ -68,7 +52,7 @@ func IDs(rawPath string) []IDRef {
 	sort.Strings(names)
 	for _, k := range names {
 		v := q.Get(k)
-		if idParam(k) && LooksLikeID(v) {
+		if idParam(k) && surface.IsIDSegment(v) {
 			out = append(out, IDRef{In: "query", Name: k, Value: v})
 		}
 	}
@@ -77,7 +61,7 @@ func IDs(rawPath string) []IDRef {
 
 // placeholder names a path id after the collection before it: users → user_id.
 func placeholder(segs []string, i int) string {
-	if i == 0 || segs[i-1] == "" || LooksLikeID(segs[i-1]) {
+	if i == 0 || segs[i-1] == "" || surface.IsIDSegment(segs[i-1]) {
 		return "id"
 	}
 	p := strings.ToLower(segs[i-1])
@@ -123,7 +107,7 @@ func Template(rawPath string) string {
 	var parts []string
 	for _, k := range names {
 		v := q.Get(k)
-		if idParam(k) && LooksLikeID(v) {
+		if idParam(k) && surface.IsIDSegment(v) {
 			v = "{" + k + "}"
 		}
 		parts = append(parts, url.QueryEscape(k)+"="+v)
@@ -153,57 +137,4 @@ func Replace(rawPath string, r IDRef, value string) string {
 		p += "?" + u.RawQuery
 	}
 	return p
-}
-
-// Shape is the format class of an id: "num:4" (four digits), "pfx:u_:4"
-// (u_ then four digits), "uuid", "hex", so ids of the same kind match.
-func Shape(id string) string {
-	switch {
-	case numericRe.MatchString(id):
-		return "num:" + strconv.Itoa(len(id))
-	case suffixedRe.MatchString(id):
-		m := suffixedRe.FindStringSubmatch(id)
-		prefix := m[1]
-		if datePrefix.MatchString(prefix) {
-			prefix = "date"
-		}
-		return "pfx:" + prefix + ":" + strconv.Itoa(len(m[2]))
-	case uuidRe.MatchString(id):
-		return "uuid"
-	case hexRe.MatchString(id):
-		return "hex"
-	}
-	return "other"
-}
-
-// Neighbours returns the predictable ids next to id (±1, ±2), keeping its
-// prefix and zero padding; unpredictable ids (UUIDs, hex keys) have none.
-func Neighbours(id string) []string {
-	prefix, num := "", id
-	if !numericRe.MatchString(id) {
-		m := suffixedRe.FindStringSubmatch(id)
-		if m == nil {
-			return nil
-		}
-		prefix, num = m[1], m[2]
-	}
-	n, err := strconv.ParseUint(num, 10, 63)
-	if err != nil {
-		return nil
-	}
-	width := len(num)
-	padded := len(num) > 1 && num[0] == '0'
-	var out []string
-	for _, d := range []int64{1, -1, 2, -2} {
-		m := int64(n) + d
-		if m < 0 {
-			continue
-		}
-		s := strconv.FormatInt(m, 10)
-		if padded && len(s) < width {
-			s = strings.Repeat("0", width-len(s)) + s
-		}
-		out = append(out, prefix+s)
-	}
-	return out
 }

@@ -1,7 +1,6 @@
 package authz_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/authz"
@@ -21,21 +20,6 @@ func TestTemplate(t *testing.T) {
 	} {
 		if got := authz.Template(in); got != want {
 			t.Errorf("Template(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestNeighbours(t *testing.T) {
-	for in, want := range map[string][]string{
-		"1001":                                 {"1002", "1000", "1003", "999"},
-		"u_1001":                               {"u_1002", "u_1000", "u_1003", "u_999"},
-		"0042":                                 {"0043", "0041", "0044", "0040"},
-		"INV-0001":                             {"INV-0002", "INV-0000", "INV-0003"},
-		"3fa85f64-5717-4562-b3fc-2c963f66afa6": nil,
-		"0":                                    {"1", "2"},
-	} {
-		if got := authz.Neighbours(in); !slices.Equal(got, want) {
-			t.Errorf("Neighbours(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,8 +34,12 @@ type Marker struct {
 // Object is a concrete URL reached from an identity's own responses whose
 // answer holds that identity's data.
 type Object struct {
-	Owner    transport.Identity
-	Path     string // request URI on the target's origin
+	Owner transport.Identity
+	Path  string // request URI on the target's origin
+	// Req is the request that reads the object: a GET of Path, or another
+	// read operation (a read-POST with the reference in its body, a GET
+	// with the reference in a header).
+	Req      transport.Request
 	Template string
 	IDs      []IDRef
 	Resp     *transport.Response
@@ -186,18 +191,7 @@ func isSelfPath(p string) bool {
 // answer with its flattened JSON, or nil when it is not a 2xx JSON answer
 // with data.
 func Get(ctx context.Context, env check.Env, path string, id transport.Identity) (*transport.Response, Flat) {
-	resp, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: path}, id)
-	if err != nil || resp == nil {
-		return nil, nil
-	}
-	if resp.Status < 200 || resp.Status > 299 {
-		return resp, nil
-	}
-	f := Flatten(resp.Body)
-	if IsErrorOrEmpty(f) {
-		return resp, nil
-	}
-	return resp, f
+	return Fetch(ctx, env, GET(path), id)
 }
 
 // ConcreteGETs returns the request paths of the scan's concrete GET endpoints.
@@ -221,7 +215,7 @@ func ConcreteGETs(env check.Env) []string {
 // markerKind returns the kind of marker a leaf may be, or "".
 func markerKind(path, value string) string {
 	k := Key(path)
-	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && LooksLikeID(value) {
+	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && surface.IsIDSegment(value) {
 		return "id"
 	}
 	switch t := Classify(path, value); t {
@@ -356,6 +350,21 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			}
 		}
 	}
+	// Objects listed with an owner reference (a public index of notes, each
+	// with "owner": "alice") belong to the identity the owner reference
+	// names: their references (a title, a slug, an id) are its markers.
+	for p, byID := range answers {
+		for _, a := range byID {
+			for _, u := range k.Users {
+				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
+					if _, ok := k.Markers[u.Name][v]; !ok {
+						m.Path = p + " " + m.Path
+						k.Markers[u.Name][v] = m
+					}
+				}
+			}
+		}
+	}
 	// A value claimed by two identities identifies neither; one claimed by
 	// an administrator and a user stays the user's.
 	for _, u := range k.Users {
@@ -383,55 +392,64 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	all := ConcreteGETs(env)
 	type candidate struct {
 		u    transport.Identity
-		p    string
+		q    filled
 		resp *transport.Response
 		f    Flat
 	}
 	var pending []candidate
+	ops := ReadOperations(env)
 	for _, u := range k.Users {
-		var queue []string
+		var queue []filled
 		seen := map[string]bool{}
-		push := func(p string) {
-			if !seen[p] && len(IDs(p)) > 0 {
-				seen[p] = true
-				queue = append(queue, p)
+		push := func(f filled) {
+			key := RequestKey(f.req)
+			if !seen[key] && (len(f.refs) > 0 || len(RequestIDs(f.req)) > 0) {
+				seen[key] = true
+				queue = append(queue, f)
 			}
 		}
 		for _, l := range links[u.Name] {
-			push(l)
+			push(filled{req: GET(l)})
 		}
-		// Templates of the surface (from a spec) filled with u's own ids.
+		// Templates of the surface (from a spec) filled with u's own
+		// references, and the read operations that take a reference
+		// elsewhere (query, header, cookie, body).
 		for _, ep := range env.Endpoints() {
 			if ep.Method == http.MethodGet && ep.IsTemplate() {
-				for _, p := range k.fillFor(u.Name, ep) {
-					push(p)
+				for _, f := range k.fillFor(u.Name, ep) {
+					push(f)
 				}
+			}
+		}
+		for _, ep := range ops {
+			for _, f := range k.fillFor(u.Name, ep) {
+				push(f)
 			}
 		}
 		// Every known URL with an id is a candidate: its answer as u (from
 		// the baseline's cache) decides.
 		for _, p := range all {
-			push(p)
+			push(filled{req: GET(p)})
 		}
 		count := 0
 		for depth := 0; depth < maxDepth && len(queue) > 0; depth++ {
 			level := queue
 			queue = nil
-			for _, p := range level {
+			for _, q := range level {
 				if count >= maxObjectsPerUser || ctx.Err() != nil {
 					break
 				}
-				resp, f := Get(ctx, env, p, u)
+				resp, f := Fetch(ctx, env, q.req, u)
 				if f == nil {
 					continue
 				}
-				if !k.consider(env, u, p, resp, f) {
-					pending = append(pending, candidate{u, p, resp, f})
+				if !k.consider(env, u, q, resp, f) {
+					pending = append(pending, candidate{u, q, resp, f})
 					continue
 				}
 				count++
 				for _, l := range surface.HarvestLinks(resp.Body, target) {
-					push(l)
+					push(filled{req: GET(l)})
 				}
 			}
 		}
@@ -441,7 +459,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	// ids of every user's objects are known now (a lab result that names
 	// its patient by the id learnt from /patients/u_1001).
 	for _, c := range pending {
-		k.consider(env, c.u, c.p, c.resp, c.f)
+		k.consider(env, c.u, c.q, c.resp, c.f)
 	}
 	for _, u := range k.Users {
 		k.claimObjectIDs(u.Name)
@@ -453,7 +471,9 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 
 	// 3. Volatile fields: ask for every object a second time.
 	for _, o := range k.Objects {
-		resp, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: o.Path, NoCache: true}, o.Owner)
+		again := o.Req
+		again.NoCache = true
+		resp, err := env.Do(ctx, again, o.Owner)
 		if err != nil {
 			continue
 		}
@@ -514,72 +534,174 @@ func stem(tmpl, name string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(n, "es"), "s")
 }
 
-// maxFills bounds the concrete paths made from one template per identity.
+// maxFills bounds the requests made from one operation per identity.
 const maxFills = 3
 
-// fillFor fills a template's path and required query parameters with the
-// ids of identity name: ids learnt in the context the parameter names
-// first (an order_id gets the ids of orders), then ids of the same format
-// as the parameter's known values.
-func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []string {
-	var ids []Marker
+// filled is a request built for an operation with an identity's own
+// references.
+type filled struct {
+	req transport.Request
+	// ep is the operation, nil for a link.
+	ep *surface.Endpoint
+	// refs are the references filled in, whatever their shape (a title,
+	// a slug, a username), so that an echo of them proves nothing.
+	refs []IDRef
+}
+
+// fillFor builds requests for an operation with the references of
+// identity name, in every location: path placeholders, required or
+// reference query parameters, reference headers, cookies and body members.
+// A parameter takes first the identity's markers learnt under a key of the
+// same name (note_title for {note_title}, whatever the value's shape), then
+// ids learnt in the context the parameter names (an order_id gets the ids
+// of orders), then, for an owner reference, the identity's own subject
+// (its id, email or username from a who-am-I answer), then ids of the same
+// format as the parameter's known values.
+func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
+	var ids, all []Marker
 	for _, m := range k.Markers[name] {
+		all = append(all, m)
 		if m.Kind == "id" || Key(m.Context) == "id" || strings.HasSuffix(m.Context, "_id") {
-			if LooksLikeID(m.Value) {
+			if surface.IsIDSegment(m.Value) {
 				ids = append(ids, m)
 			}
 		}
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i].Value < ids[j].Value })
-	params := map[string]bool{}
+	sort.Slice(all, func(i, j int) bool { return all[i].Value < all[j].Value })
+	var params []surface.Param
+	seenParam := map[string]bool{}
 	for _, m := range placeholderRe.FindAllStringSubmatch(ep.Path, -1) {
-		params[m[1]] = true
+		p, ok := ep.Param(surface.InPath, m[1])
+		if !ok {
+			p = surface.Param{Name: m[1], In: surface.InPath, Required: true, Role: surface.RoleOf(m[1], surface.InPath, nil)}
+		}
+		params = append(params, p)
+		seenParam[p.Key()] = true
 	}
 	for _, p := range ep.Params {
-		if p.In == "query" && (p.Required || idParam(p.Name)) {
-			params[p.Name] = true
+		if seenParam[p.Key()] || p.In == surface.InPath {
+			continue
+		}
+		if p.In == surface.InQuery && (p.Required || idParam(p.Name)) || p.Role.IsReference() && p.In != surface.InPath {
+			params = append(params, p)
+			seenParam[p.Key()] = true
 		}
 	}
 	choices := map[string][]string{}
-	for pname := range params {
-		st := stem(ep.Path, pname)
-		var known string
-		for _, p := range ep.Params {
-			if p.Name == pname && len(p.Values) > 0 {
-				known = p.Values[0]
+	refs := map[string]surface.Param{}
+	for _, p := range params {
+		st := stem(ep.Path, p.Name)
+		known := ""
+		if len(p.Values) > 0 {
+			known = p.Values[0]
+		}
+		var named, related, subject, shaped []string
+		add := func(list *[]string, v string) {
+			if !slices.Contains(*list, v) {
+				*list = append(*list, v)
 			}
 		}
-		var related, shaped []string
+		for _, m := range all {
+			if surface.KeyMatches(keyOf(m.Context), p.Name, "") {
+				add(&named, m.Value)
+			}
+		}
 		for _, m := range ids {
 			switch {
 			case st != "" && strings.Contains(m.Context, st):
-				related = append(related, m.Value)
-			case known != "" && Shape(known) == Shape(m.Value):
-				shaped = append(shaped, m.Value)
+				add(&related, m.Value)
+			case known != "" && surface.IDFormat(known) == surface.IDFormat(m.Value):
+				add(&shaped, m.Value)
 			}
 		}
-		c := append(related, shaped...)
+		if p.Role == surface.RoleOwner {
+			for _, m := range k.subject(name) {
+				if ownerFits(p, m) {
+					add(&subject, m.Value)
+				}
+			}
+		}
+		var c []string
+		for _, list := range [][]string{named, related, subject, shaped} {
+			for _, v := range list {
+				if !slices.Contains(c, v) {
+					c = append(c, v)
+				}
+			}
+		}
 		if len(c) == 0 {
+			if p.In != surface.InPath && p.In != surface.InQuery {
+				continue // the operation's default value stays
+			}
 			if known == "" {
 				return nil // nothing of this identity fits
 			}
 			c = []string{known}
 		}
-		choices[pname] = c
+		choices[p.Key()] = c
+		refs[p.Key()] = p
 	}
-	var out []string
+	if len(choices) == 0 {
+		return nil
+	}
+	var out []filled
 	seen := map[string]bool{}
 	for i := 0; i < maxFills; i++ {
 		over := map[string]string{}
-		for pname, c := range choices {
-			over[pname] = c[min(i, len(c)-1)]
+		for key, c := range choices {
+			over[key] = c[min(i, len(c)-1)]
 		}
-		if p, ok := ep.With(over); ok && !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		built, ok := ep.Build(func(p surface.Param) (string, bool) {
+			v, found := over[p.Key()]
+			return v, found
+		})
+		if !ok {
+			continue
 		}
+		req := Send(built)
+		if seen[RequestKey(req)] {
+			continue
+		}
+		seen[RequestKey(req)] = true
+		f := filled{req: req, ep: &ep}
+		for key, v := range over {
+			p := refs[key]
+			f.refs = append(f.refs, IDRef{In: p.In, Name: p.Name, Pointer: p.Pointer, Value: v})
+		}
+		sort.Slice(f.refs, func(i, j int) bool { return f.refs[i].Name < f.refs[j].Name })
+		out = append(out, f)
 	}
 	return out
+}
+
+// subject returns the markers of identity name learnt from who-am-I
+// answers (its own id, email, username), sorted by value.
+func (k *Knowledge) subject(name string) []Marker {
+	var out []Marker
+	for _, m := range k.Markers[name] {
+		anchor, _, _ := strings.Cut(m.Path, " ")
+		if isSelfPath(anchor) || m.Kind == "subject" {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out
+}
+
+// ownerFits reports whether a subject marker fits an owner reference: an
+// email for an email parameter, a username for a username, an id for a
+// user_id.
+func ownerFits(p surface.Param, m Marker) bool {
+	pn := strings.ToLower(p.Name)
+	key := strings.ToLower(keyOf(m.Context))
+	switch {
+	case strings.Contains(pn, "email") || p.Format == "email":
+		return strings.Contains(key, "email") || m.Kind == "email"
+	case strings.Contains(pn, "name") || pn == "user" || pn == "login" || pn == "owner" || pn == "author":
+		return strings.Contains(key, "name") || key == "login" || key == "user" || m.Kind == "username"
+	}
+	return key == "id" || key == "sub" || key == "uid" || strings.HasSuffix(key, "_id") || strings.HasSuffix(key, "id")
 }
 
 // IsAdmin reports whether an identity carries an administrative role: its
@@ -625,15 +747,23 @@ func TemplateOf(env check.Env, p string) string {
 // carries u's markers (or p carries u's ids) and no other user's markers:
 // an answer that also holds another user's markers (a doctor's schedule)
 // is shared, not owned, and proves nothing.
-func (k *Knowledge) consider(env check.Env, u transport.Identity, p string, resp *transport.Response, f Flat) bool {
+func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp *transport.Response, f Flat) bool {
+	key := RequestKey(q.req)
 	for _, o := range k.Objects {
-		if o.Owner.Name == u.Name && o.Path == p {
+		if o.Owner.Name == u.Name && RequestKey(o.Req) == key {
 			return true
+		}
+	}
+	p := q.req.Path
+	refs := RequestIDs(q.req)
+	for _, r := range q.refs {
+		if !slices.ContainsFunc(refs, func(x IDRef) bool { return x.Value == r.Value }) {
+			refs = append(refs, r)
 		}
 	}
 	ms := k.MarkersIn(u.Name, f)
 	ownedByURL := false
-	for _, r := range IDs(p) {
+	for _, r := range refs {
 		if k.IsMarkerOf(u.Name, r.Value) {
 			ownedByURL = true
 		}
@@ -646,7 +776,11 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, p string, resp
 			return false
 		}
 	}
-	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Template: TemplateOf(env, p), IDs: IDs(p), Resp: resp, Flat: f, Markers: ms})
+	tmpl := TemplateOf(env, p)
+	if q.ep != nil && (q.ep.Method != http.MethodGet || !strings.Contains(tmpl, "{")) {
+		tmpl = q.ep.Path
+	}
+	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Req: q.req, Template: tmpl, IDs: refs, Resp: resp, Flat: f, Markers: ms})
 	return true
 }
 
@@ -732,4 +866,39 @@ func (k *Knowledge) claimObjectValues() {
 			}
 		}
 	}
+}
+
+// ownedSiblings returns the object references (title, slug, id) of the
+// JSON objects in f that name their owner by one of the given markers
+// under an owner-reference key (owner, user, username, author, email,
+// user_id), keyed by value.
+func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
+	out := map[string]Marker{}
+	if len(markers) == 0 {
+		return out
+	}
+	owned := map[string]bool{} // object prefixes naming a marker as owner
+	for path, v := range f {
+		m, ok := markers[v]
+		if !ok || (m.Kind == "id" && !surface.IsIDSegment(v)) {
+			continue
+		}
+		i := strings.LastIndex(path, ".")
+		if i <= 0 || surface.RoleOf(path[i+1:], surface.InBody, nil) != surface.RoleOwner {
+			continue
+		}
+		owned[path[:i]] = true
+	}
+	for path, v := range f {
+		i := strings.LastIndex(path, ".")
+		if i <= 0 || !owned[path[:i]] || len(v) > 64 {
+			continue
+		}
+		key := path[i+1:]
+		if _, isMarker := markers[v]; isMarker || surface.RoleOf(key, surface.InBody, nil) != surface.RoleObject || Classify(path, v) != "" {
+			continue
+		}
+		out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
+	}
+	return out
 }

@@ -33,8 +33,9 @@ type Verdict struct {
 // the owner's data. Not a leak: a non-2xx answer, an error or empty body,
 // an answer without the owner's markers (such as as's own data), or an
 // endpoint that gives as's own object the same content as o (shared data).
-func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path string, as transport.Identity) Verdict {
-	resp, f := Get(ctx, env, path, as)
+func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req transport.Request, as transport.Identity) Verdict {
+	resp, f := Fetch(ctx, env, req, as)
+	path := req.Path
 	v := Verdict{Resp: resp}
 	if f == nil {
 		return v
@@ -43,8 +44,13 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	v.Flat = f
 	// An id of the requested URL echoed in the answer proves nothing.
 	echo := map[string]bool{}
-	for _, r := range IDs(path) {
+	for _, r := range RequestIDs(req) {
 		echo[r.Value] = true
+	}
+	if RequestKey(req) == RequestKey(o.Req) {
+		for _, r := range o.IDs {
+			echo[r.Value] = true
+		}
 	}
 	all := k.MarkersIn(o.Owner.Name, other)
 	for _, m := range all {

@@ -88,6 +88,7 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 		},
 		Identities: append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
 		Endpoints:  in.endpoints,
+		Values:     in.values,
 		Discovery:  in.discovery,
 		Checks:     selectChecks(checks.Active, cfg.Checks),
 		Passive:    selectChecks(checks.Passive, cfg.Checks),

@@ -106,6 +106,7 @@ func (f *surfaceFlags) build(set func(string) bool, fc fileSurface) (SurfaceConf
 // surfaceInput is what the CLI hands the engine about the surface.
 type surfaceInput struct {
 	endpoints  []surface.Endpoint
+	values     []surface.Candidate  // values of recorded answers
 	identities []transport.Identity // from recordings, when asked for
 	discovery  *discover.Options
 }
@@ -158,6 +159,7 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 	}
 	for _, rec := range recs {
 		in.endpoints = append(in.endpoints, rec.Endpoints...)
+		in.values = append(in.values, rec.Values...)
 		for _, c := range rec.Credentials {
 			if cfg.Surface.RecordedIdentities {
 				in.identities = append(in.identities, transport.Identity{Name: c.Name, Header: c.Header.Clone()})

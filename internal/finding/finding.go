@@ -18,9 +18,14 @@ type Finding struct {
 	OWASP       string     `json:"owasp"`
 	Method      string     `json:"method"`
 	// Path is the path template when known (/users/{id}), else the concrete path.
-	Path     string `json:"path"`
-	URL      string `json:"url"`
-	Identity string `json:"identity"`
+	Path string `json:"path"`
+	// Templated says Path is a template of the surface (a documented path,
+	// or one the scan templated), kept as it is: a literal segment of a
+	// specification (/api/c01) is never re-templated. Other paths are
+	// keyed by surface.Shape.
+	Templated bool   `json:"-"`
+	URL       string `json:"url"`
+	Identity  string `json:"identity"`
 	// Subject narrows the weakness on the endpoint (a header name, a data
 	// type) so that distinct weaknesses of one check stay distinct.
 	Subject     string     `json:"subject,omitempty"`

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/surface"
 )
 
 // SchemaVersion is the version of the JSON report schema (docs/report-schema.md).
@@ -171,7 +173,9 @@ func Dedupe(fs []Finding) []Finding {
 	groups := map[string][]Finding{}
 	var keys []string
 	for _, f := range fs {
-		f.Path = TemplatePath(f.Path)
+		if !f.Templated {
+			f.Path = surface.Shape(f.Path)
+		}
 		k := f.Key()
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)

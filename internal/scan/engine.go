@@ -31,10 +31,14 @@ type Options struct {
 	Client     transport.Config
 	Identities []transport.Identity // the user's; anonymous is added first
 	Endpoints  []surface.Endpoint   // known endpoints; the target path is always added
-	Checks     []check.Check
-	Passive    []check.Passive
-	Tool       finding.Tool
-	Logger     *slog.Logger
+	// Values are known parameter values with their provenance (the
+	// answers of a HAR recording): they fill parameters like the values
+	// the scan learns from its own answers.
+	Values  []surface.Candidate
+	Checks  []check.Check
+	Passive []check.Passive
+	Tool    finding.Tool
+	Logger  *slog.Logger
 	// Workers is how many (check, endpoint) pairs run at once.
 	Workers int
 	// HarvestDepth is how many levels of links found in answers the
@@ -69,6 +73,7 @@ type env struct {
 	discovered   *discover.Result
 	harvestDepth int
 	progress     *tracker // nil without Options.Progress
+	values       []surface.Candidate
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -134,7 +139,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		Target:        o.Client.Target.String(),
 		StartedAt:     time.Now().UTC(),
 	}
-	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...), values: o.Values}
 
 	var fmu sync.Mutex
 	var found []finding.Finding
@@ -178,6 +183,17 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	// Findings on a path of the surface keep it: a documented literal
+	// segment (/api/c01) is never re-templated.
+	templates := map[string]bool{}
+	for _, ep := range e.Endpoints() {
+		if ep.Documented() || ep.IsTemplate() {
+			templates[ep.Path] = true
+		}
+	}
+	for i := range found {
+		found[i].Templated = templates[found[i].Path]
+	}
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {
 		rep.Findings[i].MaskLocations(maskQuery)
@@ -273,34 +289,35 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	if e.knowledge == nil {
 		e.knowledge = surface.NewKnowledge()
 	}
+	e.knowledge.AddValues(e.values)
 	status := map[string]int{} // anonymous answer per endpoint, under mu below
 	defer func() { e.setStatus(status) }()
+	missing := map[string]bool{} // operations every identity got 404 for
 	fetch := func(eps []surface.Endpoint) ([]string, error) {
 		var mu sync.Mutex
 		var links []string
 		ok, failed := 0, 0
 		var firstErr error
 		var wg sync.WaitGroup
+		found := map[string]bool{}
 		for _, ep := range eps {
-			if ep.Method != http.MethodGet {
-				continue
-			}
-			p, complete := ep.Concrete()
+			req, complete := e.readRequest(ep)
 			if !complete {
 				continue
 			}
+			p := req.Path
 			for _, id := range e.identities {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
+					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), req, id)
 					e.progress.request()
-					var found []string
+					var harvested []string
 					if err == nil && resp.Status < 400 {
 						// Parsed outside the lock; Knowledge locks itself.
-						found = surface.HarvestLinks(resp.Body, e.client.Target())
-						e.knowledge.Observe(p, resp.Body)
-						for _, l := range found {
+						harvested = surface.HarvestLinks(resp.Body, e.client.Target())
+						e.knowledge.ObserveAs(id.Name, p, resp.Body)
+						for _, l := range harvested {
 							e.knowledge.ObserveLink(l)
 						}
 					}
@@ -318,11 +335,19 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					if id.Name == transport.AnonymousName {
 						status[ep.Key()] = resp.Status
 					}
-					links = append(links, found...)
+					if resp.Status < 400 {
+						found[ep.Key()] = true
+					} else if resp.Status == http.StatusNotFound && !found[ep.Key()] {
+						missing[ep.Key()] = true
+					}
+					links = append(links, harvested...)
 				}()
 			}
 		}
 		wg.Wait()
+		for k := range found {
+			delete(missing, k)
+		}
 		if ok == 0 && failed > 0 {
 			return nil, firstErr
 		}
@@ -350,6 +375,21 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	// links. Links found in those answers are followed in turn, up to
 	// harvestDepth levels beyond the known surface; the last level's links
 	// are not added, so nothing unfetched joins the surface.
+	//
+	// A spec example that answered 404 is a hint that failed: it is
+	// replaced by values learnt from the answers, once.
+	demoted := map[string]bool{}
+	demote := func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		for i := range e.endpoints {
+			k := e.endpoints[i].Key()
+			if missing[k] && !demoted[k] && surface.Demote(&e.endpoints[i]) {
+				demoted[k] = true
+			}
+		}
+	}
+	demote()
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
 		links, err = fetch(added)
@@ -359,6 +399,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		if depth >= e.harvestDepth {
 			break
 		}
+		demote()
 		added = append(e.fillTemplates(), addHarvested(e, links)...)
 	}
 	return ctx.Err()
@@ -380,7 +421,7 @@ func (e *env) fillTemplates() []surface.Endpoint {
 	defer e.mu.Unlock()
 	var out []surface.Endpoint
 	for _, i := range e.knowledge.Fill(e.endpoints) {
-		if _, ok := e.endpoints[i].Concrete(); ok {
+		if _, ok := e.readRequest(e.endpoints[i]); ok {
 			out = append(out, e.endpoints[i])
 		}
 	}

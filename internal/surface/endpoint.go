@@ -24,25 +24,64 @@ const (
 	SourceHarvest Source = "harvest"
 )
 
-// Param is one parameter of an endpoint.
+// Parameter locations (Param.In).
+const (
+	InPath   = "path"
+	InQuery  = "query"
+	InHeader = "header"
+	InCookie = "cookie"
+	// InBody is a member of a JSON request body, addressed by Param.Pointer.
+	InBody = "body"
+	// InForm is a field of a form body (urlencoded or multipart).
+	InForm = "form"
+)
+
+// Param is one parameter of an operation, wherever it travels: the path,
+// the query string, a header, a cookie, a member of a JSON body (nested
+// objects and arrays addressed by a JSON pointer) or a form field.
 type Param struct {
-	Name     string `json:"name"`
-	In       string `json:"in"` // path, query, header, cookie
+	// Name is the parameter's name; for a body member, the member's own
+	// key (the last token of Pointer).
+	Name string `json:"name"`
+	In   string `json:"in"` // path, query, header, cookie, body, form
+	// Pointer addresses a JSON body member (RFC 6901): /owner/email,
+	// /items/0/id. Empty for other locations.
+	Pointer  string `json:"pointer,omitempty"`
 	Required bool   `json:"required,omitempty"`
 	Type     string `json:"type,omitempty"`
 	Format   string `json:"format,omitempty"`
+	// Enum lists the documented values; Example is the documented example.
+	// Both are hints, not facts: an example that answers 404 is replaced
+	// by values the scan learnt.
+	Enum    []string `json:"enum,omitempty"`
+	Example string   `json:"example,omitempty"`
+	// Role is what the parameter means (RoleOf): owner or object
+	// reference, privilege field, credential, free text.
+	Role Role `json:"role,omitempty"`
 	// Values are known good values (examples, enums, recorded or harvested
 	// values), the first one being the default.
 	Values []string `json:"values,omitempty"`
+	// From says where Values came from (ValueSource).
+	From ValueSource `json:"from,omitempty"`
 	// Synthetic is true when Values holds only a value made up from the
 	// parameter's type; a harvested value replaces it.
 	Synthetic bool `json:"synthetic,omitempty"`
-	// Neighbors are ids next to harvested numeric ids (id±1, id±2): objects
-	// the identity that saw the original id probably does not own. They
-	// never fill the template by default; authorization checks try them.
+	// Neighbors are ids next to harvested ids (id±1, id±2; INV-0003 →
+	// INV-0002): objects the identity that saw the original id probably
+	// does not own. They never fill the template by default;
+	// authorization checks try them.
 	Neighbors []string `json:"neighbors,omitempty"`
 	// Schema is the parameter's schema, when a spec gave one.
 	Schema *Schema `json:"-"`
+}
+
+// Key identifies a parameter within its operation: "query:user_id",
+// "body:/owner/email".
+func (p Param) Key() string {
+	if p.In == InBody && p.Pointer != "" {
+		return InBody + ":" + p.Pointer
+	}
+	return p.In + ":" + p.Name
 }
 
 // Body is the request body an operation accepts.
@@ -53,6 +92,23 @@ type Body struct {
 	// schema with harmless values).
 	Example []byte  `json:"example,omitempty"`
 	Schema  *Schema `json:"-"`
+	// Recorded is true when Example is a body really sent (HAR, Postman):
+	// it is replayed as recorded, with substitutions field by field.
+	Recorded bool `json:"recorded,omitempty"`
+}
+
+// IsJSON reports whether the body is JSON.
+func (b *Body) IsJSON() bool {
+	return b != nil && (strings.Contains(strings.ToLower(b.ContentType), "json") || b.ContentType == "")
+}
+
+// IsForm reports whether the body is a form.
+func (b *Body) IsForm() bool {
+	if b == nil {
+		return false
+	}
+	ct := strings.ToLower(b.ContentType)
+	return strings.Contains(ct, "x-www-form-urlencoded") || strings.Contains(ct, "multipart/form-data")
 }
 
 // Response is one documented response of an operation.
@@ -166,8 +222,7 @@ func (e Endpoint) Header() http.Header {
 	var h http.Header
 	var cookies []string
 	for _, p := range e.Params {
-		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || IsCredentialHeader(p.Name) ||
-			(p.In == "cookie" && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess"))) {
+		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || p.carriesCredential() {
 			continue
 		}
 		switch p.In {
@@ -261,3 +316,12 @@ func PathParams(template string) []string {
 
 // BoolPtr returns a pointer to b, for AuthRequired.
 func BoolPtr(b bool) *bool { return &b }
+
+// carriesCredential reports whether a header or cookie parameter carries
+// credentials (Authorization, an API key, a session cookie): its value
+// comes from the identity a request is sent as, never from a spec example
+// or a recording.
+func (p Param) carriesCredential() bool {
+	return IsCredentialHeader(p.Name) || p.Role == RoleCredential ||
+		(p.In == InCookie && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess")))
+}

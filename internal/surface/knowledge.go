@@ -18,13 +18,66 @@ type Knowledge struct {
 	// ids maps a collection name (singular, lower case: "order") and a key
 	// ("id", "order_id") to the values seen, sorted.
 	ids map[string][]string
+	// named maps a normalised answer key (note_title, username) to the
+	// values seen under it, in any answer, with their provenance.
+	named map[string][]Candidate
 }
 
 // maxIDs bounds the values kept per collection and key.
 const maxIDs = 8
 
 // NewKnowledge returns an empty store.
-func NewKnowledge() *Knowledge { return &Knowledge{ids: map[string][]string{}} }
+func NewKnowledge() *Knowledge {
+	return &Knowledge{ids: map[string][]string{}, named: map[string][]Candidate{}}
+}
+
+// ObserveAs records the ids in a JSON answer to path (Observe) and every
+// reference-like value under any key (AnswerValues), as received by
+// identity.
+func (k *Knowledge) ObserveAs(identity, path string, body []byte) {
+	k.Observe(path, body)
+	k.AddValues(AnswerValues(body, FromAnswer, identity))
+}
+
+// AddValues records values with their provenance (answers, subjects,
+// recordings), at most maxIDs per key; the first seen are kept.
+func (k *Knowledge) AddValues(cs []Candidate) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, c := range cs {
+		key := strings.Join(nameTokens(c.Key), "_")
+		if key == "" {
+			continue
+		}
+		vs := k.named[key]
+		if len(vs) >= maxIDs || slices.ContainsFunc(vs, func(x Candidate) bool { return x.Value == c.Value }) {
+			continue
+		}
+		k.named[key] = append(vs, c)
+	}
+}
+
+// Named returns the values recorded under a key matching name (KeyMatches:
+// note_title, noteTitle), sources in order of trust (answers and subjects
+// before recordings), values sorted within a source.
+func (k *Knowledge) Named(name string) []Candidate {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []Candidate
+	for key, vs := range k.named {
+		if KeyMatches(key, name, "") {
+			out = append(out, vs...)
+		}
+	}
+	rank := map[ValueSource]int{FromSubject: 0, FromAnswer: 1, FromRecording: 2, FromSpec: 3, FromSchema: 4}
+	sort.SliceStable(out, func(i, j int) bool {
+		if rank[out[i].Source] != rank[out[j].Source] {
+			return rank[out[i].Source] < rank[out[j].Source]
+		}
+		return idLess(out[i].Value, out[j].Value)
+	})
+	return out
+}
 
 // pathWords are path segments that do not name a collection.
 var pathWords = map[string]bool{"mine": true, "me": true, "self": true, "all": true, "list": true, "search": true, "api": true, "current": true}
@@ -201,38 +254,57 @@ func (k *Knowledge) Candidates(template, name string) []string {
 	return out
 }
 
-// Fill gives the path parameters of eps harvested values when they have
-// only synthetic ones (or none), with the numeric neighbours of each (id±1,
-// id±2) for authorization checks. It returns the indexes of the endpoints it
-// changed.
+// Fill gives the parameters of eps learnt values when they have only
+// synthetic ones (or none): path placeholders, and the required parameters
+// of the query, headers, cookies and body. A path
+// parameter takes ids of the collection it follows, then values learnt
+// under its own name (a note_title, a username, whatever their shape);
+// other parameters take values learnt under their own name. Neighbours of
+// the values (id±1, INV-0003 → INV-0002) are kept for authorization
+// checks. It returns the indexes of the endpoints it changed.
 func (k *Knowledge) Fill(eps []Endpoint) []int {
 	var changed []int
 	for i := range eps {
 		ep := &eps[i]
-		if !ep.IsTemplate() {
-			continue
-		}
 		touched := false
 		for _, name := range PathParams(ep.Path) {
-			j := -1
-			for pi, p := range ep.Params {
-				if p.In == "path" && p.Name == name {
-					j = pi
-				}
+			if _, ok := ep.Param(InPath, name); !ok {
+				ep.Params = append(ep.Params, Param{Name: name, In: InPath, Required: true, Role: RoleOf(name, InPath, nil)})
 			}
-			if j >= 0 && len(ep.Params[j].Values) > 0 && !ep.Params[j].Synthetic {
+		}
+		for j := range ep.Params {
+			p := &ep.Params[j]
+			if len(p.Values) > 0 && !p.Synthetic {
 				continue
 			}
-			vals := k.Candidates(ep.Path, name)
+			// Optional parameters stay out of the default request (the
+			// authorization checks still fill references everywhere).
+			if p.In != InPath && !p.Required {
+				continue
+			}
+			if p.Role == RoleCredential {
+				continue
+			}
+			var vals []string
+			from := FromAnswer
+			if p.In == InPath {
+				vals = k.Candidates(ep.Path, p.Name)
+			}
+			for _, c := range k.Named(p.Name) {
+				if len(vals) >= maxIDs {
+					break
+				}
+				if !slices.Contains(vals, c.Value) {
+					if len(vals) == 0 {
+						from = c.Source
+					}
+					vals = append(vals, c.Value)
+				}
+			}
 			if len(vals) == 0 {
 				continue
 			}
-			if j < 0 {
-				ep.Params = append(ep.Params, Param{Name: name, In: "path", Required: true})
-				j = len(ep.Params) - 1
-			}
-			p := &ep.Params[j]
-			p.Values, p.Synthetic = vals, false
+			p.Values, p.Synthetic, p.From = vals, false, from
 			p.Neighbors = Neighbors(vals)
 			touched = true
 		}
@@ -243,33 +315,17 @@ func (k *Knowledge) Fill(eps []Endpoint) []int {
 	return changed
 }
 
-// Neighbors returns the numeric ids next to the given ones (±1, ±2), positive
-// and not among them, sorted.
-func Neighbors(ids []string) []string {
-	known := map[string]bool{}
-	for _, v := range ids {
-		known[v] = true
-	}
-	seen := map[int64]bool{}
-	var out []int64
-	for _, v := range ids {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			continue
-		}
-		for _, d := range []int64{-2, -1, 1, 2} {
-			m := n + d
-			if m <= 0 || seen[m] || known[strconv.FormatInt(m, 10)] {
-				continue
-			}
-			seen[m] = true
-			out = append(out, m)
+// Demote marks the spec-given values of an operation's parameters as mere
+// hints after the operation answered 404 with them (a spec example taken
+// for a real value): the next Fill replaces them with learnt values.
+func Demote(ep *Endpoint) bool {
+	changed := false
+	for j := range ep.Params {
+		p := &ep.Params[j]
+		if p.From == FromSpec && !p.Synthetic && (p.In == InPath || p.Role.IsReference()) {
+			p.Synthetic = true
+			changed = true
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	s := make([]string, len(out))
-	for i, n := range out {
-		s[i] = strconv.FormatInt(n, 10)
-	}
-	return s
+	return changed
 }

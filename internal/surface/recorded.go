@@ -1,6 +1,7 @@
 package surface
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,6 +21,9 @@ type Recorded struct {
 	// Skipped counts requests left out because they were for another origin
 	// or unreadable.
 	Skipped int
+	// Values are the values received in recorded responses (HAR), a value
+	// source for parameters (FromRecording).
+	Values []Candidate
 }
 
 // Credential is one distinct set of credential headers seen in a recording.
@@ -44,18 +48,6 @@ var credentialHeader = regexp.MustCompile(`(?i)^(authorization|cookie|proxy-auth
 
 // IsCredentialHeader reports whether a request header carries credentials.
 func IsCredentialHeader(name string) bool { return credentialHeader.MatchString(name) }
-
-var (
-	uuidSeg  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	hexSeg   = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
-	digitSeg = regexp.MustCompile(`^[0-9]{1,19}$`)
-)
-
-// IsIDSegment reports whether a path segment looks like an object id:
-// a number, a UUID or a long hex string.
-func IsIDSegment(seg string) bool {
-	return digitSeg.MatchString(seg) || uuidSeg.MatchString(seg) || hexSeg.MatchString(seg)
-}
 
 // Templatize turns a concrete path into a template, replacing id-like
 // segments with placeholders named after the collection before them:
@@ -110,7 +102,7 @@ func TemplatizeKnown(path string, known func(seg string) (string, bool)) (string
 			typ = "integer"
 		}
 		segs[i] = "{" + name + "}"
-		params = append(params, Param{Name: name, In: "path", Required: true, Type: typ, Values: []string{raw}})
+		params = append(params, Param{Name: name, In: InPath, Required: true, Type: typ, Values: []string{raw}, Role: RoleOf(name, InPath, nil)})
 	}
 	return strings.Join(segs, "/"), params
 }
@@ -139,7 +131,7 @@ func Merge(eps []Endpoint, ep Endpoint, maxValues int) []Endpoint {
 			found := false
 			for j := range eps[i].Params {
 				q := &eps[i].Params[j]
-				if q.In != p.In || q.Name != p.Name {
+				if q.Key() != p.Key() {
 					continue
 				}
 				found = true
@@ -219,7 +211,23 @@ func FromURL(method string, u *url.URL, src Source, known func(seg string) (stri
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		ep.Params = append(ep.Params, Param{Name: k, In: "query", Values: []string{q.Get(k)}})
+		ep.Params = append(ep.Params, Param{Name: k, In: InQuery, Values: []string{q.Get(k)}, From: FromRecording, Role: RoleOf(k, InQuery, nil)})
 	}
 	return ep
+}
+
+// RecordBody attaches a recorded request body to ep: JSON and form bodies
+// are kept (replayed as recorded) and their members become body or form
+// parameters with the recorded values.
+func RecordBody(ep *Endpoint, contentType string, body []byte) {
+	ct := strings.ToLower(contentType)
+	switch {
+	case len(body) == 0:
+	case strings.Contains(ct, "json") && json.Valid(body):
+		ep.Body = &Body{ContentType: contentType, Example: body, Recorded: true}
+		ep.Params = append(ep.Params, RecordedParams(body)...)
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		ep.Body = &Body{ContentType: contentType, Example: body, Recorded: true}
+		ep.Params = append(ep.Params, FormParams(body)...)
+	}
 }

@@ -72,7 +72,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	var out []finding.Finding
 	authz.Parallel(ctx, len(jobs), 4, func(i int) {
 		j := jobs[i]
-		v := k.Judge(ctx, env, j.o, j.o.Path, j.as)
+		v := k.Judge(ctx, env, j.o, j.o.Req, j.as)
 		if !v.Leak {
 			return
 		}
@@ -86,6 +86,12 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 
 func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict) finding.Finding {
 	f := authz.NewFinding(c.Meta(), o.Template, v.Resp, as)
+	method := o.Req.Method
+	if method == "" {
+		method = "GET"
+	}
+	f.Method = method
+	f.Templated = true
 	f.Confidence = v.Confidence
 	switch tier := authz.WorstTier(v.Leaked); {
 	case tier >= authz.TierPII:
@@ -101,9 +107,11 @@ func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict)
 	pair := authz.Pair{
 		OwnerName: o.Owner.Name + " (owner)", OtherName: as.Name,
 		Owner: o.Owner, Other: as, OwnerURL: o.Resp.URL, OtherURL: v.Resp.URL,
-		OwnerFlat: o.Flat, OtherFlat: v.Flat, OtherBody: v.Resp.Body, Method: "GET", Status: v.Resp.Status,
+		OwnerFlat: o.Flat, OtherFlat: v.Flat, OtherBody: v.Resp.Body, Method: method, Status: v.Resp.Status,
+		Header: o.Req.Header, Body: o.Req.Body,
 	}
-	f.Evidence = pair.Evidence(check.RequestLine("GET", v.Resp.URL), v.Markers, map[string]string{
+	f.Reproduce = pair.Curl()
+	f.Evidence = pair.Evidence(check.RequestLine(method, v.Resp.URL), v.Markers, map[string]string{
 		"owner":            o.Owner.Name,
 		"attacker":         as.Name,
 		"similarity":       fmt.Sprintf("%.2f", v.Similarity),

@@ -70,7 +70,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			continue
 		}
 		for _, r := range o.IDs {
-			for _, n := range authz.Neighbours(r.Value) {
+			for _, n := range surface.Neighbours(r.Value) {
 				if !k.IsMarkerOf(o.Owner.Name, n) && !known[authz.Replace(o.Path, r, n)] {
 					probes = append(probes, probe{o, r, n})
 				}
@@ -164,7 +164,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	fd.Evidence = pair.Evidence(check.RequestLine("GET", resp.URL), markers, map[string]string{
 		"own_id":          p.ref.Value,
 		"requested_id":    p.next,
-		"id_format":       authz.Shape(p.ref.Value),
+		"id_format":       surface.IDFormat(p.ref.Value),
 		"owner_fields":    strings.Join(differing, ", "),
 		"belongs_to":      owners,
 		"requested_as":    owner.Name,

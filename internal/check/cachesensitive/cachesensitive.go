@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/pathshape"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -58,7 +58,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
 	// One finding per endpoint shape: /api/items/5001 and /5002 are one.
-	f.Path, _, _ = strings.Cut(pathshape.Of(ex.Template), "?")
+	f.Path, _, _ = strings.Cut(surface.Shape(ex.Template), "?")
 	shared := !strings.Contains(cc, "private") && ex.Identity != transport.AnonymousName
 	if strings.Contains(cc, "public") || (strings.Contains(cc, "max-age") && !strings.Contains(cc, "max-age=0")) {
 		f.Description += " The response is explicitly cacheable (" + ex.Header.Get("Cache-Control") + ")."

@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/pathshape"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -109,7 +108,7 @@ func points(ep surface.Endpoint) []point {
 		segs := strings.Split(u.EscapedPath(), "/")
 		for i := len(segs) - 1; i >= 0; i-- {
 			seg, err := url.PathUnescape(segs[i])
-			if err != nil || !pathshape.IsID(seg) {
+			if err != nil || !surface.IsIDSegment(seg) {
 				continue
 			}
 			i := i
@@ -217,9 +216,9 @@ func sameShapeProbed(ep surface.Endpoint, env check.Env) bool {
 	if ep.IsTemplate() || len(ep.Params) > 0 {
 		return false
 	}
-	shape := pathshape.Of(ep.Path)
+	shape := surface.Shape(ep.Path)
 	for _, o := range env.Endpoints() {
-		if o.Method == ep.Method && o.Path < ep.Path && !o.IsTemplate() && len(o.Params) == 0 && pathshape.Of(o.Path) == shape {
+		if o.Method == ep.Method && o.Path < ep.Path && !o.IsTemplate() && len(o.Params) == 0 && surface.Shape(o.Path) == shape {
 			return true
 		}
 	}

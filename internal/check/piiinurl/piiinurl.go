@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/pathshape"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -91,7 +91,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
 	f.Reproduce = ""
 	f.Method = http.MethodGet
-	f.Path, _, _ = strings.Cut(pathshape.Of(u.Path), "?")
+	f.Path, _, _ = strings.Cut(surface.Shape(u.Path), "?")
 	if ex.Template != "" && strings.Contains(ex.Template, "{") {
 		f.Path, _, _ = strings.Cut(ex.Template, "?")
 	}

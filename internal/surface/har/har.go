@@ -18,6 +18,9 @@ import (
 // MaxSize bounds a HAR file.
 const MaxSize = 256 << 20
 
+// maxValues bounds the values kept from recorded answers.
+const maxValues = 2000
+
 type archive struct {
 	Log *struct {
 		Entries []entry `json:"entries"`
@@ -40,7 +43,12 @@ type entry struct {
 		} `json:"postData"`
 	} `json:"request"`
 	Response struct {
-		Status int `json:"status"`
+		Status  int `json:"status"`
+		Content struct {
+			MimeType string `json:"mimeType"`
+			Text     string `json:"text"`
+			Encoding string `json:"encoding"`
+		} `json:"content"`
 	} `json:"response"`
 }
 
@@ -89,8 +97,18 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 			h.Add(nv.Name, nv.Value)
 		}
 		creds.Add(h)
-		if pd := e.Request.PostData; pd != nil && pd.Text != "" && strings.Contains(strings.ToLower(pd.MimeType), "json") && json.Valid([]byte(pd.Text)) {
-			ep.Body = &surface.Body{ContentType: pd.MimeType, Example: []byte(pd.Text)}
+		if pd := e.Request.PostData; pd != nil && pd.Text != "" {
+			surface.RecordBody(&ep, pd.MimeType, []byte(pd.Text))
+		}
+		// Values the recorded answers carried (ids, titles, usernames) are
+		// a value source; credentials are never among them (only answers
+		// with data, never request headers).
+		if c := e.Response.Content; e.Response.Status >= 200 && e.Response.Status < 300 && c.Encoding == "" && strings.Contains(strings.ToLower(c.MimeType), "json") {
+			for _, v := range surface.AnswerValues([]byte(c.Text), surface.FromRecording, "") {
+				if len(rec.Values) < maxValues {
+					rec.Values = append(rec.Values, v)
+				}
+			}
 		}
 		rec.Endpoints = surface.Merge(rec.Endpoints, ep, 10)
 	}

@@ -60,3 +60,54 @@ func TestMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestPostBodiesAndAnswerValues(t *testing.T) {
+	t.Parallel()
+	const doc = `{"log":{"entries":[
+	 {"request":{"method":"POST","url":"http://rpc.test/profile/get","headers":[{"name":"Content-Type","value":"application/json"}],
+	   "postData":{"mimeType":"application/json","text":"{\"id\":\"2\",\"fields\":{\"email\":\"bob@example.com\"}}"}},
+	  "response":{"status":200,"content":{"mimeType":"application/json","text":"{\"id\":\"2\",\"username\":\"bob\"}"}}},
+	 {"request":{"method":"POST","url":"http://rpc.test/login","headers":[],
+	   "postData":{"mimeType":"application/x-www-form-urlencoded","text":"username=bob&password=hunter2"}},
+	  "response":{"status":302,"content":{"mimeType":"text/html","text":""}}}
+	]}}`
+	target, _ := url.Parse("http://rpc.test/")
+	rec, err := Read(strings.NewReader(doc), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Endpoints) != 2 {
+		t.Fatalf("endpoints = %d", len(rec.Endpoints))
+	}
+	get := rec.Endpoints[0]
+	if get.Body == nil || !get.Body.Recorded {
+		t.Fatalf("recorded body not kept: %+v", get.Body)
+	}
+	roles := map[string]surface.Role{}
+	for _, p := range get.Params {
+		roles[p.Key()] = p.Role
+	}
+	if roles["body:/id"] != surface.RoleObject || roles["body:/fields/email"] != surface.RoleOwner {
+		t.Errorf("body parameters = %v", roles)
+	}
+	req, _ := get.Build(func(p surface.Param) (string, bool) {
+		if p.Key() == "body:/id" {
+			return "3", true
+		}
+		return "", false
+	})
+	if string(req.Body) != `{"fields":{"email":"bob@example.com"},"id":"3"}` {
+		t.Errorf("replayed body = %s: recorded as it was, one field substituted", req.Body)
+	}
+	login := rec.Endpoints[1]
+	if p, ok := login.Param(surface.InForm, "password"); !ok || p.Role != surface.RoleCredential {
+		t.Errorf("form password = %+v", p)
+	}
+	vals := map[string]string{}
+	for _, v := range rec.Values {
+		vals[v.Key] = v.Value
+	}
+	if vals["username"] != "bob" || vals["id"] != "2" {
+		t.Errorf("answer values = %v", vals)
+	}
+}

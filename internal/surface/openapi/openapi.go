@@ -482,7 +482,7 @@ func (c *converter) endpoint(d *openapi3.T, path, method string, item *openapi3.
 			continue
 		}
 		seen["path\x00"+name] = len(ep.Params)
-		ep.Params = append(ep.Params, surface.Param{Name: name, In: "path", Required: true, Values: []string{surface.Synthesize(name, nil)}, Synthetic: true})
+		ep.Params = append(ep.Params, surface.Param{Name: name, In: "path", Required: true, Values: []string{surface.Synthesize(name, nil)}, Synthetic: true, From: surface.FromSchema, Role: surface.RoleOf(name, surface.InPath, nil)})
 	}
 
 	sec := d.Security
@@ -509,6 +509,24 @@ func (c *converter) endpoint(d *openapi3.T, path, method string, item *openapi3.
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		ep.Body = c.body(op.RequestBody.Value)
+		if ep.Body != nil && ep.Body.Schema != nil {
+			in := surface.InBody
+			if ep.Body.IsForm() {
+				in = surface.InForm
+			}
+			for _, p := range surface.BodyParams(ep.Body.Schema) {
+				if in == surface.InForm {
+					if strings.Count(p.Pointer, "/") > 1 {
+						continue
+					}
+					p.In, p.Pointer = surface.InForm, ""
+				}
+				if !ep.Body.Required {
+					p.Required = false
+				}
+				ep.Params = append(ep.Params, p)
+			}
+		}
 	}
 	if op.Responses != nil {
 		codes := op.Responses.Keys()
@@ -531,14 +549,13 @@ func (c *converter) endpoint(d *openapi3.T, path, method string, item *openapi3.
 }
 
 func (c *converter) param(p *openapi3.Parameter) surface.Param {
-	out := surface.Param{Name: p.Name, In: p.In, Required: p.Required || p.In == "path"}
 	s := c.schema(p.Schema)
 	if s == nil && len(p.Content) > 0 {
 		if _, mt := pickMedia(p.Content); mt != nil {
 			s = c.schema(mt.Schema)
 		}
 	}
-	out.Schema = s
+	out := surface.Param{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: s, Role: surface.RoleOf(p.Name, p.In, s)}
 	if s != nil {
 		out.Format = s.Format
 		for _, t := range s.Types {
@@ -547,13 +564,15 @@ func (c *converter) param(p *openapi3.Parameter) surface.Param {
 				break
 			}
 		}
+		for _, v := range s.Enum {
+			if x := surface.Scalar(v); x != "" {
+				out.Enum = append(out.Enum, x)
+			}
+		}
 	}
 	// Known values: the parameter's examples, then the schema's example,
-	// default and enum. Optional parameters keep none, so a request only
-	// carries what the operation needs.
-	if !out.Required {
-		return out
-	}
+	// default and enum: hints from the specification. Optional parameters
+	// keep none, so a request only carries what the operation needs.
 	var values []string
 	add := func(v any) {
 		if x := surface.Scalar(v); x != "" && !slices.Contains(values, x) {
@@ -578,9 +597,17 @@ func (c *converter) param(p *openapi3.Parameter) surface.Param {
 			add(v)
 		}
 	}
+	if len(values) > 0 {
+		out.Example = values[0]
+	}
+	if !out.Required {
+		return out
+	}
+	out.From = surface.FromSpec
 	if len(values) == 0 {
 		values = []string{surface.Synthesize(p.Name, s)}
 		out.Synthetic = true
+		out.From = surface.FromSchema
 	}
 	out.Values = values
 	return out

@@ -78,8 +78,9 @@ type request struct {
 	Header []keyValue `json:"header"`
 	Auth   *auth      `json:"auth"`
 	Body   *struct {
-		Mode string `json:"mode"`
-		Raw  string `json:"raw"`
+		Mode       string     `json:"mode"`
+		Raw        string     `json:"raw"`
+		URLEncoded []keyValue `json:"urlencoded"`
 	} `json:"body"`
 }
 
@@ -273,10 +274,19 @@ func endpoint(req request, vars map[string]string) (surface.Endpoint, bool) {
 		if kv.Disabled || kv.Key == "" {
 			continue
 		}
-		ep.Params = append(ep.Params, surface.Param{Name: kv.Key, In: "query", Values: []string{expand(kv.text(), vars)}})
+		ep.Params = append(ep.Params, surface.Param{Name: kv.Key, In: surface.InQuery, Values: []string{expand(kv.text(), vars)}, From: surface.FromRecording, Role: surface.RoleOf(kv.Key, surface.InQuery, nil)})
 	}
-	if req.Body != nil && req.Body.Mode == "raw" && json.Valid([]byte(req.Body.Raw)) {
-		ep.Body = &surface.Body{ContentType: "application/json", Example: []byte(expand(req.Body.Raw, vars))}
+	if req.Body != nil && req.Body.Mode == "raw" && json.Valid([]byte(expand(req.Body.Raw, vars))) {
+		surface.RecordBody(&ep, "application/json", []byte(expand(req.Body.Raw, vars)))
+	}
+	if req.Body != nil && req.Body.Mode == "urlencoded" {
+		form := url.Values{}
+		for _, kv := range req.Body.URLEncoded {
+			if !kv.Disabled && kv.Key != "" {
+				form.Add(kv.Key, expand(kv.text(), vars))
+			}
+		}
+		surface.RecordBody(&ep, "application/x-www-form-urlencoded", []byte(form.Encode()))
 	}
 	return ep, true
 }
