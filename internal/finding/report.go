@@ -50,8 +50,18 @@ type Report struct {
 	// endpoint found, no identity verified, most requests unanswered). When
 	// it is non-empty the grade is GradeIncomplete, whatever the findings:
 	// a scan that tested nothing is never graded.
-	Incomplete []string  `json:"incomplete,omitempty"`
-	Findings   []Finding `json:"findings"`
+	Incomplete []string `json:"incomplete,omitempty"`
+	// Warnings are what a reader must know that is not a finding (a
+	// comparison dropped because the target rate-limited it).
+	Warnings []string `json:"warnings,omitempty"`
+	// SkippedOperations lists what the safety policy and the scope kept
+	// from being sent (docs/safety.md).
+	SkippedOperations []SkippedOperation `json:"skipped_operations,omitempty"`
+	// RequestsRefused counts the requests refused before the wire.
+	RequestsRefused int `json:"requests_refused,omitempty"`
+	// Writes is the write journal of an --allow-write scan.
+	Writes   []Write   `json:"writes,omitempty"`
+	Findings []Finding `json:"findings"`
 }
 
 // GradeIncomplete is the grade of a report with Incomplete reasons.

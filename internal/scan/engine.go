@@ -65,23 +65,29 @@ type Progress struct {
 }
 
 type env struct {
-	client       *transport.Client
-	identities   []transport.Identity
-	mu           sync.RWMutex
-	endpoints    []surface.Endpoint
-	knowledge    *surface.Knowledge
-	discovered   *discover.Result
-	harvestDepth int
-	progress     *tracker // nil without Options.Progress
-	values       []surface.Candidate
+	client     *transport.Client
+	identities []transport.Identity
+	// allIdentities keeps every identity, those who-am-I dropped included
+	// (the cleanup acts as the creator of each object).
+	allIdentities []transport.Identity
+	mu            sync.RWMutex
+	endpoints     []surface.Endpoint
+	knowledge     *surface.Knowledge
+	discovered    *discover.Result
+	harvestDepth  int
+	progress      *tracker // nil without Options.Progress
+	values        []surface.Candidate
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
-func (e *env) Target() *url.URL                 { return e.client.Target() }
-func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// VerifyRestore records in the write journal whether a restore held.
+func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
+func (e *env) Target() *url.URL               { return e.client.Target() }
+func (e *env) AllowWrite() bool               { return e.client.AllowWrite() }
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -140,6 +146,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		StartedAt:     time.Now().UTC(),
 	}
 	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...), values: o.Values}
+	e.allIdentities = e.identities
 
 	var fmu sync.Mutex
 	var found []finding.Finding
@@ -152,6 +159,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		fmu.Unlock()
 	}
 	cfg := o.Client
+	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
+	if cfg.MaskURL == nil {
+		cfg.MaskURL = maskLocation
+	}
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
@@ -177,12 +188,14 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
+	cleanup(context.WithoutCancel(ctx), e, log)
 
 	rep.FinishedAt = time.Now().UTC()
 	rep.DurationMS = rep.FinishedAt.Sub(rep.StartedAt).Milliseconds()
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	safetyReport(rep, client)
 	// Findings on a path of the surface keep it: a documented literal
 	// segment (/api/c01) is never re-templated.
 	templates := map[string]bool{}
@@ -205,7 +218,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	if o.Client.MaxRequests > 0 && rep.RequestsSent >= o.Client.MaxRequests {
 		rep.Partial = true
-		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
+		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: partial report, some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
 		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	return rep, scanErr
@@ -323,6 +336,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					}
 					mu.Lock()
 					defer mu.Unlock()
+					if errors.Is(err, transport.ErrRefused) {
+						return // never sent: neither an answer nor a failure
+					}
 					if err != nil {
 						failed++
 						if firstErr == nil {
@@ -368,6 +384,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if errors.Is(err, transport.ErrBudget) {
+			return fmt.Errorf("%w: the request budget ran out before any answer (raise --max-requests)", ErrUnreachable)
+		}
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	// Ids seen in the answers fill the templates that had no real value;
@@ -392,6 +411,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	demote()
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
+		e.client.Learn(added)
 		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()

@@ -187,7 +187,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 				}
 			}
 		}
-	} else if env.AllowWrite() {
+	} else if env.AllowWrite() && bodyMethod(ep.Method) {
 		p, ok := ep.Concrete()
 		if ok {
 			for _, body := range []string{`{"leakhound": `, `[]`} {
@@ -207,6 +207,17 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		return nil, nil
 	}
 	return []finding.Finding{c.report(ep, id, hits)}, ctx.Err()
+}
+
+// bodyMethod reports whether a malformed-body probe may go to an operation
+// of this method: POST, PUT and PATCH carry bodies; a DELETE is never sent
+// one (a server that ignores the broken body deletes the object).
+func bodyMethod(m string) bool {
+	switch strings.ToUpper(m) {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return true
+	}
+	return false
 }
 
 // sameShapeProbed reports whether another concrete endpoint of the same

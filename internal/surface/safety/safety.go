@@ -41,7 +41,9 @@ const (
 	Never Class = "never"
 )
 
-func (c Class) rank() int {
+// Rank orders classes by risk: Read 0, ReadPOST 1, Write 2, Destructive 3,
+// Never 4 (an unknown class ranks as Write).
+func (c Class) Rank() int {
 	switch c {
 	case Read:
 		return 0
@@ -162,12 +164,12 @@ func classify(method, rawPath, operationID, summary string) Verdict {
 			}
 			continue
 		}
-		if worst == nil || h.class.rank() > worst.class.rank() {
+		if worst == nil || h.class.Rank() > worst.class.Rank() {
 			worst = h
 		}
 	}
 	base, baseReason := methodClass(method)
-	if worst != nil && worst.class.rank() >= base.rank() {
+	if worst != nil && worst.class.Rank() >= base.Rank() {
 		return Verdict{Class: worst.class, Word: worst.word, Reason: fmt.Sprintf("%s %q", worst.source, worst.word)}
 	}
 	if base == Write && method == http.MethodPost && worst == nil && read != nil {

@@ -178,3 +178,49 @@ func TestWordsAreData(t *testing.T) {
 		}
 	}
 }
+
+func TestScope(t *testing.T) {
+	rule := func(s string) Rule {
+		r, err := ParseRule(s)
+		if err != nil {
+			t.Fatalf("ParseRule(%q): %v", s, err)
+		}
+		return r
+	}
+	tests := []struct {
+		scope        Scope
+		method, path string
+		want         bool
+	}{
+		{Scope{}, "GET", "/anything", true},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "HEAD", "/api/admin/users", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users?x=1", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/{id}", false},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "POST", "/api/admin/users", true},
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin/users/7", true}, // * is one segment
+		{Scope{Exclude: []Rule{rule("GET /api/admin/*")}}, "GET", "/api/admin", true},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "DELETE", "/admin", false},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "GET", "/admin/a/b/c", false},
+		{Scope{Exclude: []Rule{rule("/admin/**")}}, "GET", "/administrator", true},
+		{Scope{Exclude: []Rule{rule("/**/export")}}, "GET", "/a/b/export", false},
+		{Scope{Include: []Rule{rule("/api/**")}}, "GET", "/api/users", true},
+		{Scope{Include: []Rule{rule("/api/**")}}, "GET", "/", false},
+		{Scope{Include: []Rule{rule("/api/**")}, Exclude: []Rule{rule("DELETE /api/*")}}, "DELETE", "/api/users", false},
+		{Scope{Include: []Rule{rule("/api/**")}, Exclude: []Rule{rule("DELETE /api/*")}}, "PUT", "/api/users", true},
+	}
+	for _, tt := range tests {
+		got, why := tt.scope.Allows(tt.method, tt.path)
+		if got != tt.want {
+			t.Errorf("%+v Allows(%s %s) = %v (%s), want %v", tt.scope, tt.method, tt.path, got, why, tt.want)
+		}
+		if !got && why == "" {
+			t.Errorf("refusal of %s %s without a reason", tt.method, tt.path)
+		}
+	}
+	for _, bad := range []string{"api/*", "GET", "G3T /x", "/a/[b"} {
+		if _, err := ParseRule(bad); err == nil {
+			t.Errorf("ParseRule(%q) accepted", bad)
+		}
+	}
+}
