@@ -78,10 +78,17 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 		Path:        ep.Path,
 		Identity:    id.Name,
 		Remediation: m.Remediation,
+		Operation:   ep.Operation(),
 	}
 	if resp != nil {
 		f.URL = resp.URL
-		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, nil, nil)
+		var body []byte
+		var h http.Header
+		if ep.GraphQL != nil && ep.Body != nil {
+			// The GraphQL body is the operation: the reproduction sends it.
+			body, h = ep.Body.Example, http.Header{"Content-Type": {"application/json"}}
+		}
+		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, h, body)
 	}
 	return f
 }
@@ -102,6 +109,12 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 		Identity:    ex.Identity,
 		Remediation: m.Remediation,
 		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, nil),
+	}
+	if op := surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody); op != "" {
+		// GraphQL operations share one path: the finding names the
+		// operation and its reproduction sends the GraphQL body.
+		f.Operation = op
+		f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody)
 	}
 	return f
 }

@@ -3,6 +3,8 @@
 package scan
 
 import (
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +50,10 @@ type Options struct {
 	// description at its conventional locations and a probe of common
 	// paths, within its own small request budget.
 	Discovery *discover.Options
+	// GraphQLSchema is the schema of the target's GraphQL endpoint, when
+	// the user gave one (--graphql-schema); otherwise it is introspected
+	// or rebuilt from field suggestions.
+	GraphQLSchema *ast.Schema
 	// Progress, when set, is called after each (check, endpoint) pair ends,
 	// never concurrently. It must return quickly (a progress display).
 	Progress func(Progress)

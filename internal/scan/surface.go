@@ -70,6 +70,7 @@ func mapSurface(ctx context.Context, e *env, o Options, log *slog.Logger) error 
 			return err
 		}
 	}
+	graphQLSurface(ctx, e, o, log)
 	return baseline(ctx, e, log)
 }
 
