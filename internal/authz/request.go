@@ -33,6 +33,11 @@ func Fetch(ctx context.Context, env check.Env, req transport.Request, id transpo
 	if resp.Status < 200 || resp.Status > 299 {
 		return resp, nil
 	}
+	if a, ok := surface.ParseGraphQLAnswer(resp.Body); ok && !a.HasData() {
+		// {"errors":[{"message":"Not authorised"}],"data":{"me":null}}
+		// is a refusal, not data.
+		return resp, nil
+	}
 	f := Flatten(resp.Body)
 	if IsErrorOrEmpty(f) {
 		return resp, nil

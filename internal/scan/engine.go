@@ -205,13 +205,21 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	// Findings on a path of the surface keep it: a documented literal
 	// segment (/api/c01) is never re-templated.
 	templates := map[string]bool{}
+	graphQLPaths := map[string]bool{}
 	for _, ep := range e.Endpoints() {
 		if ep.Documented() || ep.IsTemplate() {
 			templates[ep.Path] = true
 		}
+		if ep.GraphQL != nil {
+			graphQLPaths[ep.Path] = true
+		}
 	}
 	for i := range found {
 		found[i].Templated = templates[found[i].Path]
+		if !graphQLPaths[found[i].Path] {
+			// A site-wide finding (headers on "/") names no operation.
+			found[i].Operation = ""
+		}
 	}
 	rep.Findings = finding.Dedupe(found)
 	for i := range rep.Findings {

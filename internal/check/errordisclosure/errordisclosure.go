@@ -154,10 +154,15 @@ type hit struct {
 	value   string
 	arts    []sensitive.Match
 	leaked  []sensitive.Match
+	// body is the request body of a GraphQL probe.
+	body []byte
 }
 
 // Run probes each parameter of ep with the malformed values.
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	if ep.GraphQL != nil {
+		return c.runGraphQL(ctx, ep, env)
+	}
 	if sameShapeProbed(ep, env) {
 		return nil, nil
 	}
