@@ -470,3 +470,17 @@ func collectIDs(v any, add func(string)) {
 		}
 	}
 }
+
+// FirstGraphQLOp reports whether ep is the first GraphQL operation of its
+// path in the surface: endpoint-wide probes are sent once per endpoint.
+func FirstGraphQLOp(ep surface.Endpoint, env check.Env) bool {
+	if ep.GraphQL == nil {
+		return false
+	}
+	for _, o := range env.Endpoints() {
+		if o.GraphQL != nil && o.Path == ep.Path {
+			return o.Key() == ep.Key()
+		}
+	}
+	return false
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/errordisclosure"
 	"github.com/leakhound/leakhound/internal/check/exposedfile"
 	"github.com/leakhound/leakhound/internal/check/flasksession"
+	"github.com/leakhound/leakhound/internal/check/graphql"
 	"github.com/leakhound/leakhound/internal/check/jwtweakness"
 	"github.com/leakhound/leakhound/internal/check/massassign"
 	"github.com/leakhound/leakhound/internal/check/missingauth"
@@ -78,6 +79,10 @@ func New(o Options) Set {
 			session,
 			jwts,
 			cors.New(),
+			graphql.NewIntrospection(),
+			graphql.NewSuggestions(),
+			graphql.NewBatching(),
+			graphql.NewCredentialArgument(),
 		},
 		Passive: []check.Passive{
 			piiexposure.New(),

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -64,7 +65,7 @@ func (c *Check) runGraphQL(ctx context.Context, ep surface.Endpoint, env check.E
 			}
 		}
 	}
-	if len(hits) == 0 && firstOfPath(ep, env) {
+	if len(hits) == 0 && authz.FirstGraphQLOp(ep, env) {
 		for _, pr := range malformedGraphQL {
 			resp, err := env.Do(ctx, transport.Request{Method: http.MethodPost, Path: ep.Path, Body: []byte(pr.value), Header: http.Header{"Content-Type": {"application/json"}}}, id)
 			if err != nil {
@@ -85,17 +86,6 @@ func (c *Check) runGraphQL(ctx context.Context, ep surface.Endpoint, env check.E
 	f.Reproduce = transport.Curl(http.MethodPost, hits[0].resp.URL, id, http.Header{"Content-Type": {"application/json"}}, hits[0].body)
 	f.Evidence.Request += " " + string(hits[0].body)
 	return []finding.Finding{f}, ctx.Err()
-}
-
-// firstOfPath reports whether ep is the first GraphQL operation of its path
-// in the surface: endpoint-wide probes are sent once.
-func firstOfPath(ep surface.Endpoint, env check.Env) bool {
-	for _, o := range env.Endpoints() {
-		if o.GraphQL != nil && o.Path == ep.Path {
-			return o.Key() == ep.Key()
-		}
-	}
-	return false
 }
 
 // setVariable sets variables.name to a string value in a GraphQL body.
