@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -67,6 +69,20 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 	for _, p := range paths {
 		anonAt[p] = ask(p, anon)
 	}
+	// GraphQL who-am-I queries (me, viewer): an answer with data that the
+	// anonymous caller does not get verifies the identity; errors with no
+	// data are a refusal.
+	var who []surface.Endpoint
+	for _, ep := range GraphQLOps(env) {
+		if IsWhoAmI(ep) {
+			who = append(who, ep)
+		}
+	}
+	anonWho := map[string]any{}
+	for _, ep := range who {
+		_, v := GraphQLData(ctx, env, ep, GraphQLRequest(ep, nil), anon)
+		anonWho[ep.Key()] = v
+	}
 	var out []Problem
 	ok := map[string]bool{}
 	at := map[string]map[string]seen{}
@@ -91,6 +107,20 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 			}
 			if needsLogin && (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) {
 				denied = append(denied, fmt.Sprintf("GET %s → %d", p, s.status))
+			}
+		}
+		for _, ep := range who {
+			if loginErr != nil {
+				break
+			}
+			resp, v := GraphQLData(ctx, env, ep, GraphQLRequest(ep, nil), u)
+			switch {
+			case v != nil && !reflect.DeepEqual(v, anonWho[ep.Key()]):
+				ok[u.Name] = true
+			case v == nil && resp != nil:
+				if a, isGQL := surface.ParseGraphQLAnswer(resp.Body); isGQL && a.Refused() {
+					denied = append(denied, fmt.Sprintf("POST %s %s → refused", ep.Path, ep.Operation()))
+				}
 			}
 		}
 		switch {

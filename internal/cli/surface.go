@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +20,7 @@ import (
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
+	"github.com/leakhound/leakhound/internal/surface/graphql"
 	"github.com/leakhound/leakhound/internal/surface/har"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
 	"github.com/leakhound/leakhound/internal/surface/postman"
@@ -29,6 +32,8 @@ import (
 type SurfaceConfig struct {
 	HAR     string
 	Postman string
+	// GraphQLSchema is a GraphQL schema file (SDL or introspection JSON).
+	GraphQLSchema string
 	// ProbeWordlist replaces the built-in probe wordlist when set.
 	ProbeWordlist string
 	// Discovery enables spec auto-discovery (without --spec) and probing.
@@ -43,6 +48,7 @@ type SurfaceConfig struct {
 type fileSurface struct {
 	HAR                string `yaml:"har"`
 	Postman            string `yaml:"postman"`
+	GraphQLSchema      string `yaml:"graphql_schema"`
 	ProbeWordlist      string `yaml:"probe_wordlist"`
 	Discovery          *bool  `yaml:"discovery"`
 	DiscoveryRequests  *int   `yaml:"discovery_requests"`
@@ -52,6 +58,7 @@ type fileSurface struct {
 type surfaceFlags struct {
 	har                string
 	postman            string
+	graphQLSchema      string
 	wordlist           string
 	noDiscovery        bool
 	discoveryRequests  int
@@ -61,6 +68,7 @@ type surfaceFlags struct {
 func (f *surfaceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.har, "har", "", "HAR recording of browser or proxy traffic: its requests to the target become endpoints")
 	fs.StringVar(&f.postman, "postman", "", "Postman collection (v2.1): its requests become endpoints")
+	fs.StringVar(&f.graphQLSchema, "graphql-schema", "", "GraphQL schema (SDL or introspection JSON) of the target's GraphQL endpoint, when introspection is off")
 	fs.BoolVar(&f.recordedIdentities, "recorded-identities", false, "also scan as the credentials found in --har/--postman (off: they are only listed)")
 	fs.StringVar(&f.wordlist, "probe-wordlist", "", "file of paths to probe, one a line, instead of the built-in list")
 	fs.BoolVar(&f.noDiscovery, "no-discovery", false, "do not look for an API description or probe paths")
@@ -77,6 +85,7 @@ func (f *surfaceFlags) build(set func(string) bool, fc fileSurface) (SurfaceConf
 	c := SurfaceConfig{
 		HAR:                pick("har", f.har, fc.HAR),
 		Postman:            pick("postman", f.postman, fc.Postman),
+		GraphQLSchema:      pick("graphql-schema", f.graphQLSchema, fc.GraphQLSchema),
 		ProbeWordlist:      pick("probe-wordlist", f.wordlist, fc.ProbeWordlist),
 		Discovery:          !f.noDiscovery,
 		DiscoveryRequests:  f.discoveryRequests,
@@ -109,6 +118,7 @@ type surfaceInput struct {
 	values     []surface.Candidate  // values of recorded answers
 	identities []transport.Identity // from recordings, when asked for
 	discovery  *discover.Options
+	graphQL    *ast.Schema // --graphql-schema
 }
 
 func isURL(s string) bool {
@@ -139,6 +149,14 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 		}
 		log.Info("API description loaded", "file", cfg.Spec, "version", doc.Version, "operations", len(doc.Endpoints))
 		in.endpoints = append(in.endpoints, doc.Endpoints...)
+	}
+	if cfg.Surface.GraphQLSchema != "" {
+		s, err := graphql.LoadFile(cfg.Surface.GraphQLSchema)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		in.graphQL = s
+		log.Info("GraphQL schema loaded", "file", cfg.Surface.GraphQLSchema, "root_fields", len(graphql.RootFields(s)))
 	}
 	var recs []*surface.Recorded
 	if cfg.Surface.HAR != "" {

@@ -58,6 +58,7 @@ func New(o Options) Set {
 	debug := debugmode.New()
 	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions})
 	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist})
+	errs := errordisclosure.New()
 	return Set{
 		Active: []check.Check{
 			bola.New(learner),
@@ -73,7 +74,7 @@ func New(o Options) Set {
 			undocumentedendpoint.New(),
 			deprecatedlive.New(),
 			spechygiene.New(),
-			errordisclosure.New(),
+			errs,
 			debug,
 			exposedfile.New(),
 			session,
@@ -96,6 +97,7 @@ func New(o Options) Set {
 			jwts,
 			cachesensitive.New(),
 			piiinurl.New(),
+			errs,
 			transportsecurity.New(transportsecurity.Options{}),
 		},
 	}

@@ -195,3 +195,29 @@ func ExtensionArtefacts(ext json.RawMessage) []sensitive.Match {
 	walk(v, "$.extensions", "", 0)
 	return out
 }
+
+var _ check.Passive = (*Check)(nil)
+
+// Inspect reads every GraphQL answer the scan receives, passively: errors
+// whose extensions carry a stack trace, SQL or server paths are reported
+// on the operation that caused them. Other answers are left to the active
+// probes.
+func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
+	a, ok := surface.ParseGraphQLAnswer(ex.Body)
+	if !ok || len(a.Errors) == 0 {
+		return nil
+	}
+	var arts []sensitive.Match
+	for _, e := range a.Errors {
+		arts = append(arts, ExtensionArtefacts(e.Extensions)...)
+	}
+	if len(arts) == 0 {
+		return nil
+	}
+	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
+	types := sensitive.Types(arts)
+	f.Title = "GraphQL error extensions disclose " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ")
+	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, excerpt(string(ex.Body), arts, nil), nil)
+	f.Evidence.Details = map[string]string{"artefacts": strings.Join(types, ", "), "seen": "passively, in errors[].extensions"}
+	return []finding.Finding{f}
+}

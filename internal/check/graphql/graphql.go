@@ -194,21 +194,10 @@ func (c *Batching) Run(ctx context.Context, ep surface.Endpoint, env check.Env) 
 	f := onEndpoint(c.Meta(), ep, resp, transport.Anonymous(), body)
 	// With a credential mutation (login), batching and aliases amplify
 	// password guessing: the operation names it.
-	for _, o := range env.Endpoints() {
-		if o.Path != ep.Path || o.GraphQL == nil || o.GraphQL.Kind != surface.GraphQLMutation {
-			continue
-		}
-		for _, p := range o.Params {
-			if p.Role == surface.RoleCredential && strings.Contains(strings.ToLower(p.Name), "pass") {
-				f.Operation = o.Operation()
-				f.Severity = finding.Medium
-				f.Title = fmt.Sprintf("GraphQL batching accepted: %s can be called many times per request (password guessing past request-based limits)", o.Operation())
-				break
-			}
-		}
-		if f.Operation != "" {
-			break
-		}
+	if o, ok := loginMutation(env, ep.Path); ok {
+		f.Operation = o.Operation()
+		f.Severity = finding.Medium
+		f.Title = fmt.Sprintf("GraphQL batching accepted: %s can be called many times per request (password guessing past request-based limits)", o.Operation())
 	}
 	return []finding.Finding{f}, nil
 }
@@ -309,4 +298,31 @@ func identityJWT(id transport.Identity) *jwt.Token {
 		}
 	}
 	return nil
+}
+
+// loginMutation returns the mutation of path that takes a password: a
+// login-like name first (login, signIn, authenticate, token), else any.
+func loginMutation(env check.Env, path string) (surface.Endpoint, bool) {
+	var any surface.Endpoint
+	found := false
+	for _, o := range env.Endpoints() {
+		if o.Path != path || o.GraphQL == nil || o.GraphQL.Kind != surface.GraphQLMutation {
+			continue
+		}
+		for _, p := range o.Params {
+			if p.Role != surface.RoleCredential || !strings.Contains(strings.ToLower(p.Name), "pass") {
+				continue
+			}
+			n := strings.ToLower(o.GraphQL.Field)
+			for _, w := range []string{"login", "signin", "logon", "authenticate", "token", "auth"} {
+				if strings.Contains(n, w) {
+					return o, true
+				}
+			}
+			if !found {
+				any, found = o, true
+			}
+		}
+	}
+	return any, found
 }
