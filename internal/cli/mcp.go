@@ -23,12 +23,19 @@ import (
 func runMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("mcp", stderr)
 	var f scanFlags
-	f.register(fs, true)
-	allowRemote := fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound mcp [flags]\n\nServes the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks).\nThe scan flags below are the defaults of every scan.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	server := newGroup("Server")
+	allowRemote := server.fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
+	help := &commandHelp{
+		usage:   "mcp [flags]",
+		summary: "Serve the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks), for coding assistants.",
+		details: "The scan flags below are the defaults of every scan the server runs.",
+		groups:  append([]flagGroup{server}, f.groups(forMCP)...),
+		examples: []string{
+			"leakhound mcp",
+			"leakhound mcp --rate 20 --max-requests 1000",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

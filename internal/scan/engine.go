@@ -65,7 +65,8 @@ type Progress struct {
 	// PairsDone and PairsTotal count (check, endpoint) pairs.
 	PairsDone, PairsTotal int
 	Requests              int
-	// Findings counts raw findings so far, before deduplication.
+	// Findings counts distinct findings so far: what the report will hold
+	// before suppressions and the baseline.
 	Findings int
 	Elapsed  time.Duration
 }
@@ -132,6 +133,20 @@ func (e *env) templateFor(ex *transport.Exchange) string {
 	return best
 }
 
+// known reports whether template is the path of a known endpoint of the
+// method (a HEAD counts for the GET).
+func (e *env) known(method, template string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if tmpl == template && (strings.EqualFold(ep.Method, method) || (method == http.MethodHead && ep.Method == http.MethodGet)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -156,12 +171,18 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 
 	var fmu sync.Mutex
 	var found []finding.Finding
+	distinct := map[string]bool{} // dedupe keys, for the progress count
 	add := func(fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
 		}
 		fmu.Lock()
 		found = append(found, fs...)
+		if o.Progress != nil {
+			for _, f := range fs {
+				distinct[finding.DedupeKey(f)] = true
+			}
+		}
 		fmu.Unlock()
 	}
 	cfg := o.Client
@@ -169,8 +190,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	if cfg.MaskURL == nil {
 		cfg.MaskURL = maskLocation
 	}
+	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
+		cov.record(ex, e.known(ex.Method, ex.Template))
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		for _, p := range o.Passive {
 			add(safeInspect(p, ex, e, log))
@@ -185,7 +208,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
 			fmu.Lock()
 			defer fmu.Unlock()
-			return len(found)
+			return len(distinct)
 		}}
 	}
 
@@ -221,9 +244,22 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			found[i].Operation = ""
 		}
 	}
+	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
+	scanHeaders := make([]string, 0, len(o.Client.Header))
+	for k := range o.Client.Header {
+		scanHeaders = append(scanHeaders, k)
+	}
+	sort.Strings(scanHeaders)
 	for i := range rep.Findings {
-		rep.Findings[i].MaskLocations(maskQuery)
+		f := &rep.Findings[i]
+		f.MaskLocations(maskQuery)
+		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
+		for k, v := range f.Evidence.Details {
+			if strings.HasPrefix(k, "reproduce") {
+				f.Evidence.Details[k] = transport.WithScanHeaders(v, scanHeaders)
+			}
+		}
 	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
