@@ -86,9 +86,10 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 		var h http.Header
 		if ep.GraphQL != nil && ep.Body != nil {
 			// The GraphQL body is the operation: the reproduction sends it.
-			body, h = ep.Body.Example, http.Header{"Content-Type": {"application/json"}}
+			body, h = surface.RedactGraphQLBody(ep.Body.Example), http.Header{"Content-Type": {"application/json"}}
 		}
 		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, h, body)
+		f.GraphQLBody = string(body)
 	}
 	return f
 }
@@ -114,7 +115,9 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 		// GraphQL operations share one path: the finding names the
 		// operation and its reproduction sends the GraphQL body.
 		f.Operation = op
-		f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody)
+		body := surface.RedactGraphQLBody(ex.ReqBody)
+		f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, body)
+		f.GraphQLBody = string(body)
 	}
 	return f
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -254,6 +255,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		f.MaskLocations(maskQuery)
+		f.GraphQLBody = detect.MaskText(f.GraphQLBody)
 		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
 		for k, v := range f.Evidence.Details {
 			if strings.HasPrefix(k, "reproduce") {

@@ -223,3 +223,81 @@ func GraphQLOperationOf(method, rawURL string, body []byte) string {
 	}
 	return ""
 }
+
+// RedactGraphQLBody replaces the credential variables of a GraphQL request
+// body (password, token, apiKey: RoleOf) with "REDACTED", so that a body
+// shown in a report never carries a secret. Other bodies are returned
+// unchanged.
+func RedactGraphQLBody(body []byte) []byte {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return body
+	}
+	changed := false
+	redact := func(r any) {
+		m, ok := r.(map[string]any)
+		if !ok {
+			return
+		}
+		vars, ok := m["variables"].(map[string]any)
+		if !ok {
+			return
+		}
+		q, _ := m["query"].(string)
+		bound := credentialVariables(q)
+		for k := range vars {
+			if RoleOf(k, InBody, nil) == RoleCredential || bound[k] {
+				vars[k] = "REDACTED"
+				changed = true
+			}
+		}
+	}
+	if batch, ok := v.([]any); ok {
+		for _, r := range batch {
+			redact(r)
+		}
+	} else {
+		redact(v)
+	}
+	if !changed {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// credentialVariables names the variables of a document that are passed to
+// credential arguments (login(password: $p) → p).
+func credentialVariables(q string) map[string]bool {
+	out := map[string]bool{}
+	doc, err := parser.ParseQuery(&ast.Source{Input: q})
+	if err != nil {
+		return out
+	}
+	var walk func(set ast.SelectionSet, depth int)
+	walk = func(set ast.SelectionSet, depth int) {
+		if depth > 10 {
+			return
+		}
+		for _, s := range set {
+			switch t := s.(type) {
+			case *ast.Field:
+				for _, a := range t.Arguments {
+					if a.Value != nil && a.Value.Kind == ast.Variable && RoleOf(a.Name, InBody, nil) == RoleCredential {
+						out[a.Value.Raw] = true
+					}
+				}
+				walk(t.SelectionSet, depth+1)
+			case *ast.InlineFragment:
+				walk(t.SelectionSet, depth+1)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		walk(op.SelectionSet, 0)
+	}
+	return out
+}

@@ -1,6 +1,9 @@
 package surface
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestGraphQLAnswer(t *testing.T) {
 	for _, tc := range []struct {
@@ -41,5 +44,19 @@ func TestGraphQLOperationOf(t *testing.T) {
 	e := Endpoint{Method: "POST", Path: "/graphql", GraphQL: &GraphQLOp{Kind: "query", Field: "pastes", Variant: "public:false"}}
 	if e.Key() != "POST /graphql query pastes(public:false)" {
 		t.Errorf("key %q", e.Key())
+	}
+}
+
+func TestRedactGraphQLBody(t *testing.T) {
+	got := string(RedactGraphQLBody([]byte(`{"query":"mutation L($u: String!, $p: String!) { login(username: $u, password: $p) }","variables":{"username":"alice","password":"quartz-Bell-39","token":"eyJx"}}`)))
+	if strings.Contains(got, "quartz") || strings.Contains(got, "eyJx") || !strings.Contains(got, `"username":"alice"`) {
+		t.Errorf("redacted body %s", got)
+	}
+	got = string(RedactGraphQLBody([]byte(`{"query":"mutation Login($u: String!, $p: String!) { login(username: $u, password: $p) { token } }","variables":{"u":"alice","p":"quartz-Bell-39"}}`)))
+	if strings.Contains(got, "quartz") || !strings.Contains(got, `"u":"alice"`) {
+		t.Errorf("redacted body %s", got)
+	}
+	if got := string(RedactGraphQLBody([]byte(`{"query":"{ me { id } }"}`))); got != `{"query":"{ me { id } }"}` {
+		t.Errorf("unchanged body %s", got)
 	}
 }

@@ -82,6 +82,7 @@ func (c *Check) graphQLFinding(l authz.GraphQLLeak) finding.Finding {
 	f.Subject = ""
 	body := detect.MaskText(string(l.Req.Body))
 	f.Reproduce = transport.Curl(http.MethodPost, l.Resp.URL, l.Attacker, http.Header{"Content-Type": {"application/json"}}, []byte(body))
+	f.GraphQLBody = body
 	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPost, l.Resp.URL)+" "+body, l.Resp.Status, "", values)
 	f.Evidence.Details = map[string]string{
 		"operation": op,

@@ -85,6 +85,7 @@ func (c *Check) runGraphQL(ctx context.Context, ep surface.Endpoint, env check.E
 	f := c.report(ep, id, hits)
 	f.Reproduce = transport.Curl(http.MethodPost, hits[0].resp.URL, id, http.Header{"Content-Type": {"application/json"}}, hits[0].body)
 	f.Evidence.Request += " " + string(hits[0].body)
+	f.GraphQLBody = string(hits[0].body)
 	return []finding.Finding{f}, ctx.Err()
 }
 

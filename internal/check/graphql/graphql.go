@@ -43,6 +43,7 @@ func onEndpoint(m check.Meta, ep surface.Endpoint, resp *transport.Response, as 
 	if resp != nil {
 		f.Reproduce = transport.Curl(http.MethodPost, resp.URL, as, jsonHeader, body)
 		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPost, resp.URL)+" "+string(body), resp.Status, "", nil)
+		f.GraphQLBody = string(body)
 	}
 	return f
 }
@@ -271,6 +272,7 @@ func (c *CredentialArgument) Run(ctx context.Context, ep surface.Endpoint, env c
 				f.Title = fmt.Sprintf("GraphQL credential argument %s accepts a forged token (%s) and answers as %s (%s)", p.Name, forged.how, id.Name, ep.Operation())
 				masked := strings.Replace(string(req.Body), forged.value, "<forged token of "+id.Name+">", 1)
 				f.Reproduce = transport.Curl(http.MethodPost, resp.URL, anon, jsonHeader, []byte(masked))
+				f.GraphQLBody = masked
 				f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPost, resp.URL)+" "+masked, resp.Status, "", nil)
 				f.Evidence.Details = map[string]string{
 					"argument":        p.Name,
