@@ -67,9 +67,15 @@ func IsAdminFunction(ep surface.Endpoint) bool {
 
 // Run requests every administrative function as every non-admin identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	var gql []finding.Finding
+	for _, g := range authz.GraphQLPrivilegeWrites(ctx, env) {
+		f := authz.GraphQLWriteFinding(c.Meta(), g, fmt.Sprintf("Administrative mutation %s answers a normal user (%s sets its own %s)", g.Op.GraphQL.Field, g.Attacker.Name, g.Arg))
+		f.Severity = finding.High
+		gql = append(gql, f)
+	}
 	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return gql, err
 	}
 	var admins, others []transport.Identity
 	for _, id := range env.Identities() {
@@ -92,7 +98,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	}
 	sort.Strings(paths)
 	var mu sync.Mutex
-	var out []finding.Finding
+	out := gql
 	authz.Parallel(ctx, len(paths), 4, func(i int) {
 		fs := c.judge(ctx, env, k, paths[i], admins, others)
 		mu.Lock()

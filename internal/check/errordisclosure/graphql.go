@@ -34,6 +34,11 @@ var malformedGraphQL = []probe{
 // values, and its endpoint once with malformed documents; it reads the
 // error messages and errors[].extensions (stack traces, SQL, file paths).
 func (c *Check) runGraphQL(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	if ep.GraphQL.Kind != surface.GraphQLQuery {
+		// Probes go to reads only: a type-confused mutation could still
+		// create or change something.
+		return nil, nil
+	}
 	id := identity(env)
 	var hits []hit
 	for _, p := range ep.Params {

@@ -84,11 +84,12 @@ func operation(s *ast.Schema, path, kind string, f *ast.FieldDefinition, fixed m
 			p.Values, p.From, p.Required = []string{v}, surface.FromSchema, true
 			vars[a.Name] = surface.Typed(v, p)
 			variant = append(variant, a.Name+":"+v)
-		} else if !p.Required && p.Role != surface.RoleCredential {
+		} else if !p.Required && p.Role != surface.RoleCredential && p.Role != surface.RolePrivilege {
 			// Optional arguments keep the server's default: they are not
 			// declared, so nothing the scan sends overrides them. An
-			// optional credential (me(token:)) is declared and left null:
-			// the token checks fill it.
+			// optional credential (me(token:)) or privilege field
+			// (signUp(role:)) is declared and left unset: the token and
+			// mass-assignment checks fill it.
 			continue
 		}
 		decls = append(decls, "$"+a.Name+": "+a.Type.String())
