@@ -38,7 +38,7 @@ func TestSurfaceCommand(t *testing.T) {
 			"soft 404 (every path answers) under: /mobile/v1/", "(300 for discovery)",
 		}},
 		{name: "json", args: []string{"surface", vuln, "--format", "json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{`"endpoints": [`, `"discovery_requests": 0`}},
-		{name: "custom wordlist", args: []string{"surface", vuln, "--probe-wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "(13 for discovery)"}},
+		{name: "custom wordlist", args: []string{"surface", vuln, "--probe-wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "(23 for discovery)"}},
 		{name: "spec file", args: []string{"surface", vuln, "--spec", "testdata/surface/notes.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/notes/{note_id}", "spec"}},
 		{name: "spec url on target", args: []string{"surface", vuln, "--spec", vuln + "/openapi.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/profile", "API description: " + vuln + "/openapi.json"}},
 		{name: "spec url elsewhere", args: []string{"surface", vuln, "--spec", "http://127.0.0.2:1/openapi.json"}, code: 2, stderr: "target's origin"},

@@ -85,6 +85,9 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
+	// graphQLProbes counts the discovery requests that looked for GraphQL
+	// endpoints.
+	graphQLProbes int
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {

@@ -21,13 +21,12 @@ import (
 // endpoints (two per candidate path).
 const graphQLDiscoveryRequests = 16
 
-// graphQLSurface maps the GraphQL endpoints of the target into operations:
-// recorded GraphQL requests are split by operation; endpoints are found at
-// the conventional paths (with discovery) and wherever recordings or links
-// name one; each endpoint's schema comes from the user's schema file, or
-// introspection, or, when introspection is off, field suggestions; one
-// operation per root field joins the surface.
-func graphQLSurface(ctx context.Context, e *env, o Options, log *slog.Logger) {
+// graphQLEndpoints finds the GraphQL endpoints of the target: recorded
+// GraphQL requests are split by operation (their paths are endpoints);
+// with discovery, the conventional paths and the surface's paths that name
+// graphql are probed; without it, only the latter. It returns the paths
+// and the discovery requests it sent.
+func graphQLEndpoints(ctx context.Context, e *env, o Options) (map[string]bool, int) {
 	ctx = transport.WithCheck(ctx, "discovery")
 	e.mu.Lock()
 	e.endpoints = graphql.Split(e.endpoints)
@@ -41,22 +40,27 @@ func graphQLSurface(ctx context.Context, e *env, o Options, log *slog.Logger) {
 		}
 	}
 	e.mu.Unlock()
-	if o.Discovery != nil || len(candidates) > 0 || o.GraphQLSchema != nil {
-		if o.Discovery == nil {
-			// Without discovery, only the paths the surface names.
-			for _, c := range candidates {
-				for _, ep := range discover.GraphQL(ctx, e.client, []string{c}, 2) {
-					paths[ep.Path] = true
-				}
-			}
-		} else {
-			for _, ep := range discover.GraphQL(ctx, e.client, candidates, graphQLDiscoveryRequests) {
-				paths[ep.Path] = true
-			}
-		}
+	// Without discovery, only the paths the surface names are probed.
+	budget := 2 * len(candidates)
+	if o.Discovery != nil {
+		candidates = append(append([]string(nil), discover.GraphQLPaths...), candidates...)
+		budget = min(graphQLDiscoveryRequests, max(2, DiscoveryBudget(o.Discovery.MaxRequests, e.client.MaxRequests())/4))
 	}
+	found, used := discover.GraphQL(ctx, e.client, candidates, budget)
+	for _, ep := range found {
+		paths[ep.Path] = true
+	}
+	return paths, used
+}
+
+// graphQLSurface turns each GraphQL endpoint into operations: its schema
+// comes from the user's schema file, or introspection, or, when
+// introspection is off, field suggestions; one operation per root field
+// joins the surface, replacing the bare endpoint.
+func graphQLSurface(ctx context.Context, e *env, o Options, paths map[string]bool, log *slog.Logger) {
+	ctx = transport.WithCheck(ctx, "graphql-schema")
 	if len(paths) == 0 && o.GraphQLSchema != nil {
-		paths["/graphql"] = true
+		paths = map[string]bool{"/graphql": true}
 	}
 	var sorted []string
 	for p := range paths {

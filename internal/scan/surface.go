@@ -54,6 +54,7 @@ func Map(ctx context.Context, o Options) (*Inventory, error) {
 	if d := e.discovered; d != nil {
 		inv.SpecURL, inv.CatchAll, inv.DiscoveryRequests, inv.DiscoveryTruncated = d.SpecURL, d.CatchAll, d.Requests, d.Truncated
 	}
+	inv.DiscoveryRequests += e.graphQLProbes
 	return inv, err
 }
 
@@ -65,12 +66,17 @@ func mapSurface(ctx context.Context, e *env, o Options, log *slog.Logger) error 
 	if e.harvestDepth <= 0 {
 		e.harvestDepth = DefaultHarvestDepth
 	}
+	gqlPaths, used := graphQLEndpoints(ctx, e, o)
+	e.graphQLProbes = used
 	if o.Discovery != nil {
-		if err := discoverSurface(ctx, e, *o.Discovery, log); err != nil {
+		d := *o.Discovery
+		// GraphQL detection is part of discovery: its budget is shared.
+		d.MaxRequests = max(1, DiscoveryBudget(d.MaxRequests, e.client.MaxRequests())-used)
+		if err := discoverSurface(ctx, e, d, log); err != nil {
 			return err
 		}
 	}
-	graphQLSurface(ctx, e, o, log)
+	graphQLSurface(ctx, e, o, gqlPaths, log)
 	return baseline(ctx, e, log)
 }
 
@@ -80,7 +86,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if o.Logger == nil {
 		o.Logger = log
 	}
-	o.MaxRequests = DiscoveryBudget(o.MaxRequests, e.client.MaxRequests())
+	o.MaxRequests = min(o.MaxRequests, DiscoveryBudget(o.MaxRequests, e.client.MaxRequests()))
 	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
 	if err != nil {
 		if ctx.Err() != nil {

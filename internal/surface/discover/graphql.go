@@ -18,19 +18,20 @@ var GraphQLPaths = []string{"/graphql", "/graphiql", "/api/graphql", "/v1/graphq
 // it with {"data":{"__typename":"Query"}} (or a GraphQL error envelope).
 const graphQLProbe = `{__typename}`
 
-// GraphQL finds GraphQL endpoints: at the conventional paths and at the
-// given candidates (discovered links whose path names graphql), it sends
+// GraphQL finds GraphQL endpoints among the given paths (GraphQLPaths, and
+// links whose path names graphql): at each, it sends
 // POST {"query":"{__typename}"} and, when that is not answered like
 // GraphQL, GET ?query={__typename}. A GraphQL-shaped answer (a data or
 // errors envelope, surface.ParseGraphQLAnswer) proves the endpoint, even
 // with a 400: a bare GET answering "Must provide query string." is not
 // absence. It sends at most two requests per path, within maxRequests,
-// and returns the endpoints found as POST operations (Source probe).
-func GraphQL(ctx context.Context, f Fetcher, candidates []string, maxRequests int) []surface.Endpoint {
+// and returns the endpoints found as POST operations (Source probe) and
+// the requests it sent.
+func GraphQL(ctx context.Context, f Fetcher, candidates []string, maxRequests int) ([]surface.Endpoint, int) {
 	ctx = transport.WithCheck(ctx, "discovery")
 	seen := map[string]bool{}
 	var paths []string
-	for _, p := range append(append([]string(nil), GraphQLPaths...), candidates...) {
+	for _, p := range candidates {
 		if u, err := url.Parse(p); err == nil {
 			p = u.Path
 		}
@@ -64,7 +65,7 @@ func GraphQL(ctx context.Context, f Fetcher, candidates []string, maxRequests in
 		out = append(out, surface.Endpoint{Method: http.MethodPost, Path: p, Source: surface.SourceProbe, Status: resp.Status,
 			Body: &surface.Body{ContentType: "application/json", Example: body}})
 	}
-	return out
+	return out, used
 }
 
 // answersGraphQL reports whether an answer is a GraphQL envelope that the

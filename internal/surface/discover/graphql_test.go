@@ -41,7 +41,7 @@ func TestGraphQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eps := GraphQL(context.Background(), c, []string{"/gql/v2", srv.URL + "/api/graphql"}, 40)
+	eps, used := GraphQL(context.Background(), c, append(GraphQLPaths, "/gql/v2", srv.URL+"/api/graphql"), 40)
 	var got []string
 	for _, ep := range eps {
 		got = append(got, ep.Method+" "+ep.Path)
@@ -49,10 +49,10 @@ func TestGraphQL(t *testing.T) {
 	if len(got) != 2 || got[0] != "POST /api/graphql" || got[1] != "POST /gql/v2" {
 		t.Fatalf("found %v", got)
 	}
-	if sent > 2*6 {
-		t.Errorf("%d requests for 6 paths", sent)
+	if sent > 2*6 || used != sent {
+		t.Errorf("%d requests for 6 paths, %d counted", sent, used)
 	}
-	if eps := GraphQL(context.Background(), c, nil, 3); len(eps) != 0 {
-		t.Errorf("budget of 3 requests: found %v", eps)
+	if eps, used := GraphQL(context.Background(), c, GraphQLPaths, 3); len(eps) != 0 || used != 3 {
+		t.Errorf("budget of 3 requests: found %v in %d", eps, used)
 	}
 }
