@@ -284,7 +284,10 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		if eps[i].Path != eps[j].Path {
 			return eps[i].Path < eps[j].Path
 		}
-		return eps[i].Method < eps[j].Method
+		if eps[i].Method != eps[j].Method {
+			return eps[i].Method < eps[j].Method
+		}
+		return eps[i].Operation() < eps[j].Operation()
 	})
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
@@ -298,6 +301,9 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 			status = fmt.Sprint(ep.Status)
 		}
 		path := ep.Path
+		if ep.GraphQL != nil {
+			path += " " + ep.GraphQL.Name()
+		}
 		if ep.Deprecated {
 			path += " (deprecated)"
 		}
