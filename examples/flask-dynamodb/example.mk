@@ -6,13 +6,17 @@
 #   make example-up [MODE=fixed]    start dynalite + seed + Flask on loopback
 #   make example-down [MODE=fixed]  stop them (by PID)
 #   make example-selftest [MODE=…]  check the running example has its flaws/remedies
-#   make e2e                        scan both modes, compare with expected.json
+#   make e2e                        scan both modes of every example in
+#                                   E2E_EXAMPLES, compare with expected.json
 
 EXAMPLE_DIR ?= examples/flask-dynamodb
 MODE        ?= vulnerable
 GO          ?= go
 BIN         ?= bin/leakhound
 E2E_FLAGS   ?=
+# The examples the e2e suite scans: each has scripts/ (install, up, down,
+# selftest) and expected.json, and traps.json when it has traps.
+E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb
 
 .PHONY: example-install example-up example-down example-selftest e2e
 
@@ -26,8 +30,11 @@ example-up: example-install
 example-down:
 	@MODE=$(MODE) bash $(EXAMPLE_DIR)/scripts/down.sh
 
-e2e: example-install build
-	$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(EXAMPLE_DIR) $(E2E_FLAGS)
+e2e: build
+	@rc=0; for ex in $(E2E_EXAMPLES); do \
+		bash $$ex/scripts/install.sh || exit 1; \
+		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $$ex $(E2E_FLAGS) || rc=1; \
+	done; exit $$rc
 
 # Checks that the running example (MODE) has its flaws or its remedies.
 example-selftest:

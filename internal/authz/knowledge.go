@@ -12,7 +12,9 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -218,6 +220,10 @@ func markerKind(path, value string) string {
 	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && surface.IsIDSegment(value) {
 		return "id"
 	}
+	// An id under any reference key (account: ACC-20931, invoice_no).
+	if surface.IsIDSegment(value) && surface.RoleOf(k, surface.InBody, nil).IsReference() {
+		return "id"
+	}
 	switch t := Classify(path, value); t {
 	case "", "secret", "password_hash":
 		return ""
@@ -243,10 +249,28 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 
 	// 1. Anchors: identical URLs without ids whose answer is the caller's
 	// own view.
+	// Read-POSTs that take no reference (POST /profile/me, POST
+	// /items/list) are anchors too.
 	var anchors []string
+	anchorReq := map[string]transport.Request{}
 	for _, p := range ConcreteGETs(env) {
 		if len(IDs(p)) == 0 {
 			anchors = append(anchors, p)
+			anchorReq[p] = GET(p)
+		}
+	}
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST || len(ep.ReferenceParams()) > 0 {
+			continue
+		}
+		built, ok := ep.Build(nil)
+		if !ok {
+			continue
+		}
+		req := Send(built)
+		if key := RequestKey(req); len(RequestIDs(req)) == 0 && anchorReq[key].Path == "" {
+			anchors = append(anchors, key)
+			anchorReq[key] = req
 		}
 	}
 	type answer struct {
@@ -258,7 +282,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		answers[p] = map[string]answer{}
 		ids := append([]transport.Identity{anon}, k.Users...)
 		for _, id := range ids {
-			resp, f := Get(ctx, env, p, id)
+			resp, f := Fetch(ctx, env, anchorReq[p], id)
 			if f != nil {
 				answers[p][id.Name] = answer{f, resp.Body}
 			}
@@ -294,7 +318,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if peers > 0 && differs && !IsAdmin(u) {
 				perUser[p][u.Name] = true
 			}
-			if !perUser[p][u.Name] && isSelfPath(p) {
+			if !perUser[p][u.Name] && isSelfPath(anchorReq[p].Path) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
 					perUser[p][u.Name] = true
 				}
@@ -332,7 +356,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 					continue
 				}
 				if kind := markerKind(path, v); kind != "" {
-					k.Markers[u.Name][v] = Marker{Value: v, Path: p + " " + path, Kind: kind, Context: jsonContext(path)}
+					k.Markers[u.Name][v] = Marker{Value: v, Path: anchorReq[p].Path + " " + path, Kind: kind, Context: jsonContext(path)}
 					used = true
 				}
 			}
@@ -346,7 +370,16 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 				links[u.Name] = append(links[u.Name], l)
 			}
 			if used {
-				k.Anchors[u.Name] = append(k.Anchors[u.Name], p)
+				k.Anchors[u.Name] = append(k.Anchors[u.Name], anchorReq[p].Path)
+			}
+		}
+	}
+	// The subject of each identity's own JWT (sub, email, username) is its
+	// own: a marker like those of a who-am-I answer.
+	for _, u := range k.Users {
+		for v, m := range jwtSubject(u) {
+			if _, ok := k.Markers[u.Name][v]; !ok {
+				k.Markers[u.Name][v] = m
 			}
 		}
 	}
@@ -358,7 +391,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			for _, u := range k.Users {
 				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
 					if _, ok := k.Markers[u.Name][v]; !ok {
-						m.Path = p + " " + m.Path
+						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
 					}
 				}
@@ -424,6 +457,11 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		for _, ep := range ops {
 			for _, f := range k.fillFor(u.Name, ep) {
 				push(f)
+			}
+			// The operation's own request (recorded or documented values)
+			// is a candidate too: its answer as u decides.
+			if built, ok := ep.Build(nil); ok {
+				push(filled{req: Send(built), ep: &ep})
 			}
 		}
 		// Every known URL with an id is a candidate: its answer as u (from
@@ -681,7 +719,7 @@ func (k *Knowledge) subject(name string) []Marker {
 	var out []Marker
 	for _, m := range k.Markers[name] {
 		anchor, _, _ := strings.Cut(m.Path, " ")
-		if isSelfPath(anchor) || m.Kind == "subject" {
+		if isSelfPath(anchor) || anchor == "jwt-claims" {
 			out = append(out, m)
 		}
 	}
@@ -777,8 +815,8 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 		}
 	}
 	tmpl := TemplateOf(env, p)
-	if q.ep != nil && (q.ep.Method != http.MethodGet || !strings.Contains(tmpl, "{")) {
-		tmpl = q.ep.Path
+	if q.ep != nil {
+		tmpl = q.ep.Path // the operation, whatever its parameters' location
 	}
 	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Req: q.req, Template: tmpl, IDs: refs, Resp: resp, Flat: f, Markers: ms})
 	return true
@@ -899,6 +937,41 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 			continue
 		}
 		out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
+	}
+	return out
+}
+
+// jwtSubject returns the subject claims (sub, email, username,
+// preferred_username) of the bearer JWT an identity sends, as markers of
+// kind "subject" in the context of the claim ($.sub, $.email).
+func jwtSubject(id transport.Identity) map[string]Marker {
+	out := map[string]Marker{}
+	for _, vs := range id.Header {
+		for _, v := range vs {
+			tok := strings.TrimSpace(v)
+			if i := strings.IndexByte(tok, ' '); i >= 0 {
+				tok = strings.TrimSpace(tok[i+1:])
+			}
+			t, err := jwt.Parse(tok)
+			if err != nil {
+				continue
+			}
+			for _, claim := range []string{"sub", "email", "username", "preferred_username", "user_id", "uid"} {
+				val := surface.Scalar(t.Claims[claim])
+				// Small numbers (sub: "1") name nothing: any answer holds them.
+				if len(val) < 3 || len(val) > 128 || len(val) < 5 && strings.Trim(val, "0123456789") == "" {
+					continue
+				}
+				kind := "subject"
+				switch claim {
+				case "email":
+					kind = "email"
+				case "username", "preferred_username":
+					kind = "username"
+				}
+				out[val] = Marker{Value: val, Path: "jwt-claims $." + claim, Kind: kind, Context: "$." + claim}
+			}
+		}
 	}
 	return out
 }

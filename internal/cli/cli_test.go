@@ -135,6 +135,10 @@ func TestRun(t *testing.T) {
 		{name: "config without identities fails on low", args: []string{"scan", vuln, "--config", "testdata/failon-low-anonymous.yaml"}, code: 1},
 		{name: "flags win over config", args: []string{"scan", lowOnly, "--config", "testdata/failon-low-anonymous.yaml", "--fail-on", "critical"}, code: 0},
 		{name: "bad wordlist", args: []string{"scan", vuln, "--wordlist", "testdata/none.txt"}, code: 2, stderr: "--wordlist"},
+		{name: "bad exclude", args: []string{"scan", vuln, "--exclude", "api/*"}, code: 2, stderr: "--exclude"},
+		{name: "bad include method", args: []string{"scan", vuln, "--include", "G3T /api"}, code: 2, stderr: "--include"},
+		{name: "strict and allow-write", args: []string{"scan", vuln, "--strict-read-only", "--allow-write"}, code: 2, stderr: "contradict"},
+		{name: "bad config exclude", args: []string{"scan", vuln, "--config", "testdata/bad-exclude.yaml"}, code: 2, stderr: "--exclude"},
 		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 1, golden: "demo-json"},
 		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "medium"}, code: 0},
 		{name: "demo takes no target", args: []string{"demo", vuln}, code: 2, stderr: "no arguments"},
@@ -212,5 +216,53 @@ func TestParseSize(t *testing.T) {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
+	}
+}
+
+// TestExcludeAndWriteLog: --exclude holds every stage of a CLI scan, the
+// excluded operation is listed as skipped, and --write-log is written (and
+// holds no credential) under --allow-write.
+func TestExcludeAndWriteLog(t *testing.T) {
+	api := testapi.New(testapi.Vulnerable)
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "writes.jsonl")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"scan", srv.URL, "-q", "--format", "json", "--no-discovery",
+		"--identity", "alice=Authorization: Bearer " + testapi.AliceToken,
+		"--identity", "bob=Authorization: Bearer " + testapi.BobToken,
+		"--exclude", "GET /api/admin/*", "--allow-write", "--write-log", logFile}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, r := range api.Requests() {
+		if strings.HasPrefix(r.Path, "/api/admin/") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			t.Errorf("%s %s on the wire despite --exclude", r.Method, r.Path)
+		}
+	}
+	var rep finding.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	listed := false
+	for _, s := range rep.SkippedOperations {
+		listed = listed || (s.Path == "/api/admin/users" && strings.Contains(s.Reason, "--exclude"))
+	}
+	if !listed {
+		t.Errorf("skipped_operations %+v lack the excluded path", rep.SkippedOperations)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Writes) == 0 || !bytes.Contains(b, []byte(`"seq":1`)) {
+		t.Fatalf("write log %q, journal %d entries", b, len(rep.Writes))
+	}
+	if bytes.Contains(b, []byte(testapi.AliceToken)) || bytes.Contains(b, []byte(testapi.BobToken)) {
+		t.Error("the write log carries a credential")
+	}
+	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("write log mode %v, want 0600", fi.Mode().Perm())
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 	"github.com/leakhound/leakhound/internal/weakkey"
 )
@@ -70,6 +71,17 @@ type Config struct {
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
+	Safety   SafetyConfig
+}
+
+// SafetyConfig is what the scan may send (docs/safety.md).
+type SafetyConfig struct {
+	// StrictReadOnly refuses read-POSTs too (--strict-read-only).
+	StrictReadOnly bool
+	// Scope holds the --include/--exclude rules.
+	Scope safety.Scope
+	// WriteLog is the --write-log file the write journal is appended to.
+	WriteLog string
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -104,7 +116,16 @@ type fileConfig struct {
 	ExcludeChecks []string        `yaml:"exclude_checks"`
 	SarifCategory string          `yaml:"sarif_category"`
 	fileSurface   `yaml:",inline"`
+	fileSafety    `yaml:",inline"`
 	fileNetwork   `yaml:",inline"`
+}
+
+// fileSafety is the YAML shape of the safety settings in --config.
+type fileSafety struct {
+	Include        []string `yaml:"include"`
+	Exclude        []string `yaml:"exclude"`
+	StrictReadOnly *bool    `yaml:"strict_read_only"`
+	WriteLog       string   `yaml:"write_log"`
 }
 
 // DefaultConfigFile is read when --config is not given and it exists in the
@@ -176,6 +197,62 @@ type scanFlags struct {
 	excludeChecks []string
 	sarifCategory string
 	network       networkFlags
+	safety        safetyFlags
+}
+
+// safetyFlags are the flags of docs/safety.md.
+type safetyFlags struct {
+	include        []string
+	exclude        []string
+	strictReadOnly bool
+	writeLog       string
+}
+
+func (f *safetyFlags) register(fs *pflag.FlagSet, writes bool) {
+	fs.StringArrayVar(&f.include, "include", nil, "scan only paths matching '[METHOD ]/glob' (repeatable; * one segment, ** any; e.g. '/api/**')")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "never send requests matching '[METHOD ]/glob' (repeatable; wins over --include; e.g. 'DELETE /api/*', '/admin/**')")
+	fs.BoolVar(&f.strictReadOnly, "strict-read-only", false, "send no POST at all, not even the ones named as reads (search, query, export, ...)")
+	if writes {
+		fs.StringVar(&f.writeLog, "write-log", "", "append every write to FILE as JSON lines as it happens (with --allow-write)")
+	}
+}
+
+// build merges the flags over the config file and validates the rules.
+func (f *safetyFlags) build(set func(string) bool, fc fileSafety, allowWrite bool) (SafetyConfig, error) {
+	var c SafetyConfig
+	include, exclude := f.include, f.exclude
+	if !set("include") {
+		include = fc.Include
+	}
+	if !set("exclude") {
+		exclude = fc.Exclude
+	}
+	for _, s := range include {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--include: %v", err)
+		}
+		c.Scope.Include = append(c.Scope.Include, r)
+	}
+	for _, s := range exclude {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--exclude: %v", err)
+		}
+		c.Scope.Exclude = append(c.Scope.Exclude, r)
+	}
+	c.StrictReadOnly = f.strictReadOnly
+	if !set("strict-read-only") && fc.StrictReadOnly != nil {
+		c.StrictReadOnly = *fc.StrictReadOnly
+	}
+	if c.StrictReadOnly && allowWrite {
+		return c, usagef("--strict-read-only and --allow-write contradict each other")
+	}
+	c.WriteLog = f.writeLog
+	if !set("write-log") && fc.WriteLog != "" {
+		c.WriteLog = fc.WriteLog
+	}
+	return c, nil
 }
 
 // flagUse says which command a set of scan flags is registered for: each
@@ -221,7 +298,10 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		f.network.register(network.fs)
 	}
 	if use == forScan || use == forMCP {
-		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes (docs/safety.md)")
+		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit write probes (restored and journaled; DELETE only to what the scan created; see docs/safety.md)")
+	}
+	if use == forScan || use == forSurface || use == forMCP {
+		f.safety.register(safety.fs, use == forScan || use == forMCP)
 	}
 	if use != forSurface {
 		fs := checks.fs
@@ -402,6 +482,9 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		}
 	}
 	if c.Surface, err = f.surface.build(set, fc.fileSurface); err != nil {
+		return nil, err
+	}
+	if c.Safety, err = f.safety.build(set, fc.fileSafety, c.AllowWrite); err != nil {
 		return nil, err
 	}
 	if c.Network, err = f.network.build(set, fc.fileNetwork); err != nil {

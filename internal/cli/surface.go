@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
@@ -168,6 +169,9 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 			return nil, usageError{err}
 		}
 		log.Info("HAR loaded", "file", cfg.Surface.HAR, "endpoints", len(rec.Endpoints), "skipped", rec.Skipped)
+		if rec.Rebased != "" {
+			log.Warn("HAR recorded on another host: its paths are read as the target's (nothing is sent to that host)", "recorded_origin", rec.Rebased)
+		}
 		recs = append(recs, rec)
 	}
 	if cfg.Surface.Postman != "" {
@@ -323,7 +327,21 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 	if len(inv.CatchAll) > 0 {
 		fmt.Fprintf(w, "soft 404 (every path answers) under: %s\n", strings.Join(inv.CatchAll, " "))
 	}
-	return nil
+	return writeSkipped(w, inv.Skipped, inv.RequestsRefused)
+}
+
+// writeSkipped lists the operations the safety policy or the scope kept
+// from being sent.
+func writeSkipped(w io.Writer, skipped []finding.SkippedOperation, refused int) error {
+	if len(skipped) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nSkipped operations (%d; %d requests refused before the wire; see docs/safety.md):\n", len(skipped), refused)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range skipped {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Method, s.Path, s.Reason)
+	}
+	return tw.Flush()
 }
 
 func params(ps []surface.Param) string {

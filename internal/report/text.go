@@ -64,6 +64,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 			out.wrapped("WARNING: ", e)
 		}
 	}
+	for _, e := range r.Warnings {
+		out.wrapped("WARNING: ", e)
+	}
 	shownFix := map[string]bool{}
 	for _, sev := range finding.Severities() {
 		var group []finding.Finding
@@ -95,6 +98,7 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	if n := len(r.Findings) - r.Summary.Total; n > 0 {
 		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
 	}
+	out.safety(r)
 	s := r.Summary
 	if len(r.Incomplete) > 0 {
 		fmt.Fprintln(bw)
@@ -290,6 +294,51 @@ func writeTable(w io.Writer, indent string, rows [][]string) {
 				rule[j] = strings.Repeat("-", n)
 			}
 			line(rule)
+		}
+	}
+}
+
+// maxSkipped bounds the skipped operations listed in text.
+const maxSkipped = 40
+
+// safety lists what the safety policy kept from being sent, the write
+// journal and what the scan created and could not remove (docs/safety.md).
+func (o textOut) safety(r *finding.Report) {
+	w := o.w
+	if len(r.SkippedOperations) > 0 {
+		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
+		for i, s := range r.SkippedOperations {
+			if i == maxSkipped {
+				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
+				break
+			}
+			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
+		}
+	}
+	if len(r.Writes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
+	var left []finding.Write
+	for _, wr := range r.Writes {
+		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
+		switch {
+		case wr.RestoreVerified != nil && *wr.RestoreVerified:
+			line += "; restored, verified"
+		case wr.RestoreVerified != nil:
+			line += "; RESTORE NOT VERIFIED: check by hand"
+		case wr.RestoreRequest != "":
+			line += "; restored, not verified"
+		}
+		o.wrapped("  ", line)
+		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
+			left = append(left, wr)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
+		for _, wr := range left {
+			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
 		}
 	}
 }

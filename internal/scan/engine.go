@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,6 +86,7 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
+	warnings      []string // under mu
 	// graphQLProbes counts the discovery requests that looked for GraphQL
 	// endpoints.
 	graphQLProbes int
@@ -94,6 +96,15 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
+
+// Warn adds a warning to the report (once per text).
+func (e *env) Warn(msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.warnings, msg) {
+		e.warnings = append(e.warnings, msg)
+	}
+}
 
 // VerifyRestore records in the write journal whether a restore held.
 func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
@@ -228,7 +239,6 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
-	safetyReport(rep, client)
 	// Findings on a path of the surface keep it: a documented literal
 	// segment (/api/c01) is never re-templated.
 	templates := map[string]bool{}
@@ -248,6 +258,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			found[i].Operation = ""
 		}
 	}
+	safetyReport(rep, client)
+	e.mu.RLock()
+	rep.Warnings = append(rep.Warnings, e.warnings...)
+	e.mu.RUnlock()
 	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
 	scanHeaders := make([]string, 0, len(o.Client.Header))

@@ -10,12 +10,7 @@ import (
 )
 
 // mode is what the scan may send (safety.Mode).
-func (e *env) mode() safety.Mode {
-	if e.client.AllowWrite() {
-		return safety.AllowWrite
-	}
-	return safety.ReadOnly
-}
+func (e *env) mode() safety.Mode { return e.client.Mode() }
 
 // readRequest builds the baseline request of an operation that reads: a
 // GET (with its query, headers, cookies), or a read-POST (safety.Classify)

@@ -339,3 +339,17 @@ func (p Param) carriesCredential() bool {
 	return IsCredentialHeader(p.Name) || p.Role == RoleCredential ||
 		(p.In == InCookie && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess")))
 }
+
+// PublicByDesign reports whether the API description documents the
+// operation as open to anonymous callers (an empty security alternative).
+func (e Endpoint) PublicByDesign() bool {
+	if !e.Documented() {
+		return false
+	}
+	for _, alt := range e.Security {
+		if len(alt) == 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -24,6 +24,10 @@ type Recorded struct {
 	// Values are the values received in recorded responses (HAR), a value
 	// source for parameters (FromRecording).
 	Values []Candidate
+	// Rebased is the origin a recording made on another host was read
+	// from, as paths of the target ("" when it was recorded on the
+	// target).
+	Rebased string
 }
 
 // Credential is one distinct set of credential headers seen in a recording.

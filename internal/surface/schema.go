@@ -363,3 +363,10 @@ func (s *Schema) String() string {
 	}
 	return fmt.Sprintf("schema%v", s.Types)
 }
+
+// ObjectProperties returns the properties an object schema declares,
+// compositions (allOf, anyOf, oneOf) merged.
+func (s *Schema) ObjectProperties() map[string]*Schema {
+	declared, _, _ := s.objectView(0)
+	return declared
+}

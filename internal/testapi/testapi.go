@@ -69,7 +69,9 @@ type Recorded struct {
 }
 
 // New builds the API of the given variant.
-func New(v Variant) *API {
+func New(v Variant) *API { return build(v, "Northwind Clinic API", areas) }
+
+func build(v Variant, name string, areas []func(Variant, *Data) []Route) *API {
 	a := &API{Variant: v, Data: NewData()}
 	mux := http.NewServeMux()
 	var links []string
@@ -83,7 +85,7 @@ func New(v Variant) *API {
 	}
 	sort.Strings(links)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"name": "Northwind Clinic API", "version": "1.4.2", "links": links})
+		writeJSON(w, http.StatusOK, map[string]any{"name": name, "version": "1.4.2", "links": links})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})

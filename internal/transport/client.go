@@ -128,6 +128,13 @@ type Response struct {
 	WriteSeq int
 }
 
+// RateLimited reports whether the answer is the target's rate limiter
+// speaking (429, or 503 with Retry-After; RFC 6585 §4, RFC 9110 §10.2.3)
+// rather than the operation: such an answer is never evidence.
+func (r *Response) RateLimited() bool {
+	return r.Status == http.StatusTooManyRequests || (r.Status == http.StatusServiceUnavailable && r.Header.Get("Retry-After") != "")
+}
+
 // ContentType returns the media type without parameters, lower-cased.
 func (r *Response) ContentType() string {
 	ct := r.Header.Get("Content-Type")

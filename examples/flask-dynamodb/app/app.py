@@ -240,6 +240,34 @@ def create_app(cfg):
         body = item if not cfg.PROJECT_FIELDS else public_profile(item)
         return jsonify(dict(body, links=links))
 
+    @app.get("/profile")
+    @login_required()
+    def profile():
+        # The owner of the record travels in the query string.
+        user_id = request.args.get("user_id")
+        if not user_id:
+            return jsonify(error="user_id is required"), 400
+        if cfg.ENFORCE_OWNERSHIP:
+            # Remedy: the ownership check, against the verified token's subject.
+            if user_id != g.user["sub"]:
+                return jsonify(error="forbidden"), 403
+        if cfg.PROJECT_FIELDS:
+            # Remedy: ProjectionExpression, so only the public attributes
+            # leave DynamoDB.
+            response = patients.get_item(
+                Key={"patient_id": user_id},
+                ProjectionExpression="patient_id, #n, email",
+                ExpressionAttributeNames={"#n": "name"},
+            )
+        else:
+            # Mistake: no ownership check and no projection: any logged-in
+            # user gets any patient's whole item (SSN, card, password hash).
+            response = patients.get_item(Key={"patient_id": user_id})
+        item = response.get("Item")
+        if item is None:
+            return not_found()
+        return jsonify(item)
+
     @app.get("/api/patients/<patient_id>")
     @login_required()
     def patient(patient_id):

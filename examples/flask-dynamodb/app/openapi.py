@@ -76,6 +76,8 @@ def document(full):
         "/api/me": {"get": op("The logged-in patient's profile", obj(profile_links), tags=["patients"])},
         "/api/patients/{patient_id}": {"get": op("A patient's profile", obj(profile_links), [uid],
                                                  tags=["patients"])},
+        "/profile": {"get": op("A user's profile, by owner reference", obj(profile),
+                               [query_param("user_id")], tags=["patients"])},
         "/api/appointments/mine": {"get": op("The logged-in patient's appointments",
                                              obj({"appointments": arr(obj(dict(appointment, href=S, doctor_schedule=S)))}),
                                              tags=["appointments"])},

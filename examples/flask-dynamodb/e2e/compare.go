@@ -12,10 +12,14 @@ import (
 )
 
 // Expectation is one entry of expected.json: a weakness the vulnerable mode
-// has on purpose. Path is a template (/api/patients/{patient_id}) or "*" for
-// host-wide weaknesses; Method may be "*" too.
+// has on purpose. Path is a template (/api/patients/{patient_id}), relative
+// to the example's base URL, or "*" for host-wide weaknesses; Method may be
+// "*" too. Ground truth written without knowing leakhound gives no check
+// id: such an entry is met by a finding of any check with its CWE, method
+// and path.
 type Expectation struct {
-	Check       string `json:"check"`
+	Check       string `json:"check,omitempty"`
+	Kind        string `json:"kind,omitempty"`
 	Method      string `json:"method"`
 	Path        string `json:"path"`
 	CWE         string `json:"cwe"`
@@ -24,10 +28,59 @@ type Expectation struct {
 	// Optional entries need something a default scan does not do (a POST,
 	// a plain-HTTP-only rule); missing them does not fail the suite.
 	Optional bool `json:"optional,omitempty"`
+	// Needs is "read-only" or "allow-write" in blind ground truth: an
+	// allow-write entry is optional in a read-only run.
+	Needs string `json:"needs,omitempty"`
 }
 
 func (e Expectation) String() string {
-	return fmt.Sprintf("%s %s %s (%s, >= %s)", e.Check, e.Method, e.Path, e.CWE, e.MinSeverity)
+	name := e.Check
+	if name == "" {
+		name = e.Kind
+	}
+	return fmt.Sprintf("%s %s %s (%s, >= %s)", name, e.Method, e.Path, e.CWE, e.MinSeverity)
+}
+
+// Trap is an entry of traps.json: an operation that looks alarming but must
+// not be reported at high or critical severity, in either mode.
+type Trap struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Note   string `json:"note,omitempty"`
+}
+
+// LoadTraps reads traps.json; a missing file means no traps.
+func LoadTraps(name string) ([]Trap, error) {
+	b, err := os.ReadFile(name)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ts []Trap
+	if err := json.Unmarshal(b, &ts); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	return ts, nil
+}
+
+// TrapHits returns the findings at or above min severity on a trap.
+func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity) []finding.Finding {
+	base := basePath(rep)
+	var out []finding.Finding
+	for _, f := range rep.Findings {
+		if f.Suppressed != nil || f.Severity < min {
+			continue
+		}
+		for _, t := range ts {
+			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &f, base) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // LoadExpectations reads expected.json and validates every entry.
@@ -41,8 +94,8 @@ func LoadExpectations(name string) ([]Expectation, error) {
 		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	for i, e := range es {
-		if e.Check == "" || e.Method == "" || e.Path == "" {
-			return nil, fmt.Errorf("%s: entry %d needs check, method and path", name, i)
+		if (e.Check == "" && e.CWE == "") || e.Method == "" || e.Path == "" {
+			return nil, fmt.Errorf("%s: entry %d needs a check or a CWE, a method and a path", name, i)
 		}
 		if _, err := finding.ParseSeverity(e.MinSeverity); err != nil {
 			return nil, fmt.Errorf("%s: entry %d (%s): %w", name, i, e.Check, err)
@@ -118,10 +171,11 @@ func (v Verdict) Recall() (found, of int) {
 // path-specific expectations; a "*" entry, and any match without the CWE,
 // only takes a finding that no other entry took.
 func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool) Verdict {
+	base := basePath(rep)
 	results := make([]Result, len(es))
 	for i, e := range es {
 		results[i] = Result{Expectation: e}
-		if !implemented[e.Check] {
+		if e.Check != "" && !implemented[e.Check] {
 			results[i].Status = Pending
 		}
 	}
@@ -150,13 +204,13 @@ func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool)
 		if r.Path == "*" {
 			skip = used
 		}
-		if j := best(r.Expectation, fs, skip, true); j >= 0 {
+		if j := best(r.Expectation, fs, skip, true, base); j >= 0 {
 			settle(r, &fs[j])
 			used[j] = true
 			if r.Path == "*" {
 				// A host-wide weakness may come as one finding per subject
 				// (each missing header): all of them belong to this entry.
-				claimAll(r.Expectation, fs, used)
+				claimAll(r.Expectation, fs, used, base)
 			}
 		}
 	}
@@ -166,7 +220,8 @@ func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool)
 		if r.Status != unevaluated {
 			continue
 		}
-		if j := best(r.Expectation, fs, used, false); j >= 0 {
+		// Blind entries are named by their CWE only: no second pass.
+		if j := best(r.Expectation, fs, used, false, base); r.Check != "" && j >= 0 {
 			settle(r, &fs[j])
 			r.Detail = strings.TrimSpace(r.Detail + fmt.Sprintf(" cwe %s, expected %s", strings.Join(fs[j].CWE, ","), r.CWE))
 			used[j] = true
@@ -201,14 +256,14 @@ func settle(r *Result, f *finding.Finding) {
 
 // best returns the index of the most severe finding that matches e (and is
 // not used), or -1.
-func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool) int {
+func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool, base string) int {
 	idx := -1
 	for j := range fs {
 		f := &fs[j]
 		if used != nil && used[j] {
 			continue
 		}
-		if f.Check != e.Check || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f) {
+		if (e.Check != "" && f.Check != e.Check) || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f, base) {
 			continue
 		}
 		if wantCWE && !slices.Contains(f.CWE, e.CWE) {
@@ -221,10 +276,10 @@ func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool) int {
 	return idx
 }
 
-func claimAll(e Expectation, fs []finding.Finding, used []bool) {
+func claimAll(e Expectation, fs []finding.Finding, used []bool, base string) {
 	for j := range fs {
 		f := &fs[j]
-		if !used[j] && f.Check == e.Check && methodMatches(e.Method, f.Method) && slices.Contains(f.CWE, e.CWE) {
+		if !used[j] && (e.Check == "" || f.Check == e.Check) && methodMatches(e.Method, f.Method) && slices.Contains(f.CWE, e.CWE) {
 			used[j] = true
 		}
 	}
@@ -245,20 +300,41 @@ func methodMatches(want, got string) bool {
 	return want == "*" || strings.EqualFold(want, got)
 }
 
-// pathMatches tries the finding's path, its URL and every instance URL.
-func pathMatches(template string, f *finding.Finding) bool {
+// pathMatches tries the finding's path, its URL and every instance URL,
+// each as it is and relative to the scan's base path (/prod for an API
+// Gateway stage).
+func pathMatches(template string, f *finding.Finding, base string) bool {
 	if template == "*" {
 		return true
 	}
-	if TemplateMatches(template, f.Path) || TemplateMatches(template, urlPath(f.URL)) {
+	fits := func(p string) bool {
+		if TemplateMatches(template, p) {
+			return true
+		}
+		if base != "" && strings.HasPrefix(p, base+"/") {
+			return TemplateMatches(template, strings.TrimPrefix(p, base))
+		}
+		return false
+	}
+	if fits(f.Path) || fits(urlPath(f.URL)) {
 		return true
 	}
 	for _, in := range f.Instances {
-		if TemplateMatches(template, urlPath(in.URL)) {
+		if fits(urlPath(in.URL)) {
 			return true
 		}
 	}
 	return false
+}
+
+// basePath is the path of the scan's target URL, without a trailing slash
+// ("" at the root).
+func basePath(rep *finding.Report) string {
+	u, err := url.Parse(rep.Target)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.EscapedPath(), "/")
 }
 
 func urlPath(raw string) string {

@@ -109,6 +109,9 @@ def vulnerable():
     expect("/api/me returns the whole item (SSN, card, hash)",
            "ssn" in body and "number" in body.get("card", {}) and body.get("password_hash", "").startswith("pbkdf2:sha256:"))
     expect("/api/me links to a URL with e-mail and DOB", "?email=" in body["links"]["statement"])
+    other = get("/profile?user_id=u_1002", "alice")
+    expect("/profile?user_id= of another patient answers (no ownership check)", other.status == 200 and other.json().get("patient_id") == "u_1002")
+    expect("/profile returns the whole item (no projection)", "ssn" in other.json())
     value, payload = session_payload(me.headers["Set-Cookie"])
     expect("session cookie carries the SSN", "ssn" in payload.get("profile", {}))
     expect("session cookie signed with 'changeme'", session_key_is(value, "changeme"))
@@ -176,6 +179,9 @@ def fixed():
     expect("security headers", me.headers.get("X-Content-Type-Options") == "nosniff")
     expect("Cache-Control: no-store", me.headers.get("Cache-Control") == "no-store")
     expect("/api/me is projected", not {"ssn", "password_hash", "card", "dob", "address"} & set(body))
+    expect("/profile of another patient refused", get("/profile?user_id=u_1002", "alice").status == 403)
+    own = get("/profile?user_id=u_1001", "alice")
+    expect("/profile of the caller is projected", own.status == 200 and set(own.json()) == {"patient_id", "name", "email"})
     expect("no PII in URLs", "?" not in body["links"]["statement"])
     expect("no session cookie", "Set-Cookie" not in me.headers)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -41,6 +42,27 @@ func (*Check) Meta() check.Meta {
 		Description: "An administrative or internal function (named so in its path or tags, or answered for an admin identity) answers a normal identity or an anonymous caller with data, as it does for an administrator.",
 		Remediation: authz.RoleFix,
 	}
+}
+
+// strongAdminWords name only administrative functions; the other admin
+// words (staff, export, ops, manage) also name public directories and
+// downloads.
+var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|backoffice|back-office|superuser|sudo|impersonate)$`)
+
+// isStrongAdmin reports whether an endpoint is administrative by a word
+// that names nothing else.
+func isStrongAdmin(ep surface.Endpoint) bool {
+	for _, t := range ep.Tags {
+		if strongAdminWords.MatchString(t) {
+			return true
+		}
+	}
+	for _, s := range strings.Split(strings.Split(ep.Path, "?")[0], "/") {
+		if strongAdminWords.MatchString(s) || strings.HasPrefix(strings.ToLower(s), "admin") {
+			return true
+		}
+	}
+	return false
 }
 
 var adminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|manage|management|backoffice|back-office|staff|superuser|sudo|moderation|impersonate|export|exports|ops)$`)
@@ -85,35 +107,74 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			others = append(others, id)
 		}
 	}
+	// Administrative functions that read, whatever their method: GETs and
+	// read-POSTs (POST /admin/users/search).
 	seen := map[string]bool{}
-	var paths []string
+	type target struct {
+		req    transport.Request
+		tmpl   string
+		strong bool
+	}
+	var targets []target
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodGet || !IsAdminFunction(ep) {
+		if !IsAdminFunction(ep) {
 			continue
 		}
-		if p, ok := ep.Concrete(); ok && !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
+		if v := safety.Classify(ep).Class; v != safety.Read && v != safety.ReadPOST {
+			continue
+		}
+		built, ok := ep.Build(nil)
+		if !ok {
+			continue
+		}
+		req := authz.Send(built)
+		tmpl := ep.Path
+		if ep.Method == http.MethodGet && !ep.Documented() {
+			tmpl = authz.TemplateOf(env, req.Path)
+		}
+		if key := authz.RequestKey(req); !seen[key] {
+			seen[key] = true
+			targets = append(targets, target{req, tmpl, isStrongAdmin(ep)})
 		}
 	}
-	sort.Strings(paths)
+	sort.Slice(targets, func(i, j int) bool { return authz.RequestKey(targets[i].req) < authz.RequestKey(targets[j].req) })
 	var mu sync.Mutex
 	out := gql
-	authz.Parallel(ctx, len(paths), 4, func(i int) {
-		fs := c.judge(ctx, env, k, paths[i], admins, others)
+	authz.Parallel(ctx, len(targets), 4, func(i int) {
+		fs := c.judge(ctx, env, k, targets[i].req, targets[i].tmpl, targets[i].strong, admins, others)
 		mu.Lock()
 		out = append(out, fs...)
 		mu.Unlock()
 	})
+	// Privilege fields sent by the client, on any method.
+	type job struct {
+		ep surface.Endpoint
+		id transport.Identity
+	}
+	var jobs []job
+	for _, ep := range privilegeOperations(env) {
+		for _, id := range others {
+			if !id.IsAnonymous() {
+				jobs = append(jobs, job{ep, id})
+			}
+		}
+	}
+	authz.Parallel(ctx, len(jobs), 4, func(i int) {
+		if f, ok := c.judgePrivilege(ctx, env, k, jobs[i].ep, jobs[i].id); ok {
+			mu.Lock()
+			out = append(out, f)
+			mu.Unlock()
+		}
+	})
 	return out, ctx.Err()
 }
 
-func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, path string, admins, others []transport.Identity) []finding.Finding {
+func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, req transport.Request, tmpl string, strong bool, admins, others []transport.Identity) []finding.Finding {
 	var ref transport.Identity
 	var refResp *transport.Response
 	var refFlat authz.Flat
 	for _, a := range admins {
-		if resp, f := authz.Get(ctx, env, path, a); f != nil {
+		if resp, f := authz.Fetch(ctx, env, req, a); f != nil {
 			ref, refResp, refFlat = a, resp, f
 			break
 		}
@@ -121,9 +182,18 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 	if len(admins) > 0 && refFlat == nil {
 		return nil // not even an administrator gets data here
 	}
+	// A function named only by a weak word (a staff directory) that the
+	// anonymous identity gets as the administrator does is public.
+	if !strong && refFlat != nil {
+		if _, af := authz.Fetch(ctx, env, req, transport.Anonymous()); af != nil {
+			if _, sim := authz.Similarity(refFlat, af); sim >= 0.95 {
+				return nil
+			}
+		}
+	}
 	var out []finding.Finding
 	for _, id := range others {
-		resp, f := authz.Get(ctx, env, path, id)
+		resp, f := authz.Fetch(ctx, env, req, id)
 		if f == nil {
 			continue
 		}
@@ -146,7 +216,9 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		if len(foreign) > 0 || tier >= authz.TierPII {
 			conf = finding.ConfidenceHigh
 		}
-		f0 := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), resp, id)
+		f0 := authz.NewFinding(c.Meta(), tmpl, resp, id)
+		f0.Method, f0.Templated = req.Method, true
+		f0.Reproduce = transport.Curl(req.Method, resp.URL, id, req.Header, authz.MaskBody(req.Body))
 		f0.Confidence = conf
 		switch {
 		case tier >= authz.TierCritical:
@@ -167,12 +239,13 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		}
 		if refFlat != nil {
 			pair := authz.Pair{OwnerName: ref.Name + " (admin)", OtherName: id.Name, Owner: ref, Other: id,
-				OwnerURL: refResp.URL, OtherURL: resp.URL, OwnerFlat: refFlat, OtherFlat: f, OtherBody: resp.Body, Method: "GET", Status: resp.Status}
-			f0.Evidence = pair.Evidence(check.RequestLine("GET", resp.URL), foreign, details)
+				OwnerURL: refResp.URL, OtherURL: resp.URL, OwnerFlat: refFlat, OtherFlat: f, OtherBody: resp.Body, Method: req.Method, Status: resp.Status,
+				Header: req.Header, Body: req.Body}
+			f0.Evidence = pair.Evidence(check.RequestLine(req.Method, resp.URL), foreign, details)
 		} else {
 			pair := authz.Pair{OtherName: id.Name, Other: id, OtherFlat: f, OtherBody: resp.Body}
 			side, values := pair.Side(foreign, 12)
-			f0.Evidence = finding.NewEvidence(check.RequestLine("GET", resp.URL), resp.Status, side, values)
+			f0.Evidence = finding.NewEvidence(check.RequestLine(req.Method, resp.URL), resp.Status, side, values)
 			if len(foreign) > 0 {
 				details["other_identities_data"] = authz.DescribeMarkers(foreign, 6)
 			}

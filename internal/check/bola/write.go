@@ -62,7 +62,8 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 		if done[o.Template] || ctx.Err() != nil {
 			continue
 		}
-		field, _, ok := authz.HarmlessField(o.Flat)
+		upd := authz.UpdateOf(env, o)
+		field, ok := upd.Field(o.Flat)
 		if !ok {
 			// No harmless field: a new attribute of our own, which an API
 			// that binds whatever it gets stores as well.
@@ -72,7 +73,7 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 			if as.Name == o.Owner.Name || authz.IsAdmin(as) {
 				continue
 			}
-			if f, ok := c.writeProbe(ctx, env, o, field, as); ok {
+			if f, ok := c.writeProbe(ctx, env, o, upd, field, as); ok {
 				out = append(out, f)
 				done[o.Template] = true
 				break
@@ -82,8 +83,12 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 	return out
 }
 
-func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, field string, as transport.Identity) (finding.Finding, bool) {
-	before := authz.Fresh(ctx, env, o.Path, o.Owner)
+func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, upd authz.Update, field string, as transport.Identity) (finding.Finding, bool) {
+	current, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: o.Path, NoCache: true}, o.Owner)
+	if err != nil || current.Status/100 != 2 {
+		return finding.Finding{}, false
+	}
+	before := authz.Flatten(current.Body)
 	if before == nil {
 		return finding.Finding{}, false
 	}
@@ -92,7 +97,7 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 		return finding.Finding{}, false
 	}
 	probe := "leakhound-write-probe-" + as.Name
-	resp, body, err := authz.Patch(ctx, env, o.Path, as, map[string]any{field: probe})
+	resp, body, err := upd.Write(ctx, env, o.Path, as, current.Body, map[string]any{field: probe}, "change "+field, 0)
 	if err != nil || resp == nil {
 		return finding.Finding{}, false
 	}
@@ -101,9 +106,9 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	restored := true
 	switch {
 	case field == authz.ProbeField && changed:
-		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: nil}, resp)
+		restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, map[string]any{field: nil}, resp)
 	case after["$."+field] != original:
-		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: original}, resp)
+		restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, map[string]any{field: original}, resp)
 	}
 	if !changed {
 		return finding.Finding{}, false
@@ -112,15 +117,15 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	f := finding.Finding{
 		Check: m.ID, Severity: finding.High, Confidence: finding.ConfidenceHigh,
 		CWE: append([]string(nil), m.CWE...), OWASP: m.OWASP,
-		Method: http.MethodPatch, Path: o.Template, URL: resp.URL, Identity: as.Name,
+		Method: upd.Method, Path: o.Template, Templated: true, URL: resp.URL, Identity: as.Name,
 		Subject:     "write",
 		Title:       fmt.Sprintf("BOLA on write: %s changes %s's object", as.Name, o.Owner.Name),
-		Description: "Another identity can modify an object it does not own: a PATCH of a harmless field by the other identity changed what the owner reads back. Anyone can alter (or, with other fields, take over) any user's data.",
+		Description: "Another identity can modify an object it does not own: an update (the documented method) of a harmless field by the other identity changed what the owner reads back. Anyone can alter (or, with other fields, take over) any user's data.",
 		Remediation: m.Remediation,
-		Reproduce:   transport.Curl(http.MethodPatch, resp.URL, as, http.Header{"Content-Type": {"application/json"}}, body),
+		Reproduce:   transport.Curl(upd.Method, resp.URL, as, http.Header{"Content-Type": {"application/json"}}, authz.MaskBody(body)),
 	}
-	excerpt := fmt.Sprintf("%s before: %s\nPATCH as %s → %d\n%s read back by %s: %s", field, cell(original), as.Name, resp.Status, field, o.Owner.Name, probe)
-	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPatch, resp.URL), resp.Status, excerpt, nil)
+	excerpt := fmt.Sprintf("%s before: %s\n%s as %s → %d\n%s read back by %s: %s", field, cell(original), upd.Method, as.Name, resp.Status, field, o.Owner.Name, probe)
+	f.Evidence = finding.NewEvidence(check.RequestLine(upd.Method, resp.URL), resp.Status, excerpt, nil)
 	state := "yes"
 	if field == authz.ProbeField {
 		state = "yes: " + field + " set to null (an API that keeps nulls keeps the attribute)"

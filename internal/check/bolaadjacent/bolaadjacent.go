@@ -57,7 +57,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	// check's business; the neighbours worth asking for are the unknown ones.
 	known := map[string]bool{}
 	for _, o := range k.Objects {
-		known[o.Path] = true
+		known[authz.RequestKey(o.Req)] = true
 	}
 	var probes []probe
 	perTemplate := map[string]int{}
@@ -71,7 +71,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		}
 		for _, r := range o.IDs {
 			for _, n := range surface.Neighbours(r.Value) {
-				if !k.IsMarkerOf(o.Owner.Name, n) && !known[authz.Replace(o.Path, r, n)] {
+				if !k.IsMarkerOf(o.Owner.Name, n) && !known[authz.RequestKey(authz.ReplaceIn(o.Req, r, n))] {
 					probes = append(probes, probe{o, r, n})
 				}
 			}
@@ -91,8 +91,8 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 
 func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p probe) (finding.Finding, bool) {
 	o, owner := p.o, p.o.Owner
-	path := authz.Replace(o.Path, p.ref, p.next)
-	resp, f := authz.Get(ctx, env, path, owner)
+	req := authz.ReplaceIn(o.Req, p.ref, p.next)
+	resp, f := authz.Fetch(ctx, env, req, owner)
 	if f == nil {
 		return finding.Finding{}, false
 	}
@@ -109,7 +109,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	var differing []string
 	kinds := map[string]bool{}
 	echo := map[string]bool{}
-	for _, r := range authz.IDs(path) {
+	for _, r := range authz.RequestIDs(req) {
 		echo[r.Value] = true // the requested id echoed back names nobody
 	}
 	for path, v := range own {
@@ -135,6 +135,11 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	}
 	leaked := authz.SensitiveIn(resp.Body, got)
 	fd := authz.NewFinding(c.Meta(), o.Template, resp, owner)
+	method := o.Req.Method
+	if method == "" {
+		method = "GET"
+	}
+	fd.Method, fd.Templated = method, true
 	fd.Subject = p.ref.Name
 	fd.Confidence = finding.ConfidenceMedium
 	if len(others) > 0 || len(kinds) > 0 {
@@ -151,8 +156,10 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	pair := authz.Pair{
 		OwnerName: owner.Name + " (own id " + p.ref.Value + ")", OtherName: owner.Name + " (id " + p.next + ")",
 		Owner: owner, Other: owner, OwnerURL: o.Resp.URL, OtherURL: resp.URL,
-		OwnerFlat: o.Flat, OtherFlat: f, OtherBody: resp.Body, Method: "GET", Status: resp.Status,
+		OwnerFlat: o.Flat, OtherFlat: f, OtherBody: resp.Body, Method: method, Status: resp.Status,
+		Header: req.Header, Body: req.Body,
 	}
+	fd.Reproduce = pair.Curl()
 	owners := "unknown (not one of the scan's identities)"
 	if len(others) > 0 {
 		owners = strings.Join(others, ", ")
@@ -161,7 +168,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	for _, u := range others {
 		markers = append(markers, k.MarkersIn(u, got)...)
 	}
-	fd.Evidence = pair.Evidence(check.RequestLine("GET", resp.URL), markers, map[string]string{
+	fd.Evidence = pair.Evidence(check.RequestLine(method, resp.URL), markers, map[string]string{
 		"own_id":          p.ref.Value,
 		"requested_id":    p.next,
 		"id_format":       surface.IDFormat(p.ref.Value),
@@ -171,7 +178,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 		"volatile_fields": fmt.Sprint(len(o.Volatile)),
 	})
 	// Both commands run as the same identity.
-	ownCurl := transport.Curl("GET", o.Resp.URL, owner, nil, nil)
+	ownCurl := transport.Curl(method, o.Resp.URL, owner, o.Req.Header, authz.MaskBody(o.Req.Body))
 	fd.Evidence.Details["reproduce_own_object"] = ownCurl
 	fd.Evidence.Details["reproduce_neighbour"] = fd.Reproduce
 	delete(fd.Evidence.Details, "reproduce_as_"+owner.Name)

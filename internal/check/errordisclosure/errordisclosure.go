@@ -6,17 +6,19 @@ package errordisclosure
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/sensitive"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -58,6 +60,7 @@ var probes = []probe{
 	{"[]", "array instead of a scalar"},
 	{"{}", "object instead of a scalar"},
 	{strings.Repeat("A", 3000), "3,000 characters (over DynamoDB's 2,048-byte key limit)"},
+	{"'", "a single quote"},
 	{"\u00fc\u2603'\"<%", "unicode and quoting characters"},
 	{"-1", "negative number"},
 	{"999999999999", "nonexistent id"},
@@ -71,36 +74,84 @@ const (
 	maxHits   = 2
 )
 
-// point is one place a value can be injected.
+// point is one place a value can be injected: a path segment, a query
+// parameter, a header, a cookie, a JSON body member (by pointer) or a form
+// field of the operation's well-formed request.
 type point struct {
 	name  string
-	in    string // path or query
-	build func(v string) (string, bool)
+	in    string
+	build func(v string) (transport.Request, bool)
 }
 
+// points lists the injection points of an operation, from its well-formed
+// request: its declared parameters in every location (credentials
+// excepted), the placeholders of its template, and for a concrete path
+// without parameters its id segments and query values. Body members come
+// first: a field of a well-formed body reaches the code a malformed body
+// never does.
 func points(ep surface.Endpoint) []point {
-	var out []point
-	if ep.IsTemplate() || len(ep.Params) > 0 {
-		for _, p := range ep.Params {
-			if p.In != "path" && p.In != "query" {
-				continue
+	var body, other []point
+	base, ok := ep.Build(nil)
+	if !ok {
+		return nil
+	}
+	request := func(r surface.Request) transport.Request {
+		req := transport.Request{Method: r.Method, Path: r.Path, Body: r.Body, Header: r.Header.Clone()}
+		if len(r.Body) > 0 {
+			if req.Header == nil {
+				req.Header = http.Header{}
 			}
-			name := p.Name
-			out = append(out, point{name: name, in: p.In, build: func(v string) (string, bool) {
-				return ep.With(map[string]string{name: v})
+			req.Header.Set("Content-Type", r.ContentType)
+		}
+		return req
+	}
+	declared := map[string]bool{}
+	for _, p := range ep.Params {
+		if p.Role == surface.RoleCredential && p.In != surface.InBody {
+			continue
+		}
+		declared[p.Key()] = true
+		p := p
+		switch p.In {
+		case surface.InPath, surface.InQuery, surface.InHeader, surface.InCookie, surface.InForm:
+			other = append(other, point{name: p.Name, in: p.In, build: func(v string) (transport.Request, bool) {
+				if (p.In == surface.InHeader || p.In == surface.InCookie) && strings.ContainsAny(v, "\r\n;") {
+					return transport.Request{}, false
+				}
+				r, ok := ep.Build(func(q surface.Param) (string, bool) {
+					if q.Key() == p.Key() {
+						return v, true
+					}
+					return "", false
+				})
+				return request(r), ok
+			}})
+		case surface.InBody:
+			body = append(body, point{name: p.Pointer, in: "body", build: func(v string) (transport.Request, bool) {
+				var doc any
+				if json.Unmarshal(base.Body, &doc) != nil {
+					return transport.Request{}, false
+				}
+				r := base
+				r.Body, _ = json.Marshal(surface.SetPointer(doc, p.Pointer, confused(v)))
+				return request(r), true
 			}})
 		}
-		// Template variables without a declared parameter.
-		for _, m := range regexp.MustCompile(`\{([^{}/]+)\}`).FindAllStringSubmatch(ep.Path, -1) {
-			if _, ok := ep.Param("path", m[1]); ok {
-				continue
-			}
-			name := m[1]
-			out = append(out, point{name: name, in: "path", build: func(v string) (string, bool) {
-				return ep.With(map[string]string{name: v})
-			}})
+	}
+	// Template variables without a declared parameter.
+	for _, name := range surface.PathParams(ep.Path) {
+		if declared[surface.InPath+":"+name] {
+			continue
 		}
-	} else {
+		name := name
+		other = append(other, point{name: name, in: "path", build: func(v string) (transport.Request, bool) {
+			p, ok := ep.With(map[string]string{name: v})
+			r := base
+			r.Path = p
+			return request(r), ok
+		}})
+	}
+	if !ep.IsTemplate() && len(ep.Params) == 0 {
 		u, err := url.Parse(ep.Path)
 		if err != nil {
 			return nil
@@ -112,9 +163,9 @@ func points(ep surface.Endpoint) []point {
 				continue
 			}
 			i := i
-			out = append(out, point{name: fmt.Sprintf("path segment %d", i), in: "path", build: func(v string) (string, bool) {
+			other = append(other, point{name: fmt.Sprintf("path segment %d", i), in: "path", build: func(v string) (transport.Request, bool) {
 				if v == "" {
-					return "", false
+					return transport.Request{}, false
 				}
 				s := append([]string(nil), segs...)
 				s[i] = url.PathEscape(v)
@@ -122,7 +173,9 @@ func points(ep surface.Endpoint) []point {
 				if u.RawQuery != "" {
 					p += "?" + u.RawQuery
 				}
-				return p, true
+				r := base
+				r.Path = p
+				return request(r), true
 			}})
 		}
 		q := u.Query()
@@ -133,17 +186,36 @@ func points(ep surface.Endpoint) []point {
 		sort.Strings(keys)
 		for _, k := range keys {
 			k := k
-			out = append(out, point{name: k, in: "query", build: func(v string) (string, bool) {
+			other = append(other, point{name: k, in: "query", build: func(v string) (transport.Request, bool) {
 				q2 := u.Query()
 				q2.Set(k, v)
-				return u.EscapedPath() + "?" + q2.Encode(), true
+				r := base
+				r.Path = u.EscapedPath() + "?" + q2.Encode()
+				return request(r), true
 			}})
 		}
 	}
+	out := append(body, other...)
 	if len(out) > maxPoints {
 		out = out[:maxPoints]
 	}
 	return out
+}
+
+// confused turns a probe into the JSON value sent in a body member: "[]"
+// and "{}" become an array and an object, numbers become numbers (type
+// confusion and boundary values), anything else a string.
+func confused(v string) any {
+	switch v {
+	case "[]":
+		return []any{}
+	case "{}":
+		return map[string]any{}
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return n
+	}
+	return v
 }
 
 type hit struct {
@@ -158,7 +230,11 @@ type hit struct {
 	body []byte
 }
 
-// Run probes each parameter of ep with the malformed values.
+// Run sends the operation's well-formed request (an answer that already
+// carries a traceback is a finding), then the malformed values in each of
+// its parameters, wherever they travel, then malformed bodies. Reads (GET,
+// read-POSTs) are probed in every mode; other operations that take a body
+// only with --allow-write, and a DELETE never.
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
 	if ep.GraphQL != nil {
 		return c.runGraphQL(ctx, ep, env)
@@ -166,42 +242,83 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	if sameShapeProbed(ep, env) {
 		return nil, nil
 	}
+	read := false
+	switch safety.Classify(ep).Class {
+	case safety.Read:
+		read = ep.Method == http.MethodGet || ep.Method == ""
+	case safety.ReadPOST:
+		read = true
+	case safety.Write:
+	default:
+		return nil, nil // destructive or never-send
+	}
+	if !read && !(env.AllowWrite() && bodyMethod(ep.Method)) {
+		return nil, nil
+	}
+	method := ep.Method
+	if method == "" {
+		method = http.MethodGet
+	}
 	id := identity(env)
 	var hits []hit
-	if ep.Method == http.MethodGet {
-		for _, pt := range points(ep) {
-			for _, pr := range probes {
-				if len(hits) >= maxHits || ctx.Err() != nil {
-					break
+	// Only reads get well-formed requests and field probes: a well-formed
+	// write is a real write. Writes get malformed bodies alone, which no
+	// server can apply.
+	var pts []point
+	if read {
+		pts = points(ep)
+		if built, ok := ep.Build(nil); ok {
+			req := transport.Request{Method: built.Method, Path: built.Path, Body: built.Body, Header: built.Header.Clone()}
+			if len(built.Body) > 0 {
+				if req.Header == nil {
+					req.Header = http.Header{}
 				}
-				if pr.value == "" && pt.in == "path" {
-					continue // an empty segment is another route, not a bad value
-				}
-				p, ok := pt.build(pr.value)
-				if !ok {
-					continue
-				}
-				resp, err := env.Do(ctx, transport.Request{Path: p}, id)
-				if err != nil {
-					continue
-				}
+				req.Header.Set("Content-Type", built.ContentType)
+			}
+			if resp, err := env.Do(ctx, req, id); err == nil {
 				if h, ok := c.inspect(resp); ok {
-					h.method, h.point, h.trigger, h.value = http.MethodGet, pt.in+" parameter "+pt.name, pr.why, pr.value
+					h.method, h.point, h.trigger, h.value = method, "none", "a well-formed request (no malformed input)", ""
 					hits = append(hits, h)
-					break // this parameter is proven; try the next one
 				}
 			}
 		}
-	} else if env.AllowWrite() && bodyMethod(ep.Method) {
+	}
+	for _, pt := range pts {
+		if len(hits) > 0 {
+			break // the operation is proven
+		}
+		for _, pr := range probes {
+			if len(hits) >= maxHits || ctx.Err() != nil {
+				break
+			}
+			if pr.value == "" && pt.in == "path" {
+				continue // an empty segment is another route, not a bad value
+			}
+			req, ok := pt.build(pr.value)
+			if !ok {
+				continue
+			}
+			resp, err := env.Do(ctx, req, id)
+			if err != nil {
+				continue
+			}
+			if h, ok := c.inspect(resp); ok {
+				h.method, h.point, h.trigger, h.value = method, pt.in+" parameter "+pt.name, pr.why, pr.value
+				hits = append(hits, h)
+				break // this parameter is proven; try the next one
+			}
+		}
+	}
+	if len(hits) == 0 && method != http.MethodGet && bodyMethod(method) && (read || env.AllowWrite()) {
 		p, ok := ep.Concrete()
 		if ok {
 			for _, body := range []string{`{"leakhound": `, `[]`} {
-				resp, err := env.Do(ctx, transport.Request{Method: ep.Method, Path: p, Body: []byte(body), Header: http.Header{"Content-Type": {"application/json"}}}, id)
+				resp, err := env.Do(ctx, transport.Request{Method: method, Path: p, Body: []byte(body), Header: http.Header{"Content-Type": {"application/json"}}}, id)
 				if err != nil {
 					continue
 				}
 				if h, ok := c.inspect(resp); ok {
-					h.method, h.point, h.trigger, h.value = ep.Method, "JSON body", "malformed JSON body", body
+					h.method, h.point, h.trigger, h.value = method, "JSON body", "malformed JSON body", body
 					hits = append(hits, h)
 					break
 				}

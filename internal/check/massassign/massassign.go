@@ -80,6 +80,16 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			done[o.Template] = true
 		}
 	}
+	// Create operations (sign-up, a POST to a collection): the object the
+	// scan creates is its own, named with the scan's prefix.
+	for _, ep := range createOperations(env) {
+		if ctx.Err() != nil {
+			break
+		}
+		if f, ok := c.probeCreate(ctx, env, ep); ok {
+			out = append(out, f)
+		}
+	}
 	return out, ctx.Err()
 }
 
@@ -113,7 +123,11 @@ func payload(f authz.Flat) (send map[string]any, original map[string]any) {
 }
 
 func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (finding.Finding, bool) {
-	before := authz.Fresh(ctx, env, o.Path, o.Owner)
+	current, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: o.Path, NoCache: true}, o.Owner)
+	if err != nil || current.Status/100 != 2 {
+		return finding.Finding{}, false
+	}
+	before := authz.Flatten(current.Body)
 	if before == nil {
 		return finding.Finding{}, false
 	}
@@ -121,7 +135,8 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 	if len(send) == 0 {
 		return finding.Finding{}, false
 	}
-	resp, body, err := authz.Patch(ctx, env, o.Path, o.Owner, send)
+	upd := authz.UpdateOf(env, o)
+	resp, body, err := upd.Write(ctx, env, o.Path, o.Owner, current.Body, send, "change "+strings.Join(sortedKeys(send), ", "), 0)
 	if err != nil || resp == nil || resp.Status/100 != 2 {
 		return finding.Finding{}, false
 	}
@@ -144,7 +159,7 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 			}
 		}
 		if len(undo) > 0 {
-			restored = authz.Restore(ctx, env, o.Path, o.Owner, undo, resp)
+			restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, undo, resp)
 		}
 	}
 	if len(accepted) == 0 {
@@ -153,14 +168,14 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 	sort.Strings(accepted)
 	m := c.Meta()
 	f := authz.NewFinding(m, o.Template, resp, o.Owner)
-	f.Method = http.MethodPatch
-	f.Reproduce = transport.Curl(http.MethodPatch, resp.URL, o.Owner, http.Header{"Content-Type": {"application/json"}}, body)
+	f.Method, f.Templated = upd.Method, true
+	f.Reproduce = transport.Curl(upd.Method, resp.URL, o.Owner, http.Header{"Content-Type": {"application/json"}}, authz.MaskBody(body))
 	f.Title = fmt.Sprintf("Mass assignment: %s accepted in an update of the caller's own object", strings.Join(accepted, ", "))
 	var lines []string
 	for _, k := range accepted {
 		lines = append(lines, fmt.Sprintf("%s: %s → %s (read back)", k, orNone(before["$."+k]), after["$."+k]))
 	}
-	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodPatch, resp.URL), resp.Status, strings.Join(lines, "\n"), nil)
+	f.Evidence = finding.NewEvidence(check.RequestLine(upd.Method, resp.URL), resp.Status, strings.Join(lines, "\n"), nil)
 	state := "yes"
 	if !restored {
 		state = "NO: restore the fields by hand"
@@ -178,4 +193,13 @@ func orNone(v string) string {
 		return "(absent)"
 	}
 	return v
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -5,6 +5,7 @@ package missingauth
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -61,6 +62,9 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	seen := map[string]bool{}
 	var paths []string
 	for _, p := range authz.ConcreteGETs(env) {
+		if publicByDesign(env, p) {
+			continue
+		}
 		if !seen[p] {
 			seen[p] = true
 			paths = append(paths, p)
@@ -168,4 +172,16 @@ func isAPIDescription(f authz.Flat) bool {
 	_, swagger := f["$.swagger"]
 	_, paths := f["$.info.title"]
 	return (oas || swagger) && paths
+}
+
+// publicByDesign reports whether the API description documents the GET
+// operation that path reaches as open to anonymous callers: serving it
+// without credentials is its contract, not a missing check.
+func publicByDesign(env check.Env, path string) bool {
+	for _, ep := range env.Endpoints() {
+		if ep.Method == http.MethodGet && ep.PublicByDesign() && surface.MatchTemplate(ep.Path, path) {
+			return true
+		}
+	}
+	return false
 }

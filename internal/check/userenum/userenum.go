@@ -140,7 +140,7 @@ func (c *Check) getProbes(ctx context.Context, env check.Env, ep surface.Endpoin
 			return resp, nil, err
 		}
 		tmpl := authz.TemplateOf(env, u.Path) + "?" + name + "={" + kind + "}"
-		if f, ok := c.probe(probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -154,7 +154,7 @@ var authWords = []string{"login", "signin", "sign-in", "sign_in", "auth", "token
 // two absent values, and a password that is surely wrong. One wrong
 // password per identity and endpoint.
 func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoint, known map[string][]string, anon transport.Identity, done map[string]bool) []finding.Finding {
-	lower := strings.ToLower(ep.Path)
+	lower := strings.ToLower(ep.Path + " " + ep.OperationID + " " + ep.Summary)
 	hit := false
 	for _, w := range authWords {
 		if strings.Contains(lower, w) {
@@ -164,8 +164,14 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 	if !hit || ep.IsTemplate() || ep.Body == nil || !strings.Contains(ep.Body.ContentType, "json") {
 		return nil
 	}
+	// A schema-valid body: the documented example, with every required
+	// member the example lacks (Endpoint.Build).
+	built, ok := ep.Build(nil)
+	if !ok {
+		return nil
+	}
 	var example map[string]any
-	if err := json.Unmarshal(ep.Body.Example, &example); err != nil || example == nil {
+	if err := json.Unmarshal(built.Body, &example); err != nil || example == nil {
 		return nil
 	}
 	var keys []string
@@ -196,7 +202,7 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 			resp, err := env.Do(ctx, transport.Request{Method: http.MethodPost, Path: ep.Path, Header: http.Header{"Content-Type": {"application/json"}}, Body: b}, anon)
 			return resp, b, err
 		}
-		if f, ok := c.probe(probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -216,7 +222,7 @@ type probe struct {
 	send                                          func(v string) (*transport.Response, []byte, error)
 }
 
-func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) {
+func (c *Check) probe(env check.Env, p probe, anon transport.Identity) (finding.Finding, bool) {
 	ask := func(v string) (answer, bool) {
 		resp, body, err := p.send(v)
 		if err != nil || resp == nil {
@@ -232,6 +238,15 @@ func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) 
 	no2, ok3 := ask(absent[p.kind][1])
 	if !ok1 || !ok2 || !ok3 {
 		return finding.Finding{}, false
+	}
+	// A rate limiter answering on either side is not the account speaking
+	// (the transport already retried after Retry-After when it was short):
+	// the comparison is dropped, with a warning.
+	for _, a := range []answer{yes, no1, no2} {
+		if a.resp.RateLimited() {
+			check.Warn(env, fmt.Sprintf("user-enumeration: comparison on %s %s (%s) dropped: the target rate-limited it (%d)", p.method, p.path, p.param, a.resp.Status))
+			return finding.Finding{}, false
+		}
 	}
 	// Control: two absent values must get the same answer, or the endpoint
 	// is too noisy to tell anything.

@@ -67,7 +67,11 @@ func LoadFile(path string, target *url.URL) (*surface.Recorded, error) {
 }
 
 // Read parses a HAR document. Requests for other origins than target's are
-// skipped (all are kept when target is nil).
+// skipped (all are kept when target is nil). A recording made entirely on
+// another host (a staging or production host of the same API) is rebased:
+// when no entry is for target's origin, the entries of the most recorded
+// origin are read as paths of the target, and Recorded.Rebased names that
+// origin. Nothing is ever sent to it.
 func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 	var a archive
 	if err := json.NewDecoder(r).Decode(&a); err != nil {
@@ -78,17 +82,71 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 	}
 	rec := &surface.Recorded{}
 	creds := surface.NewCredentialSet("har")
+	counts := map[string]int{}
+	matching := 0
 	for _, e := range a.Log.Entries {
+		if u, err := url.Parse(e.Request.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			o := transport.Origin(u)
+			counts[o]++
+			if target != nil && o == transport.Origin(target) {
+				matching++
+			}
+		}
+	}
+	origin := ""
+	if target != nil {
+		origin = transport.Origin(target)
+		if matching == 0 {
+			best := 0
+			for o, n := range counts {
+				if n > best || n == best && o < origin {
+					origin, best = o, n
+				}
+			}
+			if best > 0 {
+				rec.Rebased = origin
+			}
+		}
+	}
+	// Values of the recorded answers first: a path segment that is such a
+	// value (a note title listed by /notes, a username) is a parameter
+	// named after the key it was listed under (/notes/{note_title}).
+	kept := func(e entry) (*url.URL, bool) {
 		u, err := url.Parse(e.Request.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || e.Request.Method == "" {
+			return nil, false
+		}
+		return u, target == nil || transport.Origin(u) == origin
+	}
+	known := map[string]string{}
+	for _, e := range a.Log.Entries {
+		if _, ok := kept(e); !ok {
+			continue
+		}
+		// Values the recorded answers carried (ids, titles, usernames) are
+		// a value source; credentials are never among them (only answers
+		// with data, never request headers).
+		if c := e.Response.Content; e.Response.Status >= 200 && e.Response.Status < 300 && c.Encoding == "" && strings.Contains(strings.ToLower(c.MimeType), "json") {
+			for _, v := range surface.AnswerValues([]byte(c.Text), surface.FromRecording, "") {
+				if len(rec.Values) < maxValues {
+					rec.Values = append(rec.Values, v)
+				}
+				if _, dup := known[v.Value]; !dup && len(v.Value) >= 3 && surface.RoleOf(v.Key, surface.InBody, nil).IsReference() {
+					known[v.Value] = v.Key
+				}
+			}
+		}
+	}
+	for _, e := range a.Log.Entries {
+		u, ok := kept(e)
+		if !ok {
 			rec.Skipped++
 			continue
 		}
-		if target != nil && transport.Origin(u) != transport.Origin(target) {
-			rec.Skipped++
-			continue
-		}
-		ep := surface.FromURL(e.Request.Method, u, surface.SourceHAR, nil)
+		ep := surface.FromURL(e.Request.Method, u, surface.SourceHAR, func(seg string) (string, bool) {
+			k, ok := known[seg]
+			return k, ok
+		})
 		if e.Response.Status > 0 {
 			ep.Status = e.Response.Status
 		}
@@ -99,16 +157,6 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 		creds.Add(h)
 		if pd := e.Request.PostData; pd != nil && pd.Text != "" {
 			surface.RecordBody(&ep, pd.MimeType, []byte(pd.Text))
-		}
-		// Values the recorded answers carried (ids, titles, usernames) are
-		// a value source; credentials are never among them (only answers
-		// with data, never request headers).
-		if c := e.Response.Content; e.Response.Status >= 200 && e.Response.Status < 300 && c.Encoding == "" && strings.Contains(strings.ToLower(c.MimeType), "json") {
-			for _, v := range surface.AnswerValues([]byte(c.Text), surface.FromRecording, "") {
-				if len(rec.Values) < maxValues {
-					rec.Values = append(rec.Values, v)
-				}
-			}
 		}
 		rec.Endpoints = surface.Merge(rec.Endpoints, ep, 10)
 	}

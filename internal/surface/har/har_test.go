@@ -111,3 +111,24 @@ func TestPostBodiesAndAnswerValues(t *testing.T) {
 		t.Errorf("answer values = %v", vals)
 	}
 }
+
+func TestRecordingOfAnotherHostIsRebased(t *testing.T) {
+	t.Parallel()
+	const doc = `{"log":{"entries":[
+	 {"request":{"method":"GET","url":"https://api.example.com/profile?user_id=u_1","headers":[]},"response":{"status":200}},
+	 {"request":{"method":"GET","url":"https://cdn.example.net/app.js","headers":[]},"response":{"status":200}}
+	]}}`
+	target, _ := url.Parse("http://127.0.0.1:8080/")
+	rec, err := Read(strings.NewReader(doc), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Rebased != "https://api.example.com:443" || len(rec.Endpoints) != 1 || rec.Endpoints[0].Path != "/profile" || rec.Skipped != 1 {
+		t.Errorf("rebased %q, endpoints %+v, skipped %d", rec.Rebased, rec.Endpoints, rec.Skipped)
+	}
+	// A recording with entries on the target keeps only those.
+	target, _ = url.Parse("https://api.example.com/")
+	if rec, _ := Read(strings.NewReader(doc), target); rec.Rebased != "" || len(rec.Endpoints) != 1 {
+		t.Errorf("on the target: rebased %q, %d endpoints", rec.Rebased, len(rec.Endpoints))
+	}
+}

@@ -505,6 +505,11 @@ func (c *converter) endpoint(d *openapi3.T, path, method string, item *openapi3.
 		ep.AuthRequired = surface.BoolPtr(required)
 	} else {
 		ep.AuthRequired = surface.BoolPtr(false)
+		if op.Security != nil && len(d.Security) > 0 {
+			// security: [] overriding a global requirement documents an
+			// operation open to anonymous callers by design.
+			ep.Security = [][]string{{}}
+		}
 	}
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {

@@ -194,7 +194,8 @@ func methodClass(method string) (Class, string) {
 // pathVerbs finds the action words a path names as verbs: the first token
 // of a segment (reset-password, deleteUser), a verb joined to a system
 // noun (db-reset, createDatabase), or the value of an action query
-// parameter. Words that are also nouns count only in the last segment.
+// parameter. Words that are also nouns count only as the whole last
+// segment; write verbs only in the last literal segment.
 func pathVerbs(rawPath string) []hit {
 	p, rawQuery, _ := strings.Cut(rawPath, "?")
 	p, _, _ = strings.Cut(p, "#")
@@ -208,17 +209,28 @@ func pathVerbs(rawPath string) []hit {
 		}
 	}
 	last := len(segs) - 1
-	for last >= 0 && strings.HasPrefix(segs[last], "{") && strings.HasSuffix(segs[last], "}") {
+	if last >= 0 && strings.HasPrefix(segs[last], "{") {
 		// A trailing placeholder names an object, not an action: the
 		// segment before it is a collection (/run/{id}).
 		last = -1
+	}
+	// The last literal segment, placeholders after it allowed: a write
+	// verb counts only there (/cart/add, /edit/{id}); before more
+	// literal segments it names a namespace (/register/check-email).
+	lastLiteral := len(segs) - 1
+	for lastLiteral >= 0 && strings.HasPrefix(segs[lastLiteral], "{") {
+		lastLiteral--
 	}
 	var out []hit
 	for i, s := range segs {
 		if strings.Contains(s, "{") {
 			continue
 		}
-		if h, ok := segmentVerb(s, i == last, "path segment"); ok {
+		h, ok := segmentVerb(s, i == last, "path segment")
+		if ok && h.class == Write && i != lastLiteral {
+			continue
+		}
+		if ok {
 			out = append(out, h)
 		}
 	}

@@ -1,7 +1,10 @@
 package safety
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,6 +27,10 @@ func TestClassify(t *testing.T) {
 		{"settings is not set", surface.Endpoint{Method: "GET", Path: "/api/settings"}, Read, ""},
 		{"address is not add", surface.Endpoint{Method: "GET", Path: "/api/users/{id}/address"}, Read, ""},
 		{"dropdown is not drop", surface.Endpoint{Method: "GET", Path: "/api/dropdown-options"}, Read, ""},
+		{"register namespace", surface.Endpoint{Method: "GET", Path: "/api/register/check-email"}, Read, ""},
+		{"upload namespace", surface.Endpoint{Method: "GET", Path: "/api/upload/status"}, Read, ""},
+		{"edit before an id", surface.Endpoint{Method: "GET", Path: "/api/edit/{id}"}, Write, "edit"},
+		{"reset in the middle still counts", surface.Endpoint{Method: "GET", Path: "/api/reset/confirm"}, Never, "reset"},
 		{"summary noun title", surface.Endpoint{Method: "GET", Path: "/runs", Summary: "Runs"}, Read, ""},
 		{"summary noun phrase", surface.Endpoint{Method: "GET", Path: "/transfers", Summary: "Transfer history"}, Read, ""},
 		{"reads its reset status", surface.Endpoint{Method: "GET", Path: "/jobs", OperationID: "getResetStatus"}, Read, ""},
@@ -222,5 +229,39 @@ func TestScope(t *testing.T) {
 		if _, err := ParseRule(bad); err == nil {
 			t.Errorf("ParseRule(%q) accepted", bad)
 		}
+	}
+}
+
+// TestDocListsEveryWord keeps the table of docs/safety.md in step with
+// Words: each word in its class's row, marked * when it is also a noun.
+func TestDocListsEveryWord(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "safety.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[Class]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, c := range []Class{Never, Destructive, Write, Read} {
+			if strings.HasPrefix(line, "| "+string(c)+" ") {
+				rows[c] = line
+			}
+		}
+	}
+	for _, w := range Words {
+		cell := "`" + w.Word + "`"
+		if w.Noun {
+			cell = "`" + w.Word + "*`"
+		}
+		if !strings.Contains(rows[w.Class]+",", cell+",") && !strings.Contains(rows[w.Class], cell+" |") {
+			t.Errorf("docs/safety.md: %s missing from the %s row", cell, w.Class)
+		}
+	}
+	n := 0
+	for _, row := range rows {
+		cells := strings.Split(strings.TrimSuffix(row, "|"), "|")
+		n += strings.Count(cells[len(cells)-1], "`") / 2
+	}
+	if n != len(Words) {
+		t.Errorf("docs/safety.md lists %d words, the list has %d", n, len(Words))
 	}
 }
