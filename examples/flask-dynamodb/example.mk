@@ -16,7 +16,12 @@ BIN         ?= bin/leakhound
 E2E_FLAGS   ?=
 # The examples the e2e suite scans: each has scripts/ (install, up, down,
 # selftest) and expected.json, and traps.json when it has traps.
-E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb
+E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb examples/flask-graphql
+# The GraphQL example is scanned a second time with its schema given as a
+# file (--graphql-schema), as its developers would: the fixed mode turns
+# introspection and suggestions off, so only then are its operations
+# exercised there. The SDL is printed from the app's graphene schema.
+GRAPHQL_EXAMPLE ?= examples/flask-graphql
 
 .PHONY: example-install example-up example-down example-selftest e2e
 
@@ -34,7 +39,13 @@ e2e: build
 	@rc=0; for ex in $(E2E_EXAMPLES); do \
 		bash $$ex/scripts/install.sh || exit 1; \
 		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $$ex $(E2E_FLAGS) || rc=1; \
-	done; exit $$rc
+	done; \
+	if [ -n "$(GRAPHQL_EXAMPLE)" ]; then \
+		mkdir -p $(GRAPHQL_EXAMPLE)/.run && \
+		(cd $(GRAPHQL_EXAMPLE)/app && PYTHONDONTWRITEBYTECODE=1 APP_MODE=fixed $${LEAKHOUND_EXAMPLE_PYTHON:-/usr/bin/python3} -c 'import schema; print(schema.schema)') >$(GRAPHQL_EXAMPLE)/.run/schema.graphql && \
+		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(GRAPHQL_EXAMPLE) -reports $(GRAPHQL_EXAMPLE)/.run/e2e-schema \
+			-scan-args "--graphql-schema $(GRAPHQL_EXAMPLE)/.run/schema.graphql" $(E2E_FLAGS) || rc=1; \
+	fi; exit $$rc
 
 # Checks that the running example (MODE) has its flaws or its remedies.
 example-selftest:

@@ -31,6 +31,10 @@ type Expectation struct {
 	// Needs is "read-only" or "allow-write" in blind ground truth: an
 	// allow-write entry is optional in a read-only run.
 	Needs string `json:"needs,omitempty"`
+	// Operation is the GraphQL root field a GraphQL entry is on (paste,
+	// setUserRole; "*" or empty for any): GraphQL operations share one
+	// path, so it is met only by a finding on that operation.
+	Operation string `json:"operation,omitempty"`
 }
 
 func (e Expectation) String() string {
@@ -38,7 +42,11 @@ func (e Expectation) String() string {
 	if name == "" {
 		name = e.Kind
 	}
-	return fmt.Sprintf("%s %s %s (%s, >= %s)", name, e.Method, e.Path, e.CWE, e.MinSeverity)
+	path := e.Path
+	if e.Operation != "" {
+		path += " " + e.Operation
+	}
+	return fmt.Sprintf("%s %s %s (%s, >= %s)", name, e.Method, path, e.CWE, e.MinSeverity)
 }
 
 // Trap is an entry of traps.json: an operation that looks alarming but must
@@ -46,7 +54,9 @@ func (e Expectation) String() string {
 type Trap struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
-	Note   string `json:"note,omitempty"`
+	// Operation is the GraphQL root field of the trap, when it is one.
+	Operation string `json:"operation,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // LoadTraps reads traps.json; a missing file means no traps.
@@ -65,16 +75,18 @@ func LoadTraps(name string) ([]Trap, error) {
 	return ts, nil
 }
 
-// TrapHits returns the findings at or above min severity on a trap.
-func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity) []finding.Finding {
+// TrapHits returns the findings at or above min severity on a trap. A
+// finding that met an expectation (claimed, by fingerprint) is no trap hit:
+// a host-wide weakness reported on "/" is not a finding on the page "/".
+func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity, claimed map[string]bool) []finding.Finding {
 	base := basePath(rep)
 	var out []finding.Finding
 	for _, f := range rep.Findings {
-		if f.Suppressed != nil || f.Severity < min {
+		if f.Suppressed != nil || f.Severity < min || claimed[f.Fingerprint] {
 			continue
 		}
 		for _, t := range ts {
-			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &f, base) {
+			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &f, base) && operationMatches(t.Operation, &f) {
 				out = append(out, f)
 				break
 			}
@@ -125,8 +137,14 @@ type Result struct {
 	Detail  string
 }
 
+// Claimed returns the fingerprints of the findings that met an
+// expectation (a host-wide entry claims each of its findings).
+func (v Verdict) Claimed() map[string]bool { return v.claimed }
+
 // Verdict is the comparison of a vulnerable-mode report with expected.json.
 type Verdict struct {
+	claimed map[string]bool
+
 	Results []Result
 	// Extra lists findings that no expectation claimed (not failures: they
 	// say expected.json may need a new entry).
@@ -233,8 +251,11 @@ func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool)
 			r.Status = Missing
 		}
 	}
-	v := Verdict{Results: results}
+	v := Verdict{Results: results, claimed: map[string]bool{}}
 	for j, f := range fs {
+		if used[j] {
+			v.claimed[f.Fingerprint] = true
+		}
 		if !used[j] {
 			v.Extra = append(v.Extra, f)
 		}
@@ -263,7 +284,7 @@ func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool, base s
 		if used != nil && used[j] {
 			continue
 		}
-		if (e.Check != "" && f.Check != e.Check) || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f, base) {
+		if (e.Check != "" && f.Check != e.Check) || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f, base) || !operationMatches(e.Operation, f) {
 			continue
 		}
 		if wantCWE && !slices.Contains(f.CWE, e.CWE) {
@@ -294,6 +315,18 @@ func specificity(e Expectation) int {
 		n++
 	}
 	return n
+}
+
+// operationMatches reports whether a finding is on the GraphQL root field
+// want ("" and "*" match any finding): its operation "query paste" or
+// "query pastes(public:false)" names the field after the kind.
+func operationMatches(want string, f *finding.Finding) bool {
+	if want == "" || want == "*" {
+		return true
+	}
+	_, field, _ := strings.Cut(f.Operation, " ")
+	field, _, _ = strings.Cut(field, "(")
+	return field == want
 }
 
 func methodMatches(want, got string) bool {
