@@ -251,6 +251,9 @@ func GraphQLMassAssignment(ctx context.Context, env check.Env) []GraphQLWrite {
 		if v == nil {
 			continue
 		}
+		// The account is the scan's own: logging in as it shows the
+		// session the API issues (its token's claims are read passively).
+		logIn(ctx, env, user, args)
 		if hasValue(v, "admin", 5) {
 			out = append(out, GraphQLWrite{Op: ep, Req: r, Resp: resp, Attacker: transport.Anonymous(), Arg: priv, Value: "admin"})
 		}
@@ -304,4 +307,47 @@ func GraphQLWriteFinding(m check.Meta, w GraphQLWrite, title string) finding.Fin
 		f.Evidence.Details["owner"] = w.Owner
 	}
 	return f
+}
+
+// logIn logs in once as an account the scan created, through the login
+// mutation (an account argument and a password, nothing else required),
+// with the values it signed up with.
+func logIn(ctx context.Context, env check.Env, user string, signUp map[string]string) {
+	var password string
+	for k, v := range signUp {
+		if surface.RoleOf(k, surface.InBody, nil) == surface.RoleCredential {
+			password = v
+		}
+	}
+	if password == "" {
+		return
+	}
+	for _, ep := range mutations(env) {
+		n := strings.ToLower(ep.GraphQL.Field)
+		if !strings.Contains(n, "login") && !strings.Contains(n, "signin") && !strings.Contains(n, "authenticate") {
+			continue
+		}
+		args := map[string]string{}
+		ok := true
+		for _, p := range required(ep) {
+			l := strings.ToLower(p.Name)
+			switch {
+			case p.Role == surface.RoleCredential:
+				args[p.Name] = password
+			case strings.Contains(l, "email"):
+				args[p.Name] = user + "@example.com"
+			case strings.Contains(l, "user") || strings.Contains(l, "name") || strings.Contains(l, "login"):
+				args[p.Name] = user
+			default:
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		r := GraphQLRequest(ep, args)
+		r.Purpose = "log in as " + user + ", the account this scan signed up"
+		_, _ = env.Do(ctx, r, transport.Anonymous())
+		return
+	}
 }

@@ -245,6 +245,13 @@ func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool)
 			used[j] = true
 			continue
 		}
+		if why, ok := refusedByPolicy(r.Expectation, rep); ok {
+			// The scan's safety mode keeps the operation unsent (a
+			// GraphQL login mutation in a read-only scan): it cannot be
+			// found in this run, and that is by design.
+			r.Status, r.Detail = Unrequired, "not sent in this mode: "+why
+			continue
+		}
 		if r.Optional {
 			r.Status = Unrequired
 		} else {
@@ -315,6 +322,24 @@ func specificity(e Expectation) int {
 		n++
 	}
 	return n
+}
+
+// refusedByPolicy reports whether the report lists the GraphQL operation of
+// an entry among the operations its safety policy kept unsent, and why.
+func refusedByPolicy(e Expectation, rep *finding.Report) (string, bool) {
+	if e.Operation == "" || e.Operation == "*" {
+		return "", false
+	}
+	for _, s := range rep.SkippedOperations {
+		path, op, ok := strings.Cut(s.Path, " ")
+		if !ok || !methodMatches(e.Method, s.Method) || !TemplateMatches(e.Path, path) {
+			continue
+		}
+		if _, field, _ := strings.Cut(op, " "); field == e.Operation {
+			return s.Reason, true
+		}
+	}
+	return "", false
 }
 
 // operationMatches reports whether a finding is on the GraphQL root field

@@ -196,3 +196,15 @@ func TestGraphQLOperations(t *testing.T) {
 		t.Errorf("trap on query me missed")
 	}
 }
+
+func TestRefusedByPolicy(t *testing.T) {
+	es := []Expectation{{Kind: "user enumeration", Method: "POST", Path: "/graphql", Operation: "login", CWE: "CWE-204", MinSeverity: "low"}}
+	rep := &finding.Report{}
+	if v := Compare(es, rep, nil); v.Results[0].Status != Missing {
+		t.Fatalf("status %s", v.Results[0].Status)
+	}
+	rep.SkippedOperations = []finding.SkippedOperation{{Method: "POST", Path: "/graphql mutation login", Reason: "write (GraphQL mutation): needs --allow-write"}}
+	if v := Compare(es, rep, nil); v.Results[0].Status != Unrequired || !strings.Contains(v.Results[0].Detail, "--allow-write") {
+		t.Fatalf("status %s %q", v.Results[0].Status, v.Results[0].Detail)
+	}
+}
