@@ -2,12 +2,15 @@ package scan_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	graphqlgo "github.com/graph-gophers/graphql-go"
 
 	"github.com/leakhound/leakhound/internal/check/all"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -120,4 +123,64 @@ func minSeverity(s string) finding.Severity {
 		return finding.Low
 	}
 	return v
+}
+
+// suggestionsAPI is a GraphQL API with introspection off and field
+// suggestions on (graph-gophers' defaults besides DisableIntrospection).
+type suggestionsRoot struct{}
+
+type suggestionsNote struct{ id, title string }
+
+func (n *suggestionsNote) ID() graphqlgo.ID { return graphqlgo.ID(n.id) }
+func (n *suggestionsNote) Title() string    { return n.title }
+
+func (*suggestionsRoot) Note(args struct{ ID graphqlgo.ID }) *suggestionsNote {
+	return &suggestionsNote{string(args.ID), "groceries"}
+}
+func (*suggestionsRoot) Notes() []*suggestionsNote { return []*suggestionsNote{{"1", "groceries"}} }
+
+// Without introspection, the schema is rebuilt from field suggestions: the
+// root fields, the required argument and the leaves of the result type.
+func TestGraphQLSchemaFromSuggestions(t *testing.T) {
+	schema := graphqlgo.MustParseSchema(`
+		schema { query: Query }
+		type Query { note(id: ID!): Note  notes: [Note!]! }
+		type Note { id: ID! title: String! }`, &suggestionsRoot{}, graphqlgo.DisableIntrospection())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/graphql" || r.Method != http.MethodPost {
+			http.NotFound(w, r)
+			return
+		}
+		var req struct {
+			Query     string         `json:"query"`
+			Variables map[string]any `json:"variables"`
+		}
+		if json.NewDecoder(r.Body).Decode(&req) != nil {
+			w.WriteHeader(400)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(schema.Exec(r.Context(), req.Query, "", req.Variables))
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL + "/")
+	inv, err := scan.Map(context.Background(), scan.Options{
+		Client:    transport.Config{Target: u, Concurrency: 2, Timeout: 5 * time.Second, MaxRequests: 1000, MaxBody: 1 << 20},
+		Discovery: &discover.Options{Probe: false},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ep := range inv.Endpoints {
+		if ep.GraphQL != nil {
+			got[ep.Key()] = ep.GraphQL.Document
+		}
+	}
+	if doc := got["POST /graphql query note"]; doc != "query Note($id: ID!) { note(id: $id) { id title } }" {
+		t.Errorf("query note: %q (operations %v)", doc, got)
+	}
+	if doc := got["POST /graphql query notes"]; !strings.Contains(doc, "{ notes { id title } }") {
+		t.Errorf("query notes: %q", doc)
+	}
 }
