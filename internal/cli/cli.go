@@ -53,6 +53,7 @@ func commands() []command {
 	return []command{
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
 		{"surface", "surface TARGET_URL [flags] map the API surface (spec, recordings, discovery) without checks", runSurface},
+		{"audit", "audit dynamodb|logs ...    audit data at rest: DynamoDB tables, log files (docs/audit.md)", runAudit},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
 		{"diff", "diff OLD.json NEW.json     new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
@@ -72,6 +73,9 @@ type Config struct {
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
 	Safety   SafetyConfig
+	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
+	// the scan's checks when nil, the audit rules for an audit.
+	Rules []check.Meta
 }
 
 // SafetyConfig is what the scan may send (docs/safety.md).

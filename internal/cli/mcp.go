@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/pflag"
 
+	auditdynamo "github.com/leakhound/leakhound/internal/audit/dynamodb"
+	auditlogs "github.com/leakhound/leakhound/internal/audit/logs"
 	"github.com/leakhound/leakhound/internal/check/all"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/mcpserver"
@@ -27,7 +31,7 @@ func runMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	allowRemote := server.fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
 	help := &commandHelp{
 		usage:   "mcp [flags]",
-		summary: "Serve the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks), for coding assistants.",
+		summary: "Serve the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks, audit_dynamodb, audit_logs), for coding assistants.",
 		details: "The scan flags below are the defaults of every scan the server runs.",
 		groups:  append([]flagGroup{server}, f.groups(forMCP)...),
 		examples: []string{
@@ -76,7 +80,33 @@ func newMCPServer(fs *pflag.FlagSet, defaults scanFlags, allowRemote bool, stder
 		cfg.Reveal = false
 		return Scan(ctx, cfg, newLogger(stderr, cfg.Verbosity))
 	}
-	return mcpserver.New(scanner, all.Metas(), Version)
+	audits := mcpserver.Audits{
+		DynamoDB: func(ctx context.Context, in mcpserver.AuditDynamoDBInput) (*finding.Report, error) {
+			// Like scans, audits stay on this machine unless --allow-remote:
+			// without an endpoint the audit would read AWS itself.
+			if !allowRemote {
+				u, err := url.Parse(in.EndpointURL)
+				if in.EndpointURL == "" || err != nil || !isLoopback(u.Hostname()) {
+					return nil, fmt.Errorf("endpoint_url %q is not on this machine; start leakhound mcp with --allow-remote to audit AWS or a remote endpoint", in.EndpointURL)
+				}
+			}
+			a := DynamoDBAudit{Endpoint: in.EndpointURL, Region: in.Region, Tables: in.Tables, Sample: in.Sample,
+				Segments: auditdynamo.DefaultSegments, Rate: 20, Timeout: 5 * time.Minute}
+			if a.Sample == 0 {
+				a.Sample = auditdynamo.DefaultSample
+			}
+			return AuditDynamoDB(ctx, a, newLogger(stderr, defaults.verbose))
+		},
+		Logs: func(ctx context.Context, in mcpserver.AuditLogsInput) (*finding.Report, error) {
+			for _, p := range in.Paths {
+				if p == "-" {
+					return nil, fmt.Errorf("audit_logs reads files and directories, not standard input")
+				}
+			}
+			return AuditLogs(ctx, in.Paths, nil, auditlogs.MaxLine, newLogger(stderr, defaults.verbose))
+		},
+	}
+	return mcpserver.New(scanner, all.Metas(), Version, audits)
 }
 
 // isLoopback reports whether host names this machine.

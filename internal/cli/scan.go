@@ -234,8 +234,12 @@ func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 		width = terminalWidth(stdout)
 	}
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
+	rules := cfg.Rules
+	if rules == nil {
+		rules = all.Metas()
+	}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", Width: width, FailOn: cfg.FailOn, Rules: all.Metas(), SARIFCategory: cfg.SarifCategory})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", Width: width, FailOn: cfg.FailOn, Rules: rules, SARIFCategory: cfg.SarifCategory})
 		if err != nil {
 			return usageError{err}
 		}

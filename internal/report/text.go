@@ -115,8 +115,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 // maxValues bounds the evidence values listed per finding in text.
 const maxValues = 6
 
-// writeFinding writes one finding. A check's remediation is written in full
-// once; later findings of the same check point back to it.
+// finding writes one finding. A remediation is written in full once;
+// later findings of the same check with the same remediation point back to
+// it.
 func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
 	w := o.w
 	tag := fmt.Sprintf("[%s]", f.Check)
@@ -134,7 +135,11 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		fmt.Fprintf(w, " (+%d more)", n-1)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	if f.OWASP != "" {
+		fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	} else {
+		fmt.Fprintf(w, "    %s · confidence %s\n", strings.Join(f.CWE, ", "), f.Confidence)
+	}
 	for i, v := range f.Evidence.Values {
 		if i == maxValues {
 			fmt.Fprintf(w, "    · … %d more values (see the JSON report)\n", len(f.Evidence.Values)-maxValues)
@@ -153,12 +158,14 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		// A command is never wrapped: it is copied and pasted whole.
 		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
 	}
-	switch {
+	// A remediation made concrete for one finding (the audits' per-table
+	// remedies) is written again when it differs from the one above.
+	switch key := f.Check + "\x00" + f.Remediation; {
 	case f.Remediation == "":
-	case shownFix[f.Check]:
+	case shownFix[key]:
 		fmt.Fprintf(w, "    fix: as for [%s] above\n", f.Check)
 	default:
-		shownFix[f.Check] = true
+		shownFix[key] = true
 		o.remediation(f.Remediation)
 	}
 }

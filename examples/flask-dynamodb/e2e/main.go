@@ -5,7 +5,9 @@
 // (pending while its check does not exist), no high or critical finding in
 // fixed mode, and none on the operations of traps.json in either mode.
 // Entries without a check id (ground truth written without knowing
-// leakhound) are met by CWE, method and path. It starts and stops the
+// leakhound) are met by CWE, method and path. It then audits the
+// example's tables and log files (leakhound audit dynamodb|logs) against
+// auditExpected (audit.go), with the same rule for the fixed mode. It starts and stops the
 // example through its scripts, by PID, and stops it on failure and on
 // Ctrl-C too.
 //
@@ -183,6 +185,14 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 		} else if len(traps) > 0 {
 			fmt.Fprintf(stdout, "   traps: none of the %d reported at high or critical\n", len(traps))
 		}
+		if res.audit != nil {
+			p, f := res.audit.check(mode, stdout, o.verbose)
+			passed += p
+			failed += f
+			if f > 0 {
+				pass = false
+			}
+		}
 		switch mode {
 		case "vulnerable":
 			v := Compare(expected, res.report, implemented)
@@ -234,6 +244,8 @@ type modeRun struct {
 	// tablesKept is true when the tables were dumped before and after a
 	// read-only scan and found identical.
 	tablesKept bool
+	// audit holds the audits of data at rest (nil for a given report).
+	audit *auditRun
 }
 
 // scanMode brings the example up in mode, scans it and always brings it
@@ -346,6 +358,10 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 	}
 	rep, err := readReport(res.file)
 	res.report = rep
+	if err != nil {
+		return res, err
+	}
+	res.audit, err = runAudits(ctx, o, mode, stderr)
 	return res, err
 }
 
