@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -260,14 +261,16 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		}
 	}
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST || len(ep.ReferenceParams()) > 0 {
+		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST {
 			continue
 		}
 		built, ok := ep.Build(nil)
 		if !ok {
 			continue
 		}
-		req := Send(built)
+		// The caller's own view: optional references (a documented
+		// example owner: jdoe) are left out.
+		req := Send(withoutOptionalRefs(ep, built))
 		if key := RequestKey(req); len(RequestIDs(req)) == 0 && anchorReq[key].Path == "" {
 			anchors = append(anchors, key)
 			anchorReq[key] = req
@@ -386,10 +389,19 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	// Objects listed with an owner reference (a public index of notes, each
 	// with "owner": "alice") belong to the identity the owner reference
 	// names: their references (a title, a slug, an id) are its markers.
+	// What other identities see in their own anchors (a note shared with
+	// the team) stays nobody's.
+	seenByOthers := map[string]map[string]bool{}
+	for _, u := range k.Users {
+		seenByOthers[u.Name] = others(u.Name)
+	}
 	for p, byID := range answers {
 		for _, a := range byID {
 			for _, u := range k.Users {
 				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
+					if seenByOthers[u.Name][v] {
+						continue
+					}
 					if _, ok := k.Markers[u.Name][v]; !ok {
 						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
@@ -974,4 +986,28 @@ func jwtSubject(id transport.Identity) map[string]Marker {
 		}
 	}
 	return out
+}
+
+// withoutOptionalRefs removes from a synthesized JSON body the optional
+// owner and object references an example put there.
+func withoutOptionalRefs(ep surface.Endpoint, r surface.Request) surface.Request {
+	var doc map[string]any
+	if len(r.Body) == 0 || json.Unmarshal(r.Body, &doc) != nil {
+		return r
+	}
+	changed := false
+	for _, p := range ep.Params {
+		if p.In != surface.InBody || p.Required || !p.Role.IsReference() || strings.Count(p.Pointer, "/") != 1 {
+			continue
+		}
+		name := strings.TrimPrefix(p.Pointer, "/")
+		if _, ok := doc[name]; ok {
+			delete(doc, name)
+			changed = true
+		}
+	}
+	if changed {
+		r.Body, _ = json.Marshal(doc)
+	}
+	return r
 }

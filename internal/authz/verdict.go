@@ -109,6 +109,20 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req tra
 			v.Leaked = append(v.Leaked, s)
 		}
 	}
+	// A page the anonymous identity gets identically that names people at
+	// most (a public author card, a catalogue page) is public by design.
+	if WorstTier(v.Leaked) < TierPII {
+		for _, id := range env.Identities() {
+			if !id.IsAnonymous() {
+				continue
+			}
+			if _, af := Fetch(ctx, env, req, id); af != nil {
+				if _, same := Similarity(own, af.Without(o.Volatile)); same >= 0.95 {
+					return Verdict{Resp: resp}
+				}
+			}
+		}
+	}
 	v.Leak = true
 	return v
 }

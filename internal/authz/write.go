@@ -102,22 +102,35 @@ func Restore(ctx context.Context, env check.Env, path string, owner transport.Id
 // documented, the properties it takes.
 type Update struct {
 	Method string
+	// Path is the concrete path the update goes to: the object's own, or
+	// the update operation's template filled with the object's reference
+	// (POST /items/get {"id": 101} is updated by PUT /items/101).
+	Path string
+	// Template is the update operation's path template.
+	Template string
+	// Read reads the object back (its own request, bypassing the cache).
+	Read transport.Request
 	// Props are the documented body properties; nil when undocumented.
 	Props map[string]*surface.Schema
 }
 
 // UpdateOf returns the documented update operation of an object's
 // template: PATCH when documented, else PUT, else a POST classed as a
-// write on the same path. Without one, PATCH (a JSON merge) is tried.
+// write on the same path; for an object read through a read-POST or a
+// query, the update of its collection by its reference. Without one, PATCH
+// (a JSON merge) is tried on a path; Method is "" for a read-POST without
+// an update.
 func UpdateOf(env check.Env, o *Object) Update {
-	best := Update{Method: http.MethodPatch}
+	read := o.Req
+	if read.Method == "" {
+		read = GET(o.Path)
+	}
+	read.NoCache = true
+	best := Update{Method: http.MethodPatch, Path: o.Path, Template: o.Template, Read: read}
 	rank := 0
-	for _, ep := range env.Endpoints() {
+	consider := func(ep surface.Endpoint, path string) {
 		if ep.GraphQL != nil {
-			continue // GraphQLWriteBOLA writes GraphQL objects
-		}
-		if ep.Path != o.Template && !(ep.IsTemplate() && surface.MatchTemplate(ep.Path, o.Path)) {
-			continue
+			return // GraphQLWriteBOLA writes GraphQL objects
 		}
 		r := 0
 		switch ep.Method {
@@ -131,17 +144,51 @@ func UpdateOf(env check.Env, o *Object) Update {
 			}
 		}
 		if r <= rank {
-			continue
+			return
 		}
 		rank = r
-		best = Update{Method: ep.Method}
+		best = Update{Method: ep.Method, Path: path, Template: ep.Path, Read: read}
 		if ep.Body != nil && ep.Body.Schema != nil {
 			best.Props = map[string]*surface.Schema{}
-			declared := ep.Body.Schema.ObjectProperties()
-			for k, v := range declared {
+			for k, v := range ep.Body.Schema.ObjectProperties() {
 				best.Props[k] = v
 			}
 		}
+	}
+	readByGET := o.Req.Method == "" || o.Req.Method == http.MethodGet
+	for _, ep := range env.Endpoints() {
+		if readByGET && (ep.Path == o.Template || ep.IsTemplate() && surface.MatchTemplate(ep.Path, o.Path)) {
+			consider(ep, o.Path)
+		}
+	}
+	if rank > 0 || o.Req.Method == "" || o.Req.Method == http.MethodGet && !strings.Contains(o.Req.Path, "?") {
+		return best
+	}
+	// An object read through another operation (a read-POST, a query):
+	// the update of its collection by reference, /items/{item_id} for
+	// POST /items/get {"id": 101}.
+	readPath, _, _ := strings.Cut(o.Req.Path, "?")
+	for _, ep := range env.Endpoints() {
+		names := surface.PathParams(ep.Path)
+		if len(names) != 1 || !strings.HasSuffix(ep.Path, "{"+names[0]+"}") {
+			continue
+		}
+		prefix := strings.TrimSuffix(ep.Path, "{"+names[0]+"}")
+		if prefix == "/" || !strings.HasPrefix(readPath, prefix) {
+			continue
+		}
+		for _, r := range o.IDs {
+			if r.In == surface.InPath {
+				continue
+			}
+			if p, ok := ep.With(map[string]string{names[0]: r.Value}); ok {
+				consider(ep, p)
+				break
+			}
+		}
+	}
+	if rank == 0 && o.Req.Method == http.MethodPost {
+		best.Method = "" // a read-POST has no update to guess
 	}
 	return best
 }
@@ -203,12 +250,12 @@ func (u Update) body(current []byte, fields map[string]any) ([]byte, error) {
 
 // Write sends the update of fields to path as id; current is the object's
 // representation (for a PUT, which replaces it).
-func (u Update) Write(ctx context.Context, env check.Env, path string, id transport.Identity, current []byte, fields map[string]any, purpose string, restores int) (*transport.Response, []byte, error) {
+func (u Update) Write(ctx context.Context, env check.Env, id transport.Identity, current []byte, fields map[string]any, purpose string, restores int) (*transport.Response, []byte, error) {
 	body, err := u.body(current, fields)
 	if err != nil {
 		return nil, nil, err
 	}
-	req := transport.Request{Method: u.Method, Path: path, Body: body, Header: http.Header{"Content-Type": {"application/json"}}, Purpose: purpose, Restores: restores}
+	req := transport.Request{Method: u.Method, Path: u.Path, Body: body, Header: http.Header{"Content-Type": {"application/json"}}, Purpose: purpose, Restores: restores}
 	resp, err := env.Do(ctx, req, id)
 	return resp, body, err
 }
@@ -216,7 +263,7 @@ func (u Update) Write(ctx context.Context, env check.Env, path string, id transp
 // Restore writes the original values back as the owner with the update's
 // method and reports whether the object reads as before for those fields
 // (Restore, for any documented update method).
-func (u Update) Restore(ctx context.Context, env check.Env, path string, owner transport.Identity, current []byte, original map[string]any, write *transport.Response) (ok bool) {
+func (u Update) Restore(ctx context.Context, env check.Env, owner transport.Identity, current []byte, original map[string]any, write *transport.Response) (ok bool) {
 	seq := 0
 	if write != nil {
 		seq = write.WriteSeq
@@ -224,10 +271,10 @@ func (u Update) Restore(ctx context.Context, env check.Env, path string, owner t
 	if v, isVerifier := env.(transport.RestoreVerifier); isVerifier && seq > 0 {
 		defer func() { v.VerifyRestore(seq, ok) }()
 	}
-	if _, _, err := u.Write(ctx, env, path, owner, current, original, "restore "+fieldNames(original), seq); err != nil {
+	if _, _, err := u.Write(ctx, env, owner, current, original, "restore "+fieldNames(original), seq); err != nil {
 		return false
 	}
-	now := Fresh(ctx, env, path, owner)
+	now := u.Fresh(ctx, env, owner)
 	for k, v := range original {
 		b, _ := json.Marshal(v)
 		want := strings.Trim(string(b), `"`)
@@ -240,4 +287,20 @@ func (u Update) Restore(ctx context.Context, env check.Env, path string, owner t
 		}
 	}
 	return now != nil
+}
+
+// Fresh reads the object back as id, bypassing the cache.
+func (u Update) Fresh(ctx context.Context, env check.Env, id transport.Identity) Flat {
+	_, f := u.Current(ctx, env, id)
+	return f
+}
+
+// Current reads the object as id, bypassing the cache: its raw body and
+// its leaves, or nil when the answer is not a 2xx.
+func (u Update) Current(ctx context.Context, env check.Env, id transport.Identity) ([]byte, Flat) {
+	resp, err := env.Do(ctx, u.Read, id)
+	if err != nil || resp.Status/100 != 2 {
+		return nil, nil
+	}
+	return resp.Body, Flatten(resp.Body)
 }

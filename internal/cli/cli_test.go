@@ -124,6 +124,8 @@ func TestRun(t *testing.T) {
 		{name: "bad max-body", args: []string{"scan", vuln, "--max-body", "lots"}, code: 2, stderr: "--max-body"},
 		{name: "bad timeout", args: []string{"scan", vuln, "--timeout", "soon"}, code: 2, stderr: "invalid argument"},
 		{name: "unknown flag", args: []string{"scan", vuln, "--frobnicate"}, code: 2, stderr: "unknown flag"},
+		{name: "misspelt flag", args: []string{"scan", vuln, "--identiy", alice}, code: 2, stderr: "did you mean --identity?"},
+		{name: "target without scheme", args: []string{"scan", "127.0.0.1:5000"}, code: 2, stderr: "did you mean http://127.0.0.1:5000 ?"},
 		{name: "missing config", args: []string{"scan", vuln, "--config", "testdata/none.yaml"}, code: 2, stderr: "read config"},
 		{name: "bad config", args: []string{"scan", vuln, "--config", "testdata/bad.yaml"}, code: 2, stderr: "config"},
 		{name: "unreachable", args: []string{"scan", closedPort(t)}, code: 3, stderr: "could not run"},

@@ -72,10 +72,10 @@ type Config struct {
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
-	Safety   SafetyConfig
 	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
 	// the scan's checks when nil, the audit rules for an audit.
-	Rules []check.Meta
+	Rules  []check.Meta
+	Safety SafetyConfig
 }
 
 // SafetyConfig is what the scan may send (docs/safety.md).
@@ -515,11 +515,18 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 }
 
 func parseTarget(s string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return nil, fmt.Errorf("target %q is not a URL", s)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		// host:port or a bare host: say what was probably meant.
+		if !strings.Contains(s, "://") && s != "" {
+			if h, err := url.Parse("http://" + s); err == nil && h.Hostname() != "" {
+				return nil, fmt.Errorf("target %q: want an http:// or https:// URL (did you mean http://%s ?)", s, s)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("target %q is not a URL", s)
+		}
 		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", s)
 	}
 	if u.Host == "" || u.Hostname() == "" {

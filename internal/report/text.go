@@ -152,7 +152,7 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.wrapped("    · ", line)
 	}
 	if f.Evidence.Excerpt != "" && len(f.Evidence.Values) == 0 {
-		o.wrapped("    > ", oneLine(f.Evidence.Excerpt, 300))
+		o.excerpt(f.Evidence.Excerpt)
 	}
 	if f.Reproduce != "" {
 		// A command is never wrapped: it is copied and pasted whole.
@@ -167,6 +167,31 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 	default:
 		shownFix[key] = true
 		o.remediation(f.Remediation)
+	}
+}
+
+// maxExcerptLines bounds the lines of a multi-line excerpt in text.
+const maxExcerptLines = 12
+
+// excerpt writes evidence: a one-line excerpt wrapped as prose; a
+// multi-line one (a comparison table, a traceback) line by line, so its
+// columns stay aligned, each line cut at the width.
+func (o textOut) excerpt(s string) {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) == 1 {
+		o.wrapped("    > ", oneLine(s, 300))
+		return
+	}
+	for i, line := range lines {
+		if i == maxExcerptLines {
+			fmt.Fprintf(o.w, "    > … %d more lines (see the JSON report)\n", len(lines)-maxExcerptLines)
+			break
+		}
+		line = strings.TrimRight(strings.ReplaceAll(line, "\t", "    "), " ")
+		if r := []rune(line); len(r) > o.width-6 {
+			line = string(r[:o.width-7]) + "…"
+		}
+		fmt.Fprintln(o.w, "    > "+line)
 	}
 }
 

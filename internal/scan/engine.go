@@ -420,9 +420,15 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					if id.Name == transport.AnonymousName {
 						status[ep.Key()] = resp.Status
 					}
-					if resp.Status < 400 {
+					switch {
+					case resp.Status < 300 && emptyAnswer(resp.Body):
+						// A search for a spec example that names nothing.
+						if !found[ep.Key()] {
+							missing[ep.Key()] = true
+						}
+					case resp.Status < 400:
 						found[ep.Key()] = true
-					} else if resp.Status == http.StatusNotFound && !found[ep.Key()] {
+					case resp.Status == http.StatusNotFound && !found[ep.Key()]:
 						missing[ep.Key()] = true
 					}
 					links = append(links, harvested...)

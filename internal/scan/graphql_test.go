@@ -56,10 +56,10 @@ func scanWild(t *testing.T, variant string, mode wild.Mode, allowWrite, withHAR 
 	return tgt, rep
 }
 
-// matches reports whether a finding proves a planted weakness: the same
+// matchesOperation reports whether a finding proves a planted weakness: the same
 // primary or secondary CWE, method and path, and the same GraphQL root
 // field when the weakness names one.
-func matches(f finding.Finding, w wild.Weakness) bool {
+func matchesOperation(f finding.Finding, w wild.Weakness) bool {
 	cweOK := false
 	for _, c := range f.CWE {
 		if c == w.CWE {
@@ -92,7 +92,7 @@ func TestWildGraphQL(t *testing.T) {
 			for _, w := range tgt.Weaknesses {
 				ok := false
 				for _, f := range rep.Findings {
-					if matches(f, w) && f.Severity >= minSeverity(w.MinSeverity) {
+					if matchesOperation(f, w) && f.Severity >= minSeverity(w.MinSeverity) {
 						ok = true
 					}
 				}

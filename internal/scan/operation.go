@@ -33,3 +33,20 @@ func (e *env) readRequest(ep surface.Endpoint) (transport.Request, bool) {
 	}
 	return authz.Send(built), true
 }
+
+// emptyAnswer reports whether a JSON answer carries nothing: no leaf, or
+// only zeros, empty strings, nulls and false ({"results": [], "count": 0}).
+func emptyAnswer(body []byte) bool {
+	f := authz.Flatten(body)
+	if f == nil {
+		return false // not JSON: nothing to judge
+	}
+	for _, v := range f {
+		switch v {
+		case "0", "", "null", "false":
+		default:
+			return false
+		}
+	}
+	return true
+}

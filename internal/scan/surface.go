@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -87,6 +88,11 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 		o.Logger = log
 	}
 	o.MaxRequests = min(o.MaxRequests, DiscoveryBudget(o.MaxRequests, e.client.MaxRequests()))
+	// The target's own path is an API root: an API Gateway stage (/prod)
+	// serves its description under it.
+	if p := strings.Trim(e.client.Target().Path, "/"); p != "" {
+		o.Prefixes = append(o.Prefixes, "/"+p+"/")
+	}
 	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -301,6 +301,11 @@ func (k *Knowledge) Fill(eps []Endpoint) []int {
 					vals = append(vals, c.Value)
 				}
 			}
+			if len(vals) == 0 && p.Role == RoleText && p.Synthetic {
+				// A search term that names nothing: one letter matches
+				// what a contains-search holds (read-only, bounded).
+				vals, from = []string{"a"}, FromSchema
+			}
 			if len(vals) == 0 {
 				continue
 			}
@@ -322,7 +327,10 @@ func Demote(ep *Endpoint) bool {
 	changed := false
 	for j := range ep.Params {
 		p := &ep.Params[j]
-		if p.From == FromSpec && !p.Synthetic && (p.In == InPath || p.Role.IsReference()) {
+		// Body members without a source hold the documented example body's
+		// values: hints as well.
+		hint := p.From == FromSpec || (p.In == InBody || p.In == InForm) && p.From == ""
+		if hint && !p.Synthetic && (p.In == InPath || p.Role.IsReference() || p.Role == RoleText) {
 			p.Synthetic = true
 			changed = true
 		}

@@ -169,7 +169,8 @@ func (e Endpoint) Build(fill Fill) (Request, bool) {
 				v, ok = fill(p)
 			}
 			_, present := GetPointer(doc, p.Pointer)
-			if !ok && present {
+			learnt := len(p.Values) > 0 && p.From != FromSpec && p.From != FromRecording && p.From != ""
+			if !ok && present && !learnt {
 				continue // the example already holds a value
 			}
 			if !ok {

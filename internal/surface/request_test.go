@@ -192,3 +192,30 @@ func TestAnswerValues(t *testing.T) {
 		t.Error("free text is no reference value")
 	}
 }
+
+// TestSpecExampleIsAHint: a search for the documented example that found
+// nothing is demoted, and the next request uses a learnt value (here none:
+// the one-letter fallback of a free-text term); an owner reference takes
+// the values learnt under its name.
+func TestSpecExampleIsAHint(t *testing.T) {
+	t.Parallel()
+	schema := &Schema{Types: []string{"object"}, Required: []string{"value", "owner"}, Properties: map[string]*Schema{
+		"value": {Types: []string{"string"}}, "owner": {Types: []string{"string"}},
+	}}
+	eps := []Endpoint{{Method: "POST", Path: "/search", Source: SourceSpec,
+		Body: &Body{ContentType: "application/json", Schema: schema, Example: []byte(`{"value":"Doe","owner":"jdoe"}`)}, Params: BodyParams(schema)}}
+	before, _ := eps[0].Build(nil)
+	if string(before.Body) != `{"owner":"jdoe","value":"Doe"}` {
+		t.Fatalf("first request %s: the example first", before.Body)
+	}
+	k := NewKnowledge()
+	k.AddValues([]Candidate{{Value: "alice", Source: FromAnswer, Identity: "alice", Key: "owner"}})
+	if !Demote(&eps[0]) {
+		t.Fatal("nothing demoted")
+	}
+	k.Fill(eps)
+	after, _ := eps[0].Build(nil)
+	if string(after.Body) != `{"owner":"alice","value":"a"}` {
+		t.Errorf("after the example found nothing: %s", after.Body)
+	}
+}

@@ -86,7 +86,10 @@ func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity, claimed map[
 			continue
 		}
 		for _, t := range ts {
-			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &f, base) && operationMatches(t.Operation, &f) {
+			// The finding's own operation only: a site-wide finding shown
+			// on a trap's URL is not about the trap.
+			own := finding.Finding{Path: f.Path}
+			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &own, base) && operationMatches(t.Operation, &f) {
 				out = append(out, f)
 				break
 			}

@@ -63,6 +63,9 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 			continue
 		}
 		upd := authz.UpdateOf(env, o)
+		if upd.Method == "" {
+			continue
+		}
 		field, ok := upd.Field(o.Flat)
 		if !ok {
 			// No harmless field: a new attribute of our own, which an API
@@ -84,11 +87,7 @@ func (c *Check) writes(ctx context.Context, env check.Env, k *authz.Knowledge) [
 }
 
 func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, upd authz.Update, field string, as transport.Identity) (finding.Finding, bool) {
-	current, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: o.Path, NoCache: true}, o.Owner)
-	if err != nil || current.Status/100 != 2 {
-		return finding.Finding{}, false
-	}
-	before := authz.Flatten(current.Body)
+	current, before := upd.Current(ctx, env, o.Owner)
 	if before == nil {
 		return finding.Finding{}, false
 	}
@@ -97,18 +96,18 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 		return finding.Finding{}, false
 	}
 	probe := "leakhound-write-probe-" + as.Name
-	resp, body, err := upd.Write(ctx, env, o.Path, as, current.Body, map[string]any{field: probe}, "change "+field, 0)
+	resp, body, err := upd.Write(ctx, env, as, current, map[string]any{field: probe}, "change "+field, 0)
 	if err != nil || resp == nil {
 		return finding.Finding{}, false
 	}
-	after := authz.Fresh(ctx, env, o.Path, o.Owner)
+	after := upd.Fresh(ctx, env, o.Owner)
 	changed := after["$."+field] == probe
 	restored := true
 	switch {
 	case field == authz.ProbeField && changed:
-		restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, map[string]any{field: nil}, resp)
+		restored = upd.Restore(ctx, env, o.Owner, current, map[string]any{field: nil}, resp)
 	case after["$."+field] != original:
-		restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, map[string]any{field: original}, resp)
+		restored = upd.Restore(ctx, env, o.Owner, current, map[string]any{field: original}, resp)
 	}
 	if !changed {
 		return finding.Finding{}, false
@@ -117,7 +116,7 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	f := finding.Finding{
 		Check: m.ID, Severity: finding.High, Confidence: finding.ConfidenceHigh,
 		CWE: append([]string(nil), m.CWE...), OWASP: m.OWASP,
-		Method: upd.Method, Path: o.Template, Templated: true, URL: resp.URL, Identity: as.Name,
+		Method: upd.Method, Path: upd.Template, Templated: true, URL: resp.URL, Identity: as.Name,
 		Subject:     "write",
 		Title:       fmt.Sprintf("BOLA on write: %s changes %s's object", as.Name, o.Owner.Name),
 		Description: "Another identity can modify an object it does not own: an update (the documented method) of a harmless field by the other identity changed what the owner reads back. Anyone can alter (or, with other fields, take over) any user's data.",

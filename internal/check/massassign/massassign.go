@@ -123,11 +123,11 @@ func payload(f authz.Flat) (send map[string]any, original map[string]any) {
 }
 
 func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (finding.Finding, bool) {
-	current, err := env.Do(ctx, transport.Request{Method: http.MethodGet, Path: o.Path, NoCache: true}, o.Owner)
-	if err != nil || current.Status/100 != 2 {
+	upd := authz.UpdateOf(env, o)
+	if upd.Method == "" {
 		return finding.Finding{}, false
 	}
-	before := authz.Flatten(current.Body)
+	current, before := upd.Current(ctx, env, o.Owner)
 	if before == nil {
 		return finding.Finding{}, false
 	}
@@ -135,12 +135,11 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 	if len(send) == 0 {
 		return finding.Finding{}, false
 	}
-	upd := authz.UpdateOf(env, o)
-	resp, body, err := upd.Write(ctx, env, o.Path, o.Owner, current.Body, send, "change "+strings.Join(sortedKeys(send), ", "), 0)
+	resp, body, err := upd.Write(ctx, env, o.Owner, current, send, "change "+strings.Join(sortedKeys(send), ", "), 0)
 	if err != nil || resp == nil || resp.Status/100 != 2 {
 		return finding.Finding{}, false
 	}
-	after := authz.Fresh(ctx, env, o.Path, o.Owner)
+	after := upd.Fresh(ctx, env, o.Owner)
 	var accepted []string
 	for k, v := range send {
 		b, _ := json.Marshal(v)
@@ -159,7 +158,7 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 			}
 		}
 		if len(undo) > 0 {
-			restored = upd.Restore(ctx, env, o.Path, o.Owner, current.Body, undo, resp)
+			restored = upd.Restore(ctx, env, o.Owner, current, undo, resp)
 		}
 	}
 	if len(accepted) == 0 {
@@ -167,7 +166,7 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 	}
 	sort.Strings(accepted)
 	m := c.Meta()
-	f := authz.NewFinding(m, o.Template, resp, o.Owner)
+	f := authz.NewFinding(m, upd.Template, resp, o.Owner)
 	f.Method, f.Templated = upd.Method, true
 	f.Reproduce = transport.Curl(upd.Method, resp.URL, o.Owner, http.Header{"Content-Type": {"application/json"}}, authz.MaskBody(body))
 	f.Title = fmt.Sprintf("Mass assignment: %s accepted in an update of the caller's own object", strings.Join(accepted, ", "))

@@ -14,6 +14,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -59,30 +60,43 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if !anon.IsAnonymous() {
 		return nil, nil
 	}
+	type target struct {
+		req  transport.Request
+		tmpl string
+	}
 	seen := map[string]bool{}
-	var paths []string
+	var targets []target
+	add := func(req transport.Request, tmpl string) {
+		if key := authz.RequestKey(req); !seen[key] {
+			seen[key] = true
+			targets = append(targets, target{req, tmpl})
+		}
+	}
 	for _, p := range authz.ConcreteGETs(env) {
-		if publicByDesign(env, p) {
+		if !publicByDesign(env, p) {
+			add(authz.GET(p), authz.TemplateOf(env, p))
+		}
+	}
+	// Read-POSTs (POST /search) answer without credentials as well.
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodPost || ep.PublicByDesign() || safety.Classify(ep).Class != safety.ReadPOST {
 			continue
 		}
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
+		if built, ok := ep.Build(nil); ok {
+			add(authz.Send(built), ep.Path)
 		}
 	}
 	volatile := map[string]map[string]bool{}
 	for _, o := range k.Objects {
-		if !seen[o.Path] {
-			seen[o.Path] = true
-			paths = append(paths, o.Path)
-		}
-		volatile[o.Path] = o.Volatile
+		add(o.Req, o.Template)
+		volatile[authz.RequestKey(o.Req)] = o.Volatile
 	}
-	sort.Strings(paths)
+	sort.Slice(targets, func(i, j int) bool { return authz.RequestKey(targets[i].req) < authz.RequestKey(targets[j].req) })
 	var mu sync.Mutex
 	var out []finding.Finding
-	authz.Parallel(ctx, len(paths), 4, func(i int) {
-		if f, ok := c.judge(ctx, env, k, paths[i], anon, volatile[paths[i]]); ok {
+	authz.Parallel(ctx, len(targets), 4, func(i int) {
+		t := targets[i]
+		if f, ok := c.judge(ctx, env, k, t.req, t.tmpl, anon, volatile[authz.RequestKey(t.req)]); ok {
 			mu.Lock()
 			out = append(out, f)
 			mu.Unlock()
@@ -91,14 +105,14 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	return out, ctx.Err()
 }
 
-func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, path string, anon transport.Identity, volatile map[string]bool) (finding.Finding, bool) {
-	aresp, af := authz.Get(ctx, env, path, anon)
+func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, req transport.Request, tmpl string, anon transport.Identity, volatile map[string]bool) (finding.Finding, bool) {
+	aresp, af := authz.Fetch(ctx, env, req, anon)
 	if af == nil || isAPIDescription(af) {
 		return finding.Finding{}, false
 	}
 	af = af.Without(volatile)
 	for _, u := range k.Users {
-		uresp, uf := authz.Get(ctx, env, path, u)
+		uresp, uf := authz.Fetch(ctx, env, req, u)
 		if uf == nil {
 			continue
 		}
@@ -128,7 +142,13 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		if tier < authz.TierPII && !personal {
 			continue // the same public data for everyone
 		}
-		f := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), aresp, anon)
+		f := authz.NewFinding(c.Meta(), tmpl, aresp, anon)
+		method := req.Method
+		if method == "" {
+			method = http.MethodGet
+		}
+		f.Method, f.Templated = method, true
+		f.Reproduce = transport.Curl(method, aresp.URL, anon, req.Header, authz.MaskBody(req.Body))
 		switch {
 		case tier >= authz.TierCritical:
 			f.Severity = finding.Critical
@@ -147,14 +167,14 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 		pair := authz.Pair{
 			OwnerName: u.Name, OtherName: transport.AnonymousName, Owner: u, Other: anon,
 			OwnerURL: uresp.URL, OtherURL: aresp.URL, OwnerFlat: uf, OtherFlat: af, OtherBody: aresp.Body,
-			Method: "GET", Status: aresp.Status,
+			Method: method, Status: aresp.Status, Header: req.Header, Body: req.Body,
 		}
 		var names []string
 		for n := range owners {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		f.Evidence = pair.Evidence(check.RequestLine("GET", aresp.URL), markers, map[string]string{
+		f.Evidence = pair.Evidence(check.RequestLine(method, aresp.URL), markers, map[string]string{
 			"compared_with":     u.Name,
 			"data_of":           strings.Join(names, ", "),
 			"anonymous_status":  fmt.Sprint(aresp.Status),
