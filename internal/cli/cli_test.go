@@ -268,3 +268,18 @@ func TestExcludeAndWriteLog(t *testing.T) {
 		t.Errorf("write log mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+// TestSmallBudgetWritesAPartialReport: --max-requests 100 against an API
+// whose discovery alone could take 300 yields a partial report, not exit 3.
+func TestSmallBudgetWritesAPartialReport(t *testing.T) {
+	vuln := serve(t, testapi.Vulnerable)
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"scan", vuln, "--max-requests", "100", "--fail-on", "critical",
+		"--identity", "alice=Authorization: Bearer " + testapi.AliceToken}, &stdout, &stderr)
+	if code == 3 || code == 2 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "PARTIAL SCAN") || !strings.Contains(stdout.String(), "budget of 100") {
+		t.Fatalf("the report does not say it is partial for lack of budget:\n%.600s", stdout.String())
+	}
+}

@@ -69,13 +69,13 @@ type Config struct {
 	// in the working directory), so the command can announce it.
 	ImplicitConfig string
 	Network        NetworkConfig
+	Safety         SafetyConfig
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
 	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
 	// the scan's checks when nil, the audit rules for an audit.
-	Rules  []check.Meta
-	Safety SafetyConfig
+	Rules []check.Meta
 }
 
 // SafetyConfig is what the scan may send (docs/safety.md).
@@ -120,8 +120,8 @@ type fileConfig struct {
 	ExcludeChecks []string        `yaml:"exclude_checks"`
 	SarifCategory string          `yaml:"sarif_category"`
 	fileSurface   `yaml:",inline"`
-	fileSafety    `yaml:",inline"`
 	fileNetwork   `yaml:",inline"`
+	fileSafety    `yaml:",inline"`
 }
 
 // fileSafety is the YAML shape of the safety settings in --config.
@@ -212,8 +212,10 @@ type safetyFlags struct {
 	writeLog       string
 }
 
+// register defines the safety flags on fs; --write-log only where writes
+// may happen.
 func (f *safetyFlags) register(fs *pflag.FlagSet, writes bool) {
-	fs.StringArrayVar(&f.include, "include", nil, "scan only paths matching '[METHOD ]/glob' (repeatable; * one segment, ** any; e.g. '/api/**')")
+	fs.StringArrayVar(&f.include, "include", nil, "send only requests matching '[METHOD ]/glob' (repeatable; * one segment, ** any; e.g. '/api/**')")
 	fs.StringArrayVar(&f.exclude, "exclude", nil, "never send requests matching '[METHOD ]/glob' (repeatable; wins over --include; e.g. 'DELETE /api/*', '/admin/**')")
 	fs.BoolVar(&f.strictReadOnly, "strict-read-only", false, "send no POST at all, not even the ones named as reads (search, query, export, ...)")
 	if writes {
@@ -305,7 +307,7 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit write probes (restored and journaled; DELETE only to what the scan created; see docs/safety.md)")
 	}
 	if use == forScan || use == forSurface || use == forMCP {
-		f.safety.register(safety.fs, use == forScan || use == forMCP)
+		f.safety.register(safety.fs, use != forSurface)
 	}
 	if use != forSurface {
 		fs := checks.fs
@@ -488,10 +490,10 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	if c.Surface, err = f.surface.build(set, fc.fileSurface); err != nil {
 		return nil, err
 	}
-	if c.Safety, err = f.safety.build(set, fc.fileSafety, c.AllowWrite); err != nil {
+	if c.Network, err = f.network.build(set, fc.fileNetwork); err != nil {
 		return nil, err
 	}
-	if c.Network, err = f.network.build(set, fc.fileNetwork); err != nil {
+	if c.Safety, err = f.safety.build(set, fc.fileSafety, c.AllowWrite); err != nil {
 		return nil, err
 	}
 	c.SarifCategory = pick("sarif-category", f.sarifCategory, fc.SarifCategory)

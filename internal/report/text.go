@@ -279,6 +279,57 @@ func (o textOut) remediation(md string) {
 	flush()
 }
 
+// maxSkipped bounds the skipped operations listed in text.
+const maxSkipped = 40
+
+// safety lists what the safety policy kept from being sent, the write
+// journal and what the scan created and could not remove (docs/safety.md).
+func (o textOut) safety(r *finding.Report) {
+	w := o.w
+	if len(r.SkippedOperations) > 0 {
+		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
+		for i, s := range r.SkippedOperations {
+			if i == maxSkipped {
+				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
+				break
+			}
+			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
+		}
+	}
+	if len(r.Writes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
+	var left []finding.Write
+	for _, wr := range r.Writes {
+		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
+		switch {
+		case wr.RestoreVerified != nil && *wr.RestoreVerified:
+			line += "; restored, verified"
+		case wr.RestoreVerified != nil:
+			line += "; RESTORE NOT VERIFIED: check by hand"
+		case wr.RestoreRequest != "":
+			line += "; restored, not verified"
+		}
+		if wr.Created != "" {
+			line += "; created " + wr.Created
+			if wr.Removed != nil && *wr.Removed {
+				line += ", removed"
+			}
+		}
+		o.wrapped("  ", line)
+		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
+			left = append(left, wr)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
+		for _, wr := range left {
+			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
+		}
+	}
+}
+
 // tableCells splits a Markdown table row into trimmed cells.
 func tableCells(row string) []string {
 	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
@@ -326,51 +377,6 @@ func writeTable(w io.Writer, indent string, rows [][]string) {
 				rule[j] = strings.Repeat("-", n)
 			}
 			line(rule)
-		}
-	}
-}
-
-// maxSkipped bounds the skipped operations listed in text.
-const maxSkipped = 40
-
-// safety lists what the safety policy kept from being sent, the write
-// journal and what the scan created and could not remove (docs/safety.md).
-func (o textOut) safety(r *finding.Report) {
-	w := o.w
-	if len(r.SkippedOperations) > 0 {
-		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
-		for i, s := range r.SkippedOperations {
-			if i == maxSkipped {
-				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
-				break
-			}
-			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
-		}
-	}
-	if len(r.Writes) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
-	var left []finding.Write
-	for _, wr := range r.Writes {
-		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
-		switch {
-		case wr.RestoreVerified != nil && *wr.RestoreVerified:
-			line += "; restored, verified"
-		case wr.RestoreVerified != nil:
-			line += "; RESTORE NOT VERIFIED: check by hand"
-		case wr.RestoreRequest != "":
-			line += "; restored, not verified"
-		}
-		o.wrapped("  ", line)
-		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
-			left = append(left, wr)
-		}
-	}
-	if len(left) > 0 {
-		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
-		for _, wr := range left {
-			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
 		}
 	}
 }

@@ -332,3 +332,20 @@ func TestSmallBudgetGivesAPartialReport(t *testing.T) {
 		t.Errorf("%d requests sent over a budget of 100", rep.RequestsSent)
 	}
 }
+
+// TestAllowWriteListsDestructiveOperationsNeverSent: under --allow-write a
+// documented DELETE the scan had no object of its own for is listed as
+// skipped; the one it used for its cleanup is not.
+func TestAllowWriteListsDestructiveOperationsNeverSent(t *testing.T) {
+	rep, _, _ := scanFragile(t, func(c *transport.Config) { c.AllowWrite = true })
+	skipped := map[string]string{}
+	for _, s := range rep.SkippedOperations {
+		skipped[s.Method+" "+s.Path] = s.Reason
+	}
+	if !strings.Contains(skipped["DELETE /api/addresses/{id}"], "objects this scan created") {
+		t.Errorf("DELETE /api/addresses/{id} not listed: %v", skipped)
+	}
+	if _, ok := skipped["DELETE /api/users/{id}"]; ok {
+		t.Errorf("DELETE /api/users/{id} was sent by the cleanup, yet listed: %v", skipped)
+	}
+}

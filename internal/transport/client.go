@@ -219,6 +219,31 @@ type cacheEntry struct {
 	done chan struct{}
 	resp *Response
 	err  error
+	// askers are the checks that asked for this answer and sent the
+	// number of requests it took (retries and redirects included), under
+	// Client.mu. SentByCheck counts them for the earliest stage among the
+	// askers (discovery, baseline, who-am-I), else the first check by id,
+	// so the attribution of a shared request does not depend on which
+	// check happened to ask first.
+	askers map[string]bool
+	sent   int
+}
+
+type entryKey struct{}
+
+// stageRank orders the askers of a shared answer: the mapping stages in
+// the order they run (discovery, the baseline crawl, who-am-I), then every
+// check alike.
+func stageRank(check string) int {
+	switch check {
+	case "discovery":
+		return 0
+	case "baseline":
+		return 1
+	case "whoami":
+		return 2
+	}
+	return 3
 }
 
 // New validates cfg and builds a client.
@@ -350,8 +375,20 @@ func (c *Client) SentByCheck() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[string]int, len(c.perCheck))
+	for _, e := range c.cache {
+		if e.sent == 0 {
+			continue
+		}
+		first := ""
+		for k := range e.askers {
+			if first == "" || stageRank(k) < stageRank(first) || (stageRank(k) == stageRank(first) && k < first) {
+				first = k
+			}
+		}
+		out[first] += e.sent
+	}
 	for k, v := range c.perCheck {
-		out[k] = v
+		out[k] += v
 	}
 	return out
 }
@@ -405,9 +442,10 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	c.mu.Lock()
 	e, ok := c.cache[key]
 	if !ok {
-		e = &cacheEntry{done: make(chan struct{})}
+		e = &cacheEntry{done: make(chan struct{}), askers: map[string]bool{}}
 		c.cache[key] = e
 	}
+	e.askers[CheckFrom(ctx)] = true
 	c.mu.Unlock()
 	if ok {
 		select {
@@ -417,11 +455,12 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 			return nil, ctx.Err()
 		}
 	}
-	e.resp, e.err = c.sendOne(ctx, req, u, id, v)
+	e.resp, e.err = c.sendOne(context.WithValue(ctx, entryKey{}, e), req, u, id, v)
 	if e.err != nil && ctx.Err() != nil {
 		// A cancelled caller must not poison the cache for others.
 		c.mu.Lock()
 		delete(c.cache, key)
+		c.perCheck[CheckFrom(ctx)] += e.sent
 		c.mu.Unlock()
 	}
 	close(e.done)
@@ -575,7 +614,11 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	}
 	check := CheckFrom(ctx)
 	c.mu.Lock()
-	c.perCheck[check]++
+	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
+		e.sent++
+	} else {
+		c.perCheck[check]++
+	}
 	c.mu.Unlock()
 
 	select {

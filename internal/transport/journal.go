@@ -125,8 +125,8 @@ func (c *Client) MarkRemoved(obj CreatedObject, ok bool) {
 }
 
 // createdPath finds the object a successful POST created: its Location on
-// the target's origin, else the request path and the top-level "id" of a
-// JSON answer.
+// the target's origin, else, for a 201 Created, the request path and the
+// top-level "id" of the JSON answer (RFC 9110 §15.3.2).
 func (c *Client) createdPath(req Request, u *url.URL, resp *Response) string {
 	if req.Method != http.MethodPost || resp.Status/100 != 2 {
 		return ""
@@ -137,7 +137,8 @@ func (c *Client) createdPath(req Request, u *url.URL, resp *Response) string {
 		}
 	}
 	var body map[string]any
-	if json.Unmarshal(resp.Body, &body) != nil {
+	if resp.Status != http.StatusCreated || json.Unmarshal(resp.Body, &body) != nil {
+		// An id in a 200 may name an object that existed before.
 		return ""
 	}
 	var id string

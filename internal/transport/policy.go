@@ -60,6 +60,16 @@ type policy struct {
 	known   map[string]bool
 	skipped map[string]*finding.SkippedOperation
 	created map[string]createdObject // by path
+	// sent marks the operations ("METHOD template") a request went to.
+	sent map[string]bool
+	// verdicts remembers the verdict of each request line ("METHOD
+	// path?query"); learn clears it, as new operations may fit.
+	verdicts map[string]cachedVerdict
+}
+
+type cachedVerdict struct {
+	v     safety.Verdict
+	where string
 }
 
 type classified struct {
@@ -78,7 +88,7 @@ func sortCreated(out []CreatedObject) {
 }
 
 func newPolicy(mode safety.Mode, scope safety.Scope) *policy {
-	return &policy{mode: mode, scope: scope, index: map[string][]int{}, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}}
+	return &policy{mode: mode, scope: scope, index: map[string][]int{}, known: map[string]bool{}, skipped: map[string]*finding.SkippedOperation{}, created: map[string]createdObject{}, sent: map[string]bool{}, verdicts: map[string]cachedVerdict{}}
 }
 
 // learn classifies operations not seen before and lists, as skipped, those
@@ -96,7 +106,7 @@ func (p *policy) learn(eps []surface.Endpoint) {
 		if ep.GraphQL != nil {
 			// A GraphQL operation shares its path with the others: each
 			// request is classified by the document it sends
-			// (graphqlVerdict), and the operations the mode keeps unsent
+			// (verdict, before its cache), and the operations the mode keeps unsent
 			// are listed by name.
 			p.known[key] = true
 			op := key + " " + ep.GraphQL.Name()
@@ -113,6 +123,7 @@ func (p *policy) learn(eps []surface.Endpoint) {
 			continue
 		}
 		p.known[key] = true
+		clear(p.verdicts)
 		v := safety.Classify(ep)
 		segs := templateSegments(tmpl)
 		k := indexKey(m, len(segs), wildcard(segs, 0), wildcard(segs, 1))
@@ -176,9 +187,31 @@ func (p *policy) verdict(method string, u *url.URL, body []byte) (safety.Verdict
 	}
 	if v, ok := safety.ClassifyGraphQLRequest(method, u, body); ok {
 		// A GraphQL request is what its document does, whatever the
-		// path: a query reads, a mutation writes.
+		// path: a query reads, a mutation writes. Its verdict depends on
+		// the body, so it is never cached by request line.
 		return v, unescaped(path)
 	}
+	line := method + " " + path + queryPart(u)
+	p.mu.Lock()
+	if c, ok := p.verdicts[line]; ok {
+		p.mu.Unlock()
+		return c.v, c.where
+	}
+	p.mu.Unlock()
+	v, where := p.classifyRequest(method, path, u)
+	p.mu.Lock()
+	if len(p.verdicts) < maxCachedVerdicts {
+		p.verdicts[line] = cachedVerdict{v, where}
+	}
+	p.mu.Unlock()
+	return v, where
+}
+
+// maxCachedVerdicts bounds the verdict cache (a scan of many concrete
+// URLs must not grow it without end).
+const maxCachedVerdicts = 1 << 16
+
+func (p *policy) classifyRequest(method, path string, u *url.URL) (safety.Verdict, string) {
 	onTheFly := safety.ClassifyRequest(method, path+queryPart(u))
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -259,20 +292,30 @@ func unescaped(p string) string {
 // discovery guess at an unknown path (a wordlist word is not an operation
 // of the target: it is only counted).
 func (p *policy) check(method string, u *url.URL, body []byte, id Identity, guess bool) (safety.Verdict, error) {
-	v, err := p.decide(method, u, body, id)
-	if r, ok := err.(*Refusal); ok && !(guess && !p.isKnown(method, r.Path)) {
-		p.mu.Lock()
+	v, where, err := p.decideAt(method, u, body, id)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if r, ok := err.(*Refusal); ok && !(guess && !p.known[method+" "+r.Path]) {
 		p.skip(method, r.Path, r.Reason, true)
-		p.mu.Unlock()
+	}
+	if err == nil {
+		p.sent[method+" "+where] = true
 	}
 	return v, err
 }
 
 // decide is check without the listing.
 func (p *policy) decide(method string, u *url.URL, body []byte, id Identity) (safety.Verdict, error) {
+	v, _, err := p.decideAt(method, u, body, id)
+	return v, err
+}
+
+// decideAt also returns the operation (template, or concrete path) the
+// request goes to.
+func (p *policy) decideAt(method string, u *url.URL, body []byte, id Identity) (safety.Verdict, string, error) {
 	v, where := p.verdict(method, u, body)
-	refuse := func(reason string) (safety.Verdict, error) {
-		return v, &Refusal{Method: method, Path: where, Verdict: v, Reason: reason}
+	refuse := func(reason string) (safety.Verdict, string, error) {
+		return v, where, &Refusal{Method: method, Path: where, Verdict: v, Reason: reason}
 	}
 	if ok, why := p.scope.Allows(method, u.Path); !ok {
 		return refuse(why)
@@ -289,13 +332,7 @@ func (p *policy) decide(method string, u *url.URL, body []byte, id Identity) (sa
 			return refuse("DELETE of an object this scan created is sent only as its creator")
 		}
 	}
-	return v, nil
-}
-
-func (p *policy) isKnown(method, template string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.known[method+" "+template]
+	return v, where, nil
 }
 
 // createdObject finds the scan-created object a path is, or lies under.
@@ -331,6 +368,16 @@ func (p *policy) skippedList() []finding.SkippedOperation {
 	out := make([]finding.SkippedOperation, 0, len(p.skipped))
 	for _, s := range p.skipped {
 		out = append(out, *s)
+	}
+	// Under --allow-write a destructive operation may be sent, but only to
+	// an object the scan created: one that never was is skipped too.
+	for _, op := range p.ops {
+		key := op.method + " " + op.template
+		if op.verdict.Class == safety.Destructive && op.verdict.Allowed(p.mode) && !p.sent[key] && p.skipped[key] == nil {
+			if ok, _ := p.scope.Allows(op.method, op.template); ok {
+				out = append(out, finding.SkippedOperation{Method: op.method, Path: op.template, Reason: reasonFor(op.verdict, p.mode)})
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {

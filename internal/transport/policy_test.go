@@ -96,6 +96,10 @@ func TestPolicyRefusesBeforeTheWire(t *testing.T) {
 					tt.mod(c)
 				}
 			})
+			allowed := c.Allowed(tt.method, tt.path, alice)
+			if allowed == tt.refused || c.Refused() != 0 {
+				t.Errorf("Allowed = %v before the request (refused %d)", allowed, c.Refused())
+			}
 			_, err := c.Do(context.Background(), Request{Method: tt.method, Path: tt.path, Body: []byte("{}")}, alice)
 			sent := rec.total() - before
 			if !tt.refused {
@@ -312,4 +316,32 @@ func scope(t *testing.T, include, exclude []string) safety.Scope {
 		s.Exclude = append(s.Exclude, rule)
 	}
 	return s
+}
+
+// TestSharedRequestCountedForTheFirstCheckByID: a GET two checks share is
+// counted for the first of them by id, whichever asked first; a mapping
+// stage comes before every check.
+func TestSharedRequestCountedForTheFirstCheckByID(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer target.Close()
+	for _, order := range [][]string{{"zeta", "alpha"}, {"alpha", "zeta"}} {
+		c := newClient(t, target.URL, nil)
+		for _, check := range order {
+			if _, err := c.Do(WithCheck(context.Background(), check), Request{Path: "/shared"}, alice); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := c.SentByCheck(); got["alpha"] != 1 || got["zeta"] != 0 || c.Sent() != 1 {
+			t.Errorf("order %v: per-check counts %v, sent %d", order, got, c.Sent())
+		}
+	}
+	c := newClient(t, target.URL, nil)
+	for _, check := range []string{"alpha", "baseline"} {
+		if _, err := c.Do(WithCheck(context.Background(), check), Request{Path: "/shared"}, alice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.SentByCheck(); got["baseline"] != 1 || got["alpha"] != 0 {
+		t.Errorf("a baseline fetch shared with a check: %v", got)
+	}
 }

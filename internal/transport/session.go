@@ -94,6 +94,9 @@ func (c *Client) sendLogin(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 	r.credentials = true
+	// A login is counted for itself, not for the cached answer that
+	// needed it.
+	ctx = context.WithValue(ctx, entryKey{}, (*cacheEntry)(nil))
 	return c.sendOnce(ctx, r, u, Anonymous())
 }
 

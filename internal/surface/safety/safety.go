@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/internal/surface"
 )
@@ -346,28 +347,32 @@ func summaryVerb(summary string) (hit, bool) {
 // html, export; "reset_password.php" → reset, password, php.
 func tokens(s string) []string {
 	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
+	start := -1 // start of the current token in s
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			out = append(out, strings.ToLower(s[start:end]))
 		}
+		start = -1
 	}
-	rs := []rune(s)
-	for i, r := range rs {
+	var prev rune
+	for i, r := range s {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
+			flush(i)
+			prev = r
 			continue
 		}
-		if unicode.IsUpper(r) && len(cur) > 0 {
-			prev := rs[i-1]
-			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
-			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
-				flush()
+		if start >= 0 && unicode.IsUpper(r) {
+			_, w := utf8.DecodeRuneInString(s[i:])
+			next, _ := utf8.DecodeRuneInString(s[i+w:])
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
+				flush(i)
 			}
 		}
-		cur = append(cur, r)
+		if start < 0 {
+			start = i
+		}
+		prev = r
 	}
-	flush()
+	flush(len(s))
 	return out
 }

@@ -151,6 +151,8 @@ func TestTokens(t *testing.T) {
 		"reset_password.php": {"reset", "password", "php"},
 		"v2":                 {"v2"},
 		"getUserByID":        {"get", "user", "by", "id"},
+		"\xffReset\xfe":      {"reset"},
+		"ÉtéRun":             {"été", "run"},
 		"":                   nil,
 	} {
 		if diff := cmp.Diff(want, tokens(in)); diff != "" {
