@@ -67,3 +67,29 @@ func TestPolicyGraphQL(t *testing.T) {
 		})
 	}
 }
+
+// One client, one request line, different documents: the verdict of a
+// GraphQL request is never taken from the request-line cache.
+func TestPolicyGraphQLNotCachedByLine(t *testing.T) {
+	rec := &recorder{}
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.count(r)
+		w.Write([]byte(`{"data":{}}`))
+	}))
+	defer target.Close()
+	c := newClient(t, target.URL, nil)
+	query := []byte(`{"query":"{ paste(id: 1) { id } }"}`)
+	mutation := []byte(`{"query":"mutation { editPaste(id: 1) { id } }"}`)
+	for i, tc := range []struct {
+		body    []byte
+		refused bool
+	}{{query, false}, {mutation, true}, {query, false}, {mutation, true}} {
+		_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/graphql", Body: tc.body}, alice)
+		if errors.Is(err, ErrRefused) != tc.refused {
+			t.Errorf("request %d: refused=%v, want %v", i, errors.Is(err, ErrRefused), tc.refused)
+		}
+	}
+	if got := rec.get("POST /graphql"); got != 2 {
+		t.Errorf("%d requests on the wire, want the 2 queries", got)
+	}
+}
