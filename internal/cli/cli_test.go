@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/internal/testapi"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var (
 	hostPort  = regexp.MustCompile(`127\.0\.0\.1:\d+`)
@@ -38,22 +34,9 @@ func normalise(s string) string {
 	return seconds.ReplaceAllString(s, "requests, 0.0s")
 }
 
-func golden(t *testing.T, name, got string) {
+func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Fatalf("%s mismatch (-want +got):\n%s", name, d)
-	}
+	golden.Assert(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 func serve(t *testing.T, v testapi.Variant) string {
@@ -68,6 +51,21 @@ func serveLowOnly(t *testing.T) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Powered-By", "Flask/2.2.5")
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/me" {
+			// Tells alice from an anonymous caller, so the identity is verified.
+			if r.Header.Get("Authorization") != "Bearer "+testapi.AliceToken {
+				w.WriteHeader(http.StatusUnauthorized)
+				w.Write([]byte(`{"error":"login required"}`))
+				return
+			}
+			w.Write([]byte(`{"username":"alice"}`))
+			return
+		}
+		if r.URL.Path != "/" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"not found"}`))
+			return
+		}
 		w.Write([]byte(`{"status":"ok"}`))
 	}))
 	t.Cleanup(srv.Close)
@@ -160,7 +158,7 @@ func TestRun(t *testing.T) {
 				t.Fatal("output holds a credential")
 			}
 			if tc.golden != "" {
-				golden(t, tc.golden, normalise(out))
+				assertGolden(t, tc.golden, normalise(out))
 			}
 		})
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/leakhound/leakhound/internal/detect"
+
 	"github.com/spf13/pflag"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -25,6 +27,7 @@ import (
 	"github.com/leakhound/leakhound/internal/surface/har"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
 	"github.com/leakhound/leakhound/internal/surface/postman"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -294,7 +297,7 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		return eps[i].Operation() < eps[j].Operation()
 	})
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METHOD\tPATH\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
+	fmt.Fprintln(tw, "METHOD\tPATH\tCLASS\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
 	for _, ep := range eps {
 		auth := "?"
 		if ep.AuthRequired != nil {
@@ -311,7 +314,7 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		if ep.Deprecated {
 			path += " (deprecated)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ep.Method, path, ep.Source, auth, status, params(ep.Params))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ep.Method, path, safety.Classify(ep).Class, ep.Source, auth, status, params(ep.Params))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -326,6 +329,15 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 	}
 	if len(inv.CatchAll) > 0 {
 		fmt.Fprintf(w, "soft 404 (every path answers) under: %s\n", strings.Join(inv.CatchAll, " "))
+	}
+	if len(inv.Prefixes) > 0 {
+		fmt.Fprintf(w, "API prefixes: %s\n", strings.Join(inv.Prefixes, " "))
+	}
+	if len(inv.AuthHeaders) > 0 {
+		fmt.Fprintf(w, "custom credential headers (Access-Control-Allow-Headers): %s — send identities' tokens in them (--identity NAME=%s: TOKEN)\n", strings.Join(inv.AuthHeaders, ", "), inv.AuthHeaders[0])
+	}
+	for _, p := range inv.SpecProblems {
+		fmt.Fprintf(w, "API description not read: %s\n", p)
 	}
 	return writeSkipped(w, inv.Skipped, inv.RequestsRefused)
 }
@@ -347,11 +359,19 @@ func writeSkipped(w io.Writer, skipped []finding.SkippedOperation, refused int) 
 func params(ps []surface.Param) string {
 	var parts []string
 	for _, p := range ps {
-		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || surface.FieldSensitivity(p.Name) == surface.Secret {
-			parts = append(parts, p.Name+"("+p.In+")")
+		where := p.In
+		name := p.Name
+		if p.In == surface.InBody && p.Pointer != "" {
+			name = p.Pointer
+		}
+		if p.Role != "" {
+			where += "," + string(p.Role)
+		}
+		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || p.Role == surface.RoleCredential || detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret {
+			parts = append(parts, name+"("+where+")")
 			continue
 		}
-		s := p.Name + "(" + p.In + ")"
+		s := name + "(" + where + ")"
 		if len(p.Values) > 0 {
 			v := p.Values[0]
 			if len(v) > 24 {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMask(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ typ, raw, want string }{
 		{"email", "alice.moreau@proton.me", "a***@proton.me"},
 		{"card", "4242 4242 4242 4242", "**** **** **** 4242"},
@@ -26,6 +27,7 @@ func TestMask(t *testing.T) {
 }
 
 func TestEvidenceIsMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	v := NewValue("email", "$.users[0].email", "alice.moreau@proton.me")
 	f := Finding{Check: "x", Evidence: NewEvidence("GET /users", 200, `{"email":"alice.moreau@proton.me"}`, []Value{v})}
 	b, _ := json.Marshal(f)
@@ -43,6 +45,7 @@ func TestEvidenceIsMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
+	t.Parallel()
 	mk := func(id, url string, sev Severity) Finding {
 		return Finding{Check: "c", Method: "GET", Path: "/users/{id}", CWE: []string{"CWE-639"}, URL: url, Identity: id, Severity: sev}
 	}
@@ -71,6 +74,7 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"critical", "HIGH", " medium ", "low", "info"} {
 		if _, err := ParseSeverity(s); err != nil {
 			t.Errorf("%q: %v", s, err)

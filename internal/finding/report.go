@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 )
 
 // SchemaVersion is the version of the JSON report schema (docs/report-schema.md).
@@ -106,10 +106,33 @@ type BaselineResult struct {
 	NotRetested []FixedFinding `json:"not_retested,omitempty"`
 }
 
-// Coverage is what a scan asked of each operation.
+// Coverage is what a scan asked of each operation, and what it reached:
+// where its endpoints came from, the identities it could verify and the
+// operations that answered. A scan that reached nothing is incomplete,
+// never clean.
 type Coverage struct {
 	// Operations are sorted by path, then method.
 	Operations []OperationCoverage `json:"operations"`
+	// EndpointsBySource counts endpoints by where they were learnt:
+	// "target" (the URL given), "spec", "har", "postman", "discovery"
+	// (probed paths and guessed item routes) and "harvest" (named by
+	// answers, pages and scripts).
+	EndpointsBySource map[string]int `json:"endpoints_by_source,omitempty"`
+	// Identities counts the identities given (anonymous aside);
+	// IdentitiesVerified those the who-am-I step proved authenticated and
+	// distinct.
+	Identities         int `json:"identities,omitempty"`
+	IdentitiesVerified int `json:"identities_verified,omitempty"`
+	// OperationsTested counts the endpoints that answered the scan with
+	// something other than a 404, a soft-404 or a server error;
+	// APIOperations those of them whose answer was not an HTML page.
+	OperationsTested int `json:"operations_tested,omitempty"`
+	APIOperations    int `json:"api_operations,omitempty"`
+	// DiscoveryRequests counts the requests discovery sent.
+	DiscoveryRequests int `json:"discovery_requests,omitempty"`
+	// AuthHeaders are custom credential headers the API named in
+	// Access-Control-Allow-Headers (X-Api-Token).
+	AuthHeaders []string `json:"auth_headers,omitempty"`
 }
 
 // OperationCoverage counts the requests sent to one operation (method and
@@ -123,15 +146,15 @@ type OperationCoverage struct {
 }
 
 // Answered reports whether the operation got at least one answer. Paths
-// are compared by shape: as templates (surface.Shape), whatever their
+// are compared by shape: as templates (shape.Of), whatever their
 // placeholders are called (/users/{id} is /users/{user_id}).
 func (c *Coverage) Answered(method, path string) bool {
 	if c == nil {
 		return false
 	}
-	method, path = strings.ToUpper(method), placeholderName.ReplaceAllString(surface.Shape(path), "{}")
+	method, path = strings.ToUpper(method), placeholderName.ReplaceAllString(shape.Of(path), "{}")
 	for _, o := range c.Operations {
-		if o.Answered > 0 && strings.EqualFold(o.Method, method) && placeholderName.ReplaceAllString(surface.Shape(o.Path), "{}") == path {
+		if o.Answered > 0 && strings.EqualFold(o.Method, method) && placeholderName.ReplaceAllString(shape.Of(o.Path), "{}") == path {
 			return true
 		}
 	}
@@ -234,7 +257,7 @@ const MaxInstances = 25
 // will hold.
 func DedupeKey(f Finding) string {
 	if !f.Templated {
-		f.Path = surface.Shape(f.Path)
+		f.Path = shape.Of(f.Path)
 	}
 	return f.Key()
 }
@@ -250,7 +273,7 @@ func Dedupe(fs []Finding) []Finding {
 	for _, f := range fs {
 		k := DedupeKey(f)
 		if !f.Templated {
-			f.Path = surface.Shape(f.Path)
+			f.Path = shape.Of(f.Path)
 		}
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
@@ -319,4 +342,46 @@ func identityRank(name string) int {
 		return 0
 	}
 	return 1
+}
+
+// Fold merges each finding of check from into the finding of check into
+// on the same operation (method and path template): one endpoint, one
+// weakness, the union of what both saw (values, types, the worse severity
+// and confidence). Findings of from without a counterpart stay.
+func Fold(fs []Finding, into, from string) []Finding {
+	at := map[string]int{}
+	for i, f := range fs {
+		if f.Check == into {
+			at[strings.ToUpper(f.Method)+" "+f.Path] = i
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		i, ok := at[strings.ToUpper(f.Method)+" "+f.Path]
+		if f.Check != from || !ok {
+			out = append(out, f)
+			continue
+		}
+		t := &fs[i]
+		t.Severity, t.Confidence = max(t.Severity, f.Severity), max(t.Confidence, f.Confidence)
+		for _, v := range f.Evidence.Values {
+			if !slices.ContainsFunc(t.Evidence.Values, func(w Value) bool { return w.Masked == v.Masked && w.Type == v.Type }) {
+				t.Evidence.Values = append(t.Evidence.Values, v)
+			}
+		}
+		if t.Evidence.Details == nil {
+			t.Evidence.Details = map[string]string{}
+		}
+		types := strings.Split(t.Evidence.Details["types"], ", ")
+		for _, typ := range strings.Split(f.Evidence.Details["types"], ", ") {
+			if typ != "" && !slices.Contains(types, typ) {
+				types = append(types, typ)
+			}
+		}
+		slices.Sort(types)
+		t.Evidence.Details["types"] = strings.Trim(strings.Join(types, ", "), ", ")
+		t.Evidence.Details["also_reported_by"] = from
+		t.CWE = append(t.CWE, slices.DeleteFunc(slices.Clone(f.CWE), func(c string) bool { return slices.Contains(t.CWE, c) })...)
+	}
+	return out
 }

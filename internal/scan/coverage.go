@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/finding"
-	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -28,7 +28,7 @@ func (c *coverage) record(ex *transport.Exchange, known bool) {
 		return
 	}
 	method := strings.ToUpper(ex.Method)
-	path = surface.Shape(path)
+	path = shape.Of(path)
 	k := method + " " + path
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,9 +1,10 @@
 package scan
 
 import (
+	"encoding/json"
 	"net/http"
 
-	"github.com/leakhound/leakhound/internal/authz"
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -31,22 +32,42 @@ func (e *env) readRequest(ep surface.Endpoint) (transport.Request, bool) {
 	if !ok {
 		return transport.Request{}, false
 	}
-	return authz.Send(built), true
+	return check.Request(built), true
 }
 
 // emptyAnswer reports whether a JSON answer carries nothing: no leaf, or
 // only zeros, empty strings, nulls and false ({"results": [], "count": 0}).
 func emptyAnswer(body []byte) bool {
-	f := authz.Flatten(body)
-	if f == nil {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
 		return false // not JSON: nothing to judge
 	}
-	for _, v := range f {
-		switch v {
-		case "0", "", "null", "false":
-		default:
+	var empty func(v any, depth int) bool
+	empty = func(v any, depth int) bool {
+		if depth > 32 {
 			return false
 		}
+		switch t := v.(type) {
+		case map[string]any:
+			for _, c := range t {
+				if !empty(c, depth+1) {
+					return false
+				}
+			}
+		case []any:
+			for _, c := range t {
+				if !empty(c, depth+1) {
+					return false
+				}
+			}
+		case string:
+			return t == ""
+		case float64:
+			return t == 0
+		case bool:
+			return !t
+		}
+		return true
 	}
-	return true
+	return empty(v, 0)
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -30,35 +27,6 @@ func maskSkipped(in []finding.SkippedOperation) []finding.SkippedOperation {
 		in[i].Path = maskLocation(in[i].Path)
 	}
 	return in
-}
-
-// maskLocation masks the personal data a URL or path carries: in its query
-// (maskQuery) and in its path segments (/users/alice@example.com).
-func maskLocation(s string) string {
-	s = maskQuery(s)
-	head, query, hasQuery := strings.Cut(s, "?")
-	prefix := ""
-	if u, err := url.Parse(head); err == nil && u.Host != "" {
-		prefix, head = u.Scheme+"://"+u.Host, u.EscapedPath()
-	}
-	segs := strings.Split(head, "/")
-	for i, seg := range segs {
-		if seg == "" || strings.HasPrefix(seg, "{") {
-			continue
-		}
-		raw, err := url.PathUnescape(seg)
-		if err != nil {
-			continue
-		}
-		if m := detect.MaskText(raw); m != raw {
-			segs[i] = m
-		}
-	}
-	out := prefix + strings.Join(segs, "/")
-	if hasQuery {
-		out += "?" + query
-	}
-	return out
 }
 
 // cleanupTimeout bounds the removal of what the scan created, which runs

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/detect"
 )
 
 // Source says where an endpoint was learnt.
@@ -337,7 +339,7 @@ func BoolPtr(b bool) *bool { return &b }
 // or a recording.
 func (p Param) carriesCredential() bool {
 	return IsCredentialHeader(p.Name) || p.Role == RoleCredential ||
-		(p.In == InCookie && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess")))
+		(p.In == InCookie && (detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret || strings.Contains(strings.ToLower(p.Name), "sess")))
 }
 
 // PublicByDesign reports whether the API description documents the

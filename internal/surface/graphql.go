@@ -124,7 +124,10 @@ func (a GraphQLAnswer) Refused() bool {
 func (a GraphQLAnswer) HasData() bool {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(a.Data, &fields) != nil {
-		return false
+		// Not an object of root fields: a REST envelope's data array or
+		// scalar is data unless it is null.
+		d := strings.TrimSpace(string(a.Data))
+		return d != "" && d != "null" && d != "[]"
 	}
 	for _, v := range fields {
 		s := strings.TrimSpace(string(v))

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/leakhound/leakhound/internal/surface/shape"
 )
 
 // Knowledge collects the object ids seen in responses, so that templates can
@@ -92,7 +94,7 @@ func Collection(path string) string {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := strings.ToLower(segs[i])
-		if s == "" || pathWords[s] || IsIDSegment(s) || isVersion(s) || strings.HasPrefix(s, "{") {
+		if s == "" || pathWords[s] || shape.IsID(s) || isVersion(s) || strings.HasPrefix(s, "{") {
 			continue
 		}
 		return singular(s)
@@ -174,7 +176,7 @@ func idValue(v any) (string, bool) {
 			return strconv.FormatInt(int64(t), 10), true
 		}
 	case string:
-		if IsIDSegment(t) || (len(t) > 0 && len(t) <= 64 && !strings.ContainsAny(t, " /?#%\t\r\n")) {
+		if shape.IsID(t) || (len(t) > 0 && len(t) <= 64 && !strings.ContainsAny(t, " /?#%\t\r\n")) {
 			return t, true
 		}
 	}
@@ -310,7 +312,7 @@ func (k *Knowledge) Fill(eps []Endpoint) []int {
 				continue
 			}
 			p.Values, p.Synthetic, p.From = vals, false, from
-			p.Neighbors = Neighbors(vals)
+			p.Neighbors = shape.Neighbors(vals)
 			touched = true
 		}
 		if touched {

@@ -187,7 +187,7 @@ func operationRoutes(v Variant, d *Data) []Route {
 			}
 			for _, n := range notes {
 				if n.Title == r.PathValue("note_title") && (v == Vulnerable || n.Owner == p.Username) {
-					writeJSON(w, http.StatusOK, map[string]any{"note_title": n.Title, "owner": n.Owner, "secret": n.Secret})
+					writeJSON(w, http.StatusOK, map[string]any{"note_title": n.Title, "owner": n.Owner, "text": n.Secret})
 					return
 				}
 			}

@@ -148,11 +148,14 @@ func (r *Response) ContentType() string {
 type Exchange struct {
 	Check string
 	// Template is the path template of the endpoint, when known.
-	Template    string
-	Identity    string
-	Method      string
-	URL         string
-	ReqHeader   http.Header // without identity credentials
+	Template  string
+	Identity  string
+	Method    string
+	URL       string
+	ReqHeader http.Header // without identity credentials
+	// Forged holds the headers of a synthetic identity (Identity.Synthetic):
+	// the forged credential the request carried.
+	Forged      http.Header
 	ReqBody     []byte
 	Status      int
 	Header      http.Header
@@ -648,21 +651,16 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	}
 	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
 	for k, vs := range c.cfg.Header {
-		hreq.Header.Del(k)
-		for _, v := range vs {
-			hreq.Header.Add(k, v)
-		}
+		SetRaw(hreq.Header, k, vs...) // names as typed, like identity headers
 	}
 	if hreq.Header.Get("Accept") == "" {
 		hreq.Header.Set("Accept", "application/json, */*;q=0.5")
 	}
 	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
-	// The scope check ran on u; identity headers are added last and only here.
+	// The scope check ran on u; identity headers are added last and only
+	// here, under their names as typed.
 	for k, vs := range id.Header {
-		hreq.Header.Del(k)
-		for _, v := range vs {
-			hreq.Header.Add(k, v)
-		}
+		SetRaw(hreq.Header, k, vs...)
 	}
 
 	start := time.Now()
@@ -671,6 +669,9 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		tmpl = u.Path
 	}
 	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body, redacted: req.credentials}
+	if id.Synthetic {
+		ex.Forged = id.Header.Clone()
+	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		ex.Err = errorText(err)

@@ -2,7 +2,6 @@
 package all
 
 import (
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/authnotenforced"
 	"github.com/leakhound/leakhound/internal/check/bfla"
@@ -17,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/exposedfile"
 	"github.com/leakhound/leakhound/internal/check/flasksession"
 	"github.com/leakhound/leakhound/internal/check/graphql"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/check/jwtweakness"
 	"github.com/leakhound/leakhound/internal/check/massassign"
 	"github.com/leakhound/leakhound/internal/check/missingauth"
@@ -31,6 +31,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/undocumentedendpoint"
 	"github.com/leakhound/leakhound/internal/check/undocumentedfields"
 	"github.com/leakhound/leakhound/internal/check/userenum"
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // Options are the settings some checks take, from the CLI's Config.
@@ -56,8 +57,10 @@ type Set struct {
 func New(o Options) Set {
 	learner := authz.NewLearner()
 	debug := debugmode.New()
-	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions})
-	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist})
+	// One harvest of the secrets the scan reads, tried as JWT and Flask keys.
+	harvest := weakkey.NewHarvest()
+	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions, Harvest: harvest})
+	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist, Harvest: harvest})
 	errs := errordisclosure.New()
 	return Set{
 		Active: []check.Check{

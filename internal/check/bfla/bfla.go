@@ -12,8 +12,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
@@ -45,9 +46,9 @@ func (*Check) Meta() check.Meta {
 }
 
 // strongAdminWords name only administrative functions; the other admin
-// words (staff, export, ops, manage) also name public directories and
-// downloads.
-var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|backoffice|back-office|superuser|sudo|impersonate)$`)
+// words (staff, ops) also name public directories (a staff list published
+// on the company site).
+var strongAdminWords = regexp.MustCompile(`(?i)^(admin|administrator|admins|internal|manage|management|backoffice|back-office|superuser|sudo|moderation|impersonate|export|exports)$`)
 
 // isStrongAdmin reports whether an endpoint is administrative by a word
 // that names nothing else.
@@ -127,7 +128,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		if !ok {
 			continue
 		}
-		req := authz.Send(built)
+		req := check.Request(built)
 		tmpl := ep.Path
 		if ep.Method == http.MethodGet && !ep.Documented() {
 			tmpl = authz.TemplateOf(env, req.Path)
@@ -212,8 +213,8 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 				foreign = append(foreign, k.MarkersIn(u.Name, f)...)
 			}
 		}
-		tier := authz.WorstTier(leaked)
-		if len(foreign) > 0 || tier >= authz.TierPII {
+		tier := authz.WorstLevel(leaked)
+		if len(foreign) > 0 || tier >= detect.LevelPersonal {
 			conf = finding.ConfidenceHigh
 		}
 		f0 := authz.NewFinding(c.Meta(), tmpl, resp, id)
@@ -221,9 +222,9 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 		f0.Reproduce = transport.Curl(req.Method, resp.URL, id, req.Header, authz.MaskBody(req.Body))
 		f0.Confidence = conf
 		switch {
-		case tier >= authz.TierCritical:
+		case tier >= detect.LevelCritical:
 			f0.Severity = finding.Critical
-		case tier >= authz.TierPII || len(foreign) > 0 || refFlat != nil:
+		case tier >= detect.LevelPersonal || len(foreign) > 0 || refFlat != nil:
 			f0.Severity = finding.High
 		default:
 			f0.Severity = finding.Medium

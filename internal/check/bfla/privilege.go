@@ -7,8 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
@@ -77,7 +78,7 @@ func (c *Check) judgePrivilege(ctx context.Context, env check.Env, k *authz.Know
 	if !ok {
 		return finding.Finding{}, false
 	}
-	baseResp, baseFlat := authz.Fetch(ctx, env, authz.Send(base), id)
+	baseResp, baseFlat := authz.Fetch(ctx, env, check.Request(base), id)
 	if baseResp == nil {
 		return finding.Finding{}, false
 	}
@@ -92,7 +93,7 @@ func (c *Check) judgePrivilege(ctx context.Context, env check.Env, k *authz.Know
 			if !ok {
 				continue
 			}
-			req := authz.Send(built)
+			req := check.Request(built)
 			resp, f := authz.Fetch(ctx, env, req, id)
 			if resp == nil || resp.Status/100 != 2 {
 				continue
@@ -126,7 +127,7 @@ func (c *Check) privilegeFinding(ep surface.Endpoint, id transport.Identity, p s
 	fd.Description = "The operation decides the caller's rights from a field the client sends (" + where + "): a normal identity that sets it to a privileged value is served as an administrator. " + fd.Description
 	fd.Severity = finding.High
 	leaked := authz.SensitiveIn(resp.Body, f)
-	if authz.WorstTier(leaked) >= authz.TierCritical {
+	if authz.WorstLevel(leaked) >= detect.LevelCritical {
 		fd.Severity = finding.Critical
 	}
 	fd.Reproduce = transport.Curl(req.Method, resp.URL, id, req.Header, authz.MaskBody(req.Body))

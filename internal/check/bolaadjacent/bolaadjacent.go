@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -70,7 +72,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			continue
 		}
 		for _, r := range o.IDs {
-			for _, n := range surface.Neighbours(r.Value) {
+			for _, n := range shape.Neighbours(r.Value) {
 				if !k.IsMarkerOf(o.Owner.Name, n) && !known[authz.RequestKey(authz.ReplaceIn(o.Req, r, n))] {
 					probes = append(probes, probe{o, r, n})
 				}
@@ -118,8 +120,8 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 		}
 		if w, ok := got[path]; ok && w != v && !echo[w] {
 			differing = append(differing, path)
-			if t := authz.Classify(path, w); t != "" {
-				kinds[t] = true
+			if t := detect.KeyType(authz.Key(path)); t != "" && detect.CategoryOf(t) == detect.PII && !authz.LooksLikeSmallInt(w) {
+				kinds[string(t)] = true
 			}
 		}
 	}
@@ -145,7 +147,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	if len(others) > 0 || len(kinds) > 0 {
 		fd.Confidence = finding.ConfidenceHigh
 	}
-	if authz.WorstTier(leaked) >= authz.TierPII {
+	if authz.WorstLevel(leaked) >= detect.LevelPersonal {
 		fd.Severity = finding.Critical
 	}
 	what := "data"
@@ -171,7 +173,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	fd.Evidence = pair.Evidence(check.RequestLine(method, resp.URL), markers, map[string]string{
 		"own_id":          p.ref.Value,
 		"requested_id":    p.next,
-		"id_format":       surface.IDFormat(p.ref.Value),
+		"id_format":       shape.Format(p.ref.Value),
 		"owner_fields":    strings.Join(differing, ", "),
 		"belongs_to":      owners,
 		"requested_as":    owner.Name,

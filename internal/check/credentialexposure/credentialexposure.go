@@ -51,9 +51,9 @@ func (*Check) Meta() check.Meta {
 // critical types unlock systems directly. Google API keys are not among
 // them: browser keys (Maps, Firebase) are public by design and restricted
 // by referrer.
-var critical = map[string]bool{
+var critical = map[detect.Type]bool{
 	detect.TypeAWSKeyID: true, detect.TypeAWSSecret: true, detect.TypeGitHub: true, detect.TypeStripe: true,
-	detect.TypeSlack: true, detect.TypePrivateKey: true, detect.TypePassword: true, detect.TypeDebugSecret: true,
+	detect.TypeSlack: true, detect.TypePrivateKey: true, detect.TypePassword: true,
 }
 
 // sessionToken is a token the caller legitimately receives: a single JWT
@@ -127,14 +127,14 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 // own. A mutation (login, signUp) answering with one token and at most one
 // API key issues them to the caller.
 func ownGraphQLToken(ex *transport.Exchange, ms []detect.Match) bool {
-	if _, ok := surface.ParseGraphQLAnswer(ex.Body); !ok {
+	if _, ok := surface.ParseGraphQLAnswer(ex.Body); !ok || surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody) == "" {
 		return false
 	}
 	mutation := strings.HasPrefix(surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody), surface.GraphQLMutation+" ")
 	if !mutation && (ex.Identity == "" || ex.Identity == transport.AnonymousName) {
 		return false
 	}
-	values := map[string]map[string]bool{}
+	values := map[detect.Type]map[string]bool{}
 	for _, m := range ms {
 		if m.Type != detect.TypeJWT && m.Type != detect.TypeAPIKey {
 			return false

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -88,6 +88,9 @@ func (c *Check) runGraphQL(ctx context.Context, ep surface.Endpoint, env check.E
 		return nil, ctx.Err()
 	}
 	f := c.report(ep, id, hits)
+	// Each resolver handles its own errors: the finding is on the
+	// operation, not on one handler for the whole API.
+	f.Path, f.Operation, f.Subject = ep.Path, ep.Operation(), ""
 	f.Reproduce = transport.Curl(http.MethodPost, hits[0].resp.URL, id, http.Header{"Content-Type": {"application/json"}}, hits[0].body)
 	f.Evidence.Request += " " + string(hits[0].body)
 	f.GraphQLBody = string(hits[0].body)
@@ -124,7 +127,7 @@ func (c *Check) inspectGraphQL(resp *transport.Response) (hit, bool) {
 	if !ok {
 		return hit{}, false
 	}
-	var arts []sensitive.Match
+	var arts []detect.Match
 	for _, e := range a.Errors {
 		arts = append(arts, ExtensionArtefacts(e.Extensions)...)
 	}
@@ -137,7 +140,7 @@ func (c *Check) inspectGraphQL(resp *transport.Response) (hit, bool) {
 // ExtensionArtefacts finds the internals a GraphQL error's extensions
 // carry: a stack trace (a list of frames, or text with "at …(file:line)" or
 // "File \"…\", line N"), SQL, or server file paths. Each is one match.
-func ExtensionArtefacts(ext json.RawMessage) []sensitive.Match {
+func ExtensionArtefacts(ext json.RawMessage) []detect.Match {
 	if len(ext) == 0 {
 		return nil
 	}
@@ -145,15 +148,12 @@ func ExtensionArtefacts(ext json.RawMessage) []sensitive.Match {
 	if json.Unmarshal(ext, &v) != nil {
 		return nil
 	}
-	var out []sensitive.Match
+	var out []detect.Match
 	seen := map[string]bool{}
-	add := func(typ, path, val string) {
-		if !seen[typ] {
-			seen[typ] = true
-			if len(val) > 200 {
-				val = val[:200]
-			}
-			out = append(out, sensitive.Match{Kind: sensitive.Artefact, Type: typ, Path: path, Value: val})
+	add := func(typ detect.Type, path, _ string) {
+		if !seen[string(typ)] {
+			seen[string(typ)] = true
+			out = append(out, detect.Match{Type: typ, Category: detect.Artefact, Confidence: finding.ConfidenceHigh, Path: path})
 		}
 	}
 	var walk func(v any, path, key string, depth int)
@@ -171,7 +171,7 @@ func ExtensionArtefacts(ext json.RawMessage) []sensitive.Match {
 			if strings.Contains(lk, "stack") || strings.Contains(lk, "trace") {
 				if len(t) > 0 {
 					s, _ := t[0].(string)
-					add("stack_trace", path, s)
+					add(detect.TypeNodeStack, path, s)
 				}
 			}
 			for i, x := range t {
@@ -184,17 +184,17 @@ func ExtensionArtefacts(ext json.RawMessage) []sensitive.Match {
 			ls := strings.ToLower(t)
 			switch {
 			case strings.Contains(ls, "traceback (most recent call last)") || strings.Contains(t, "File \"") && strings.Contains(t, ", line "):
-				add("python_traceback", path, t)
+				add(detect.TypeTraceback, path, t)
 			case (strings.Contains(lk, "stack") || strings.Contains(lk, "trace")) && len(t) > 20:
-				add("stack_trace", path, t)
+				add(detect.TypeNodeStack, path, t)
 			case strings.Contains(t, "    at ") && strings.Contains(t, ".js:"):
-				add("stack_trace", path, t)
+				add(detect.TypeNodeStack, path, t)
 			}
 			if strings.Contains(ls, "select ") && strings.Contains(ls, " from ") || strings.Contains(lk, "sql") {
-				add("sql_error", path, t)
+				add(detect.TypeSQLError, path, t)
 			}
 			if strings.Contains(t, "/app/") || strings.Contains(t, "/usr/lib/python") || strings.Contains(t, "/site-packages/") || strings.Contains(t, "node_modules/") || strings.Contains(t, "/home/") || strings.Contains(t, "/var/www/") {
-				add("server_path", path, t)
+				add(detect.TypeServerPath, path, t)
 			}
 		}
 	}
@@ -210,10 +210,10 @@ var _ check.Passive = (*Check)(nil)
 // probes.
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
 	a, ok := surface.ParseGraphQLAnswer(ex.Body)
-	if !ok || len(a.Errors) == 0 {
+	if !ok || len(a.Errors) == 0 || surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody) == "" && !strings.Contains(ex.URL, "query=") {
 		return nil
 	}
-	var arts []sensitive.Match
+	var arts []detect.Match
 	for _, e := range a.Errors {
 		arts = append(arts, ExtensionArtefacts(e.Extensions)...)
 	}
@@ -221,9 +221,9 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		return nil
 	}
 	f := check.FromExchange(c.Meta(), ex, check.Identity(env, ex.Identity))
-	types := sensitive.Types(arts)
-	f.Title = "GraphQL error extensions disclose " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ")
-	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, excerpt(string(ex.Body), arts, nil), nil)
-	f.Evidence.Details = map[string]string{"artefacts": strings.Join(types, ", "), "seen": "passively, in errors[].extensions"}
+	types := detect.JoinTypes(detect.Types(arts))
+	f.Title = "GraphQL error extensions disclose " + strings.ReplaceAll(types, "_", " ")
+	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, excerpt(ex.Body, "application/json", arts), nil)
+	f.Evidence.Details = map[string]string{"artefacts": types, "seen": "passively, in errors[].extensions"}
 	return []finding.Finding{f}
 }

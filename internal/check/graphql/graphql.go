@@ -14,8 +14,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -242,8 +242,8 @@ func (c *CredentialArgument) Run(ctx context.Context, ep surface.Endpoint, env c
 			if tok != "" {
 				args[p.Name] = tok
 			}
-			req := authz.GraphQLRequest(ep, args)
-			resp, v := authz.GraphQLData(ctx, env, ep, req, anon)
+			req := check.GraphQLRequest(ep, args)
+			resp, v := check.GraphQLData(ctx, env, ep, req, anon)
 			return resp, v, req
 		}
 		// Controls: no token, and a token that is not one.

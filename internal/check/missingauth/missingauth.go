@@ -10,8 +10,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
@@ -85,7 +86,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			continue
 		}
 		if built, ok := ep.Build(nil); ok {
-			add(authz.Send(built), ep.Path)
+			add(check.Request(built), ep.Path)
 		}
 	}
 	volatile := map[string]map[string]bool{}
@@ -132,7 +133,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 			}
 		}
 		leaked := authz.SensitiveIn(aresp.Body, af)
-		tier := authz.WorstTier(leaked)
+		tier := authz.WorstLevel(leaked)
 		// Ids alone (the examples of an API description, a public
 		// catalogue) are no personal data.
 		personal := false
@@ -141,7 +142,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 				personal = true
 			}
 		}
-		if tier < authz.TierPII && !personal {
+		if tier < detect.LevelPersonal && !personal {
 			continue // the same public data for everyone
 		}
 		f := authz.NewFinding(c.Meta(), tmpl, aresp, anon)
@@ -152,9 +153,9 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 		f.Method, f.Templated = method, true
 		f.Reproduce = transport.Curl(method, aresp.URL, anon, req.Header, authz.MaskBody(req.Body))
 		switch {
-		case tier >= authz.TierCritical:
+		case tier >= detect.LevelCritical:
 			f.Severity = finding.Critical
-		case tier >= authz.TierPII || len(markers) > 0:
+		case tier >= detect.LevelPersonal || len(markers) > 0:
 			f.Severity = finding.High
 		}
 		f.Confidence = finding.ConfidenceHigh

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/safety"
@@ -60,7 +60,7 @@ func (c *Check) graphQL(ctx context.Context, env check.Env) []finding.Finding {
 			continue
 		}
 		msg := func(user string) (string, *transport.Response, transport.Request) {
-			r := authz.GraphQLRequest(ep, map[string]string{account: user, password: "Lh-surely-wrong-7f3a9c!"})
+			r := check.GraphQLRequest(ep, map[string]string{account: user, password: "Lh-surely-wrong-7f3a9c!"})
 			r.Purpose = "one wrong password for " + kind + " enumeration"
 			resp, err := env.Do(ctx, r, transport.Anonymous())
 			if err != nil {

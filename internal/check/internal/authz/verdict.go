@@ -1,0 +1,224 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
+)
+
+// Verdict is the outcome of requesting an owner's object as another identity.
+type Verdict struct {
+	Leak       bool
+	Confidence finding.Confidence
+	// Markers are the owner's markers in the other identity's answer.
+	Markers []Marker
+	// Leaked are the sensitive leaves the other identity received that equal
+	// the owner's.
+	Leaked []Sensitive
+	// Similarity is the share of the owner's stable leaves repeated exactly.
+	Similarity float64
+	Resp       *transport.Response
+	Flat       Flat
+	// Control describes the negative control.
+	Control string
+	// Public is true when the anonymous identity gets the same answer:
+	// the object is public, and reading it is no BOLA.
+	Public bool
+}
+
+// NoControl is Verdict.Control when no negative control was available.
+const NoControl = "none available"
+
+// Confirmed reports whether a negative control backs the verdict (the
+// other identity's own object of the same template differs).
+func (v Verdict) Confirmed() bool { return v.Control != "" && v.Control != NoControl }
+
+// Judge requests object o as identity as and decides whether as received
+// the owner's data. Not a leak: a non-2xx answer, an error or empty body,
+// an answer without the owner's markers (such as as's own data), or an
+// endpoint that gives as's own object the same content as o (shared data).
+func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req transport.Request, as transport.Identity) Verdict {
+	resp, f := Fetch(ctx, env, req, as)
+	path := req.Path
+	v := Verdict{Resp: resp}
+	if f == nil {
+		return v
+	}
+	other := f.Without(o.Volatile)
+	v.Flat = f
+	// An id of the requested URL echoed in the answer proves nothing.
+	echo := map[string]bool{}
+	for _, r := range RequestIDs(req) {
+		echo[r.Value] = true
+	}
+	if RequestKey(req) == RequestKey(o.Req) {
+		for _, r := range o.IDs {
+			echo[r.Value] = true
+		}
+	}
+	all := k.MarkersAt(o.Owner.Name, path, other)
+	for _, m := range all {
+		if !echo[m.Value] {
+			v.Markers = append(v.Markers, m)
+		}
+	}
+	if len(all) == 0 {
+		return v
+	}
+	// The attacker's own identifying values (e-mail, name) without any of
+	// the owner's: the endpoint answered with the caller's own data, whatever
+	// the id (a coincidental number is no evidence against that).
+	if identifying(k.MarkersAt(as.Name, path, other)) && !identifying(all) {
+		return v
+	}
+	// What the anonymous identity gets identically is public.
+	for _, id := range env.Identities() {
+		if id.IsAnonymous() && id.Name != as.Name {
+			if _, af := Fetch(ctx, env, req, id); af != nil && equalFlat(af.Without(o.Volatile), other) {
+				v.Public = true
+				return v
+			}
+		}
+	}
+	own := o.Stable()
+	v.Control = NoControl
+	c := k.Counterpart(as.Name, o.Template)
+	if c != nil && c.Path != path {
+		if _, same := Similarity(own, c.Stable()); same >= 0.95 {
+			return v // the endpoint serves the same content to every owner
+		}
+		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, c.Path, o.Owner.Name)
+	}
+	if len(v.Markers) == 0 {
+		// Only the requested ids came back: a leak only if the content is
+		// the owner's, that is, differs from the other user's own object
+		// beyond ids (an order's items and address, not a public page).
+		if c == nil || c.Path == path || !ownerSpecific(own, c.Stable(), echo, c.IDs) {
+			return v
+		}
+		v.Markers = all
+		v.Control += " beyond ids"
+	}
+	_, v.Similarity = Similarity(own, other)
+	strong := len(v.Markers) >= 2 || v.Control != NoControl
+	for _, m := range v.Markers {
+		if m.Kind != "id" {
+			strong = true
+		}
+	}
+	if v.Control != NoControl && len(v.Markers) > 0 && allEcho(v.Markers, echo) {
+		strong = false // ids and content, no identifying value
+	}
+	switch {
+	case v.Similarity >= 0.9 && strong:
+		v.Confidence = finding.ConfidenceHigh
+	case v.Similarity >= 0.5:
+		v.Confidence = finding.ConfidenceMedium
+	default:
+		v.Confidence = finding.ConfidenceLow
+	}
+	for _, s := range SensitiveIn(resp.Body, other) {
+		if own[s.Path] == s.Value {
+			v.Leaked = append(v.Leaked, s)
+		}
+	}
+	v.Leak = true
+	return v
+}
+
+// Parallel runs fn for i in [0, n) on a few workers and stops early when ctx
+// ends.
+func Parallel(ctx context.Context, n, workers int, fn func(i int)) {
+	if workers < 1 {
+		workers = 1
+	}
+	ch := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range ch {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		ch <- i
+	}
+	close(ch)
+	wg.Wait()
+}
+
+// NewFinding starts a finding on template for a GET of url as identity.
+func NewFinding(m check.Meta, template string, resp *transport.Response, as transport.Identity) finding.Finding {
+	return check.New(m, surface.Endpoint{Method: http.MethodGet, Path: template}, resp, as)
+}
+
+// ownerSpecific reports whether two objects of one template differ in some
+// value that is not an id of their URLs.
+func ownerSpecific(a, b Flat, echoA map[string]bool, idsB []IDRef) bool {
+	echo := map[string]bool{}
+	for k := range echoA {
+		echo[k] = true
+	}
+	for _, r := range idsB {
+		echo[r.Value] = true
+	}
+	for p, v := range a {
+		if echo[v] {
+			continue
+		}
+		if w, ok := b[p]; ok && w != v && !echo[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func allEcho(ms []Marker, echo map[string]bool) bool {
+	for _, m := range ms {
+		if !echo[m.Value] {
+			return false
+		}
+	}
+	return true
+}
+
+// identifying reports whether markers hold a value that names a person (an
+// e-mail, a name, a username), not only ids.
+func identifying(ms []Marker) bool {
+	for _, m := range ms {
+		if m.Kind != "id" {
+			return true
+		}
+	}
+	return false
+}
+
+// profileFields are what a public profile card shows.
+var profileFields = map[string]bool{"id": true, "uid": true, "uuid": true, "username": true, "name": true,
+	"display_name": true, "displayname": true, "nickname": true, "handle": true, "avatar": true, "avatar_url": true,
+	"avatarurl": true, "picture": true, "photo": true, "photo_url": true, "image": true, "bio": true, "url": true,
+	"profile_url": true, "created_at": true, "joined": true, "joined_at": true, "location": true, "website": true}
+
+// ProfileCard reports whether an object is a public-by-design profile card:
+// a display name, an avatar and nothing else of the person.
+func ProfileCard(f Flat) bool {
+	if len(f) == 0 || len(f) > 12 {
+		return false
+	}
+	for p := range f {
+		if !profileFields[strings.ToLower(Key(p))] {
+			return false
+		}
+	}
+	return true
+}
