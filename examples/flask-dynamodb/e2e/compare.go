@@ -377,7 +377,7 @@ func pathMatches(template string, f *finding.Finding, base string) bool {
 		}
 		return false
 	}
-	if fits(f.Path) || fits(urlPath(f.URL)) {
+	if fits(f.Path) || (f.URL != "" && fits(urlPath(f.URL))) {
 		return true
 	}
 	for _, in := range f.Instances {
