@@ -292,7 +292,13 @@ func (k *Knowledge) Fill(eps []Endpoint) []int {
 			if p.In == InPath {
 				vals = k.Candidates(ep.Path, p.Name)
 			}
-			for _, c := range k.Named(p.Name) {
+			// A free-text term (a search value) is no reference: values
+			// learnt under its name name nothing in particular.
+			named := k.Named(p.Name)
+			if p.Role == RoleText {
+				named = nil
+			}
+			for _, c := range named {
 				if len(vals) >= maxIDs {
 					break
 				}
