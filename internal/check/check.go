@@ -148,10 +148,18 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 		Path:        ep.Path,
 		Identity:    id.Name,
 		Remediation: m.Remediation,
+		Operation:   ep.Operation(),
 	}
 	if resp != nil {
 		f.URL = resp.URL
-		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, nil, nil)
+		var body []byte
+		var h http.Header
+		if ep.GraphQL != nil && ep.Body != nil {
+			// The GraphQL body is the operation: the reproduction sends it.
+			body, h = surface.RedactGraphQLBody(ep.Body.Example), http.Header{"Content-Type": {"application/json"}}
+		}
+		f.Reproduce = transport.Curl(ep.Method, resp.URL, id, h, body)
+		f.GraphQLBody = string(body)
 	}
 	return f
 }
@@ -177,6 +185,14 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 		Identity:    ex.Identity,
 		Remediation: m.Remediation,
 		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody),
+	}
+	if op := surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody); op != "" {
+		// GraphQL operations share one path: the finding names the
+		// operation and its reproduction sends the GraphQL body.
+		f.Operation = op
+		body := surface.RedactGraphQLBody(ex.ReqBody)
+		f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, body)
+		f.GraphQLBody = string(body)
 	}
 	return f
 }

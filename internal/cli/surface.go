@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +23,7 @@ import (
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
+	"github.com/leakhound/leakhound/internal/surface/graphql"
 	"github.com/leakhound/leakhound/internal/surface/har"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
 	"github.com/leakhound/leakhound/internal/surface/postman"
@@ -33,6 +36,8 @@ import (
 type SurfaceConfig struct {
 	HAR     string
 	Postman string
+	// GraphQLSchema is a GraphQL schema file (SDL or introspection JSON).
+	GraphQLSchema string
 	// ProbeWordlist replaces the built-in probe wordlist when set.
 	ProbeWordlist string
 	// Discovery enables spec auto-discovery (without --spec) and probing.
@@ -47,6 +52,7 @@ type SurfaceConfig struct {
 type fileSurface struct {
 	HAR                string `yaml:"har"`
 	Postman            string `yaml:"postman"`
+	GraphQLSchema      string `yaml:"graphql_schema"`
 	ProbeWordlist      string `yaml:"probe_wordlist"`
 	Discovery          *bool  `yaml:"discovery"`
 	DiscoveryRequests  *int   `yaml:"discovery_requests"`
@@ -56,6 +62,7 @@ type fileSurface struct {
 type surfaceFlags struct {
 	har                string
 	postman            string
+	graphQLSchema      string
 	wordlist           string
 	noDiscovery        bool
 	discoveryRequests  int
@@ -65,6 +72,7 @@ type surfaceFlags struct {
 func (f *surfaceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.har, "har", "", "HAR recording of browser or proxy traffic: its requests to the target become endpoints")
 	fs.StringVar(&f.postman, "postman", "", "Postman collection (v2.1): its requests become endpoints")
+	fs.StringVar(&f.graphQLSchema, "graphql-schema", "", "GraphQL schema (SDL or introspection JSON) of the target's GraphQL endpoint, when introspection is off")
 	fs.StringVar(&f.wordlist, "probe-wordlist", "", "file of paths to probe, one a line, instead of the built-in list")
 	fs.BoolVar(&f.noDiscovery, "no-discovery", false, "do not look for an API description or probe paths")
 	fs.IntVar(&f.discoveryRequests, "discovery-requests", discover.DefaultMaxRequests, "requests discovery may send at most")
@@ -84,6 +92,7 @@ func (f *surfaceFlags) build(set func(string) bool, fc fileSurface) (SurfaceConf
 	c := SurfaceConfig{
 		HAR:                pick("har", f.har, fc.HAR),
 		Postman:            pick("postman", f.postman, fc.Postman),
+		GraphQLSchema:      pick("graphql-schema", f.graphQLSchema, fc.GraphQLSchema),
 		ProbeWordlist:      pick("probe-wordlist", f.wordlist, fc.ProbeWordlist),
 		Discovery:          !f.noDiscovery,
 		DiscoveryRequests:  f.discoveryRequests,
@@ -116,6 +125,7 @@ type surfaceInput struct {
 	values     []surface.Candidate  // values of recorded answers
 	identities []transport.Identity // from recordings, when asked for
 	discovery  *discover.Options
+	graphQL    *ast.Schema // --graphql-schema
 }
 
 func isURL(s string) bool {
@@ -146,6 +156,14 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 		}
 		log.Info("API description loaded", "file", cfg.Spec, "version", doc.Version, "operations", len(doc.Endpoints))
 		in.endpoints = append(in.endpoints, doc.Endpoints...)
+	}
+	if cfg.Surface.GraphQLSchema != "" {
+		s, err := graphql.LoadFile(cfg.Surface.GraphQLSchema)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		in.graphQL = s
+		log.Info("GraphQL schema loaded", "file", cfg.Surface.GraphQLSchema, "root_fields", len(graphql.RootFields(s)))
 	}
 	var recs []*surface.Recorded
 	if cfg.Surface.HAR != "" {
@@ -273,7 +291,10 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 		if eps[i].Path != eps[j].Path {
 			return eps[i].Path < eps[j].Path
 		}
-		return eps[i].Method < eps[j].Method
+		if eps[i].Method != eps[j].Method {
+			return eps[i].Method < eps[j].Method
+		}
+		return eps[i].Operation() < eps[j].Operation()
 	})
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tCLASS\tSOURCE\tAUTH\tSTATUS\tPARAMETERS")
@@ -287,6 +308,9 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 			status = fmt.Sprint(ep.Status)
 		}
 		path := ep.Path
+		if ep.GraphQL != nil {
+			path += " " + ep.GraphQL.Name()
+		}
 		if ep.Deprecated {
 			path += " (deprecated)"
 		}

@@ -26,6 +26,13 @@ type Finding struct {
 	Templated bool   `json:"-"`
 	URL       string `json:"url"`
 	Identity  string `json:"identity"`
+	// Operation is the GraphQL operation the weakness is on ("query
+	// paste"), empty for other APIs: GraphQL operations share one path.
+	Operation string `json:"operation,omitempty"`
+	// GraphQLBody is the GraphQL request body that shows the weakness
+	// ({"query": …, "variables": …}), personal data masked; empty for
+	// other APIs.
+	GraphQLBody string `json:"graphql_body,omitempty"`
 	// Subject narrows the weakness on the endpoint (a header name, a data
 	// type) so that distinct weaknesses of one check stay distinct.
 	Subject     string     `json:"subject,omitempty"`
@@ -90,7 +97,13 @@ func (f *Finding) Key() string {
 	if len(f.CWE) > 0 {
 		cwe = f.CWE[0]
 	}
-	return strings.Join([]string{f.Check, strings.ToUpper(f.Method), f.Path, cwe, f.Subject}, "\x00")
+	path := f.Path
+	if f.Operation != "" {
+		// GraphQL operations share a path; other findings keep the
+		// fingerprints they always had.
+		path += " " + f.Operation
+	}
+	return strings.Join([]string{f.Check, strings.ToUpper(f.Method), path, cwe, f.Subject}, "\x00")
 }
 
 // ComputeFingerprint sets a fingerprint that is stable across runs for the

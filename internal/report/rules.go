@@ -56,5 +56,5 @@ func owaspID(o string) string {
 
 // endpoint is "GET /users/{id}".
 func endpoint(f *finding.Finding) string {
-	return strings.TrimSpace(f.Method + " " + f.Path)
+	return strings.TrimSpace(f.Method + " " + f.Path + " " + f.Operation)
 }

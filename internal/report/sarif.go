@@ -143,6 +143,8 @@ type sarifWebRequest struct {
 	Protocol string `json:"protocol,omitempty"`
 	Method   string `json:"method,omitempty"`
 	Target   string `json:"target,omitempty"`
+	// Body is the request body: the GraphQL document and variables.
+	Body *sarifText `json:"body,omitempty"`
 }
 
 type sarifWebResponse struct {
@@ -406,7 +408,7 @@ func sarifResultOf(f *finding.Finding, ruleIndex int) sarifResult {
 		Message:   sarifText{Text: message(f)},
 		Locations: []sarifLocation{{
 			PhysicalLocation: sarifPhysical{ArtifactLocation: artifactURI(f.Path)},
-			LogicalLocations: []sarifLogical{{Name: f.Path, FullyQualifiedName: fqn, Kind: "resource"}},
+			LogicalLocations: []sarifLogical{{Name: strings.TrimSpace(f.Path + " " + f.Operation), FullyQualifiedName: fqn, Kind: "resource"}},
 		}},
 		PartialFingerprints: map[string]string{fingerprintV: f.Fingerprint},
 		Properties: map[string]any{
@@ -422,6 +424,12 @@ func sarifResultOf(f *finding.Finding, ruleIndex int) sarifResult {
 		res.Locations[0].Properties = map[string]string{"url": f.URL}
 		res.Properties["url"] = f.URL
 		res.WebRequest = &sarifWebRequest{Protocol: "HTTP", Method: f.Method, Target: f.URL}
+		if f.GraphQLBody != "" {
+			res.WebRequest.Body = &sarifText{Text: f.GraphQLBody}
+		}
+	}
+	if f.Operation != "" {
+		res.Properties["operation"] = f.Operation
 	}
 	if f.Evidence.Status != 0 {
 		res.WebResponse = &sarifWebResponse{StatusCode: f.Evidence.Status}

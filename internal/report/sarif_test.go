@@ -195,3 +195,50 @@ func TestSARIFCategoryStable(t *testing.T) {
 		t.Errorf("originalUriBaseIds.TARGET %v, want the target's origin", base)
 	}
 }
+
+// A GraphQL finding names its operation in its logical location and sends
+// its GraphQL body in webRequest.body; the log still validates.
+func TestSARIFGraphQL(t *testing.T) {
+	r := &finding.Report{Tool: finding.Tool{Name: "leakhound", Version: "dev"}, Target: "http://127.0.0.1:1/"}
+	f := finding.Finding{Check: "bola", Title: "BOLA", Severity: finding.High, CWE: []string{"CWE-639"}, Method: "POST", Path: "/graphql",
+		Operation: "query paste", GraphQLBody: `{"query":"query Paste($id: ID!) { paste(id: $id) { id } }","variables":{"id":"3"}}`,
+		URL: "http://127.0.0.1:1/graphql", Identity: "alice"}
+	f.ComputeFingerprint()
+	r.Findings = []finding.Finding{f}
+	var buf bytes.Buffer
+	if err := (SARIF{}).Report(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loadSARIFSchema(t).Validate(inst); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					LogicalLocations []struct{ Name, FullyQualifiedName string }
+				}
+				WebRequest struct{ Body struct{ Text string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results[0]
+	if l := res.Locations[0].LogicalLocations[0]; l.Name != "/graphql query paste" || l.FullyQualifiedName != "POST /graphql query paste" {
+		t.Errorf("logical location %+v", l)
+	}
+	if res.WebRequest.Body.Text != f.GraphQLBody {
+		t.Errorf("webRequest body %q", res.WebRequest.Body.Text)
+	}
+	g := f
+	g.Operation = "query pastes"
+	if f.Key() == g.Key() {
+		t.Error("two GraphQL operations share a finding key")
+	}
+}

@@ -3,6 +3,8 @@
 package scan
 
 import (
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -48,6 +51,10 @@ type Options struct {
 	// description at its conventional locations and a probe of common
 	// paths, within its own small request budget.
 	Discovery *discover.Options
+	// GraphQLSchema is the schema of the target's GraphQL endpoint, when
+	// the user gave one (--graphql-schema); otherwise it is introspected
+	// or rebuilt from field suggestions.
+	GraphQLSchema *ast.Schema
 	// Progress, when set, is called after each (check, endpoint) pair ends,
 	// never concurrently. It must return quickly (a progress display).
 	Progress func(Progress)
@@ -80,6 +87,9 @@ type env struct {
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
 	warnings      []string // under mu
+	// graphQLProbes counts the discovery requests that looked for GraphQL
+	// endpoints.
+	graphQLProbes int
 
 	amu sync.Mutex
 	// answered holds the endpoints (method and template) that answered
@@ -314,13 +324,21 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	// Findings on a path of the surface keep it: a documented literal
 	// segment (/api/c01) is never re-templated.
 	templates := map[string]bool{}
+	graphQLPaths := map[string]bool{}
 	for _, ep := range e.Endpoints() {
 		if ep.Documented() || ep.IsTemplate() {
 			templates[ep.Path] = true
 		}
+		if ep.GraphQL != nil {
+			graphQLPaths[ep.Path] = true
+		}
 	}
 	for i := range found {
 		found[i].Templated = templates[found[i].Path]
+		if !graphQLPaths[found[i].Path] {
+			// A site-wide finding (headers on "/") names no operation.
+			found[i].Operation = ""
+		}
 	}
 	safetyReport(rep, client)
 	e.mu.RLock()
@@ -343,6 +361,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	sort.Strings(scanHeaders)
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
+		f.GraphQLBody = detect.MaskText(f.GraphQLBody)
 		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
 		for k, v := range f.Evidence.Details {
 			if strings.HasPrefix(k, "reproduce") {

@@ -1,7 +1,9 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -26,15 +28,35 @@ import (
 type wire struct {
 	mu  sync.Mutex
 	got []string // "METHOD /path"
+	// graphql holds, by index in got, the class of a request that carried
+	// a GraphQL document (what it does, whatever its path).
+	graphql map[int]safety.Class
 }
 
 func (w *wire) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		w.mu.Lock()
+		if v, ok := safety.ClassifyGraphQLRequest(r.Method, r.URL, body); ok {
+			if w.graphql == nil {
+				w.graphql = map[int]safety.Class{}
+			}
+			w.graphql[len(w.got)] = v.Class
+		}
 		w.got = append(w.got, r.Method+" "+r.URL.Path)
 		w.mu.Unlock()
 		h.ServeHTTP(rw, r)
 	})
+}
+
+// graphQLClass returns the class of request i when it carried a GraphQL
+// document.
+func (w *wire) graphQLClass(i int) (safety.Class, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c, ok := w.graphql[i]
+	return c, ok
 }
 
 func (w *wire) requests() []string {
@@ -112,13 +134,18 @@ func TestReadOnlyScanChangesNothing(t *testing.T) {
 			if calls["POST /api/register"] != 0 {
 				t.Errorf("register called %d times", calls["POST /api/register"])
 			}
-			for _, r := range rec.requests() {
+			for i, r := range rec.requests() {
 				method, path, _ := strings.Cut(r, " ")
 				switch method {
 				case http.MethodPut, http.MethodPatch, http.MethodDelete:
 					t.Errorf("%s on the wire", r)
 				case http.MethodPost:
 					v := safety.ClassifyRequest(method, path)
+					if c, ok := rec.graphQLClass(i); ok {
+						// A GraphQL document (a discovery probe) is
+						// what it does: a query reads.
+						v.Class = c
+					}
 					if path == "/api/login" {
 						continue // dave's login flow
 					}

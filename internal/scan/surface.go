@@ -71,6 +71,7 @@ func Map(ctx context.Context, o Options) (*Inventory, error) {
 			inv.SpecProblems = nil
 		}
 	}
+	inv.DiscoveryRequests += e.graphQLProbes
 	return inv, err
 }
 
@@ -82,11 +83,17 @@ func mapSurface(ctx context.Context, e *env, o Options, log *slog.Logger) error 
 	if e.harvestDepth <= 0 {
 		e.harvestDepth = DefaultHarvestDepth
 	}
+	gqlPaths, used := graphQLEndpoints(ctx, e, o)
+	e.graphQLProbes = used
 	if o.Discovery != nil {
-		if err := discoverSurface(ctx, e, *o.Discovery, log); err != nil {
+		d := *o.Discovery
+		// GraphQL detection is part of discovery: its budget is shared.
+		d.MaxRequests = max(1, DiscoveryBudget(d.MaxRequests, e.client.MaxRequests())-used)
+		if err := discoverSurface(ctx, e, d, log); err != nil {
 			return err
 		}
 	}
+	graphQLSurface(ctx, e, o, gqlPaths, log)
 	return baseline(ctx, e, log)
 }
 
@@ -99,7 +106,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if o.Base == "" {
 		o.Base = e.client.Target().EscapedPath()
 	}
-	o.MaxRequests = DiscoveryBudget(o.MaxRequests, e.client.MaxRequests())
+	o.MaxRequests = min(o.MaxRequests, DiscoveryBudget(o.MaxRequests, e.client.MaxRequests()))
 	// The target's own path is an API root: an API Gateway stage (/prod)
 	// serves its description under it.
 	if p := strings.Trim(e.client.Target().Path, "/"); p != "" {

@@ -76,6 +76,20 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 	for _, p := range paths {
 		anonAt[p] = ask(p, anon)
 	}
+	// GraphQL who-am-I queries (me, viewer): an answer with data that the
+	// anonymous caller does not get verifies the identity; errors with no
+	// data are a refusal.
+	var who []surface.Endpoint
+	for _, ep := range check.GraphQLOps(env) {
+		if check.IsWhoAmI(ep) {
+			who = append(who, ep)
+		}
+	}
+	anonWho := map[string]any{}
+	for _, ep := range who {
+		_, v := check.GraphQLData(ctx, env, ep, check.GraphQLRequest(ep, nil), anon)
+		anonWho[ep.Key()] = v
+	}
 	var out []Problem
 	ok := map[string]bool{}
 	at := map[string]map[string]seen{}
@@ -103,6 +117,20 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 			}
 			if needsLogin && (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) {
 				denied = append(denied, fmt.Sprintf("GET %s → %d", p, s.status))
+			}
+		}
+		for _, ep := range who {
+			if loginErr != nil {
+				break
+			}
+			resp, v := check.GraphQLData(ctx, env, ep, check.GraphQLRequest(ep, nil), u)
+			switch {
+			case v != nil && !reflect.DeepEqual(v, anonWho[ep.Key()]):
+				ok[u.Name] = true
+			case v == nil && resp != nil:
+				if a, isGQL := surface.ParseGraphQLAnswer(resp.Body); isGQL && a.Refused() {
+					denied = append(denied, fmt.Sprintf("POST %s %s → refused", ep.Path, ep.Operation()))
+				}
 			}
 		}
 		switch {

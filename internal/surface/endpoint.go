@@ -149,10 +149,24 @@ type Endpoint struct {
 	// Status is the status the endpoint answered during discovery, 0 when
 	// it was not requested.
 	Status int `json:"status,omitempty"`
+	// GraphQL is the GraphQL part of an operation served at Path (kind,
+	// root field, argument types, generated document); nil for other
+	// operations.
+	GraphQL *GraphQLOp `json:"graphql,omitempty"`
 }
 
-// Key identifies an endpoint by method and template.
-func (e Endpoint) Key() string { return strings.ToUpper(e.Method) + " " + e.Path }
+// Key identifies an endpoint by method and template, and a GraphQL
+// operation by its kind and root field too: "POST /graphql query paste".
+func (e Endpoint) Key() string {
+	k := strings.ToUpper(e.Method) + " " + e.Path
+	if e.GraphQL != nil {
+		k += " " + e.GraphQL.Name()
+	}
+	return k
+}
+
+// Operation names the GraphQL operation ("query paste"), "" for others.
+func (e Endpoint) Operation() string { return e.GraphQL.Name() }
 
 var (
 	templateVar = regexp.MustCompile(`\{[^{}/]+\}`)

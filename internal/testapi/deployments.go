@@ -1,8 +1,10 @@
 package testapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -39,8 +41,10 @@ type Deployment struct {
 
 // ServeHTTP records the request, then serves it.
 func (d *Deployment) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	d.mu.Lock()
-	d.requests = append(d.requests, Recorded{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone()})
+	d.requests = append(d.requests, Recorded{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: body})
 	d.mu.Unlock()
 	d.handler.ServeHTTP(w, r)
 }

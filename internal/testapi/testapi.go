@@ -66,6 +66,8 @@ type Recorded struct {
 	Method string
 	Path   string // path and query
 	Header http.Header
+	// Body is the request body (deployments record it, up to 64 KiB).
+	Body []byte
 }
 
 // New builds the API of the given variant.

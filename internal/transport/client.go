@@ -363,7 +363,7 @@ func (c *Client) Allowed(method, path string, id Identity) bool {
 	if err != nil {
 		return false
 	}
-	_, err = c.policy.decide(strings.ToUpper(method), u, id)
+	_, err = c.policy.decide(strings.ToUpper(method), u, nil, id)
 	return err == nil
 }
 
@@ -433,7 +433,7 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.policy.check(req.Method, u, id, CheckFrom(ctx) == "discovery")
+	v, err := c.policy.check(req.Method, u, req.Body, id, CheckFrom(ctx) == "discovery")
 	if err != nil {
 		c.refused.Add(1)
 		return nil, err
@@ -580,7 +580,7 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 			if err == nil {
 				// A redirect is held by the policy like any request: a
 				// GET redirected to /logout is not followed.
-				if _, err := c.policy.check(req.Method, next, id, false); err != nil {
+				if _, err := c.policy.check(req.Method, next, nil, id, false); err != nil {
 					c.refused.Add(1)
 					return resp, nil
 				}

@@ -103,6 +103,22 @@ func (p *policy) learn(eps []surface.Endpoint) {
 		}
 		tmpl, _, _ := strings.Cut(ep.Path, "?")
 		key := m + " " + tmpl
+		if ep.GraphQL != nil {
+			// A GraphQL operation shares its path with the others: each
+			// request is classified by the document it sends
+			// (verdict, before its cache), and the operations the mode keeps unsent
+			// are listed by name.
+			p.known[key] = true
+			op := key + " " + ep.GraphQL.Name()
+			if p.known[op] {
+				continue
+			}
+			p.known[op] = true
+			if v := safety.Classify(ep); !v.Allowed(p.mode) {
+				p.skip(m, tmpl+" "+ep.GraphQL.Name(), reasonFor(v, p.mode), false)
+			}
+			continue
+		}
 		if p.known[key] {
 			continue
 		}
@@ -164,10 +180,16 @@ func neverKind(v safety.Verdict) string {
 // verdict classifies a request: the worst of the operations whose template
 // fits its path, raised by any action word the concrete request names
 // itself (a query ?action=delete).
-func (p *policy) verdict(method string, u *url.URL) (safety.Verdict, string) {
+func (p *policy) verdict(method string, u *url.URL, body []byte) (safety.Verdict, string) {
 	path := u.EscapedPath()
 	if path == "" {
 		path = "/"
+	}
+	if v, ok := safety.ClassifyGraphQLRequest(method, u, body); ok {
+		// A GraphQL request is what its document does, whatever the
+		// path: a query reads, a mutation writes. Its verdict depends on
+		// the body, so it is never cached by request line.
+		return v, unescaped(path)
 	}
 	line := method + " " + path + queryPart(u)
 	p.mu.Lock()
@@ -269,8 +291,8 @@ func unescaped(p string) string {
 // check decides on one request; a refusal is listed, unless it was a
 // discovery guess at an unknown path (a wordlist word is not an operation
 // of the target: it is only counted).
-func (p *policy) check(method string, u *url.URL, id Identity, guess bool) (safety.Verdict, error) {
-	v, where, err := p.decideAt(method, u, id)
+func (p *policy) check(method string, u *url.URL, body []byte, id Identity, guess bool) (safety.Verdict, error) {
+	v, where, err := p.decideAt(method, u, body, id)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if r, ok := err.(*Refusal); ok && !(guess && !p.known[method+" "+r.Path]) {
@@ -283,15 +305,15 @@ func (p *policy) check(method string, u *url.URL, id Identity, guess bool) (safe
 }
 
 // decide is check without the listing.
-func (p *policy) decide(method string, u *url.URL, id Identity) (safety.Verdict, error) {
-	v, _, err := p.decideAt(method, u, id)
+func (p *policy) decide(method string, u *url.URL, body []byte, id Identity) (safety.Verdict, error) {
+	v, _, err := p.decideAt(method, u, body, id)
 	return v, err
 }
 
 // decideAt also returns the operation (template, or concrete path) the
 // request goes to.
-func (p *policy) decideAt(method string, u *url.URL, id Identity) (safety.Verdict, string, error) {
-	v, where := p.verdict(method, u)
+func (p *policy) decideAt(method string, u *url.URL, body []byte, id Identity) (safety.Verdict, string, error) {
+	v, where := p.verdict(method, u, body)
 	refuse := func(reason string) (safety.Verdict, string, error) {
 		return v, where, &Refusal{Method: method, Path: where, Verdict: v, Reason: reason}
 	}

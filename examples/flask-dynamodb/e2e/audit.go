@@ -52,6 +52,11 @@ var auditExpected = []auditExpectation{
 func runAudits(ctx context.Context, o options, mode string, stderr io.Writer) (*auditRun, error) {
 	run := filepath.Join(o.example, ".run", mode)
 	endpoint, err := os.ReadFile(filepath.Join(run, "dynamodb_endpoint"))
+	if os.IsNotExist(err) || filepath.Base(filepath.Clean(o.example)) != "flask-dynamodb" {
+		// The audits and auditExpected are the Flask + DynamoDB
+		// example's; other examples are only scanned.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

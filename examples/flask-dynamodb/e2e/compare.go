@@ -31,6 +31,10 @@ type Expectation struct {
 	// Needs is "read-only" or "allow-write" in blind ground truth: an
 	// allow-write entry is optional in a read-only run.
 	Needs string `json:"needs,omitempty"`
+	// Operation is the GraphQL root field a GraphQL entry is on (paste,
+	// setUserRole; "*" or empty for any): GraphQL operations share one
+	// path, so it is met only by a finding on that operation.
+	Operation string `json:"operation,omitempty"`
 }
 
 func (e Expectation) String() string {
@@ -38,7 +42,11 @@ func (e Expectation) String() string {
 	if name == "" {
 		name = e.Kind
 	}
-	return fmt.Sprintf("%s %s %s (%s, >= %s)", name, e.Method, e.Path, e.CWE, e.MinSeverity)
+	path := e.Path
+	if e.Operation != "" {
+		path += " " + e.Operation
+	}
+	return fmt.Sprintf("%s %s %s (%s, >= %s)", name, e.Method, path, e.CWE, e.MinSeverity)
 }
 
 // Trap is an entry of traps.json: an operation that looks alarming but must
@@ -46,7 +54,9 @@ func (e Expectation) String() string {
 type Trap struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
-	Note   string `json:"note,omitempty"`
+	// Operation is the GraphQL root field of the trap, when it is one.
+	Operation string `json:"operation,omitempty"`
+	Note      string `json:"note,omitempty"`
 }
 
 // LoadTraps reads traps.json; a missing file means no traps.
@@ -65,32 +75,21 @@ func LoadTraps(name string) ([]Trap, error) {
 	return ts, nil
 }
 
-// TrapHits returns the findings at or above min severity on a trap.
-//
-// A finding that is a host-wide expected weakness (an expectation on path
-// "*", such as a JWT key that signs every token) is not about the trap it
-// was observed on: the ground truth says so, and it is not a trap hit.
-func TrapHits(ts []Trap, es []Expectation, rep *finding.Report, min finding.Severity) []finding.Finding {
+// TrapHits returns the findings at or above min severity on a trap. A
+// finding that met an expectation (claimed, by fingerprint) is no trap hit:
+// a host-wide weakness reported on "/" is not a finding on the page "/".
+func TrapHits(ts []Trap, rep *finding.Report, min finding.Severity, claimed map[string]bool) []finding.Finding {
 	base := basePath(rep)
-	hostWide := map[string]bool{}
-	for _, e := range es {
-		if e.Path == "*" {
-			hostWide[e.CWE] = true
-		}
-	}
 	var out []finding.Finding
 	for _, f := range rep.Findings {
-		if f.Suppressed != nil || f.Severity < min {
-			continue
-		}
-		if slices.ContainsFunc(f.CWE, func(c string) bool { return hostWide[c] }) {
+		if f.Suppressed != nil || f.Severity < min || claimed[f.Fingerprint] {
 			continue
 		}
 		for _, t := range ts {
 			// The finding's own operation only: a site-wide finding shown
 			// on a trap's URL is not about the trap.
 			own := finding.Finding{Path: f.Path}
-			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &own, base) {
+			if methodMatches(t.Method, f.Method) && pathMatches(t.Path, &own, base) && operationMatches(t.Operation, &f) {
 				out = append(out, f)
 				break
 			}
@@ -141,8 +140,14 @@ type Result struct {
 	Detail  string
 }
 
+// Claimed returns the fingerprints of the findings that met an
+// expectation (a host-wide entry claims each of its findings).
+func (v Verdict) Claimed() map[string]bool { return v.claimed }
+
 // Verdict is the comparison of a vulnerable-mode report with expected.json.
 type Verdict struct {
+	claimed map[string]bool
+
 	Results []Result
 	// Extra lists findings that no expectation claimed (not failures: they
 	// say expected.json may need a new entry).
@@ -243,14 +248,24 @@ func Compare(es []Expectation, rep *finding.Report, implemented map[string]bool)
 			used[j] = true
 			continue
 		}
+		if why, ok := refusedByPolicy(r.Expectation, rep); ok {
+			// The scan's safety mode keeps the operation unsent (a
+			// GraphQL login mutation in a read-only scan): it cannot be
+			// found in this run, and that is by design.
+			r.Status, r.Detail = Unrequired, "not sent in this mode: "+why
+			continue
+		}
 		if r.Optional {
 			r.Status = Unrequired
 		} else {
 			r.Status = Missing
 		}
 	}
-	v := Verdict{Results: results}
+	v := Verdict{Results: results, claimed: map[string]bool{}}
 	for j, f := range fs {
+		if used[j] {
+			v.claimed[f.Fingerprint] = true
+		}
 		if !used[j] {
 			v.Extra = append(v.Extra, f)
 		}
@@ -279,7 +294,7 @@ func best(e Expectation, fs []finding.Finding, used []bool, wantCWE bool, base s
 		if used != nil && used[j] {
 			continue
 		}
-		if (e.Check != "" && f.Check != e.Check) || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f, base) {
+		if (e.Check != "" && f.Check != e.Check) || !methodMatches(e.Method, f.Method) || !pathMatches(e.Path, f, base) || !operationMatches(e.Operation, f) {
 			continue
 		}
 		if wantCWE && !slices.Contains(f.CWE, e.CWE) {
@@ -312,6 +327,36 @@ func specificity(e Expectation) int {
 	return n
 }
 
+// refusedByPolicy reports whether the report lists the GraphQL operation of
+// an entry among the operations its safety policy kept unsent, and why.
+func refusedByPolicy(e Expectation, rep *finding.Report) (string, bool) {
+	if e.Operation == "" || e.Operation == "*" {
+		return "", false
+	}
+	for _, s := range rep.SkippedOperations {
+		path, op, ok := strings.Cut(s.Path, " ")
+		if !ok || !methodMatches(e.Method, s.Method) || !TemplateMatches(e.Path, path) {
+			continue
+		}
+		if _, field, _ := strings.Cut(op, " "); field == e.Operation {
+			return s.Reason, true
+		}
+	}
+	return "", false
+}
+
+// operationMatches reports whether a finding is on the GraphQL root field
+// want ("" and "*" match any finding): its operation "query paste" or
+// "query pastes(public:false)" names the field after the kind.
+func operationMatches(want string, f *finding.Finding) bool {
+	if want == "" || want == "*" {
+		return true
+	}
+	_, field, _ := strings.Cut(f.Operation, " ")
+	field, _, _ = strings.Cut(field, "(")
+	return field == want
+}
+
 func methodMatches(want, got string) bool {
 	return want == "*" || strings.EqualFold(want, got)
 }
@@ -332,7 +377,7 @@ func pathMatches(template string, f *finding.Finding, base string) bool {
 		}
 		return false
 	}
-	if fits(f.Path) || fits(urlPath(f.URL)) {
+	if fits(f.Path) || (f.URL != "" && fits(urlPath(f.URL))) {
 		return true
 	}
 	for _, in := range f.Instances {

@@ -168,3 +168,43 @@ func TestTableDiff(t *testing.T) {
 		t.Fatalf("a dropped table goes unnoticed: %q", d)
 	}
 }
+
+func TestGraphQLOperations(t *testing.T) {
+	es := []Expectation{
+		{Kind: "bola", Method: "POST", Path: "/graphql", Operation: "paste", CWE: "CWE-639", MinSeverity: "high"},
+		{Kind: "bola", Method: "POST", Path: "/graphql", Operation: "editPaste", CWE: "CWE-639", MinSeverity: "high"},
+		{Kind: "suggestions", Method: "POST", Path: "/graphql", Operation: "*", CWE: "CWE-209", MinSeverity: "low"},
+	}
+	rep := &finding.Report{Findings: []finding.Finding{
+		{Check: "bola", Method: "POST", Path: "/graphql", Operation: "query pastes(public:false)", CWE: []string{"CWE-639"}, Severity: finding.High},
+		{Check: "graphql-field-suggestions", Method: "POST", Path: "/graphql", CWE: []string{"CWE-209"}, Severity: finding.Low},
+	}}
+	v := Compare(es, rep, map[string]bool{"bola": true})
+	if v.Results[0].Status != Missing || v.Results[1].Status != Missing || v.Results[2].Status != Found {
+		t.Errorf("statuses %s %s %s", v.Results[0].Status, v.Results[1].Status, v.Results[2].Status)
+	}
+	rep.Findings[0].Operation = "query paste"
+	if v := Compare(es, rep, nil); v.Results[0].Status != Found {
+		t.Errorf("query paste not matched: %s", v.Results[0].Status)
+	}
+	traps := []Trap{{Method: "POST", Path: "/graphql", Operation: "me"}}
+	if hits := TrapHits(traps, rep, finding.High, nil); len(hits) != 0 {
+		t.Errorf("a finding on query paste hit the trap on query me: %v", hits)
+	}
+	rep.Findings[0].Operation = "query me"
+	if hits := TrapHits(traps, rep, finding.High, nil); len(hits) != 1 {
+		t.Errorf("trap on query me missed")
+	}
+}
+
+func TestRefusedByPolicy(t *testing.T) {
+	es := []Expectation{{Kind: "user enumeration", Method: "POST", Path: "/graphql", Operation: "login", CWE: "CWE-204", MinSeverity: "low"}}
+	rep := &finding.Report{}
+	if v := Compare(es, rep, nil); v.Results[0].Status != Missing {
+		t.Fatalf("status %s", v.Results[0].Status)
+	}
+	rep.SkippedOperations = []finding.SkippedOperation{{Method: "POST", Path: "/graphql mutation login", Reason: "write (GraphQL mutation): needs --allow-write"}}
+	if v := Compare(es, rep, nil); v.Results[0].Status != Unrequired || !strings.Contains(v.Results[0].Detail, "--allow-write") {
+		t.Fatalf("status %s %q", v.Results[0].Status, v.Results[0].Detail)
+	}
+}

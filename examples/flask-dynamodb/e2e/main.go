@@ -175,7 +175,11 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 			return false, fmt.Errorf("%s mode: %w", mode, err)
 		}
 		printRun(stdout, mode, res)
-		if hits := TrapHits(traps, expected, res.report, finding.High); len(hits) > 0 {
+		var claimed map[string]bool
+		if mode == "vulnerable" {
+			claimed = Compare(expected, res.report, implemented).Claimed()
+		}
+		if hits := TrapHits(traps, res.report, finding.High, claimed); len(hits) > 0 {
 			pass = false
 			failed += len(hits)
 			for _, f := range hits {

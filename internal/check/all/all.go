@@ -15,6 +15,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/errordisclosure"
 	"github.com/leakhound/leakhound/internal/check/exposedfile"
 	"github.com/leakhound/leakhound/internal/check/flasksession"
+	"github.com/leakhound/leakhound/internal/check/graphql"
 	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/check/jwtweakness"
 	"github.com/leakhound/leakhound/internal/check/massassign"
@@ -60,6 +61,7 @@ func New(o Options) Set {
 	harvest := weakkey.NewHarvest()
 	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions, Harvest: harvest})
 	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist, Harvest: harvest})
+	errs := errordisclosure.New()
 	return Set{
 		Active: []check.Check{
 			bola.New(learner),
@@ -75,12 +77,16 @@ func New(o Options) Set {
 			undocumentedendpoint.New(),
 			deprecatedlive.New(),
 			spechygiene.New(),
-			errordisclosure.New(),
+			errs,
 			debug,
 			exposedfile.New(),
 			session,
 			jwts,
 			cors.New(),
+			graphql.NewIntrospection(),
+			graphql.NewSuggestions(),
+			graphql.NewBatching(),
+			graphql.NewCredentialArgument(),
 		},
 		Passive: []check.Passive{
 			piiexposure.New(),
@@ -94,6 +100,7 @@ func New(o Options) Set {
 			jwts,
 			cachesensitive.New(),
 			piiinurl.New(),
+			errs,
 			transportsecurity.New(transportsecurity.Options{}),
 		},
 	}

@@ -90,9 +90,15 @@ func IsAdminFunction(ep surface.Endpoint) bool {
 
 // Run requests every administrative function as every non-admin identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	var gql []finding.Finding
+	for _, g := range authz.GraphQLPrivilegeWrites(ctx, env) {
+		f := authz.GraphQLWriteFinding(c.Meta(), g, fmt.Sprintf("Administrative mutation %s answers a normal user (%s sets its own %s)", g.Op.GraphQL.Field, g.Attacker.Name, g.Arg))
+		f.Severity = finding.High
+		gql = append(gql, f)
+	}
 	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return gql, err
 	}
 	var admins, others []transport.Identity
 	for _, id := range env.Identities() {
@@ -134,7 +140,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	}
 	sort.Slice(targets, func(i, j int) bool { return authz.RequestKey(targets[i].req) < authz.RequestKey(targets[j].req) })
 	var mu sync.Mutex
-	var out []finding.Finding
+	out := gql
 	authz.Parallel(ctx, len(targets), 4, func(i int) {
 		fs := c.judge(ctx, env, k, targets[i].req, targets[i].tmpl, targets[i].strong, admins, others)
 		mu.Lock()

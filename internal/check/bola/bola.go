@@ -46,9 +46,10 @@ const maxPerTemplate = 3
 
 // Run learns every user's objects and requests each as every other user.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	gql := c.graphQL(ctx, env)
 	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return gql, err
 	}
 	type job struct {
 		o  *authz.Object
@@ -71,6 +72,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	}
 	var mu sync.Mutex
 	var out []finding.Finding
+	out = append(out, gql...)
 	authz.Parallel(ctx, len(jobs), 4, func(i int) {
 		j := jobs[i]
 		v := k.Judge(ctx, env, j.o, j.o.Req, j.as)

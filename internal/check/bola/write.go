@@ -39,11 +39,15 @@ func (w *Write) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if !env.AllowWrite() {
 		return nil, nil
 	}
+	var gql []finding.Finding
+	for _, g := range authz.GraphQLWriteBOLA(ctx, env) {
+		gql = append(gql, authz.GraphQLWriteFinding(w.Meta(), g, fmt.Sprintf("BOLA on write: %s runs %s on %s's object (%s %s), answered instead of refused", g.Attacker.Name, g.Op.Operation(), g.Owner, g.Arg, g.Value)))
+	}
 	k, err := w.read.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return gql, err
 	}
-	return w.read.writes(ctx, env, k), ctx.Err()
+	return append(gql, w.read.writes(ctx, env, k)...), ctx.Err()
 }
 
 // writes probes IDOR on writes (--allow-write only): another identity

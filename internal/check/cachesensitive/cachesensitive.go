@@ -10,6 +10,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -38,7 +39,10 @@ func (*Check) Meta() check.Meta {
 
 // Inspect reads the answers of the baseline (the API's normal responses).
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
-	if ex.Check != "baseline" || ex.Method != http.MethodGet || ex.Status < 200 || ex.Status >= 300 || len(ex.Body) == 0 {
+	// A GraphQL query read by POST counts too: the same query is served
+	// by GET (?query=), where any cache may keep it.
+	graphQLQuery := ex.Method == http.MethodPost && strings.HasPrefix(surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody), surface.GraphQLQuery+" ")
+	if ex.Check != "baseline" || (ex.Method != http.MethodGet && !graphQLQuery) || ex.Status < 200 || ex.Status >= 300 || len(ex.Body) == 0 {
 		return nil
 	}
 	cc := strings.ToLower(ex.Header.Get("Cache-Control"))
@@ -75,6 +79,11 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, header, values)
 	f.Evidence.Details = map[string]string{"cache_control": ex.Header.Get("Cache-Control"), "sensitive_types": detect.JoinTypes(detect.Types(hits))}
+	if graphQLQuery {
+		// Read by POST here; cacheable when the client sends it by GET.
+		f.Severity = finding.Low
+		f.Evidence.Details["note"] = "GraphQL query read by POST; the same query sent by GET (?query=) may be stored by browsers and shared caches"
+	}
 	if shared {
 		f.Evidence.Details["note"] = "authenticated response without `private`: a shared cache may serve it to others"
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/internal/exposure"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -90,7 +91,7 @@ func Secrets(res *detect.Result) []detect.Match {
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
 	res := exposure.Analyze(ex)
 	ms := Secrets(res)
-	if len(ms) == 0 {
+	if len(ms) == 0 || ownGraphQLToken(ex, ms) {
 		return nil
 	}
 	sev := finding.High
@@ -115,4 +116,39 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f.Description += fmt.Sprintf(" Seen: %d secret value(s) of type %s.", len(ms), strings.Join(types, ", "))
 	f.Evidence = exposure.Evidence(ex, res, ms)
 	return []finding.Finding{f}
+}
+
+// ownGraphQLToken reports whether the secrets of a GraphQL answer are the
+// caller's own session material. A query answering an authenticated
+// identity with one token or API key value, however often it repeats (its
+// own key on each of its pastes: myPastes { owner { apiKey } }), is like a
+// lone token at the top of a REST answer; other users' keys come as
+// several values, and a query gives an anonymous caller nothing of its
+// own. A mutation (login, signUp) answering with one token and at most one
+// API key issues them to the caller.
+func ownGraphQLToken(ex *transport.Exchange, ms []detect.Match) bool {
+	if _, ok := surface.ParseGraphQLAnswer(ex.Body); !ok || surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody) == "" {
+		return false
+	}
+	mutation := strings.HasPrefix(surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody), surface.GraphQLMutation+" ")
+	if !mutation && (ex.Identity == "" || ex.Identity == transport.AnonymousName) {
+		return false
+	}
+	values := map[detect.Type]map[string]bool{}
+	for _, m := range ms {
+		if m.Type != detect.TypeJWT && m.Type != detect.TypeAPIKey {
+			return false
+		}
+		if m.Start < 0 || m.End > len(ex.Body) || m.Start >= m.End {
+			return false
+		}
+		if values[m.Type] == nil {
+			values[m.Type] = map[string]bool{}
+		}
+		values[m.Type][string(ex.Body[m.Start:m.End])] = true
+	}
+	if mutation {
+		return len(values[detect.TypeJWT]) <= 1 && len(values[detect.TypeAPIKey]) <= 1
+	}
+	return len(values[detect.TypeJWT])+len(values[detect.TypeAPIKey]) == 1
 }

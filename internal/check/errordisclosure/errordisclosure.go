@@ -234,6 +234,8 @@ type hit struct {
 	value   string
 	arts    []detect.Match
 	leaked  []detect.Match
+	// body is the request body of a GraphQL probe.
+	body []byte
 }
 
 // Run sends the operation's well-formed request (an answer that already
@@ -242,6 +244,9 @@ type hit struct {
 // read-POSTs) are probed in every mode; other operations that take a body
 // only with --allow-write, and a DELETE never.
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	if ep.GraphQL != nil {
+		return c.runGraphQL(ctx, ep, env)
+	}
 	if sameShapeProbed(ep, env) {
 		return nil, nil
 	}

@@ -28,7 +28,9 @@ var createWords = []string{"register", "signup", "sign-up", "sign_up", "create",
 func createOperations(env check.Env) []surface.Endpoint {
 	var out []surface.Endpoint
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodPost || ep.Body == nil || !ep.Body.IsJSON() || safety.Classify(ep).Class != safety.Write {
+		// GraphQL mutations take their fields as arguments, not body
+		// members: authz.GraphQLMassAssignment probes them.
+		if ep.GraphQL != nil || ep.Method != http.MethodPost || ep.Body == nil || !ep.Body.IsJSON() || safety.Classify(ep).Class != safety.Write {
 			continue
 		}
 		text := strings.ToLower(ep.Path + " " + ep.OperationID + " " + ep.Summary)

@@ -60,11 +60,16 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	if !env.AllowWrite() {
 		return nil, nil
 	}
+	var out []finding.Finding
+	for _, g := range authz.GraphQLMassAssignment(ctx, env) {
+		f := authz.GraphQLWriteFinding(c.Meta(), g, fmt.Sprintf("Mass assignment: %s accepts %s=%q from the client and creates an administrator", g.Op.Operation(), g.Arg, g.Value))
+		f.Severity = finding.High
+		out = append(out, f)
+	}
 	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []finding.Finding
 	done := map[string]bool{}
 	for _, o := range k.Objects {
 		if done[o.Template] || ctx.Err() != nil {

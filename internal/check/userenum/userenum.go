@@ -65,9 +65,10 @@ func paramKind(name string) string {
 // Run probes every account-taking GET parameter with an existing and two
 // absent values, as the anonymous identity.
 func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	gql := c.graphQL(ctx, env)
 	k, err := c.Learner().Learn(ctx, env)
 	if err != nil {
-		return nil, err
+		return gql, err
 	}
 	known := map[string][]string{} // kind → existing values
 	for _, u := range k.Users {
@@ -81,9 +82,12 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		sort.Strings(known[kind])
 	}
 	anon := check.Identity(env, transport.AnonymousName)
-	var out []finding.Finding
+	out := gql
 	done := map[string]bool{}
 	for _, ep := range env.Endpoints() {
+		if ep.GraphQL != nil {
+			continue // graphQL probes them
+		}
 		switch ep.Method {
 		case http.MethodGet:
 			out = append(out, c.getProbes(ctx, env, ep, known, anon, done)...)

@@ -115,6 +115,9 @@ func (v Verdict) Allowed(m Mode) bool {
 // Classify returns the verdict of an operation from its method, path
 // template, operationId and summary. It sends nothing.
 func Classify(ep surface.Endpoint) Verdict {
+	if ep.GraphQL != nil {
+		return ClassifyGraphQL(ep.Method, ep.GraphQL.Kind, ep.GraphQL.Field)
+	}
 	return classify(ep.Method, ep.Path, ep.OperationID, ep.Summary)
 }
 

@@ -341,7 +341,9 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 		}
 	}
 	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST {
+		// GraphQL operations share a path and answer in an envelope:
+		// GraphQLLeaks judges them.
+		if ep.GraphQL != nil || ep.Method != http.MethodPost || safety.Classify(ep).Class != safety.ReadPOST {
 			continue
 		}
 		built, ok := ep.Build(nil)

@@ -129,6 +129,9 @@ func UpdateOf(env check.Env, o *Object) Update {
 	best := Update{Method: http.MethodPatch, Path: o.Path, Template: o.Template, Read: read}
 	rank := 0
 	consider := func(ep surface.Endpoint, path string) {
+		if ep.GraphQL != nil {
+			return // GraphQLWriteBOLA writes GraphQL objects
+		}
 		r := 0
 		switch ep.Method {
 		case http.MethodPatch:
