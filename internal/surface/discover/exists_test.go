@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -125,9 +126,12 @@ func TestBasePathAndPrefixes(t *testing.T) {
 // TestNoDestructiveRequests: discovery never requests a path naming a
 // destructive action, whatever a page or script names, nor a file path.
 func TestNoDestructiveRequests(t *testing.T) {
+	var mu sync.Mutex // discovery probes concurrently
 	var asked []string
 	c, _ := client(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		asked = append(asked, r.Method+" "+r.URL.Path)
+		mu.Unlock()
 		switch r.URL.Path {
 		case "/":
 			w.Header().Set("Content-Type", "text/html")
