@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -65,6 +66,10 @@ func commands() []command {
 // Run executes leakhound with args (without the program name) and returns
 // the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// The logger and the progress line both write to stderr, from several
+	// goroutines: one lock keeps any io.Writer safe (a file is, a buffer
+	// is not).
+	stderr = &lockedWriter{w: stderr}
 	if len(args) == 0 {
 		usage(stderr)
 		return ExitUsage
@@ -229,4 +234,16 @@ func terminalWidth(w io.Writer) int {
 		return 0
 	}
 	return cols
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -36,6 +36,9 @@ func chooseProgress(stderr io.Writer, verbosity int, ci bool) progressMode {
 
 // isTTY reports whether w is a terminal (NO_COLOR does not matter here).
 func isTTY(w io.Writer) bool {
+	if l, ok := w.(*lockedWriter); ok {
+		w = l.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
