@@ -38,9 +38,15 @@ type Config struct {
 	Timeout     time.Duration
 	MaxRequests int
 	MaxBody     int64
-	AllowWrite  bool
-	Reveal      bool
-	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	// MaxMemory is the budget of cached answers and recorded exchanges.
+	MaxMemory int64
+	// MaxTime bounds the whole scan (0: none); MaxRetryWait is the longest
+	// Retry-After honoured.
+	MaxTime      time.Duration
+	MaxRetryWait time.Duration
+	AllowWrite   bool
+	Reveal       bool
+	Verbosity    int // -1 quiet, 0 default, 1+ verbose
 	// Wordlist holds the entries of --wordlist: extra candidate secrets for
 	// the Flask SECRET_KEY and JWT HMAC tests, read once here.
 	Wordlist     []string
@@ -82,10 +88,14 @@ type fileConfig struct {
 	Timeout     string         `yaml:"timeout"`
 	MaxRequests *int           `yaml:"max_requests"`
 	MaxBody     string         `yaml:"max_body"`
-	AllowWrite  *bool          `yaml:"allow_write"`
-	Reveal      *bool          `yaml:"reveal"`
-	Baseline    string         `yaml:"baseline"`
-	MinScore    *int           `yaml:"min_score"`
+	MaxMemory   string         `yaml:"max_memory"`
+	MaxTime     string         `yaml:"max_time"`
+	// MaxRetryWait is a duration such as 30s.
+	MaxRetryWait string `yaml:"max_retry_wait"`
+	AllowWrite   *bool  `yaml:"allow_write"`
+	Reveal       *bool  `yaml:"reveal"`
+	Baseline     string `yaml:"baseline"`
+	MinScore     *int   `yaml:"min_score"`
 	// Suppressions accept findings: see docs/ci.md.
 	Suppressions  []suppress.Rule `yaml:"suppressions"`
 	Wordlist      string          `yaml:"wordlist"`
@@ -132,7 +142,10 @@ type fileLogin struct {
 	} `yaml:"send"`
 }
 
-const defaultTimeout = 10 * time.Second
+const (
+	defaultTimeout   = 10 * time.Second
+	defaultRetryWait = 30 * time.Second
+)
 
 // scanFlags holds the raw flag values of scan and demo.
 type scanFlags struct {
@@ -148,6 +161,9 @@ type scanFlags struct {
 	timeout     time.Duration
 	maxRequests int
 	maxBody     string
+	maxMemory   string
+	maxTime     time.Duration
+	retryWait   time.Duration
 	allowWrite  bool
 	reveal      bool
 	quiet       bool
@@ -180,6 +196,9 @@ func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
 	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
+	fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of cached answers and recorded exchanges (older ones are evicted)")
+	fs.DurationVar(&f.maxTime, "max-time", 0, "stop the whole scan after DURATION and write the partial report (0: no limit)")
+	fs.DurationVar(&f.retryWait, "max-retry-wait", defaultRetryWait, "longest Retry-After honoured; a longer one ends that request's retries")
 	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
 	fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
 	fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
@@ -214,6 +233,13 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		}
 	}
 	set := func(name string) bool { return fs.Lookup(name) != nil && fs.Changed(name) }
+	// Commands that do not register the bounds (demo) keep their defaults.
+	if f.maxMemory == "" {
+		f.maxMemory = "256MiB"
+	}
+	if f.retryWait == 0 && !set("max-retry-wait") {
+		f.retryWait = defaultRetryWait
+	}
 	pick := func(name, flagVal, fileVal string) string {
 		if set(name) || fileVal == "" {
 			return flagVal
@@ -288,6 +314,24 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	if c.MaxBody, err = parseSize(pick("max-body", f.maxBody, fc.MaxBody)); err != nil {
 		return nil, usagef("--max-body: %v", err)
 	}
+	if c.MaxMemory, err = parseSize(pick("max-memory", f.maxMemory, fc.MaxMemory)); err != nil {
+		return nil, usagef("--max-memory: %v", err)
+	}
+	if c.MaxMemory < 1<<20 {
+		return nil, usagef("--max-memory must be at least 1MiB")
+	}
+	if c.MaxTime, err = pickDuration(set("max-time"), f.maxTime, fc.MaxTime, "max_time"); err != nil {
+		return nil, err
+	}
+	if c.MaxTime < 0 {
+		return nil, usagef("--max-time must not be negative")
+	}
+	if c.MaxRetryWait, err = pickDuration(set("max-retry-wait"), f.retryWait, fc.MaxRetryWait, "max_retry_wait"); err != nil {
+		return nil, err
+	}
+	if c.MaxRetryWait < 0 {
+		return nil, usagef("--max-retry-wait must not be negative")
+	}
 	c.AllowWrite = f.allowWrite
 	if !set("allow-write") && fc.AllowWrite != nil {
 		c.AllowWrite = *fc.AllowWrite
@@ -333,6 +377,19 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// pickDuration returns the flag's value when it was set or the file has
+// none, else the file's.
+func pickDuration(flagSet bool, flagVal time.Duration, fileVal, key string) (time.Duration, error) {
+	if flagSet || fileVal == "" {
+		return flagVal, nil
+	}
+	d, err := time.ParseDuration(fileVal)
+	if err != nil {
+		return 0, usagef("config %s: %v", key, err)
+	}
+	return d, nil
 }
 
 func parseTarget(s string) (*url.URL, error) {

@@ -85,7 +85,11 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 			AllowWrite:  cfg.AllowWrite,
 			UserAgent:   "leakhound/" + Version,
 			MaxRetries:  2,
+			// Bounds against hostile servers (docs/limits.md).
+			MaxMemory:    cfg.MaxMemory,
+			MaxRetryWait: cfg.MaxRetryWait,
 		},
+		MaxTime:    cfg.MaxTime,
 		Identities: append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
 		Endpoints:  in.endpoints,
 		Discovery:  in.discovery,

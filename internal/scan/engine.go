@@ -26,6 +26,9 @@ import (
 // ErrUnreachable means no request reached the target at all.
 var ErrUnreachable = errors.New("target unreachable")
 
+// ErrMaxTime means the scan reached Options.MaxTime and stopped.
+var ErrMaxTime = errors.New("scan reached its time limit")
+
 // Options configure one scan.
 type Options struct {
 	Client     transport.Config
@@ -47,6 +50,9 @@ type Options struct {
 	// Progress, when set, is called after each (check, endpoint) pair ends,
 	// never concurrently. It must return quickly (a progress display).
 	Progress func(Progress)
+	// MaxTime bounds the whole scan (0: no bound). When it is reached the
+	// scan stops sending and returns its partial report.
+	MaxTime time.Duration
 }
 
 // Progress is a snapshot of a running scan.
@@ -146,13 +152,27 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		found = append(found, fs...)
 		fmu.Unlock()
 	}
+	held := &heldFindings{}
 	cfg := o.Client
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		var fs []finding.Finding
 		for _, p := range o.Passive {
-			add(safeInspect(p, ex, e, log))
+			fs = append(fs, safeInspect(p, ex, e, log)...)
 		}
+		if ex.Check == discoveryCheck {
+			held.hold(ex, fs) // judged once discovery tells real routes from soft 404s
+			return
+		}
+		add(fs)
+	}
+	outer := ctx
+	ctx, stop := bounded(ctx, o.MaxTime)
+	defer stop(nil)
+	cfg.OnHalt = stop
+	if cfg.Logger == nil {
+		cfg.Logger = log
 	}
 	client, err := transport.New(cfg)
 	if err != nil {
@@ -167,10 +187,24 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}}
 	}
 
+	checksRan := false
 	scanErr := mapSurface(ctx, e, o, log)
+	add(held.release(e.discovered))
 	if scanErr == nil {
 		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
+		checksRan = ctx.Err() == nil
 		scanErr = runChecks(ctx, e, o, add, log)
+	}
+	halt := context.Cause(ctx)
+	if outer.Err() == nil && ctx.Err() != nil {
+		scanErr = nil // stopped by a bound of the scan, not by the caller
+		if a := client.Answers(); errors.Is(halt, transport.ErrCircuitOpen) && a.ConnectionErrors == a.Requests {
+			// Nothing ever answered, not even late: the target is not
+			// there, and there is nothing to report.
+			return nil, fmt.Errorf("%w: %v", ErrUnreachable, halt)
+		}
+	} else {
+		halt = nil
 	}
 
 	rep.FinishedAt = time.Now().UTC()
@@ -187,11 +221,12 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
 	}
-	if o.Client.MaxRequests > 0 && rep.RequestsSent >= o.Client.MaxRequests {
+	if client.BudgetSpent() {
 		rep.Partial = true
-		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
-		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
+		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", client.MaxRequests()))
+		log.Warn("request budget exhausted", "max_requests", client.MaxRequests())
 	}
+	judgeAnswers(rep, client, halt, checksRan, o.MaxTime, log)
 	return rep, scanErr
 }
 
