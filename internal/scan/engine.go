@@ -198,7 +198,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	halt := context.Cause(ctx)
 	if outer.Err() == nil && ctx.Err() != nil {
 		scanErr = nil // stopped by a bound of the scan, not by the caller
-		if a := client.Answers(); errors.Is(halt, transport.ErrCircuitOpen) && a.ConnectionErrors == a.Requests {
+		if errors.Is(halt, transport.ErrCircuitOpen) && !client.Reached() {
 			// Nothing ever answered, not even late: the target is not
 			// there, and there is nothing to report.
 			return nil, fmt.Errorf("%w: %v", ErrUnreachable, halt)

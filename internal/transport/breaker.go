@@ -40,6 +40,14 @@ func newBreaker(threshold int) *breaker {
 	return &breaker{threshold: threshold, streak: map[string]int{}}
 }
 
+// failing reports whether the last few requests all failed: a failing
+// host earns no retries, so the breaker decides sooner.
+func (b *breaker) failing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.threshold > 0 && b.run >= 3
+}
+
 // check returns the error that stops a request when the breaker is open.
 func (b *breaker) check() error {
 	b.mu.Lock()

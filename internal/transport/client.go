@@ -177,6 +177,7 @@ type Client struct {
 	reserved atomic.Int64
 	sent     atomic.Int64
 	spent    atomic.Bool
+	reached  atomic.Bool
 	breaker  *breaker
 	log      *slog.Logger
 
@@ -402,8 +403,8 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 			if !ok {
 				wait = time.Duration(attempt+1) * 500 * time.Millisecond
 			}
-			retry = wait <= c.cfg.MaxRetryWait
-			if !retry {
+			retry = wait <= c.cfg.MaxRetryWait && !c.breaker.failing()
+			if wait > c.cfg.MaxRetryWait {
 				c.log.Info("not retrying: Retry-After is beyond --max-retry-wait", "status", resp.Status, "url", u.Redacted(), "retry_after", wait, "max_retry_wait", c.cfg.MaxRetryWait)
 			}
 		}
@@ -517,11 +518,15 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 			return nil, ctx.Err()
 		}
 		timeout := isTimeout(err) || rctx.Err() != nil
+		if !refused(err) {
+			c.reached.Store(true)
+		}
 		if timeout {
 			c.log.Info("request timed out", "method", req.Method, "url", u.Redacted(), "timeout", c.cfg.Timeout)
 		}
 		return nil, &sendError{msg: fmt.Sprintf("%s %s: %s", req.Method, u.Redacted(), ex.Err), timeout: timeout}
 	}
+	c.reached.Store(true)
 	resp := &Response{Status: hresp.StatusCode, URL: u.String()}
 	resp.Header, resp.headersCapped = capHeader(hresp.Header)
 	resp.Body, resp.Truncated, err = readBody(hresp, c.cfg.MaxBody)

@@ -3,7 +3,9 @@ package transport
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -61,6 +63,21 @@ func (c *Client) observe(ctx context.Context, resp *Response, err error) {
 		c.halt(opened)
 	}
 }
+
+// refused reports whether err means nothing listens at the target (a
+// refused connection, an unknown host, a dial that timed out): no
+// answer, not even a bad one.
+func refused(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) || errors.As(err, &dns) ||
+		errors.As(err, &op) && op.Op == "dial" // no connection at all, timeouts included
+}
+
+// Reached reports whether the target ever answered anything, even an
+// error, a bad header block or a timeout after connecting.
+func (c *Client) Reached() bool { return c.reached.Load() }
 
 // halt tells the scan that nothing more can be sent.
 func (c *Client) halt(err error) {
