@@ -226,9 +226,7 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		if err != nil {
 			return nil, usagef("read config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+		if fc, err = decodeConfig(b); err != nil {
 			return nil, usagef("config %s: %v", f.config, err)
 		}
 	}
@@ -390,6 +388,17 @@ func pickDuration(flagSet bool, flagVal time.Duration, fileVal, key string) (tim
 		return 0, usagef("config %s: %v", key, err)
 	}
 	return d, nil
+}
+
+// decodeConfig reads the YAML of a --config file; unknown keys are errors.
+func decodeConfig(b []byte) (fileConfig, error) {
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+		return fileConfig{}, err
+	}
+	return fc, nil
 }
 
 func parseTarget(s string) (*url.URL, error) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := newLogger(stderr, cfg.Verbosity)
+	limitMemory(cfg)
 	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
 	endProgress()
@@ -68,6 +70,18 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 		}
 	}
 	return rep, err
+}
+
+// limitMemory sets the Go runtime's soft memory limit to --max-memory,
+// unless GOMEMLIMIT is set: the collector then works harder instead of
+// letting garbage double the heap, which keeps the process near the budget
+// (docs/limits.md). Half the budget is for cached answers and recorded
+// exchanges (transport.Config.MaxMemory), the rest for the answers in
+// flight, the checks reading them and the scanner itself.
+func limitMemory(cfg *Config) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MaxMemory)
+	}
 }
 
 // scanOptions turns the configuration and the loaded surface into engine

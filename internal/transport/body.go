@@ -2,7 +2,6 @@ package transport
 
 import (
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -120,11 +119,19 @@ func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
 			r = fr
 		}
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, initialBodyCap(resp.ContentLength, limit)))
-	_, err := io.Copy(buf, io.LimitReader(r, limit+1))
-	b := buf.Bytes()
-	if int64(len(b)) > limit {
-		return b[:limit], true, nil
+	length := resp.ContentLength
+	if r != io.Reader(src) {
+		length = -1 // Content-Length counts the encoded bytes
+	}
+	b, err := readAtMost(r, limit, length)
+	if err == nil && src.err != nil {
+		err = src.err // the stream broke: what arrived is kept, as truncated
+	}
+	if err == nil && int64(len(b)) == limit {
+		var one [1]byte
+		if n, _ := io.ReadFull(r, one[:]); n > 0 {
+			return b, true, nil
+		}
 	}
 	if err != nil && src.err == nil {
 		err = fmt.Errorf("%w: %v", errUndecodable, err)
@@ -138,13 +145,53 @@ func isZlibHeader(b []byte) bool {
 	return len(b) == 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
-// initialBodyCap sizes the read buffer from Content-Length when it is
-// believable, so that a large body is not copied while it grows.
-func initialBodyCap(contentLength, limit int64) int {
+// readAtMost reads up to limit bytes. With a believable Content-Length it
+// reads into one buffer of that size; otherwise into 64 KiB chunks joined
+// once at the end, so that a large body costs about twice its size in
+// allocations instead of the four times a doubling buffer costs, and the
+// result holds no spare capacity.
+func readAtMost(r io.Reader, limit, contentLength int64) ([]byte, error) {
 	if contentLength > 0 && contentLength <= limit {
-		return int(contentLength) + 1
+		b := make([]byte, contentLength)
+		n, err := io.ReadFull(r, b)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			// Shorter than announced: the network reader says why.
+			return b[:n], nil
+		}
+		if err == nil && int64(n) < limit {
+			// A body longer than announced: read the rest under the cap.
+			rest, rerr := readAtMost(r, limit-int64(n), -1)
+			if len(rest) > 0 {
+				return append(b[:n:n], rest...), rerr
+			}
+			return b[:n], rerr
+		}
+		return b[:n], err
 	}
-	return 512
+	const chunk = 64 << 10
+	var chunks [][]byte
+	total := int64(0)
+	var err error
+	for total < limit && err == nil {
+		c := make([]byte, min(chunk, limit-total))
+		var n int
+		n, err = io.ReadFull(r, c)
+		if n > 0 {
+			chunks = append(chunks, c[:n])
+			total += int64(n)
+		}
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	if len(chunks) == 1 {
+		return chunks[0], err
+	}
+	out := make([]byte, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, err
 }
 
 // netReader remembers the error of the network stream, so that a broken

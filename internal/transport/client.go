@@ -53,8 +53,10 @@ type Config struct {
 	// MaxRetryWait bounds how long a Retry-After is honoured: a longer one
 	// ends the retries of that request at once.
 	MaxRetryWait time.Duration
-	// MaxMemory is the budget, in bytes, of cached answers and recorded
-	// exchanges (0 means DefaultMaxMemory).
+	// MaxMemory is the memory budget of the scan in bytes (0 means
+	// DefaultMaxMemory). Cached answers and recorded exchanges may hold
+	// half of it; the other half is for the answers in flight (up to
+	// Concurrency × MaxBody) and the checks reading them.
 	MaxMemory int64
 	// BreakerThreshold is how many failed requests in a row open the
 	// circuit breaker (0 means DefaultBreakerThreshold, < 0 never).
@@ -261,7 +263,7 @@ func New(cfg Config) (*Client, error) {
 		sessions: map[string]*session{},
 		breaker:  newBreaker(cfg.BreakerThreshold),
 		log:      cfg.Logger,
-		mem:      memory{limit: cfg.MaxMemory},
+		mem:      memory{limit: cfg.MaxMemory / 2},
 	}, nil
 }
 

@@ -5,8 +5,8 @@ import (
 	"net/http"
 )
 
-// DefaultMaxMemory is the default memory budget of the answers a client
-// caches and the exchanges it records (--max-memory).
+// DefaultMaxMemory is the default memory budget of a scan (--max-memory):
+// half of it for the answers a client caches and the exchanges it records.
 const DefaultMaxMemory int64 = 256 << 20
 
 // memory keeps the cached answers and the recorded exchanges of a client
