@@ -24,7 +24,12 @@ import (
 // scannerBinary builds leakhound once per test run, without the race
 // detector (whose own memory would swamp the figures), and returns its
 // path.
+// LEAKHOUND_TEST_BINARY names another build to measure instead (an older
+// release, for a before-and-after figure).
 var scannerBinary = sync.OnceValues(func() (string, error) {
+	if bin := os.Getenv("LEAKHOUND_TEST_BINARY"); bin != "" {
+		return bin, nil
+	}
 	dir, err := os.MkdirTemp("", "leakhound-hostile-")
 	if err != nil {
 		return "", err
@@ -246,5 +251,28 @@ func checkReportsParse(t *testing.T, out func(string) string) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkPeakMemoryBigAnswers scans the server whose every answer is
+// 8 MiB of JSON with 50 new links, at the default request budget of 5,000
+// (LEAKHOUND_BENCH_REQUESTS sets another), in a child process, and reports
+// the child's peak RSS. Run it with -benchtime=1x: one scan is the
+// measurement.
+func BenchmarkPeakMemoryBigAnswers(b *testing.B) {
+	budget := "5000"
+	if v := os.Getenv("LEAKHOUND_BENCH_REQUESTS"); v != "" {
+		budget = v
+	}
+	for b.Loop() {
+		srv := hostile.New(hostile.BigLinks)
+		ts := httptest.NewServer(srv)
+		code, stderr, rss := childScan(b, "scan", ts.URL+"/", "--rate", "0", "--max-requests", budget, "-q", "--format", "json", "-o", filepath.Join(b.TempDir(), "r.json"))
+		ts.Close()
+		if code != ExitClean && code != ExitFindings && code != ExitIncomplete {
+			b.Fatalf("exit %d: %s", code, lastLines(stderr, 5))
+		}
+		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+		b.ReportMetric(float64(srv.Hits()), "requests")
 	}
 }
