@@ -36,8 +36,11 @@ browser-install:
 	    $$sudo apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2; }
 
-unit: browser-install
+unit: browser-install example-install
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	# Memory budgets are measured without the race detector, which inflates
+	# the heap several times over.
+	$(GO) test -count=1 -run 'Budget' ./...
 
 # Every fuzz target of the repository (found by name, so a new one joins
 # without editing this file) runs for FUZZTIME: `make fuzz` for a real

@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/testapi"
 	"github.com/leakhound/leakhound/internal/testapi/scantest"
 	"github.com/leakhound/leakhound/internal/transport"

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/testapi"
 	"github.com/leakhound/leakhound/internal/testapi/scantest"
 	"github.com/leakhound/leakhound/internal/transport"

@@ -44,6 +44,27 @@ type Diff struct {
 	New       []finding.Finding
 	Fixed     []finding.Finding
 	Unchanged []finding.Finding
+	// NotRetested are old findings gone from cur whose operation cur did
+	// not get an answer from (Retested): not evidence of a fix.
+	NotRetested []finding.Finding
+}
+
+// Retested splits the findings Compare called fixed by the coverage of the
+// new report: only an operation that answered again can show a fix. A
+// report without coverage (older versions) keeps them all as fixed.
+func (d *Diff) Retested(cov *finding.Coverage) {
+	if cov == nil {
+		return
+	}
+	var fixed []finding.Finding
+	for _, f := range d.Fixed {
+		if cov.Answered(f.Method, f.Path) {
+			fixed = append(fixed, f)
+		} else {
+			d.NotRetested = append(d.NotRetested, f)
+		}
+	}
+	d.Fixed = fixed
 }
 
 // Compare returns the findings of cur that old lacks (new), those of old
@@ -77,9 +98,13 @@ func Compare(old, cur []finding.Finding) Diff {
 // stay those of the whole scan: they describe the API, not the change.
 func Apply(r *finding.Report, old *finding.Report, source string) Diff {
 	d := Compare(old.Findings, r.Findings)
+	d.Retested(r.Coverage)
 	res := &finding.BaselineResult{Source: filepath.Base(source), New: len(d.New), Unchanged: len(d.Unchanged), Fixed: []finding.FixedFinding{}}
 	for _, f := range d.Fixed {
 		res.Fixed = append(res.Fixed, Fixed(f))
+	}
+	for _, f := range d.NotRetested {
+		res.NotRetested = append(res.NotRetested, Fixed(f))
 	}
 	r.Findings = append([]finding.Finding{}, d.New...)
 	r.Summary = finding.Summarize(r.Findings)

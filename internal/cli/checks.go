@@ -13,7 +13,15 @@ import (
 
 func runChecks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("checks", stderr)
-	format := fs.String("format", "text", "text or json")
+	g := newGroup("Flags")
+	format := g.fs.String("format", "text", "text or json")
+	help := &commandHelp{
+		usage:    "checks [--format text|json]",
+		summary:  "List every check: id, title, default severity, CWE and OWASP API Top 10 category.",
+		groups:   []flagGroup{g},
+		examples: []string{"leakhound checks", "leakhound checks --format json"},
+	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +60,8 @@ func runChecks(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", stderr)
+	help := &commandHelp{usage: "version", summary: "Print leakhound's version.", examples: []string{"leakhound version"}}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

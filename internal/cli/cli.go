@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // Exit codes.
@@ -52,6 +53,7 @@ func commands() []command {
 	return []command{
 		{"scan", "scan TARGET_URL [flags]    scan an API", runScan},
 		{"surface", "surface TARGET_URL [flags] map the API surface (spec, recordings, discovery) without checks", runSurface},
+		{"audit", "audit dynamodb|logs ...    audit data at rest: DynamoDB tables, log files (docs/audit.md)", runAudit},
 		{"demo", "demo [flags]               start the built-in vulnerable API on loopback, scan it, print the report", runDemo},
 		{"diff", "diff OLD.json NEW.json     new, fixed and unchanged findings between two JSON reports", runDiff},
 		{"checks", "checks [--format text|json] list every check", runChecks},
@@ -69,6 +71,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			// leakhound help CMD is leakhound CMD --help.
+			for _, c := range commands() {
+				if c.name == args[1] {
+					return exitCode(c.run(ctx, []string{"--help"}, stdout, stderr), stderr)
+				}
+			}
+			fmt.Fprintf(stderr, "leakhound: no command %q\n", args[1])
+			usage(stderr)
+			return ExitUsage
+		}
 		usage(stdout)
 		return ExitClean
 	case "--version":
@@ -116,7 +129,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintln(w, "  leakhound "+c.usage)
 	}
-	fmt.Fprintln(w, "\nRun 'leakhound COMMAND --help' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'leakhound help COMMAND' (or 'leakhound COMMAND --help') for the flags and examples of a command.")
 	fmt.Fprintln(w, "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run, 4 the scan is incomplete (a report is written, with no grade).")
 }
 
@@ -161,4 +174,18 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// terminalWidth is the column count of the terminal w writes to, 0 when
+// unknown.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return cols
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leakhound/leakhound/internal/baseline"
+	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
@@ -61,11 +63,23 @@ type Config struct {
 	BaselinePath string
 	// MinScore fails the run when the score is below it (0: never).
 	MinScore int
-	// Checks restricts the scan to these check ids (all when empty).
-	Checks []string
+	// Checks restricts the scan to these check ids (all when empty);
+	// ExcludeChecks removes checks from that set.
+	Checks        []string
+	ExcludeChecks []string
+	// SarifCategory is the SARIF automationDetails.id ("" derives it from
+	// the target).
+	SarifCategory string
+	// ImplicitConfig names the config file read without --config (the one
+	// in the working directory), so the command can announce it.
+	ImplicitConfig string
+	Network        NetworkConfig
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
+	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
+	// the scan's checks when nil, the audit rules for an audit.
+	Rules []check.Meta
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -100,7 +114,11 @@ type fileConfig struct {
 	Suppressions  []suppress.Rule `yaml:"suppressions"`
 	Wordlist      string          `yaml:"wordlist"`
 	ForgeSessions *bool           `yaml:"forge_sessions"`
+	Checks        []string        `yaml:"checks"`
+	ExcludeChecks []string        `yaml:"exclude_checks"`
+	SarifCategory string          `yaml:"sarif_category"`
 	fileSurface   `yaml:",inline"`
+	fileNetwork   `yaml:",inline"`
 }
 
 // DefaultConfigFile is read when --config is not given and it exists in the
@@ -149,60 +167,108 @@ const (
 
 // scanFlags holds the raw flag values of scan and demo.
 type scanFlags struct {
-	config      string
-	spec        string
-	identities  []string
-	format      string
-	output      string
-	reports     []string
-	failOn      string
-	rate        float64
-	concurrency int
-	timeout     time.Duration
-	maxRequests int
-	maxBody     string
-	maxMemory   string
-	maxTime     time.Duration
-	retryWait   time.Duration
-	allowWrite  bool
-	reveal      bool
-	quiet       bool
-	verbose     int
-	wordlist    string
-	forge       bool
-	baseline    string
-	minScore    int
-	surface     surfaceFlags
+	config        string
+	spec          string
+	identities    []string
+	format        string
+	output        string
+	reports       []string
+	failOn        string
+	rate          float64
+	concurrency   int
+	timeout       time.Duration
+	maxRequests   int
+	maxBody       string
+	maxMemory     string
+	maxTime       time.Duration
+	retryWait     time.Duration
+	allowWrite    bool
+	reveal        bool
+	quiet         bool
+	verbose       int
+	wordlist      string
+	forge         bool
+	baseline      string
+	minScore      int
+	surface       surfaceFlags
+	noConfig      bool
+	checks        []string
+	excludeChecks []string
+	sarifCategory string
+	network       networkFlags
 }
 
-func (f *scanFlags) register(fs *pflag.FlagSet, withTarget bool) {
-	fs.StringVar(&f.format, "format", "text", "report format on --output: "+strings.Join(report.Formats(), ", "))
-	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
-	fs.StringArrayVar(&f.reports, "report", nil, "also write FORMAT=FILE (repeatable)")
-	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding at or above this severity exists: critical, high, medium, low, info")
-	fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
-	fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
-	fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
-	fs.StringVar(&f.wordlist, "wordlist", "", "FILE of extra candidate secrets (one a line) for the Flask SECRET_KEY and JWT secret tests")
-	fs.BoolVar(&f.forge, "forge-sessions", false, "after cracking a Flask SECRET_KEY, prove it by sending one re-signed session on a GET")
-	if !withTarget {
-		return
+// flagUse says which command a set of scan flags is registered for: each
+// gets only the groups that mean something to it.
+type flagUse int
+
+const (
+	forScan flagUse = iota
+	forDemo
+	forSurface
+	forMCP
+)
+
+// groups defines the scan flags on titled groups, for the command use.
+func (f *scanFlags) groups(use flagUse) []flagGroup {
+	input := newGroup("Target and API description")
+	ids := newGroup("Identities")
+	safety := newGroup("Safety and scope")
+	checks := newGroup("Checks")
+	limits := newGroup("Limits")
+	network := newGroup("Network")
+	reports := newGroup("Reports")
+	logging := newGroup("Logging")
+
+	if use == forScan || use == forSurface || use == forMCP {
+		fs := input.fs
+		if use != forMCP {
+			fs.StringVar(&f.config, "config", "", "YAML file with the same settings (flags win); without it ./"+DefaultConfigFile+" is read when present, and announced")
+			fs.BoolVar(&f.noConfig, "no-config", false, "do not read ./"+DefaultConfigFile)
+		}
+		fs.StringVar(&f.spec, "spec", "", "OpenAPI 3.x/Swagger 2.0 document, JSON or YAML: a file, or a URL on the target")
+		f.surface.register(fs)
+		ids.fs.StringArrayVar(&f.identities, "identity", nil, "NAME[:ROLE]=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers; ROLE such as admin or user)")
+		f.surface.registerIdentities(ids.fs)
+
+		fs = limits.fs
+		fs.Float64Var(&f.rate, "rate", 50, "requests per second")
+		fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
+		fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
+		fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
+		fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
+		fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of the scan: cached answers and exchanges hold half of it (older ones are evicted); the Go runtime's soft memory limit")
+		fs.DurationVar(&f.maxTime, "max-time", 0, "stop the whole scan after DURATION and write the partial report (0: no limit)")
+		fs.DurationVar(&f.retryWait, "max-retry-wait", defaultRetryWait, "longest Retry-After honoured on 429/503; a longer one ends that request's retries")
+
+		f.network.register(network.fs)
 	}
-	fs.StringVar(&f.config, "config", "", "YAML file with the same settings (flags win)")
-	fs.StringVar(&f.spec, "spec", "", "OpenAPI 3.x/Swagger 2.0 document, JSON or YAML: a file, or a URL on the target")
-	fs.StringArrayVar(&f.identities, "identity", nil, "NAME[:ROLE]=HEADER: VALUE credentials of one identity (repeatable; repeat a NAME for more headers; ROLE such as admin or user)")
-	fs.Float64Var(&f.rate, "rate", 50, "requests per second")
-	fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
-	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
-	fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
-	fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
-	fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of cached answers and recorded exchanges (older ones are evicted)")
-	fs.DurationVar(&f.maxTime, "max-time", 0, "stop the whole scan after DURATION and write the partial report (0: no limit)")
-	fs.DurationVar(&f.retryWait, "max-retry-wait", defaultRetryWait, "longest Retry-After honoured; a longer one ends that request's retries")
-	fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes")
-	fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
-	fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
-	f.surface.register(fs)
+	if use == forScan || use == forMCP {
+		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes (docs/safety.md)")
+	}
+	if use != forSurface {
+		fs := checks.fs
+		fs.StringSliceVar(&f.checks, "checks", nil, "run only these checks (comma-separated ids; see 'leakhound checks')")
+		fs.StringSliceVar(&f.excludeChecks, "exclude-checks", nil, "do not run these checks (comma-separated ids)")
+		fs.StringVar(&f.wordlist, "wordlist", "", "FILE of extra candidate secrets (one a line) for the Flask SECRET_KEY and JWT secret tests")
+		fs.BoolVar(&f.forge, "forge-sessions", false, "after cracking a Flask SECRET_KEY, prove it by sending one re-signed session on a GET")
+	}
+	if use == forScan || use == forDemo {
+		fs := reports.fs
+		fs.StringVar(&f.format, "format", "text", "report format on --output: "+strings.Join(report.Formats(), ", "))
+		fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+		fs.StringArrayVar(&f.reports, "report", nil, "also write FORMAT=FILE (repeatable)")
+		fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding at or above this severity exists: critical, high, medium, low, info")
+		fs.BoolVar(&f.reveal, "reveal", false, "show evidence unmasked (raw personal data and secrets)")
+		fs.StringVar(&f.sarifCategory, "sarif-category", "", "SARIF automationDetails.id (default: derived from the target's scheme and host)")
+		if use == forScan {
+			fs.StringVar(&f.baseline, "baseline", "", "previous JSON report: report only new findings, list fixed ones")
+			fs.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below N (0-100)")
+		}
+	}
+	logging.fs.BoolVarP(&f.quiet, "quiet", "q", false, "log errors only")
+	logging.fs.CountVarP(&f.verbose, "verbose", "v", "log more (-v, -vv)")
+	return []flagGroup{input, ids, safety, checks, limits, network, reports, logging}
 }
 
 // usageError is a bad flag, argument or configuration: exit 2.
@@ -216,9 +282,16 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 // build merges the config file (if any) under the flags and validates all.
 func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	var fc fileConfig
-	if f.config == "" && fs.Lookup("config") != nil {
+	// Defaults of flags the command does not register.
+	f.failOn = cmp.Or(f.failOn, "high")
+	f.maxBody = cmp.Or(f.maxBody, "8MiB")
+	if f.noConfig && f.config != "" {
+		return nil, usagef("--config and --no-config exclude each other")
+	}
+	implicit := ""
+	if f.config == "" && !f.noConfig && fs.Lookup("config") != nil {
 		if _, err := os.Stat(DefaultConfigFile); err == nil {
-			f.config = DefaultConfigFile
+			f.config, implicit = DefaultConfigFile, DefaultConfigFile
 		}
 	}
 	if f.config != "" {
@@ -244,7 +317,7 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		}
 		return fileVal
 	}
-	c := &Config{}
+	c := &Config{ImplicitConfig: implicit}
 	if target == "" {
 		target = fc.Target
 	}
@@ -258,6 +331,9 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	c.Target = u
 	c.Spec = pick("spec", f.spec, fc.Spec)
 	c.Format = strings.ToLower(pick("format", f.format, fc.Format))
+	if c.Format == "" {
+		c.Format = "text" // commands without report flags
+	}
 	if _, err := report.New(c.Format, report.Options{}); err != nil {
 		return nil, usagef("--format: %v", err)
 	}
@@ -373,6 +449,26 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	}
 	if c.Surface, err = f.surface.build(set, fc.fileSurface); err != nil {
 		return nil, err
+	}
+	if c.Network, err = f.network.build(set, fc.fileNetwork); err != nil {
+		return nil, err
+	}
+	c.SarifCategory = pick("sarif-category", f.sarifCategory, fc.SarifCategory)
+	c.Checks = f.checks
+	if !set("checks") && len(fc.Checks) > 0 {
+		c.Checks = fc.Checks
+	}
+	c.ExcludeChecks = f.excludeChecks
+	if !set("exclude-checks") && len(fc.ExcludeChecks) > 0 {
+		c.ExcludeChecks = fc.ExcludeChecks
+	}
+	if err := validateCheckIDs(c.Checks, c.ExcludeChecks); err != nil {
+		return nil, err
+	}
+	for _, t := range append([]ReportTarget{{Format: c.Format, File: c.Output}}, c.Reports...) {
+		if err := checkWritable(t.File); err != nil {
+			return nil, usagef("report %s: %v", t.Format, err)
+		}
 	}
 	return c, nil
 }

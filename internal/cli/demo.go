@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/transport"
 
 	"github.com/leakhound/leakhound/internal/testapi"
 )
@@ -11,12 +14,20 @@ import (
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", stderr)
 	var f scanFlags
-	f.register(fs, false)
-	fixed := fs.Bool("fixed", false, "scan the fixed variant of the demo API instead")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound demo [flags]\n\nStarts the built-in vulnerable API on a loopback port, scans it as two patients (alice, bob) and an administrator and prints the report.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	demo := newGroup("Demo")
+	fixed := demo.fs.Bool("fixed", false, "scan the fixed variant of the demo API instead")
+	serve := demo.fs.Bool("serve", false, "keep the demo API running after the scan (until Ctrl-C), so the reproductions can be run")
+	help := &commandHelp{
+		usage:   "demo [flags]",
+		summary: "Start the built-in vulnerable API on a loopback port, scan it as two patients (alice, bob) and an administrator, print the report.",
+		groups:  append([]flagGroup{demo}, f.groups(forDemo)...),
+		examples: []string{
+			"leakhound demo",
+			"leakhound demo --serve --format markdown -o demo.md",
+			"leakhound demo --fixed",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,5 +64,27 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
 	endProgress()
-	return finish(rep, err, cfg, stdout, stderr, log)
+	result := finish(rep, err, cfg, stdout, stderr, log)
+	if *serve && ctx.Err() == nil {
+		printServing(stderr, base, cfg.Identities)
+		<-ctx.Done()
+	}
+	return result
+}
+
+// printServing tells how to run the report's reproductions against the demo
+// API that --serve keeps running: its URL and one export line per
+// placeholder the curl lines use. The demo's tokens are public test values.
+func printServing(w io.Writer, base string, ids []transport.Identity) {
+	fmt.Fprintf(w, "\nThe demo API keeps running at %s until Ctrl-C. To run the reproductions:\n", base)
+	for _, id := range ids {
+		for _, k := range id.CredentialHeaders() {
+			fmt.Fprintf(w, "  export %s=%s\n", strings.TrimPrefix(transport.Placeholder(id.Name, k), "$"), shellQuote(id.Header.Get(k)))
+		}
+	}
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -20,12 +20,19 @@ import (
 // unsuppressed finding is at or above --fail-on.
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("diff", stderr)
-	format := fs.String("format", "text", "text, json, or a report format ("+strings.Join(report.Formats(), ", ")+") of the new findings")
-	failOn := fs.String("fail-on", "high", "exit 1 when a new finding is at or above this severity")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound diff OLD.json NEW.json [flags]\n\nCompares two JSON reports: new, fixed and unchanged findings.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	g := newGroup("Flags")
+	format := g.fs.String("format", "text", "text, json, or a report format ("+strings.Join(report.Formats(), ", ")+") of the new findings")
+	failOn := g.fs.String("fail-on", "high", "exit 1 when a new finding is at or above this severity")
+	help := &commandHelp{
+		usage:   "diff OLD.json NEW.json [flags]",
+		summary: "Compare two JSON reports: new, fixed and unchanged findings (exit 1 when a new finding is at or above --fail-on).",
+		groups:  []flagGroup{g},
+		examples: []string{
+			"leakhound diff yesterday.json today.json",
+			"leakhound diff main.json branch.json --format markdown --fail-on medium",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,10 +58,12 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		writeDiffText(stdout, d)
 	case "json":
 		out := struct {
-			New       []finding.Finding      `json:"new"`
-			Fixed     []finding.FixedFinding `json:"fixed"`
-			Unchanged []finding.FixedFinding `json:"unchanged"`
-		}{New: nonNilFindings(d.New), Fixed: cur.Baseline.Fixed, Unchanged: []finding.FixedFinding{}}
+			New         []finding.Finding      `json:"new"`
+			Fixed       []finding.FixedFinding `json:"fixed"`
+			NotRetested []finding.FixedFinding `json:"not_retested"`
+			Unchanged   []finding.FixedFinding `json:"unchanged"`
+		}{New: nonNilFindings(d.New), Fixed: cur.Baseline.Fixed, NotRetested: []finding.FixedFinding{}, Unchanged: []finding.FixedFinding{}}
+		out.NotRetested = append(out.NotRetested, cur.Baseline.NotRetested...)
 		for _, u := range d.Unchanged {
 			out.Unchanged = append(out.Unchanged, baseline.Fixed(u))
 		}
@@ -87,7 +96,7 @@ func nonNilFindings(fs []finding.Finding) []finding.Finding {
 }
 
 func writeDiffText(w io.Writer, d baseline.Diff) {
-	fmt.Fprintf(w, "%d new, %d fixed, %d unchanged\n", len(d.New), len(d.Fixed), len(d.Unchanged))
+	fmt.Fprintf(w, "%d new, %d fixed, %d not re-tested, %d unchanged\n", len(d.New), len(d.Fixed), len(d.NotRetested), len(d.Unchanged))
 	section := func(name string, fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
@@ -106,5 +115,6 @@ func writeDiffText(w io.Writer, d baseline.Diff) {
 	}
 	section("NEW", d.New)
 	section("FIXED", d.Fixed)
+	section("NOT RE-TESTED (gone from the report, but their operation did not answer: not evidence of a fix)", d.NotRetested)
 	section("UNCHANGED", d.Unchanged)
 }

@@ -11,7 +11,7 @@ func buildConfig(t *testing.T, args ...string) (*Config, error) {
 	t.Helper()
 	fs := newFlagSet("scan", io.Discard)
 	var f scanFlags
-	f.register(fs, true)
+	scanHelp(&f).bind(fs, io.Discard)
 	if err := parse(fs, args); err != nil {
 		t.Fatal(err)
 	}

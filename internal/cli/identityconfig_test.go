@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/base64"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func buildFromYAML(t *testing.T, yml string, flags ...string) (*Config, error) {
 	}
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	var f scanFlags
-	f.register(fs, true)
+	scanHelp(&f).bind(fs, io.Discard)
 	if err := fs.Parse(append([]string{"--config", p}, flags...)); err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/pflag"
 
+	auditdynamo "github.com/leakhound/leakhound/internal/audit/dynamodb"
+	auditlogs "github.com/leakhound/leakhound/internal/audit/logs"
 	"github.com/leakhound/leakhound/internal/check/all"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/mcpserver"
@@ -23,12 +27,19 @@ import (
 func runMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("mcp", stderr)
 	var f scanFlags
-	f.register(fs, true)
-	allowRemote := fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound mcp [flags]\n\nServes the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks).\nThe scan flags below are the defaults of every scan.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
+	server := newGroup("Server")
+	allowRemote := server.fs.Bool("allow-remote", false, "allow scans of targets that are not on this machine (loopback)")
+	help := &commandHelp{
+		usage:   "mcp [flags]",
+		summary: "Serve the Model Context Protocol on stdin/stdout (tools: scan, get_finding, list_checks, audit_dynamodb, audit_logs), for coding assistants.",
+		details: "The scan flags below are the defaults of every scan the server runs.",
+		groups:  append([]flagGroup{server}, f.groups(forMCP)...),
+		examples: []string{
+			"leakhound mcp",
+			"leakhound mcp --rate 20 --max-requests 1000",
+		},
 	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -69,7 +80,33 @@ func newMCPServer(fs *pflag.FlagSet, defaults scanFlags, allowRemote bool, stder
 		cfg.Reveal = false
 		return Scan(ctx, cfg, newLogger(stderr, cfg.Verbosity))
 	}
-	return mcpserver.New(scanner, all.Metas(), Version)
+	audits := mcpserver.Audits{
+		DynamoDB: func(ctx context.Context, in mcpserver.AuditDynamoDBInput) (*finding.Report, error) {
+			// Like scans, audits stay on this machine unless --allow-remote:
+			// without an endpoint the audit would read AWS itself.
+			if !allowRemote {
+				u, err := url.Parse(in.EndpointURL)
+				if in.EndpointURL == "" || err != nil || !isLoopback(u.Hostname()) {
+					return nil, fmt.Errorf("endpoint_url %q is not on this machine; start leakhound mcp with --allow-remote to audit AWS or a remote endpoint", in.EndpointURL)
+				}
+			}
+			a := DynamoDBAudit{Endpoint: in.EndpointURL, Region: in.Region, Tables: in.Tables, Sample: in.Sample,
+				Segments: auditdynamo.DefaultSegments, Rate: 20, Timeout: 5 * time.Minute}
+			if a.Sample == 0 {
+				a.Sample = auditdynamo.DefaultSample
+			}
+			return AuditDynamoDB(ctx, a, newLogger(stderr, defaults.verbose))
+		},
+		Logs: func(ctx context.Context, in mcpserver.AuditLogsInput) (*finding.Report, error) {
+			for _, p := range in.Paths {
+				if p == "-" {
+					return nil, fmt.Errorf("audit_logs reads files and directories, not standard input")
+				}
+			}
+			return AuditLogs(ctx, in.Paths, nil, auditlogs.MaxLine, newLogger(stderr, defaults.verbose))
+		},
+	}
+	return mcpserver.New(scanner, all.Metas(), Version, audits)
 }
 
 // isLoopback reports whether host names this machine.

@@ -20,7 +20,7 @@ func mcpClient(t *testing.T, args ...string) *mcp.ClientSession {
 	t.Helper()
 	fs := newFlagSet("mcp", io.Discard)
 	var f scanFlags
-	f.register(fs, true)
+	scanHelp(&f).bind(fs, io.Discard)
 	if err := parse(fs, args); err != nil {
 		t.Fatal(err)
 	}

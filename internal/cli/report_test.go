@@ -320,7 +320,7 @@ func TestDiffCommand(t *testing.T) {
 	if code != 0 { // the new finding is medium, under the default --fail-on high
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"1 new, 1 fixed, 1 unchanged", "NEW\n  medium   cors", "FIXED\n  critical bola", "UNCHANGED\n  low      security-headers"} {
+	for _, want := range []string{"1 new, 1 fixed, 0 not re-tested, 1 unchanged", "NEW\n  medium   cors", "FIXED\n  critical bola", "UNCHANGED\n  low      security-headers"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("diff text lacks %q:\n%s", want, out)
 		}

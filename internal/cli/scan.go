@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,11 +30,8 @@ import (
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scan", stderr)
 	var f scanFlags
-	f.register(fs, true)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound scan TARGET_URL [flags]\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
-	}
+	help := scanHelp(&f)
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,11 +43,35 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := newLogger(stderr, cfg.Verbosity)
+	announceConfig(cfg, stderr)
 	limitMemory(cfg)
 	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
 	endProgress()
 	return finish(rep, err, cfg, stdout, stderr, log)
+}
+
+func scanHelp(f *scanFlags) *commandHelp {
+	return &commandHelp{
+		usage:   "scan TARGET_URL [flags]",
+		summary: "Scan an API for leaks of personal data and secrets: map it, probe it read-only as each identity, report each weakness.",
+		details: "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 usage or configuration error, 3 the scan could not run, 4 the scan is incomplete.",
+		groups:  f.groups(forScan),
+		examples: []string{
+			"leakhound scan https://api.example.test --identity 'alice=Authorization: Bearer eyJ…' --identity 'bob=Authorization: Bearer eyJ…'",
+			"leakhound scan https://api.example.test/api/v3 --spec openapi.yaml --format sarif -o leakhound.sarif --report html=report.html",
+			"leakhound scan https://staging.example.test --proxy http://127.0.0.1:8080 -H 'X-Api-Key: …' --checks bola,pii-exposure",
+		},
+	}
+}
+
+// announceConfig says on stderr that a config file was read without
+// --config, so identities or report paths meant for another target are not
+// used silently.
+func announceConfig(cfg *Config, stderr io.Writer) {
+	if cfg.ImplicitConfig != "" {
+		fmt.Fprintf(stderr, "leakhound: using ./%s (--no-config to ignore it)\n", cfg.ImplicitConfig)
+	}
 }
 
 // Scan runs one scan as configured. It is the entry point every front end
@@ -97,7 +119,10 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 			MaxRequests: cfg.MaxRequests,
 			MaxBody:     cfg.MaxBody,
 			AllowWrite:  cfg.AllowWrite,
-			UserAgent:   "leakhound/" + Version,
+			UserAgent:   cmp.Or(cfg.Network.UserAgent, "leakhound/"+Version),
+			Header:      cfg.Network.Header,
+			Proxy:       cfg.Network.Proxy,
+			TLS:         cfg.Network.TLS,
 			MaxRetries:  2,
 			// Bounds against hostile servers (docs/limits.md).
 			MaxMemory:    cfg.MaxMemory,
@@ -107,8 +132,8 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 		Identities: append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
 		Endpoints:  in.endpoints,
 		Discovery:  in.discovery,
-		Checks:     selectChecks(checks.Active, cfg.Checks),
-		Passive:    selectChecks(checks.Passive, cfg.Checks),
+		Checks:     selectChecks(checks.Active, cfg.Checks, cfg.ExcludeChecks),
+		Passive:    selectChecks(checks.Passive, cfg.Checks, cfg.ExcludeChecks),
 		Tool:       finding.Tool{Name: "leakhound", Version: Version},
 		Logger:     log,
 		Progress:   cfg.Progress,
@@ -116,17 +141,43 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 }
 
 // selectChecks keeps the checks whose id is in ids, or all when ids is empty.
-func selectChecks[C interface{ Meta() check.Meta }](cs []C, ids []string) []C {
-	if len(ids) == 0 {
-		return cs
-	}
+// selectChecks keeps the checks whose id is in only (all when only is
+// empty) and not in exclude.
+func selectChecks[C interface{ Meta() check.Meta }](cs []C, only, exclude []string) []C {
 	var out []C
 	for _, c := range cs {
-		if slices.Contains(ids, c.Meta().ID) {
+		id := c.Meta().ID
+		if (len(only) == 0 || slices.Contains(only, id)) && !slices.Contains(exclude, id) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// validateCheckIDs rejects unknown ids in --checks and --exclude-checks, and
+// a selection that leaves no check.
+func validateCheckIDs(only, exclude []string) error {
+	known := map[string]bool{}
+	for _, m := range all.Metas() {
+		known[m.ID] = true
+	}
+	for flag, ids := range map[string][]string{"--checks": only, "--exclude-checks": exclude} {
+		for _, id := range ids {
+			if !known[id] {
+				return usagef("%s: unknown check %q (see 'leakhound checks')", flag, id)
+			}
+		}
+	}
+	left := 0
+	for id := range known {
+		if (len(only) == 0 || slices.Contains(only, id)) && !slices.Contains(exclude, id) {
+			left++
+		}
+	}
+	if left == 0 {
+		return usagef("--checks and --exclude-checks leave no check to run")
+	}
+	return nil
 }
 
 // postProcess applies suppressions (rescoring without them) and the
@@ -151,7 +202,7 @@ func postProcess(rep *finding.Report, cfg *Config, log *slog.Logger, now time.Ti
 
 // finish writes the reports and turns the outcome into the command's error.
 func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.Writer, log *slog.Logger) error {
-	if errors.Is(scanErr, surface.ErrMalformed) {
+	if errors.Is(scanErr, surface.ErrMalformed) || errors.Is(scanErr, surface.ErrUnavailable) {
 		return usageError{scanErr}
 	}
 	if scanErr != nil && (rep == nil || errors.Is(scanErr, scan.ErrUnreachable)) {
@@ -182,9 +233,17 @@ func finish(rep *finding.Report, scanErr error, cfg *Config, stdout, stderr io.W
 
 func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 	color := cfg.Output == "" && isTerminal(stdout)
+	width := 0
+	if color {
+		width = terminalWidth(stdout)
+	}
 	main := ReportTarget{Format: cfg.Format, File: cfg.Output}
+	rules := cfg.Rules
+	if rules == nil {
+		rules = all.Metas()
+	}
 	for _, t := range append([]ReportTarget{main}, cfg.Reports...) {
-		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", FailOn: cfg.FailOn, Rules: all.Metas()})
+		r, err := report.New(t.Format, report.Options{Color: color && t.File == "", Width: width, FailOn: cfg.FailOn, Rules: rules, SARIFCategory: cfg.SarifCategory})
 		if err != nil {
 			return usageError{err}
 		}
@@ -210,7 +269,7 @@ func writeReports(rep *finding.Report, cfg *Config, stdout io.Writer) error {
 func writeFile(name string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".leakhound-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: cannot write in its folder: %w", name, errors.Unwrap(err))
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
@@ -224,5 +283,38 @@ func writeFile(name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), name)
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+	}
+	return nil
+}
+
+// checkWritable makes sure a report can be written to name before the scan
+// sends its first request, so that no result is lost at the end: the folder
+// must exist and take a new file, and an existing name must be a writable
+// regular file. It leaves nothing behind.
+func checkWritable(name string) error {
+	if name == "" || name == "-" {
+		return nil
+	}
+	if st, err := os.Stat(name); err == nil {
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", name)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+		}
+		f.Close()
+	}
+	dir := filepath.Dir(name)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s: folder %s does not exist", name, dir)
+	}
+	tmp, err := os.CreateTemp(dir, ".leakhound-*")
+	if err != nil {
+		return fmt.Errorf("%s: cannot write in folder %s", name, dir)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
 }

@@ -61,10 +61,13 @@ type surfaceFlags struct {
 func (f *surfaceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.har, "har", "", "HAR recording of browser or proxy traffic: its requests to the target become endpoints")
 	fs.StringVar(&f.postman, "postman", "", "Postman collection (v2.1): its requests become endpoints")
-	fs.BoolVar(&f.recordedIdentities, "recorded-identities", false, "also scan as the credentials found in --har/--postman (off: they are only listed)")
 	fs.StringVar(&f.wordlist, "probe-wordlist", "", "file of paths to probe, one a line, instead of the built-in list")
 	fs.BoolVar(&f.noDiscovery, "no-discovery", false, "do not look for an API description or probe paths")
 	fs.IntVar(&f.discoveryRequests, "discovery-requests", discover.DefaultMaxRequests, "requests discovery may send at most")
+}
+
+func (f *surfaceFlags) registerIdentities(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.recordedIdentities, "recorded-identities", false, "also scan as the credentials found in --har/--postman (off: they are only listed)")
 }
 
 func (f *surfaceFlags) build(set func(string) bool, fc fileSurface) (SurfaceConfig, error) {
@@ -190,41 +193,40 @@ func loadSurface(cfg *Config, log *slog.Logger) (*surfaceInput, error) {
 func runSurface(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("surface", stderr)
 	var f scanFlags
-	f.register(fs, true)
-	format := fs.Lookup("format")
-	format.Usage, format.DefValue = "table or json", "table"
-	_ = format.Value.Set("table")
-	// Flags about checks and reports mean nothing here.
-	for _, name := range []string{"output", "report", "fail-on", "reveal", "allow-write", "baseline", "min-score", "checks", "progress"} {
-		if fs.Lookup(name) != nil {
-			_ = fs.MarkHidden(name)
-		}
+	out := newGroup("Output")
+	var format string
+	out.fs.StringVar(&format, "format", "table", "table or json")
+	help := &commandHelp{
+		usage:   "surface TARGET_URL [flags]",
+		summary: "Map the API (spec, recordings, discovery, links and ids in answers) and print the inventory; runs no check.",
+		groups:  append(f.groups(forSurface), out),
+		examples: []string{
+			"leakhound surface https://api.example.test",
+			"leakhound surface https://api.example.test --har session.har --format json",
+		},
 	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: leakhound surface TARGET_URL [flags]\n\nMaps the API (spec, recordings, discovery, links and ids in answers) and prints the inventory; runs no check.\n\nFlags:")
-		fmt.Fprint(stderr, fs.FlagUsages())
-	}
+	help.bind(fs, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
 		return usagef("surface takes one TARGET_URL, got %d arguments", fs.NArg())
 	}
-	out := strings.ToLower(f.format)
-	if out != "table" && out != "json" {
-		return usagef("--format: want table or json, got %q", f.format)
+	format = strings.ToLower(format)
+	if format != "table" && format != "json" {
+		return usagef("--format: want table or json, got %q", format)
 	}
-	f.format = "json" // the report format build validates; unused here
 	cfg, err := f.build(fs, fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	log := newLogger(stderr, cfg.Verbosity)
+	announceConfig(cfg, stderr)
 	inv, err := Surface(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	if out == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(inv)
@@ -250,7 +252,7 @@ func Surface(ctx context.Context, cfg *Config, log *slog.Logger) (*scan.Inventor
 // scanError maps an error of the mapping phase: an unreadable API
 // description is a usage error, anything else means the scan could not run.
 func scanError(err error) error {
-	if errors.Is(err, surface.ErrMalformed) {
+	if errors.Is(err, surface.ErrMalformed) || errors.Is(err, surface.ErrUnavailable) {
 		return usageError{err}
 	}
 	return scanFailed{err}

@@ -44,6 +44,8 @@ func TestSurfaceCommand(t *testing.T) {
 		{name: "spec url elsewhere", args: []string{"surface", vuln, "--spec", "http://127.0.0.2:1/openapi.json"}, code: 2, stderr: "target's origin"},
 		{name: "malformed spec", args: []string{"surface", vuln, "--spec", "testdata/surface/malformed.yaml"}, code: 2, stderr: "malformed API description"},
 		{name: "missing spec", args: []string{"scan", vuln, "--spec", "testdata/surface/none.yaml"}, code: 2, stderr: "read spec"},
+		{name: "spec url answers 404", args: []string{"scan", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "status 404"},
+		{name: "spec url answers 404 (surface)", args: []string{"surface", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "API description unavailable"},
 		{name: "malformed spec url", args: []string{"scan", vuln, "--spec", vuln + "/api/health"}, code: 2, stderr: "malformed API description"},
 		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har ", "order_id(path)=5003"}, stderr: "not used"},
 		{name: "har credentials used on request", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0", "--recorded-identities"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har "}},

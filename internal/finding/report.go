@@ -2,7 +2,9 @@ package finding
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -43,6 +45,9 @@ type Report struct {
 	// plus data exposure.
 	Categories []CategoryScore `json:"categories,omitempty"`
 	Summary    Summary         `json:"summary"`
+	// Coverage records what the scan asked and what answered, per
+	// operation; nil in reports of older versions.
+	Coverage *Coverage `json:"coverage,omitempty"`
 	// Baseline is set when the scan was compared with a previous report:
 	// Findings then holds only the new findings.
 	Baseline *BaselineResult `json:"baseline,omitempty"`
@@ -86,8 +91,58 @@ type BaselineResult struct {
 	Source    string `json:"source,omitempty"`
 	New       int    `json:"new"`
 	Unchanged int    `json:"unchanged"`
-	// Fixed lists the findings of the previous report not seen any more.
+	// Fixed lists the findings of the previous report not seen any more on
+	// an operation this scan tested and got an answer from.
 	Fixed []FixedFinding `json:"fixed"`
+	// NotRetested lists the findings of the previous report not seen any
+	// more, whose operation this scan did not get an answer from (not
+	// requested, 404, rate limited, failed): nothing says they are fixed.
+	NotRetested []FixedFinding `json:"not_retested,omitempty"`
+}
+
+// Coverage is what a scan asked of each operation.
+type Coverage struct {
+	// Operations are sorted by path, then method.
+	Operations []OperationCoverage `json:"operations"`
+}
+
+// OperationCoverage counts the requests sent to one operation (method and
+// path template) and those that got an answer: any status but 404, 410,
+// 429 and 503, and no transport error.
+type OperationCoverage struct {
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Requests int    `json:"requests"`
+	Answered int    `json:"answered"`
+}
+
+// Answered reports whether the operation got at least one answer. Paths
+// are compared by shape: as templates (TemplatePath), whatever their
+// placeholders are called (/users/{id} is /users/{user_id}).
+func (c *Coverage) Answered(method, path string) bool {
+	if c == nil {
+		return false
+	}
+	method, path = strings.ToUpper(method), placeholderName.ReplaceAllString(TemplatePath(path), "{}")
+	for _, o := range c.Operations {
+		if o.Answered > 0 && strings.EqualFold(o.Method, method) && placeholderName.ReplaceAllString(TemplatePath(o.Path), "{}") == path {
+			return true
+		}
+	}
+	return false
+}
+
+var placeholderName = regexp.MustCompile(`\{[^{}/]*\}`)
+
+// IsAnswer reports whether a status answers a request for the purpose of
+// coverage: 404 and 410 say the object tried is gone, 429 and 503 that the
+// server would not judge, 0 that nothing came back.
+func IsAnswer(status int) bool {
+	switch status {
+	case 0, 404, 410, 429, 503:
+		return false
+	}
+	return true
 }
 
 // FixedFinding is a short record of a finding that disappeared.
@@ -168,6 +223,14 @@ func Max(fs []Finding) (Severity, bool) {
 // MaxInstances bounds the instances listed in one finding.
 const MaxInstances = 25
 
+// DedupeKey is the key under which Dedupe merges f: its Key once its path
+// is templated. Counting distinct DedupeKeys counts the findings a report
+// will hold.
+func DedupeKey(f Finding) string {
+	f.Path = TemplatePath(f.Path)
+	return f.Key()
+}
+
 // Dedupe merges findings with the same Key into one. The representative is
 // chosen by a total order (most severe, most confident, then by URL, identity
 // and evidence), so the result does not depend on the order in which
@@ -177,8 +240,8 @@ func Dedupe(fs []Finding) []Finding {
 	groups := map[string][]Finding{}
 	var keys []string
 	for _, f := range fs {
+		k := DedupeKey(f)
 		f.Path = TemplatePath(f.Path)
-		k := f.Key()
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}

@@ -1,5 +1,6 @@
 // Package mcpserver exposes leakhound to coding assistants as a Model Context
-// Protocol server: tools scan, get_finding and list_checks. It does not scan
+// Protocol server: tools scan, get_finding and list_checks, and the audits
+// of data at rest audit_dynamodb and audit_logs. It does not scan
 // by itself: the front end passes the scan entry point it uses, so MCP scans
 // behave exactly like CLI scans. Evidence stays masked.
 package mcpserver
@@ -137,8 +138,9 @@ func (s *store) get(fp string) (finding.Finding, bool) {
 	return f, ok
 }
 
-// New returns the MCP server. metas describe the checks (list_checks).
-func New(scan Scanner, metas []check.Meta, version string) *mcp.Server {
+// New returns the MCP server. metas describe the checks (list_checks);
+// audits, when given, add the audit_dynamodb and audit_logs tools.
+func New(scan Scanner, metas []check.Meta, version string, audits ...Audits) *mcp.Server {
 	srv := mcp.NewServer(&mcp.Implementation{Name: "leakhound", Title: "leakhound API security scanner", Version: version}, &mcp.ServerOptions{
 		Instructions: "leakhound scans a running HTTP API for leaks of personal data and secrets, broken object and function level " +
 			"authorization, and misconfigurations. Call scan with the base URL of a local API (and identities to test access " +
@@ -202,6 +204,9 @@ func New(scan Scanner, metas []check.Meta, version string) *mcp.Server {
 		}
 		return nil, out, nil
 	})
+	for _, a := range audits {
+		addAudits(srv, st, a)
+	}
 	return srv
 }
 

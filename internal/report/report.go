@@ -29,6 +29,10 @@ type Options struct {
 	// the HTML check filter). Checks that produced findings but are missing
 	// here are described from their findings.
 	Rules []check.Meta
+	// Width is the text format's wrapping width (0: DefaultWidth).
+	Width int
+	// SARIFCategory overrides the SARIF run category (automationDetails.id).
+	SARIFCategory string
 }
 
 type factory func(Options) Reporter
@@ -36,8 +40,8 @@ type factory func(Options) Reporter
 // formats is the one explicit list of output formats.
 var formats = map[string]factory{
 	"json":     func(Options) Reporter { return JSON{} },
-	"text":     func(o Options) Reporter { return Text{Color: o.Color} },
-	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules} },
+	"text":     func(o Options) Reporter { return Text{Color: o.Color, Width: o.Width} },
+	"sarif":    func(o Options) Reporter { return SARIF{Rules: o.Rules, Category: o.SARIFCategory} },
 	"markdown": func(Options) Reporter { return Markdown{} },
 	"junit":    func(o Options) Reporter { return JUnit{FailOn: o.FailOn, Rules: o.Rules} },
 	"html":     func(o Options) Reporter { return HTML{Rules: o.Rules} },

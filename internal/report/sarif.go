@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ import (
 // and a test validates every log against the official schema.
 type SARIF struct {
 	Rules []check.Meta
+	// Category is the run's automationDetails.id category ("" derives it
+	// from the target: Category).
+	Category string
 }
 
 var _ Reporter = SARIF{}
@@ -44,7 +48,9 @@ type sarifRun struct {
 	AutomationDetails *sarifAutomation  `json:"automationDetails,omitempty"`
 	Invocations       []sarifInvocation `json:"invocations"`
 	Results           []sarifResult     `json:"results"`
-	Properties        map[string]any    `json:"properties,omitempty"`
+	// OriginalURIBaseIDs resolves the results' uriBaseId: the target.
+	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds,omitempty"`
+	Properties         map[string]any           `json:"properties,omitempty"`
 }
 
 type sarifAutomation struct {
@@ -119,8 +125,13 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
 }
+
+// targetBase is the uriBaseId of every result location: the scanned API's
+// origin, given in the run's originalUriBaseIds.
+const targetBase = "TARGET"
 
 type sarifLogical struct {
 	Name               string `json:"name"`
@@ -183,8 +194,9 @@ func (s SARIF) Report(w io.Writer, r *finding.Report) error {
 			Name: orDefault(r.Tool.Name, "leakhound"), Version: r.Tool.Version,
 			InformationURI: toolURI, Rules: make([]sarifRule, 0, len(rules)),
 		}},
-		AutomationDetails: &sarifAutomation{ID: "leakhound/" + targetHost(r.Target) + "/"},
-		Results:           make([]sarifResult, 0, len(r.Findings)),
+		AutomationDetails:  &sarifAutomation{ID: orDefault(s.Category, Category(r.Target)) + "/"},
+		Results:            make([]sarifResult, 0, len(r.Findings)),
+		OriginalURIBaseIDs: map[string]sarifArtifact{targetBase: {URI: targetOrigin(r.Target)}},
 		Properties: map[string]any{
 			"target": r.Target, "score": r.Score, "grade": r.Grade,
 			"scoreModel": r.ScoreModel, "partial": r.Partial, "requestsSent": r.RequestsSent,
@@ -231,12 +243,28 @@ func orDefault(s, d string) string {
 	return s
 }
 
-func targetHost(target string) string {
+// Category is the default SARIF run category of a target:
+// "leakhound/SCHEME/HOST", stable across runs so that code scanning keeps
+// one analysis per target. A loopback target's port is left out: test
+// servers take a new port every run.
+func Category(target string) string {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
-		return "target"
+		return "leakhound/target"
 	}
-	return u.Host
+	host := u.Host
+	if isLoopback(u.Hostname()) {
+		host = u.Hostname()
+	}
+	return "leakhound/" + u.Scheme + "/" + strings.Trim(host, "[]")
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func sarifRuleOf(m check.Meta) sarifRule {
@@ -326,17 +354,31 @@ func helpMarkdown(m check.Meta) string {
 
 // artifactURI is a repository-relative pseudo path for an endpoint, such as
 // api/users/%7Bid%7D for /api/users/{id}: code scanning accepts only paths.
-func artifactURI(path string) string {
+// artifactURI locates a finding by its operation: the path template
+// relative to the target's origin (uriBaseId TARGET), placeholders escaped
+// ({id} → %7Bid%7D); "./" for site-wide findings. It is never an invented
+// file path: resolved against originalUriBaseIds it is the operation's URL.
+func artifactURI(path string) sarifArtifact {
 	p, _, _ := strings.Cut(path, "?")
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
 	out := strings.Join(segs, "/")
-	if out == "" {
-		return "index"
+	if out == "" || out == "%2A" {
+		out = "./"
 	}
-	return out
+	return sarifArtifact{URI: out, URIBaseID: targetBase}
+}
+
+// targetOrigin is the target's origin with a trailing slash, the base
+// every artifactURI resolves against.
+func targetOrigin(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return target
+	}
+	return u.Scheme + "://" + u.Host + "/"
 }
 
 // message says what was found where, with masked values only.
@@ -371,7 +413,7 @@ func sarifResultOf(f *finding.Finding, ruleIndex int) sarifResult {
 		Level:     SARIFLevel(f.Severity),
 		Message:   sarifText{Text: message(f)},
 		Locations: []sarifLocation{{
-			PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(f.Path)}},
+			PhysicalLocation: sarifPhysical{ArtifactLocation: artifactURI(f.Path)},
 			LogicalLocations: []sarifLogical{{Name: f.Path, FullyQualifiedName: fqn, Kind: "resource"}},
 		}},
 		PartialFingerprints: map[string]string{fingerprintV: f.Fingerprint},

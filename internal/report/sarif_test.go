@@ -155,3 +155,43 @@ func TestSARIFForCodeScanning(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFCategoryStable: one code-scanning category per target, whatever
+// port a loopback test server took, and --sarif-category wins.
+func TestSARIFCategoryStable(t *testing.T) {
+	t.Parallel()
+	for target, want := range map[string]string{
+		"http://127.0.0.1:41234/api":     "leakhound/http/127.0.0.1",
+		"http://127.0.0.1:5000":          "leakhound/http/127.0.0.1",
+		"http://localhost:8080/":         "leakhound/http/localhost",
+		"http://[::1]:9000/":             "leakhound/http/::1",
+		"https://api.example.test/v1":    "leakhound/https/api.example.test",
+		"https://api.example.test:8443/": "leakhound/https/api.example.test:8443",
+	} {
+		if got := Category(target); got != want {
+			t.Errorf("Category(%q) = %q, want %q", target, got, want)
+		}
+	}
+	render := func(s SARIF, target string) map[string]any {
+		var buf bytes.Buffer
+		if err := s.Report(&buf, &finding.Report{Target: target}); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []map[string]any
+		}
+		if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		return log.Runs[0]
+	}
+	run := render(SARIF{Category: "staging-api"}, "http://127.0.0.1:1234")
+	if id := run["automationDetails"].(map[string]any)["id"]; id != "staging-api/" {
+		t.Errorf("automationDetails.id %v, want the --sarif-category", id)
+	}
+	run = render(SARIF{}, "http://127.0.0.1:1234/api/v1")
+	base := run["originalUriBaseIds"].(map[string]any)["TARGET"].(map[string]any)["uri"]
+	if base != "http://127.0.0.1:1234/" {
+		t.Errorf("originalUriBaseIds.TARGET %v, want the target's origin", base)
+	}
+}

@@ -9,14 +9,26 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
-// Text is the human report: grouped by severity, wrapped for an 80-column
-// terminal, colour only when asked (the CLI asks on a TTY), one summary line
-// at the end.
-type Text struct{ Color bool }
+// Text is the human report: grouped by severity, prose wrapped to Width
+// columns (commands never: a curl line stays one line, so it can be copied),
+// Markdown tables drawn as aligned columns, colour only when asked (the CLI
+// asks on a TTY), one summary line at the end.
+type Text struct {
+	Color bool
+	// Width is the column count prose is wrapped at (0: DefaultWidth).
+	Width int
+}
 
 var _ Reporter = Text{}
 
-const width = 80
+// DefaultWidth is the wrapping width when the terminal's is unknown.
+const DefaultWidth = 80
+
+// textOut writes one text report at its width.
+type textOut struct {
+	w     io.Writer
+	width int
+}
 
 var sevColor = map[finding.Severity]string{
 	finding.Critical: "\x1b[1;35m",
@@ -30,6 +42,10 @@ var sevColor = map[finding.Severity]string{
 func (t Text) Report(w io.Writer, r *finding.Report) error {
 	r = sanitize(r) // nothing from the target drives a terminal or breaks a parser
 	bw := bufio.NewWriter(w)
+	out := textOut{w: bw, width: t.Width}
+	if out.width <= 20 {
+		out.width = DefaultWidth
+	}
 	paint := func(s string, sev finding.Severity) string {
 		if !t.Color {
 			return s
@@ -39,14 +55,14 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	fmt.Fprintf(bw, "leakhound %s — %s\n", r.Tool.Version, r.Target)
 	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
 	for _, why := range r.Incomplete {
-		writeWrapped(bw, "INCOMPLETE SCAN: ", why)
+		out.wrapped("INCOMPLETE SCAN: ", why)
 	}
 	if r.Partial {
 		fmt.Fprintf(bw, "PARTIAL SCAN: %s\n", strings.Join(r.Errors, "; "))
 	} else {
 		// Warnings of a complete scan (a dead or duplicate identity).
 		for _, e := range r.Errors {
-			writeWrapped(bw, "WARNING: ", e)
+			out.wrapped("WARNING: ", e)
 		}
 	}
 	shownFix := map[string]bool{}
@@ -62,7 +78,7 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 		}
 		fmt.Fprintf(bw, "\n%s (%d)\n", paint(strings.ToUpper(sev.String()), sev), len(group))
 		for _, f := range group {
-			writeFinding(bw, f, paint, shownFix)
+			out.finding(f, paint, shownFix)
 		}
 	}
 	if b := r.Baseline; b != nil {
@@ -70,29 +86,44 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 		for _, f := range b.Fixed {
 			fmt.Fprintf(bw, "  fixed: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
 		}
+		if len(b.NotRetested) > 0 {
+			out.wrapped("", fmt.Sprintf("%d finding(s) of the baseline were not re-tested (their operation did not answer this time), so they are not counted as fixed:", len(b.NotRetested)))
+		}
+		for _, f := range b.NotRetested {
+			fmt.Fprintf(bw, "  not re-tested: [%s] %s — %s %s\n", f.Check, f.Title, f.Method, f.Path)
+		}
 	}
 	if n := len(r.Findings) - r.Summary.Total; n > 0 {
 		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
 	}
 	s := r.Summary
 	if len(r.Incomplete) > 0 {
-		fmt.Fprintf(bw, "\nno grade: the scan is incomplete — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
-			s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
+		fmt.Fprintln(bw)
+		out.wrapped("", fmt.Sprintf("no grade: the scan is incomplete — %d findings: %d critical, %d high, %d medium, %d low, %d info",
+			s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info))
 		return bw.Flush()
 	}
-	fmt.Fprintf(bw, "\nscore %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info\n",
-		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info)
+	fmt.Fprintln(bw)
+	out.wrapped("", fmt.Sprintf("score %d/100 (grade %s) — %d findings: %d critical, %d high, %d medium, %d low, %d info",
+		r.Score, r.Grade, s.Total, s.Critical, s.High, s.Medium, s.Low, s.Info))
 	return bw.Flush()
 }
 
 // maxValues bounds the evidence values listed per finding in text.
 const maxValues = 6
 
-// writeFinding writes one finding. A check's remediation is written in full
-// once; later findings of the same check point back to it.
-func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
+// finding writes one finding. A remediation is written in full once;
+// later findings of the same check with the same remediation point back to
+// it.
+func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity) string, shownFix map[string]bool) {
+	w := o.w
 	tag := fmt.Sprintf("[%s]", f.Check)
-	fmt.Fprintf(w, "\n  %s %s\n", paint(tag, f.Severity), f.Title)
+	fmt.Fprintln(w)
+	// The title wraps under itself; the tag is painted after wrapping so
+	// escape codes do not count as columns.
+	var title strings.Builder
+	textOut{w: &title, width: o.width}.wrapped("  "+tag+" ", f.Title)
+	fmt.Fprint(w, strings.Replace(title.String(), tag, paint(tag, f.Severity), 1))
 	fmt.Fprintf(w, "    %s %s", f.Method, f.Path)
 	if f.Identity != "" {
 		fmt.Fprintf(w, " as %s", f.Identity)
@@ -101,7 +132,11 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 		fmt.Fprintf(w, " (+%d more)", n-1)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	if f.OWASP != "" {
+		fmt.Fprintf(w, "    %s · confidence %s · %s\n", strings.Join(f.CWE, ", "), f.Confidence, f.OWASP)
+	} else {
+		fmt.Fprintf(w, "    %s · confidence %s\n", strings.Join(f.CWE, ", "), f.Confidence)
+	}
 	for i, v := range f.Evidence.Values {
 		if i == maxValues {
 			fmt.Fprintf(w, "    · … %d more values (see the JSON report)\n", len(f.Evidence.Values)-maxValues)
@@ -111,21 +146,24 @@ func writeFinding(w io.Writer, f finding.Finding, paint func(string, finding.Sev
 		if v.JSONPath != "" {
 			line = v.JSONPath + " " + line
 		}
-		writeWrapped(w, "    · ", line)
+		o.wrapped("    · ", line)
 	}
 	if f.Evidence.Excerpt != "" && len(f.Evidence.Values) == 0 {
-		writeWrapped(w, "    > ", oneLine(f.Evidence.Excerpt, 300))
+		o.wrapped("    > ", oneLine(f.Evidence.Excerpt, 300))
 	}
 	if f.Reproduce != "" {
-		writeWrapped(w, "    $ ", f.Reproduce)
+		// A command is never wrapped: it is copied and pasted whole.
+		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
 	}
-	switch {
+	// A remediation made concrete for one finding (the audits' per-table
+	// remedies) is written again when it differs from the one above.
+	switch key := f.Check + "\x00" + f.Remediation; {
 	case f.Remediation == "":
-	case shownFix[f.Check]:
+	case shownFix[key]:
 		fmt.Fprintf(w, "    fix: as for [%s] above\n", f.Check)
 	default:
-		shownFix[f.Check] = true
-		writeRemediation(w, f.Remediation)
+		shownFix[key] = true
+		o.remediation(f.Remediation)
 	}
 }
 
@@ -139,12 +177,13 @@ func oneLine(s string, max int) string {
 
 // writeWrapped writes s after prefix, wrapping on spaces at the terminal
 // width and indenting continuation lines under the first.
-func writeWrapped(w io.Writer, prefix, s string) {
+func (o textOut) wrapped(prefix, s string) {
+	w := o.w
 	indent := strings.Repeat(" ", len([]rune(prefix)))
 	line := prefix
 	empty := true
 	for _, word := range strings.Fields(s) {
-		if !empty && len([]rune(line))+1+len([]rune(word)) > width {
+		if !empty && len([]rune(line))+1+len([]rune(word)) > o.width {
 			fmt.Fprintln(w, line)
 			line, empty = indent, true
 		}
@@ -157,19 +196,43 @@ func writeWrapped(w io.Writer, prefix, s string) {
 	fmt.Fprintln(w, line)
 }
 
-// writeRemediation writes the prose of a remediation wrapped, and its code
-// blocks verbatim and indented, without the Markdown fences.
-func writeRemediation(w io.Writer, md string) {
+// remediation writes the prose of a remediation wrapped, its code blocks
+// verbatim and indented, without the Markdown fences, and its Markdown
+// tables as aligned columns.
+func (o textOut) remediation(md string) {
+	w := o.w
 	prefix := "    fix: "
 	inCode := false
 	var para []string
+	var table [][]string
 	flush := func() {
 		if len(para) > 0 {
-			writeWrapped(w, prefix, strings.Join(para, " "))
+			o.wrapped(prefix, strings.Join(para, " "))
 			prefix, para = "         ", nil
+		}
+		if len(table) > 0 {
+			if prefix != "         " {
+				fmt.Fprintln(w, strings.TrimRight(prefix, " "))
+				prefix = "         "
+			}
+			writeTable(w, "           ", table)
+			table = nil
 		}
 	}
 	for _, line := range strings.Split(md, "\n") {
+		if t := strings.TrimSpace(line); !inCode && strings.HasPrefix(t, "|") {
+			if len(para) > 0 {
+				o.wrapped(prefix, strings.Join(para, " "))
+				prefix, para = "         ", nil
+			}
+			if !isTableRule(t) {
+				table = append(table, tableCells(t))
+			}
+			continue
+		}
+		if len(table) > 0 {
+			flush()
+		}
 		if strings.HasPrefix(strings.TrimSpace(line), "```") {
 			flush()
 			inCode = !inCode
@@ -186,4 +249,55 @@ func writeRemediation(w io.Writer, md string) {
 		para = append(para, line)
 	}
 	flush()
+}
+
+// tableCells splits a Markdown table row into trimmed cells.
+func tableCells(row string) []string {
+	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
+	cells := strings.Split(row, "|")
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(c)
+	}
+	return cells
+}
+
+// isTableRule reports whether a Markdown table row is the header rule
+// (|---|:--:|).
+func isTableRule(row string) bool {
+	return strings.Trim(row, "|-: ") == "" && strings.Contains(row, "-")
+}
+
+// writeTable writes rows as left-aligned columns two spaces apart, the
+// first row (the header) underlined.
+func writeTable(w io.Writer, indent string, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		b.WriteString(indent)
+		for i, c := range cells {
+			b.WriteString(c)
+			if i < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	for i, r := range rows {
+		line(r)
+		if i == 0 && len(rows) > 1 {
+			rule := make([]string, len(widths))
+			for j, n := range widths {
+				rule[j] = strings.Repeat("-", n)
+			}
+			line(rule)
+		}
+	}
 }

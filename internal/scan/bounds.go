@@ -18,9 +18,9 @@ import (
 )
 
 // bounded returns ctx limited by maxTime (when positive) and a stop
-// function that cancels it with a cause: the transport calls it when the
-// request budget is spent or its circuit breaker opens. The first cause
-// wins; stop(nil) only releases the context.
+// function that cancels it with a cause: the transport's circuit breaker
+// calls it when it opens. The first cause wins; stop(nil) only releases
+// the context.
 func bounded(ctx context.Context, maxTime time.Duration) (context.Context, func(error)) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	if maxTime <= 0 {
@@ -59,8 +59,11 @@ func judgeAnswers(rep *finding.Report, client *transport.Client, halt error, che
 		rep.Errors = append(rep.Errors, msg)
 		log.Warn("time limit reached: the report is partial", "max_time", maxTime)
 	}
-	if halt != nil && !checksRan {
+	switch {
+	case halt != nil && !checksRan:
 		rep.MarkIncomplete(fmt.Sprintf("the scan stopped before any check ran (%v)", halt))
+	case !checksRan && client.BudgetSpent():
+		rep.MarkIncomplete("the request budget was spent before any check ran (raise --max-requests)")
 	}
 	if a.MostlyUnjudged() {
 		rep.MarkIncomplete(fmt.Sprintf("%d of %d requests got no answer that could be judged (%s)", a.Unjudged, a.Requests, unjudgedBreakdown(a)))

@@ -61,7 +61,8 @@ type Progress struct {
 	// PairsDone and PairsTotal count (check, endpoint) pairs.
 	PairsDone, PairsTotal int
 	Requests              int
-	// Findings counts raw findings so far, before deduplication.
+	// Findings counts distinct findings so far: what the report will hold
+	// before suppressions and the baseline.
 	Findings int
 	Elapsed  time.Duration
 }
@@ -121,6 +122,20 @@ func (e *env) templateFor(ex *transport.Exchange) string {
 	return best
 }
 
+// known reports whether template is the path of a known endpoint of the
+// method (a HEAD counts for the GET).
+func (e *env) known(method, template string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		tmpl, _, _ := strings.Cut(ep.Path, "?")
+		if tmpl == template && (strings.EqualFold(ep.Method, method) || (method == http.MethodHead && ep.Method == http.MethodGet)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -144,18 +159,26 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 
 	var fmu sync.Mutex
 	var found []finding.Finding
+	distinct := map[string]bool{} // dedupe keys, for the progress count
 	add := func(fs []finding.Finding) {
 		if len(fs) == 0 {
 			return
 		}
 		fmu.Lock()
 		found = append(found, fs...)
+		if o.Progress != nil {
+			for _, f := range fs {
+				distinct[finding.DedupeKey(f)] = true
+			}
+		}
 		fmu.Unlock()
 	}
 	held := &heldFindings{}
 	cfg := o.Client
+	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
+		cov.record(ex, e.known(ex.Method, ex.Template))
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		var fs []finding.Finding
 		for _, p := range o.Passive {
@@ -170,7 +193,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	outer := ctx
 	ctx, stop := bounded(ctx, o.MaxTime)
 	defer stop(nil)
-	cfg.OnHalt = stop
+	cfg.OnHalt = func(err error) {
+		// A spent budget stops the dispatch of checks (runPhase), not the
+		// requests in flight; an open breaker stops everything.
+		if !errors.Is(err, transport.ErrBudget) {
+			stop(err)
+		}
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = log
 	}
@@ -183,7 +212,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		e.progress = &tracker{report: o.Progress, client: client, begin: rep.StartedAt, found: func() int {
 			fmu.Lock()
 			defer fmu.Unlock()
-			return len(found)
+			return len(distinct)
 		}}
 	}
 
@@ -192,7 +221,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	add(held.release(e.discovered))
 	if scanErr == nil {
 		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
-		checksRan = ctx.Err() == nil
+		checksRan = ctx.Err() == nil && !client.BudgetSpent()
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
 	halt := context.Cause(ctx)
@@ -212,9 +241,22 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	rep.Coverage = cov.report()
 	rep.Findings = finding.Dedupe(found)
+	scanHeaders := make([]string, 0, len(o.Client.Header))
+	for k := range o.Client.Header {
+		scanHeaders = append(scanHeaders, k)
+	}
+	sort.Strings(scanHeaders)
 	for i := range rep.Findings {
-		rep.Findings[i].MaskLocations(maskQuery)
+		f := &rep.Findings[i]
+		f.MaskLocations(maskQuery)
+		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
+		for k, v := range f.Evidence.Details {
+			if strings.HasPrefix(k, "reproduce") {
+				f.Evidence.Details[k] = transport.WithScanHeaders(v, scanHeaders)
+			}
+		}
 	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
@@ -515,6 +557,9 @@ func runPhase(ctx context.Context, e *env, o Options, jobs []job, add func([]fin
 		}()
 	}
 	for _, j := range jobs {
+		if e.client.BudgetSpent() {
+			break // checks would only be refused: stop at once
+		}
 		select {
 		case ch <- j:
 		case <-ctx.Done():

@@ -29,6 +29,10 @@ func TestProgressIsReported(t *testing.T) {
 	if last.Requests == 0 || last.Requests > rep.RequestsSent {
 		t.Errorf("progress requests %d, report %d", last.Requests, rep.RequestsSent)
 	}
+	// The progress line counts distinct findings, as the report will.
+	if last.Findings != len(rep.Findings) {
+		t.Errorf("progress counts %d findings, the report holds %d", last.Findings, len(rep.Findings))
+	}
 	for i := 1; i < len(got); i++ {
 		if got[i].PairsDone < got[i-1].PairsDone || got[i].Requests < got[i-1].Requests || got[i].Elapsed < got[i-1].Elapsed {
 			t.Fatalf("progress goes backwards at %d: %+v then %+v", i, got[i-1], got[i])

@@ -13,6 +13,7 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,16 @@ type Config struct {
 	MaxBody     int64
 	AllowWrite  bool
 	UserAgent   string
+	// Header is sent on every request of every identity, the anonymous one
+	// included (an API gateway key, a tenant header). Like credentials, it
+	// is never recorded with the exchanges.
+	Header http.Header
+	// Proxy picks the forward proxy of a request (nil: none, whatever the
+	// environment says). http.ProxyURL and http.ProxyFromEnvironment fit.
+	Proxy func(*http.Request) (*url.URL, error)
+	// TLS configures certificate verification and client certificates
+	// (nil: the system roots, no client certificate).
+	TLS *tls.Config
 	// MaxRetries bounds the retries of one request after 429/503.
 	MaxRetries int
 	// MaxRetryWait bounds how long a Retry-After is honoured: a longer one
@@ -237,7 +248,12 @@ func New(cfg Config) (*Client, error) {
 	rt := cfg.RoundTripper
 	if rt == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.Proxy = nil // credentials never travel through an ambient proxy
+		// Credentials never travel through an ambient proxy: only one the
+		// user named (--proxy) is used.
+		tr.Proxy = cfg.Proxy
+		if cfg.TLS != nil {
+			tr.TLSClientConfig = cfg.TLS.Clone()
+		}
 		tr.DisableCompression = true
 		tr.MaxIdleConnsPerHost = cfg.Concurrency
 		tr.ResponseHeaderTimeout = cfg.Timeout
@@ -488,6 +504,12 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		}
 	}
 	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
+	for k, vs := range c.cfg.Header {
+		hreq.Header.Del(k)
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
 	if hreq.Header.Get("Accept") == "" {
 		hreq.Header.Set("Accept", "application/json, */*;q=0.5")
 	}

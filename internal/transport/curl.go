@@ -41,3 +41,28 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// HeaderPlaceholder names the shell variable that stands for the value of
+// a header sent on every request (--header): $LEAKHOUND_HEADER_X_API_KEY.
+func HeaderPlaceholder(header string) string {
+	return Placeholder("leakhound_header", header)
+}
+
+// WithScanHeaders adds the scan-wide headers (--header) to a reproduction
+// made by Curl, as placeholders, so that it reaches the API as the scan
+// did: `curl -sS -i -H "X-Api-Key: $LEAKHOUND_HEADER_X_API_KEY" …`. Their
+// values are never printed. A string that is not a Curl line is returned
+// unchanged.
+func WithScanHeaders(curl string, names []string) string {
+	const head = "curl -sS -i"
+	if len(names) == 0 || !strings.HasPrefix(curl, head) {
+		return curl
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for _, k := range names {
+		b.WriteString(` -H "` + k + `: ` + HeaderPlaceholder(k) + `"`)
+	}
+	b.WriteString(curl[len(head):])
+	return b.String()
+}

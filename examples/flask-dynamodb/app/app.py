@@ -369,12 +369,13 @@ def create_app(cfg):
             # Mistake: the query value goes to DynamoDB as it is; "abc" is a
             # string for a number key, and the ValidationException is echoed.
             key = {"invoice_id": Decimal(raw) if raw.isdigit() else raw}
-        item = get(invoices, key, INVOICE + ["card_number"])
+        item = get(invoices, key, INVOICE + ["card_number", "card_last4"])
         if item is None or not owns(item):
             return not_found()
         log_item("invoice fetched", item)
         if cfg.PROJECT_FIELDS:
-            item["card_last4"] = item.pop("card_number", "")[-4:]
+            if "card_number" in item:
+                item["card_last4"] = item.pop("card_number")[-4:]
             item = public_invoice(item)
         return jsonify(item)
 

@@ -81,10 +81,23 @@ def create_tables(client, timeout=10.0):
             time.sleep(0.05)
 
 
+# Vulnerable mode: the legacy hashes of an old import, PBKDF2 with a single
+# iteration (a salted SHA-256, fast to brute-force); the fixed mode uses
+# Werkzeug's default method and work factor.
+FIXED = os.environ.get("LEAKHOUND_EXAMPLE_MODE", "vulnerable").strip().lower() == "fixed"
+HASH_METHOD = None if FIXED else "pbkdf2:sha256:1"
+
+
+def hash_password(password):
+    if HASH_METHOD is None:
+        return generate_password_hash(password)
+    return generate_password_hash(password, method=HASH_METHOD)
+
+
 def password_hashes(everyone):
     """Werkzeug hashes of everyone's password. Hashing costs a tenth of a
     second each, so the hashes are kept in CLINIC_SEED_CACHE (a JSON file)
-    when it is set, and reused while the passwords stay the same."""
+    when it is set, and reused while the passwords and method stay the same."""
     cache_file = os.environ.get("CLINIC_SEED_CACHE")
     cache = {}
     if cache_file and os.path.exists(cache_file):
@@ -95,14 +108,14 @@ def password_hashes(everyone):
             cache = {}
 
     def fingerprint(p):
-        return hashlib.sha256(f"{p['patient_id']}:{p['password']}".encode()).hexdigest()
+        return hashlib.sha256(f"{HASH_METHOD or 'default'}:{p['patient_id']}:{p['password']}".encode()).hexdigest()
 
     hashes = [cache.get(fingerprint(p)) for p in everyone]
     todo = [i for i, h in enumerate(hashes) if not h]
     if todo:
         # PBKDF2 releases the GIL: hash on every core.
         with ThreadPoolExecutor() as pool:
-            for i, h in zip(todo, pool.map(lambda i: generate_password_hash(everyone[i]["password"]), todo)):
+            for i, h in zip(todo, pool.map(lambda i: hash_password(everyone[i]["password"]), todo)):
                 hashes[i] = h
         if cache_file:
             tmp = cache_file + ".tmp"
@@ -110,6 +123,11 @@ def password_hashes(everyone):
                 json.dump({fingerprint(p): h for p, h in zip(everyone, hashes)}, f)
             os.replace(tmp, cache_file)
     return hashes
+
+
+def payment_method(p):
+    """The payment processor's reference of a patient's card (fixed mode)."""
+    return "pm_" + hashlib.sha256(("card:" + p["patient_id"]).encode()).hexdigest()[:24]
 
 
 def items():
@@ -121,6 +139,13 @@ def items():
     for p, password_hash in zip(everyone, hashes):
         item = {k: v for k, v in p.items() if k != "password"}
         item["password_hash"] = password_hash
+        if FIXED:
+            # Remedy: the SSN is not kept in the item (the fixed app never
+            # shows it) and the card is a processor token with its last four
+            # digits.
+            del item["ssn"]
+            item["card"] = {"brand": p["card"]["brand"], "last4": p["card"]["number"][-4:],
+                            "exp": p["card"]["exp"], "payment_method_id": payment_method(p)}
         item["created_at"] = "2025-0%d-1%dT09:30:00Z" % (1 + int(p["patient_id"][-1]) % 9, int(p["patient_id"][-1]))
         yield db.PATIENTS, item
     for n in range(30):
@@ -139,7 +164,9 @@ def items():
             "invoice_id": Decimal(9001 + n), "patient_id": p["patient_id"],
             "patient_name": p["name"], "patient_email": p["email"],
             "billing_address": p["address"], "card_brand": p["card"]["brand"],
-            "card_number": p["card"]["number"], "card_exp": p["card"]["exp"],
+            **({"card_last4": p["card"]["number"][-4:], "payment_method_id": payment_method(p)} if FIXED
+               else {"card_number": p["card"]["number"]}),
+            "card_exp": p["card"]["exp"],
             "amount": Decimal(f"{40 + n * 7}.50"), "currency": "USD",
             "issued_at": f"2026-11-{1 + n:02d}", "status": "paid" if n % 3 else "due",
         }
@@ -159,7 +186,7 @@ def items():
         test, value = people.LAB_TESTS[n % len(people.LAB_TESTS)]
         yield db.LAB_RESULTS, {
             "result_id": Decimal(3001 + n), "patient_id": p["patient_id"], "patient_name": p["name"],
-            "patient_dob": p["dob"], "patient_ssn": p["ssn"], "test": test, "value": value,
+            "patient_dob": p["dob"], **({} if FIXED else {"patient_ssn": p["ssn"]}), "test": test, "value": value,
             "collected_at": f"2026-11-{1 + n:02d}T08:15:00Z",
         }
 

@@ -1,7 +1,9 @@
 // Command e2e scans the Flask + DynamoDB example in both modes with the real
 // leakhound binary and checks the reports against expected.json: every
 // expected finding in vulnerable mode (pending while its check does not
-// exist), no high or critical finding in fixed mode. It starts and stops the
+// exist), no high or critical finding in fixed mode. It then audits the
+// example's tables and log files (leakhound audit dynamodb|logs) against
+// auditExpected (audit.go), with the same rule for the fixed mode. It starts and stops the
 // example through its scripts, by PID, and stops it on failure and on
 // Ctrl-C too.
 //
@@ -156,6 +158,14 @@ func suite(ctx context.Context, o options, stdout, stderr io.Writer) (bool, erro
 			return false, fmt.Errorf("%s mode: %w", mode, err)
 		}
 		printRun(stdout, mode, res)
+		if res.audit != nil {
+			p, f := res.audit.check(mode, stdout, o.verbose)
+			passed += p
+			failed += f
+			if f > 0 {
+				pass = false
+			}
+		}
 		switch mode {
 		case "vulnerable":
 			v := Compare(expected, res.report, implemented)
@@ -204,6 +214,8 @@ type modeRun struct {
 	exit     int
 	file     string
 	selftest string
+	// audit holds the audits of data at rest (nil for a given report).
+	audit *auditRun
 }
 
 // scanMode brings the example up in mode, scans it and always brings it
@@ -296,6 +308,10 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 	}
 	rep, err := readReport(res.file)
 	res.report = rep
+	if err != nil {
+		return res, err
+	}
+	res.audit, err = runAudits(ctx, o, mode, stderr)
 	return res, err
 }
 

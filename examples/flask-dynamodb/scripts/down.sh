@@ -34,5 +34,5 @@ stop() {
 
 stop flask app.py
 stop dynalite dynalite
-rm -rf "$run/srv" "$run/app.env" "$run/identities" "$run/base_url"
+rm -rf "$run/srv" "$run/app.env" "$run/identities" "$run/base_url" "$run/dynamodb_endpoint"
 exit 0

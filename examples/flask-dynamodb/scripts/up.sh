@@ -107,6 +107,7 @@ done
 wait "$seed_pid" || fail "seeding failed"
 "$py" "$helper" tokens "$base" >"$run/identities" || fail "could not log in the demo identities"
 echo "$base" >"$run/base_url"
+echo "http://127.0.0.1:$dport" >"$run/dynamodb_endpoint"
 trap - INT TERM
 took=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 

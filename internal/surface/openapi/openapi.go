@@ -88,10 +88,10 @@ func LoadURL(ctx context.Context, f Fetcher, u string) (*Document, error) {
 			return nil, err
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("GET %s: status %d", loc, resp.Status)
+			return nil, fmt.Errorf("%w: GET %s: status %d", surface.ErrUnavailable, loc, resp.Status)
 		}
 		if resp.Truncated {
-			return nil, fmt.Errorf("GET %s: document larger than the body limit", loc)
+			return nil, fmt.Errorf("%w: GET %s: document larger than the body limit", surface.ErrUnavailable, loc)
 		}
 		return resp.Body, nil
 	}
