@@ -237,7 +237,7 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
 		fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 		fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
-		fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of the scan: cached answers and exchanges hold half of it (older ones are evicted); the Go runtime's soft memory limit")
+		fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of the scan: cached answers and exchanges hold a quarter of it (older ones are evicted); the Go runtime's soft memory limit")
 		fs.DurationVar(&f.maxTime, "max-time", 0, "stop the whole scan after DURATION and write the partial report (0: no limit)")
 		fs.DurationVar(&f.retryWait, "max-retry-wait", defaultRetryWait, "longest Retry-After honoured on 429/503; a longer one ends that request's retries")
 

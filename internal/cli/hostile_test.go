@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/testapi/hostile"
@@ -229,8 +230,13 @@ func checkReportsParse(t *testing.T, out func(string) string) {
 			t.Errorf("%s report missing: %v", ext, err)
 			continue
 		}
-		if i := bytes.IndexFunc(b, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f }); i >= 0 {
-			t.Errorf("%s report holds control character %q at %d", ext, b[i], i)
+		if !utf8.Valid(b) {
+			t.Errorf("%s report is not valid UTF-8", ext)
+		}
+		if i := bytes.IndexFunc(b, func(r rune) bool {
+			return r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e
+		}); i >= 0 {
+			t.Errorf("%s report holds control character %q at %d", ext, b[i:min(len(b), i+4)], i)
 		}
 		switch ext {
 		case "json", "sarif":

@@ -97,7 +97,7 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 // limitMemory sets the Go runtime's soft memory limit to --max-memory,
 // unless GOMEMLIMIT is set: the collector then works harder instead of
 // letting garbage double the heap, which keeps the process near the budget
-// (docs/limits.md). Half the budget is for cached answers and recorded
+// (docs/limits.md). A quarter of the budget is for cached answers and recorded
 // exchanges (transport.Config.MaxMemory), the rest for the answers in
 // flight, the checks reading them and the scanner itself.
 func limitMemory(cfg *Config) {

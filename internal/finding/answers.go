@@ -32,7 +32,7 @@ type Answers struct {
 func (a Answers) MostlyUnjudged() bool { return a.Requests > 0 && 2*a.Unjudged > a.Requests }
 
 // Memory describes the memory budget of a scan's cached answers and
-// recorded exchanges: half of --max-memory.
+// recorded exchanges: a quarter of --max-memory.
 type Memory struct {
 	BudgetBytes int64 `json:"budget_bytes"`
 	// PeakBytes is the most the cache and the recorded exchanges held at once.

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,10 +103,16 @@ const discoveryCheck = "discovery"
 type heldFindings struct {
 	mu   sync.Mutex
 	held []held
+	// catchAll maps the SHA-256 of each answer judged a soft 404 to the
+	// catch-all prefix it came from: later answers with the same body on
+	// paths that are no known endpoint (an exposed-file probe, say) are
+	// the same page again.
+	catchAll map[[32]byte]string
 }
 
 type held struct {
 	path, template string
+	body           [32]byte
 	fs             []finding.Finding
 }
 
@@ -119,7 +126,38 @@ func (h *heldFindings) hold(ex *transport.Exchange, fs []finding.Finding) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.held = append(h.held, held{path: p, template: ex.Template, fs: fs})
+	h.held = append(h.held, held{path: p, template: ex.Template, body: sha256.Sum256(ex.Body), fs: fs})
+}
+
+// catchAllPage rewrites, like release, the findings on an answer after
+// discovery when it is a catch-all page again: the same body as an answer
+// judged a soft 404, on a path that is no known endpoint.
+func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding, known func(path string) bool) []finding.Finding {
+	h.mu.Lock()
+	empty := len(h.catchAll) == 0
+	h.mu.Unlock()
+	if empty || len(fs) == 0 {
+		return fs
+	}
+	u, err := url.Parse(ex.URL)
+	if err != nil || known(u.Path) {
+		return fs
+	}
+	sum := sha256.Sum256(ex.Body)
+	h.mu.Lock()
+	prefix, ok := h.catchAll[sum]
+	h.mu.Unlock()
+	if !ok {
+		return fs
+	}
+	out := make([]finding.Finding, 0, len(fs))
+	for _, f := range fs {
+		if f.Path == u.Path || f.Path == ex.Template {
+			f.Path = prefix + "{any}"
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // release returns the held findings judged by discovery's result (all of
@@ -156,7 +194,12 @@ func (h *heldFindings) release(res *discover.Result) []finding.Finding {
 				break
 			}
 		}
-		if prefix == "" {
+		if prefix != "" {
+			if h.catchAll == nil {
+				h.catchAll = map[[32]byte]string{}
+			}
+			h.catchAll[x.body] = prefix
+		} else {
 			prefix = strings.TrimSuffix(path.Dir(x.path), "/") + "/"
 		}
 		for _, f := range x.fs {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -25,6 +27,11 @@ import (
 
 // ErrUnreachable means no request reached the target at all.
 var ErrUnreachable = errors.New("target unreachable")
+
+// passiveBytes bounds the bytes of answers the passive checks read at once
+// (a body larger than this is read alone), so that ten 8 MiB answers in
+// flight do not all cost their parsing at the same time.
+const passiveBytes = 16 << 20
 
 // ErrMaxTime means the scan reached Options.MaxTime and stopped.
 var ErrMaxTime = errors.New("scan reached its time limit")
@@ -136,6 +143,22 @@ func (e *env) known(method, template string) bool {
 	return false
 }
 
+// knownPath reports whether path is a known GET endpoint, concrete or an
+// instance of a template.
+func (e *env) knownPath(path string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		if ep.Method != http.MethodGet {
+			continue
+		}
+		if p, ok := ep.Concrete(); ok && strings.SplitN(p, "?", 2)[0] == path || ep.IsTemplate() && ep.Matches(path) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -174,21 +197,27 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		fmu.Unlock()
 	}
 	held := &heldFindings{}
+	inspecting := semaphore.NewWeighted(passiveBytes)
 	cfg := o.Client
 	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
 		cov.record(ex, e.known(ex.Method, ex.Template))
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		// Passive checks allocate several times the size of the body they
+		// read: large bodies are read a few at a time (passiveBytes).
+		w := min(max(int64(len(ex.Body)), 1), passiveBytes)
+		_ = inspecting.Acquire(context.Background(), w)
 		var fs []finding.Finding
 		for _, p := range o.Passive {
 			fs = append(fs, safeInspect(p, ex, e, log)...)
 		}
+		inspecting.Release(w)
 		if ex.Check == discoveryCheck {
 			held.hold(ex, fs) // judged once discovery tells real routes from soft 404s
 			return
 		}
-		add(fs)
+		add(held.catchAllPage(ex, fs, e.knownPath))
 	}
 	outer := ctx
 	ctx, stop := bounded(ctx, o.MaxTime)

@@ -65,9 +65,9 @@ type Config struct {
 	// ends the retries of that request at once.
 	MaxRetryWait time.Duration
 	// MaxMemory is the memory budget of the scan in bytes (0 means
-	// DefaultMaxMemory). Cached answers and recorded exchanges may hold
-	// half of it; the other half is for the answers in flight (up to
-	// Concurrency × MaxBody) and the checks reading them.
+	// DefaultMaxMemory). Cached answers and recorded exchanges may hold a
+	// quarter of it; the rest is for the answers in flight (up to
+	// Concurrency × MaxBody), the checks reading them and the scanner.
 	MaxMemory int64
 	// BreakerThreshold is how many failed requests in a row open the
 	// circuit breaker (0 means DefaultBreakerThreshold, < 0 never).
@@ -279,7 +279,7 @@ func New(cfg Config) (*Client, error) {
 		sessions: map[string]*session{},
 		breaker:  newBreaker(cfg.BreakerThreshold),
 		log:      cfg.Logger,
-		mem:      memory{limit: cfg.MaxMemory / 2},
+		mem:      memory{limit: cfg.MaxMemory / 4},
 	}, nil
 }
 

@@ -158,7 +158,7 @@ func TestMemoryBudgetEvictsOldAnswers(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("a"), 512<<10))
 	}))
 	defer ts.Close()
-	const budget = 2 << 20
+	const budget = 8 << 20 // a quarter, 2 MiB, for the cache: four answers
 	c := newClient(t, ts.URL, func(c *Config) { c.MaxMemory = budget })
 	ctx := context.Background()
 	for i := range 10 {
@@ -167,8 +167,8 @@ func TestMemoryBudgetEvictsOldAnswers(t *testing.T) {
 		}
 	}
 	m := c.Memory()
-	if m.PeakBytes > budget || m.EvictedResponses == 0 {
-		t.Fatalf("memory %+v: want evictions and a peak within %d bytes", m, budget)
+	if m.BudgetBytes != budget/4 || m.PeakBytes > m.BudgetBytes || m.EvictedResponses == 0 {
+		t.Fatalf("memory %+v: want evictions and a peak within %d bytes", m, budget/4)
 	}
 	// The newest answer is still cached; the oldest was evicted and is
 	// fetched again.

@@ -6,7 +6,8 @@ import (
 )
 
 // DefaultMaxMemory is the default memory budget of a scan (--max-memory):
-// half of it for the answers a client caches and the exchanges it records.
+// a quarter of it for the answers a client caches and the exchanges it
+// records.
 const DefaultMaxMemory int64 = 256 << 20
 
 // memory keeps the cached answers and the recorded exchanges of a client

@@ -119,16 +119,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"this":"is not gzip"}`))
 	case EscapeKeys:
 		h.Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"\u001b]2;TITLE\u0007ssn": "123-45-6789", "\u001b[2Jemail": "victim@example.org", "bad": "`)
-		w.Write([]byte("\xff\xfe\x1b[31m"))
-		fmt.Fprint(w, `", "users": [{"id": 1, "email": "a@example.org", "\u202ename": "x\u0000y"}]}`)
+		// Valid JSON whose keys and values carry terminal escapes, C1
+		// controls and a bidirectional override as \u escapes.
+		fmt.Fprint(w, `{"users":[`)
+		for i := range 5 {
+			if i > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"id":%d,"\u001b]2;TITLE\u0007ssn":"123-45-67%02d","\u001b[2Jemail":"user%d@example.org","name\u202e":"N\u009b31m%d","phone":"+1 202 555 01%02d"}`, i+1, 10+i, i, i, i)
+		}
+		fmt.Fprint(w, `]}`)
 	case CatchAll:
-		h.Set("Content-Type", "text/html")
-		fmt.Fprint(w, `<html><body><h1>Internal error</h1><pre>Traceback (most recent call last):
-  File "/srv/app/views.py", line 42, in handler
-    return render(request)
-django.db.utils.OperationalError: FATAL: password authentication failed for user "app"
-</pre></body></html>`)
+		// A single-page app's catch-all: every path answers 200 with the
+		// same page, which embeds personal data.
+		h.Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"page":"app","users":[{"id":1,"email":"alice@example.org","ssn":"123-45-6789","phone":"+1 202 555 0101"},{"id":2,"email":"bob@example.org","ssn":"987-65-4321","phone":"+1 202 555 0102"}]}`)
 	case Slow:
 		select {
 		case <-time.After(200 * time.Millisecond):
