@@ -449,6 +449,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if errors.Is(err, transport.ErrBudget) {
+			return nil // discovery spent the budget: the report says so
+		}
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	// Ids seen in the answers fill the templates that had no real value;
