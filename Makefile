@@ -10,7 +10,7 @@ export CGO_ENABLED ?= 0
 
 include examples/flask-dynamodb/example.mk
 
-.PHONY: all build demo test unit lint bench clean browser-install fuzz fuzz-short
+.PHONY: all build demo test unit lint lint-install bench clean browser-install fuzz fuzz-short
 
 all: build
 
@@ -21,10 +21,23 @@ build:
 demo: build
 	@./$(BIN) demo; code=$$?; [ $$code -eq 0 ] || [ $$code -eq 1 ]
 
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
-	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+# golangci-lint (configured in .golangci.yaml: the standard linters, gofmt,
+# spelling) is installed from the Go module proxy when missing or not v2.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOBIN_DIR := $(shell $(GO) env GOBIN)
+ifeq ($(GOBIN_DIR),)
+GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+endif
+
+lint-install:
+	@{ command -v golangci-lint >/dev/null 2>&1 && golangci-lint version 2>/dev/null | grep -q 'version 2\.'; } || \
+	  { [ -x "$(GOBIN_DIR)/golangci-lint" ] && "$(GOBIN_DIR)/golangci-lint" version 2>/dev/null | grep -q 'version 2\.'; } || { \
+	    echo "install: golangci-lint $(GOLANGCI_LINT_VERSION) (go install)" >&2; \
+	    $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION); }
+
+lint: lint-install
+	@lint=golangci-lint; command -v golangci-lint >/dev/null 2>&1 && golangci-lint version 2>/dev/null | grep -q 'version 2\.' || lint="$(GOBIN_DIR)/golangci-lint"; \
+	  $$lint run ./...
 
 # The HTML report test drives a headless Chromium (Debian: chromium); it
 # skips without one. Installs it only when missing and apt-get exists.

@@ -75,24 +75,14 @@ func LogRules() []check.Meta {
 
 // Severity is the severity of storing or logging a value of type typ in
 // clear: regulated identifiers, payment data and credentials are high,
-// personal data medium, identity data (a name, an IP address) low. It
-// follows the level table of the sensitivity model (detect); once detect
-// exports that table (detect.LevelOf), this is LevelOf(typ).Severity().
+// personal data medium, identity data (a name, an IP address) low; stack
+// and platform artefacts are info. It is the level table of the
+// sensitivity model: detect.LevelOf(typ).Severity().
 func Severity(typ string) finding.Severity {
-	switch category(typ) {
-	case detect.Secret:
-		return finding.High
-	case detect.PII:
-		switch typ {
-		case string(detect.TypeSSN), string(detect.TypeITIN), string(detect.TypeCard), string(detect.TypeIBAN),
-			string(detect.TypeNINO), string(detect.TypeNHS), string(detect.TypeSIN), string(detect.TypePassport):
-			return finding.High
-		case string(detect.TypeName), string(detect.TypeIP):
-			return finding.Low
-		}
-		return finding.Medium
+	if !Sensitive(typ) {
+		return finding.Info
 	}
-	return finding.Info
+	return detect.LevelOf(detect.Type(typ)).Severity()
 }
 
 // Sensitive reports whether an audit reports values of type typ: personal
@@ -103,7 +93,7 @@ func Sensitive(typ string) bool {
 }
 
 // category is detect.CategoryOf for a type name.
-func category(typ string) detect.Category { return detect.CategoryOf(typ) }
+func category(typ string) detect.Category { return detect.CategoryOf(detect.Type(typ)) }
 
 // Report assembles findings into a report: fingerprinted, sorted, scored.
 // target names what was audited (an endpoint URL, a region, a path);

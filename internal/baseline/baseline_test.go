@@ -17,6 +17,7 @@ func mk(check, path string, sev finding.Severity) finding.Finding {
 }
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	a, b, c := mk("bola", "/users/{id}", finding.Critical), mk("security-headers", "/", finding.Low), mk("cors", "/me", finding.Medium)
 	old := &finding.Report{SchemaVersion: "1.0", Findings: []finding.Finding{a, b}}
 	// Round-trip the old report through JSON as --baseline does.
@@ -48,6 +49,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{`not json`, `{"findings":[]}`, `{"schema_version":"2.0"}`} {
 		if _, err := Parse([]byte(in)); err == nil {
 			t.Errorf("Parse(%q) accepted", in)

@@ -64,6 +64,20 @@ type Env interface {
 	AllowWrite() bool
 }
 
+// Warner is implemented by an Env that collects warnings for the report:
+// what a reader must know that is not a finding (a comparison dropped
+// because the target rate-limited it).
+type Warner interface {
+	Warn(msg string)
+}
+
+// Warn passes msg to env's warnings when it collects them.
+func Warn(env Env, msg string) {
+	if w, ok := env.(Warner); ok {
+		w.Warn(msg)
+	}
+}
+
 // New fills the fixed fields of a finding from a check's metadata.
 func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Identity) finding.Finding {
 	f := finding.Finding{
@@ -87,7 +101,12 @@ func New(m Meta, ep surface.Endpoint, resp *transport.Response, id transport.Ide
 }
 
 // FromExchange fills the fixed fields of a finding seen by a passive check.
+// An exchange sent with a forged credential is attributed to its synthetic
+// identity, and the reproduction carries the forged credential.
 func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding.Finding {
+	if ex.Forged != nil {
+		id = transport.Identity{Name: ex.Identity, Header: ex.Forged, Synthetic: true}
+	}
 	f := finding.Finding{
 		Check:       m.ID,
 		Title:       m.Title,

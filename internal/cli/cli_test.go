@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/internal/testapi"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var (
 	hostPort  = regexp.MustCompile(`127\.0\.0\.1:\d+`)
@@ -40,22 +36,9 @@ func normalise(s string) string {
 	return seconds.ReplaceAllString(s, "requests, 0.0s")
 }
 
-func golden(t *testing.T, name, got string) {
+func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Fatalf("%s mismatch (-want +got):\n%s", name, d)
-	}
+	golden.Assert(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 func serve(t *testing.T, v testapi.Variant) string {
@@ -126,6 +109,8 @@ func TestRun(t *testing.T) {
 		{name: "bad max-body", args: []string{"scan", vuln, "--max-body", "lots"}, code: 2, stderr: "--max-body"},
 		{name: "bad timeout", args: []string{"scan", vuln, "--timeout", "soon"}, code: 2, stderr: "invalid argument"},
 		{name: "unknown flag", args: []string{"scan", vuln, "--frobnicate"}, code: 2, stderr: "unknown flag"},
+		{name: "misspelt flag", args: []string{"scan", vuln, "--identiy", alice}, code: 2, stderr: "did you mean --identity?"},
+		{name: "target without scheme", args: []string{"scan", "127.0.0.1:5000"}, code: 2, stderr: "did you mean http://127.0.0.1:5000 ?"},
 		{name: "missing config", args: []string{"scan", vuln, "--config", "testdata/none.yaml"}, code: 2, stderr: "read config"},
 		{name: "bad config", args: []string{"scan", vuln, "--config", "testdata/bad.yaml"}, code: 2, stderr: "config"},
 		{name: "unreachable", args: []string{"scan", closedPort(t)}, code: 3, stderr: "could not run"},
@@ -137,6 +122,10 @@ func TestRun(t *testing.T) {
 		{name: "config without identities fails on low", args: []string{"scan", vuln, "--config", "testdata/failon-low-anonymous.yaml"}, code: 1},
 		{name: "flags win over config", args: []string{"scan", lowOnly, "--config", "testdata/failon-low-anonymous.yaml", "--fail-on", "critical"}, code: 0},
 		{name: "bad wordlist", args: []string{"scan", vuln, "--wordlist", "testdata/none.txt"}, code: 2, stderr: "--wordlist"},
+		{name: "bad exclude", args: []string{"scan", vuln, "--exclude", "api/*"}, code: 2, stderr: "--exclude"},
+		{name: "bad include method", args: []string{"scan", vuln, "--include", "G3T /api"}, code: 2, stderr: "--include"},
+		{name: "strict and allow-write", args: []string{"scan", vuln, "--strict-read-only", "--allow-write"}, code: 2, stderr: "contradict"},
+		{name: "bad config exclude", args: []string{"scan", vuln, "--config", "testdata/bad-exclude.yaml"}, code: 2, stderr: "--exclude"},
 		{name: "demo json", args: []string{"demo", "--format", "json"}, code: 1, golden: "demo-json"},
 		{name: "demo fixed", args: []string{"demo", "--fixed", "--fail-on", "medium"}, code: 0},
 		{name: "demo takes no target", args: []string{"demo", vuln}, code: 2, stderr: "no arguments"},
@@ -156,7 +145,7 @@ func TestRun(t *testing.T) {
 				t.Fatal("output holds a credential")
 			}
 			if tc.golden != "" {
-				golden(t, tc.golden, normalise(out))
+				assertGolden(t, tc.golden, normalise(out))
 			}
 		})
 	}
@@ -214,5 +203,68 @@ func TestParseSize(t *testing.T) {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
+	}
+}
+
+// TestExcludeAndWriteLog: --exclude holds every stage of a CLI scan, the
+// excluded operation is listed as skipped, and --write-log is written (and
+// holds no credential) under --allow-write.
+func TestExcludeAndWriteLog(t *testing.T) {
+	api := testapi.New(testapi.Vulnerable)
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "writes.jsonl")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"scan", srv.URL, "-q", "--format", "json", "--no-discovery",
+		"--identity", "alice=Authorization: Bearer " + testapi.AliceToken,
+		"--identity", "bob=Authorization: Bearer " + testapi.BobToken,
+		"--exclude", "GET /api/admin/*", "--allow-write", "--write-log", logFile}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, r := range api.Requests() {
+		if strings.HasPrefix(r.Path, "/api/admin/") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			t.Errorf("%s %s on the wire despite --exclude", r.Method, r.Path)
+		}
+	}
+	var rep finding.Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	listed := false
+	for _, s := range rep.SkippedOperations {
+		listed = listed || (s.Path == "/api/admin/users" && strings.Contains(s.Reason, "--exclude"))
+	}
+	if !listed {
+		t.Errorf("skipped_operations %+v lack the excluded path", rep.SkippedOperations)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Writes) == 0 || !bytes.Contains(b, []byte(`"seq":1`)) {
+		t.Fatalf("write log %q, journal %d entries", b, len(rep.Writes))
+	}
+	if bytes.Contains(b, []byte(testapi.AliceToken)) || bytes.Contains(b, []byte(testapi.BobToken)) {
+		t.Error("the write log carries a credential")
+	}
+	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("write log mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// TestSmallBudgetWritesAPartialReport: --max-requests 100 against an API
+// whose discovery alone could take 300 yields a partial report, not exit 3.
+func TestSmallBudgetWritesAPartialReport(t *testing.T) {
+	vuln := serve(t, testapi.Vulnerable)
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"scan", vuln, "--max-requests", "100", "--fail-on", "critical",
+		"--identity", "alice=Authorization: Bearer " + testapi.AliceToken}, &stdout, &stderr)
+	if code == 3 || code == 2 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "PARTIAL SCAN") || !strings.Contains(stdout.String(), "budget of 100") {
+		t.Fatalf("the report does not say it is partial for lack of budget:\n%.600s", stdout.String())
 	}
 }

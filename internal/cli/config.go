@@ -21,6 +21,7 @@ import (
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 	"github.com/leakhound/leakhound/internal/weakkey"
 )
@@ -74,12 +75,23 @@ type Config struct {
 	// in the working directory), so the command can announce it.
 	ImplicitConfig string
 	Network        NetworkConfig
+	Safety         SafetyConfig
 	// Progress, set by a front end, receives scan progress.
 	Progress func(scan.Progress)
 	Surface  SurfaceConfig
 	// Rules describe the checks of the reports (SARIF rules, JUnit cases);
 	// the scan's checks when nil, the audit rules for an audit.
 	Rules []check.Meta
+}
+
+// SafetyConfig is what the scan may send (docs/safety.md).
+type SafetyConfig struct {
+	// StrictReadOnly refuses read-POSTs too (--strict-read-only).
+	StrictReadOnly bool
+	// Scope holds the --include/--exclude rules.
+	Scope safety.Scope
+	// WriteLog is the --write-log file the write journal is appended to.
+	WriteLog string
 }
 
 // ReportTarget is one --report FORMAT=FILE.
@@ -119,6 +131,15 @@ type fileConfig struct {
 	SarifCategory string          `yaml:"sarif_category"`
 	fileSurface   `yaml:",inline"`
 	fileNetwork   `yaml:",inline"`
+	fileSafety    `yaml:",inline"`
+}
+
+// fileSafety is the YAML shape of the safety settings in --config.
+type fileSafety struct {
+	Include        []string `yaml:"include"`
+	Exclude        []string `yaml:"exclude"`
+	StrictReadOnly *bool    `yaml:"strict_read_only"`
+	WriteLog       string   `yaml:"write_log"`
 }
 
 // DefaultConfigFile is read when --config is not given and it exists in the
@@ -196,6 +217,64 @@ type scanFlags struct {
 	excludeChecks []string
 	sarifCategory string
 	network       networkFlags
+	safety        safetyFlags
+}
+
+// safetyFlags are the flags of docs/safety.md.
+type safetyFlags struct {
+	include        []string
+	exclude        []string
+	strictReadOnly bool
+	writeLog       string
+}
+
+// register defines the safety flags on fs; --write-log only where writes
+// may happen.
+func (f *safetyFlags) register(fs *pflag.FlagSet, writes bool) {
+	fs.StringArrayVar(&f.include, "include", nil, "send only requests matching '[METHOD ]/glob' (repeatable; * one segment, ** any; e.g. '/api/**')")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "never send requests matching '[METHOD ]/glob' (repeatable; wins over --include; e.g. 'DELETE /api/*', '/admin/**')")
+	fs.BoolVar(&f.strictReadOnly, "strict-read-only", false, "send no POST at all, not even the ones named as reads (search, query, export, ...)")
+	if writes {
+		fs.StringVar(&f.writeLog, "write-log", "", "append every write to FILE as JSON lines as it happens (with --allow-write)")
+	}
+}
+
+// build merges the flags over the config file and validates the rules.
+func (f *safetyFlags) build(set func(string) bool, fc fileSafety, allowWrite bool) (SafetyConfig, error) {
+	var c SafetyConfig
+	include, exclude := f.include, f.exclude
+	if !set("include") {
+		include = fc.Include
+	}
+	if !set("exclude") {
+		exclude = fc.Exclude
+	}
+	for _, s := range include {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--include: %v", err)
+		}
+		c.Scope.Include = append(c.Scope.Include, r)
+	}
+	for _, s := range exclude {
+		r, err := safety.ParseRule(s)
+		if err != nil {
+			return c, usagef("--exclude: %v", err)
+		}
+		c.Scope.Exclude = append(c.Scope.Exclude, r)
+	}
+	c.StrictReadOnly = f.strictReadOnly
+	if !set("strict-read-only") && fc.StrictReadOnly != nil {
+		c.StrictReadOnly = *fc.StrictReadOnly
+	}
+	if c.StrictReadOnly && allowWrite {
+		return c, usagef("--strict-read-only and --allow-write contradict each other")
+	}
+	c.WriteLog = f.writeLog
+	if !set("write-log") && fc.WriteLog != "" {
+		c.WriteLog = fc.WriteLog
+	}
+	return c, nil
 }
 
 // flagUse says which command a set of scan flags is registered for: each
@@ -244,7 +323,10 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		f.network.register(network.fs)
 	}
 	if use == forScan || use == forMCP {
-		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit POST/PUT/PATCH/DELETE probes (docs/safety.md)")
+		safety.fs.BoolVar(&f.allowWrite, "allow-write", false, "permit write probes (restored and journaled; DELETE only to what the scan created; see docs/safety.md)")
+	}
+	if use == forScan || use == forSurface || use == forMCP {
+		f.safety.register(safety.fs, use != forSurface)
 	}
 	if use != forSurface {
 		fs := checks.fs
@@ -453,6 +535,9 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	if c.Network, err = f.network.build(set, fc.fileNetwork); err != nil {
 		return nil, err
 	}
+	if c.Safety, err = f.safety.build(set, fc.fileSafety, c.AllowWrite); err != nil {
+		return nil, err
+	}
 	c.SarifCategory = pick("sarif-category", f.sarifCategory, fc.SarifCategory)
 	c.Checks = f.checks
 	if !set("checks") && len(fc.Checks) > 0 {
@@ -498,11 +583,18 @@ func decodeConfig(b []byte) (fileConfig, error) {
 }
 
 func parseTarget(s string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return nil, fmt.Errorf("target %q is not a URL", s)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		// host:port or a bare host: say what was probably meant.
+		if !strings.Contains(s, "://") && s != "" {
+			if h, err := url.Parse("http://" + s); err == nil && h.Hostname() != "" {
+				return nil, fmt.Errorf("target %q: want an http:// or https:// URL (did you mean http://%s ?)", s, s)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("target %q is not a URL", s)
+		}
 		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", s)
 	}
 	if u.Host == "" || u.Hostname() == "" {

@@ -44,7 +44,7 @@ func TestHelp(t *testing.T) {
 			if code2 != 0 || out2 != out {
 				t.Fatalf("'help %s' differs from '%s --help'", c.name, c.name)
 			}
-			golden(t, "help-"+c.name, out)
+			assertGolden(t, "help-"+c.name, out)
 		})
 	}
 	if code, _, errs := run(context.Background(), "help", "attack"); code != 2 || !strings.Contains(errs, `no command "attack"`) {

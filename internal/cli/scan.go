@@ -82,7 +82,16 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 	if err != nil {
 		return nil, err
 	}
-	rep, err := scan.Run(ctx, scanOptions(cfg, log, in))
+	opts := scanOptions(cfg, log, in)
+	if cfg.Safety.WriteLog != "" {
+		f, err := os.OpenFile(cfg.Safety.WriteLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, usagef("--write-log: %v", err)
+		}
+		defer f.Close()
+		opts.Client.WriteLog = f
+	}
+	rep, err := scan.Run(ctx, opts)
 	if rep != nil {
 		postProcess(rep, cfg, log, time.Now())
 	}
@@ -124,6 +133,9 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 			Proxy:       cfg.Network.Proxy,
 			TLS:         cfg.Network.TLS,
 			MaxRetries:  2,
+			// Safety (docs/safety.md).
+			StrictReadOnly: cfg.Safety.StrictReadOnly,
+			Scope:          cfg.Safety.Scope,
 			// Bounds against hostile servers (docs/limits.md).
 			MaxMemory:    cfg.MaxMemory,
 			MaxRetryWait: cfg.MaxRetryWait,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/detect"
 	"io"
 	"log/slog"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
@@ -297,13 +299,27 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 	if len(inv.CatchAll) > 0 {
 		fmt.Fprintf(w, "soft 404 (every path answers) under: %s\n", strings.Join(inv.CatchAll, " "))
 	}
-	return nil
+	return writeSkipped(w, inv.Skipped, inv.RequestsRefused)
+}
+
+// writeSkipped lists the operations the safety policy or the scope kept
+// from being sent.
+func writeSkipped(w io.Writer, skipped []finding.SkippedOperation, refused int) error {
+	if len(skipped) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nSkipped operations (%d; %d requests refused before the wire; see docs/safety.md):\n", len(skipped), refused)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range skipped {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Method, s.Path, s.Reason)
+	}
+	return tw.Flush()
 }
 
 func params(ps []surface.Param) string {
 	var parts []string
 	for _, p := range ps {
-		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || surface.FieldSensitivity(p.Name) == surface.Secret {
+		if (p.In == "header" && surface.IsCredentialHeader(p.Name)) || p.In == "cookie" || detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret {
 			parts = append(parts, p.Name+"("+p.In+")")
 			continue
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -118,5 +119,21 @@ func TestRecordedIdentitiesOnlyOnRequest(t *testing.T) {
 	}
 	if code, _, errs := run(context.Background(), "surface", srv.URL, "--har", harFile, "--no-discovery", "--rate", "0", "--recorded-identities"); code != 0 || !sent() {
 		t.Fatalf("exit %d (%s); recorded credential not used with --recorded-identities", code, errs)
+	}
+}
+
+// TestSurfaceListsSkippedOperations: `leakhound surface` lists what the
+// policy and the scope kept from being sent.
+func TestSurfaceListsSkippedOperations(t *testing.T) {
+	vuln := serve(t, testapi.Vulnerable)
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"surface", vuln, "--no-discovery", "--exclude", "GET /api/admin/*"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	i := strings.Index(out, "Skipped operations")
+	if i < 0 || !strings.Contains(out[i:], "/api/admin/users") || !strings.Contains(out[i:], "--exclude") {
+		t.Fatalf("no skipped operations listed:\n%s", out)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
-func norm(typ, v string) string {
+func norm(typ detect.Type, v string) string {
 	switch typ {
 	case detect.TypeCard, detect.TypeSSN, detect.TypePhone, detect.TypeIBAN:
 		var b strings.Builder
@@ -27,6 +27,11 @@ func norm(typ, v string) string {
 }
 
 type tally struct{ tp, fp, fn int }
+
+type key struct {
+	typ detect.Type
+	val string
+}
 
 func (t tally) precision() float64 {
 	if t.tp+t.fp == 0 {
@@ -45,36 +50,36 @@ func (t tally) recall() float64 {
 // evaluate scans labelled documents and counts, per type, planted values
 // found (tp), detections that were not planted (fp) and planted values
 // missed (fn). Only detections at medium confidence or more count.
-func evaluate(docs []corpus.Doc) map[string]*tally {
-	out := map[string]*tally{}
-	get := func(t string) *tally {
+func evaluate(docs []corpus.Doc) map[detect.Type]*tally {
+	out := map[detect.Type]*tally{}
+	get := func(t detect.Type) *tally {
 		if out[t] == nil {
 			out[t] = &tally{}
 		}
 		return out[t]
 	}
 	for _, d := range docs {
-		want := map[[2]string]bool{}
+		want := map[key]bool{}
 		for _, l := range d.Labels {
-			want[[2]string{l.Type, norm(l.Type, l.Value)}] = true
+			want[key{detect.Type(l.Type), norm(detect.Type(l.Type), l.Value)}] = true
 		}
-		got := map[[2]string]bool{}
+		got := map[key]bool{}
 		for _, m := range detect.Scan(d.Body, d.ContentType).Matches {
 			if m.Confidence < finding.ConfidenceMedium || m.Category == detect.Artefact {
 				continue
 			}
-			got[[2]string{m.Type, norm(m.Type, m.Value().Raw())}] = true
+			got[key{m.Type, norm(m.Type, m.Value().Raw())}] = true
 		}
 		for k := range got {
 			if want[k] {
-				get(k[0]).tp++
+				get(k.typ).tp++
 			} else {
-				get(k[0]).fp++
+				get(k.typ).fp++
 			}
 		}
 		for k := range want {
 			if !got[k] {
-				get(k[0]).fn++
+				get(k.typ).fn++
 			}
 		}
 	}
@@ -82,11 +87,12 @@ func evaluate(docs []corpus.Doc) map[string]*tally {
 }
 
 var (
-	checksumTypes = []string{detect.TypeCard, detect.TypeSSN, detect.TypeIBAN, detect.TypeAWSKeyID, detect.TypePasswordHash}
-	contextTypes  = []string{detect.TypePhone, detect.TypeDOB, detect.TypeAddress, detect.TypeName}
+	checksumTypes = []detect.Type{detect.TypeCard, detect.TypeSSN, detect.TypeIBAN, detect.TypeAWSKeyID, detect.TypePasswordHash}
+	contextTypes  = []detect.Type{detect.TypePhone, detect.TypeDOB, detect.TypeAddress, detect.TypeName}
 )
 
 func TestAccuracyOnLabelledCorpus(t *testing.T) {
+	t.Parallel()
 	g := corpus.New(20261127)
 	n := 3000
 	if raceEnabled {
@@ -102,7 +108,7 @@ func TestAccuracyOnLabelledCorpus(t *testing.T) {
 		report = append(report, fmt.Sprintf("%s: precision %.4f recall %.4f (tp %d fp %d fn %d)", typ, r.precision(), r.recall(), r.tp, r.fp, r.fn))
 	}
 	t.Logf("accuracy:\n%s", strings.Join(report, "\n"))
-	gate := func(types []string, p, r float64) {
+	gate := func(types []detect.Type, p, r float64) {
 		for _, typ := range types {
 			tl := res[typ]
 			if tl == nil || tl.tp == 0 {
@@ -125,6 +131,7 @@ func TestAccuracyOnLabelledCorpus(t *testing.T) {
 }
 
 func TestBenignPayloadsAtMostOneFalseFindingPer10MB(t *testing.T) {
+	t.Parallel()
 	size := 10 << 20
 	if testing.Short() || raceEnabled {
 		size = 2 << 20 // the gate then allows no false finding at all

@@ -6,6 +6,7 @@ import (
 )
 
 func TestMaskTextHidesWeakSecretsUnderSecretNames(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, raw string }{
 		{"SECRET_KEY=changeme\n", "changeme"},
 		{`{"JWT_SECRET_KEY": "jwt-secret", "DEBUG": true}`, "jwt-secret"},

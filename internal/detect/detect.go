@@ -20,103 +20,11 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
-// Category groups the types of what is detected.
-type Category int
-
-// Categories.
-const (
-	PII Category = iota + 1
-	Secret
-	Artefact
-)
-
-func (c Category) String() string {
-	switch c {
-	case PII:
-		return "pii"
-	case Secret:
-		return "secret"
-	case Artefact:
-		return "artefact"
-	}
-	return "unknown"
-}
-
-// Types of detected values. The PII names match those finding.Mask knows.
-const (
-	TypeEmail    = "email"
-	TypePhone    = "phone"
-	TypeSSN      = "ssn"
-	TypeITIN     = "itin"
-	TypeCard     = "card"
-	TypeIBAN     = "iban"
-	TypeDOB      = "date_of_birth"
-	TypeAddress  = "postal_address"
-	TypeName     = "person_name"
-	TypeIP       = "ip_address"
-	TypeGeo      = "geolocation"
-	TypeNINO     = "uk_nino"
-	TypeNHS      = "uk_nhs_number"
-	TypeSIN      = "ca_sin"
-	TypePassport = "passport_number"
-
-	TypeAWSKeyID     = "aws_access_key_id"
-	TypeAWSSecret    = "aws_secret_access_key"
-	TypeGitHub       = "github_token"
-	TypeStripe       = "stripe_key"
-	TypeSlack        = "slack_token"
-	TypeGoogleKey    = "google_api_key"
-	TypePrivateKey   = "private_key"
-	TypeJWT          = "jwt"
-	TypeAPIKey       = "api_key"
-	TypePassword     = "password"
-	TypePasswordHash = "password_hash"
-	TypeDebugSecret  = "werkzeug_debugger_secret"
-
-	TypeTraceback     = "python_traceback"
-	TypeDebugger      = "werkzeug_debugger"
-	TypeFlaskError    = "flask_error"
-	TypeBotocoreError = "botocore_error"
-	TypeDynamoARN     = "dynamodb_arn"
-	TypeDynamoTable   = "dynamodb_table"
-	TypeAWSAccount    = "aws_account_id"
-	TypeServerPath    = "server_path"
-	TypeSQLError      = "sql_error"
-	TypeJavaStack     = "java_stack_trace"
-	TypeNodeStack     = "node_stack_trace"
-	TypeGoStack       = "go_stack_trace"
-	TypeDynamoWire    = "dynamodb_wire_format"
-)
-
-// CategoryOf returns the category of a type.
-func CategoryOf(typ string) Category {
-	switch typ {
-	case TypeEmail, TypePhone, TypeSSN, TypeITIN, TypeCard, TypeIBAN, TypeDOB, TypeAddress,
-		TypeName, TypeIP, TypeGeo, TypeNINO, TypeNHS, TypeSIN, TypePassport:
-		return PII
-	case TypeAWSKeyID, TypeAWSSecret, TypeGitHub, TypeStripe, TypeSlack, TypeGoogleKey,
-		TypePrivateKey, TypeJWT, TypeAPIKey, TypePassword, TypePasswordHash, TypeDebugSecret:
-		return Secret
-	}
-	return Artefact
-}
-
-// isIdentity reports the PII types that single out a person; they make
-// the weak signals of a record (a bare "name", an IP, a location) count.
-func isIdentity(typ string) bool {
-	switch typ {
-	case TypeEmail, TypePhone, TypeSSN, TypeITIN, TypeCard, TypeIBAN, TypeDOB, TypeAddress,
-		TypeNINO, TypeNHS, TypeSIN, TypePassport, TypeName:
-		return true
-	}
-	return false
-}
-
 // Match is one detected value.
 type Match struct {
 	// Rule is the id of the rule that matched.
 	Rule string
-	Type string
+	Type Type
 	// Category of Type.
 	Category   Category
 	Confidence finding.Confidence
@@ -138,10 +46,10 @@ type Match struct {
 
 // Value returns the detected value as a finding.Value: masked for
 // display, the raw text kept inside for --reveal.
-func (m *Match) Value() finding.Value { return finding.NewValue(m.Type, m.Path, m.raw) }
+func (m *Match) Value() finding.Value { return finding.NewValue(string(m.Type), m.Path, m.raw) }
 
 // Masked returns the masked form of the value.
-func (m *Match) Masked() string { return finding.Mask(m.Type, m.raw) }
+func (m *Match) Masked() string { return finding.Mask(string(m.Type), m.raw) }
 
 // Result is what a scan found.
 type Result struct {
@@ -306,7 +214,7 @@ func MaskBytes(body []byte, contentType string) []byte {
 func maskSpans(body []byte, ms []Match) []byte {
 	type span struct {
 		s, e int
-		typ  string
+		typ  Type
 	}
 	var spans []span
 	for _, m := range ms {
@@ -339,7 +247,7 @@ func maskSpans(body []byte, ms []Match) []byte {
 	prev := 0
 	for _, sp := range merged {
 		out = append(out, body[prev:sp.s]...)
-		masked := finding.Mask(sp.typ, string(body[sp.s:sp.e]))
+		masked := finding.Mask(string(sp.typ), string(body[sp.s:sp.e]))
 		if masked == "" {
 			masked = "****"
 		}

@@ -37,6 +37,7 @@ func FuzzScan(f *testing.F) {
 }
 
 func TestMaskTextHidesEveryDetectedValue(t *testing.T) {
+	t.Parallel()
 	body := `{"users":[{"name":"Alice Moreau","email":"alice.moreau@proton.me","ssn":"412-67-3385","card":"4539 1488 0343 6467",` +
 		`"password_hash":"pbkdf2:sha256:600000$Xk2Lr8Qp$8f1c0d2e9a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"}]} ` +
 		`and text: call +44 20 7946 0958, key AKIAQ4XN7Z2MBV5KR3TW`

@@ -33,6 +33,14 @@ const (
 	kAccountID
 	kIDLike  // ids, counts, prices, timestamps: silence digit shapes
 	kGeneric // "number", "value": the parent key tells ({"card": {"number": …}})
+	// kCredential: a secret-named key (client_secret, signing_key,
+	// passphrase, security_answer); its value is a credential whatever
+	// its entropy.
+	kCredential
+	kUsername // a login name: personal only in a record with other PII
+	kMedical  // health data
+	kRole     // a privilege field
+	kExample  // example, examples: documentation, not data
 )
 
 var exactKeys = map[string]keyClass{
@@ -56,7 +64,7 @@ var exactKeys = map[string]keyClass{
 	"addressline2": kAddress, "address1": kAddress, "address2": kAddress, "line1": kAddress,
 	"line2": kAddress, "homeaddress": kAddress, "billingaddress": kAddress, "shippingaddress": kAddress,
 	"mailingaddress": kAddress, "residentialaddress": kAddress, "addr": kAddress, "street1": kAddress,
-	"street2": kAddress, "postaladdress": kAddress,
+	"street2": kAddress, "postaladdress": kAddress, "shipto": kAddress, "shippingto": kAddress, "deliverto": kAddress,
 	"city": kAddressPart, "town": kAddressPart, "zip": kAddressPart, "zipcode": kAddressPart,
 	"postcode": kAddressPart, "postalcode": kAddressPart,
 
@@ -86,10 +94,24 @@ var exactKeys = map[string]keyClass{
 	"pwhash": kPasswordHash,
 
 	"token": kSecret, "accesstoken": kSecret, "refreshtoken": kSecret, "idtoken": kSecret,
-	"authtoken": kSecret, "sessiontoken": kSecret, "apikey": kSecret, "apisecret": kSecret,
-	"secret": kSecret, "clientsecret": kSecret, "secretkey": kSecret, "privatekey": kSecret,
-	"apitoken": kSecret, "bearertoken": kSecret, "webhooksecret": kSecret, "signingkey": kSecret,
-	"authorization": kSecret, "xapikey": kSecret, "accesskey": kSecret, "credentials": kSecret,
+	"authtoken": kSecret, "sessiontoken": kSecret, "apitoken": kSecret, "bearertoken": kSecret,
+	"authorization": kSecret, "sessionid": kSecret, "credentials": kSecret, "cookie": kSecret,
+	"apikey": kCredential, "apisecret": kCredential, "secret": kCredential, "clientsecret": kCredential,
+	"secretkey": kCredential, "privatekey": kCredential, "webhooksecret": kCredential, "signingkey": kCredential,
+	"xapikey": kCredential, "accesskey": kCredential, "passphrase": kCredential, "secretanswer": kCredential,
+	"securityanswer": kCredential, "securityquestionanswer": kCredential, "pin": kCredential, "cvv": kCredential,
+	"cvc": kCredential, "cvv2": kCredential, "otp": kCredential, "totpsecret": kCredential, "mfasecret": kCredential,
+	"salt": kCredential,
+
+	"username": kUsername, "login": kUsername, "screenname": kUsername, "handle": kUsername, "userlogin": kUsername,
+	"diagnosis": kMedical, "diagnoses": kMedical, "medication": kMedical, "medications": kMedical,
+	"allergies": kMedical, "allergy": kMedical, "prescription": kMedical, "prescriptions": kMedical,
+	"medicalcondition": kMedical, "medicalconditions": kMedical, "healthcondition": kMedical, "bloodtype": kMedical,
+	"medicalhistory": kMedical,
+	"role":           kRole, "roles": kRole, "isadmin": kRole, "admin": kRole, "permissions": kRole, "permission": kRole,
+	"scope": kRole, "scopes": kRole, "privileges": kRole, "superuser": kRole, "issuperuser": kRole, "isstaff": kRole,
+	"staff": kRole, "groups": kRole, "usertype": kRole, "accesslevel": kRole,
+	"example": kExample, "examples": kExample, "xexample": kExample, "xexamples": kExample,
 	"secretaccesskey": kAWSSecret, "awssecretaccesskey": kAWSSecret, "awssecretkey": kAWSSecret,
 
 	"tablename": kTableName,
@@ -144,8 +166,13 @@ func classifyKey(key []byte) keyClass {
 		return kPassword
 	case has("secretaccesskey"):
 		return kAWSSecret
-	case has("secret") || has("apikey") || strings.HasSuffix(k, "token") || strings.HasSuffix(k, "privatekey"):
+	case has("secret") && !has("secretary") || has("apikey") || has("passphrase") || strings.HasSuffix(k, "privatekey") ||
+		strings.HasSuffix(k, "answer") && (has("secret") || has("security")) || secretNamedKey(k):
+		return kCredential
+	case strings.HasSuffix(k, "token"):
 		return kSecret
+	case has("diagnos") || has("medication") || has("allerg") || has("prescription"):
+		return kMedical
 	case strings.HasSuffix(k, "email") || strings.HasPrefix(k, "email"):
 		return kEmail
 	case has("phone") || strings.HasSuffix(k, "mobile"):
@@ -177,4 +204,28 @@ func classifyKey(key []byte) keyClass {
 		return kIDLike
 	}
 	return kNone
+}
+
+// notSecretKeys are names ending in "key" that hold no secret: DynamoDB and
+// database keys, cache and idempotency keys, public keys, words.
+var notSecretKeys = []string{"partition", "sort", "primary", "hash", "range", "foreign", "cache", "idempotency",
+	"object", "s3", "public", "lookup", "translation", "i18n", "row", "dedup", "dedupe", "group", "message",
+	"routing", "bucket", "file", "image", "map", "keyboard", "hot", "mon", "tur", "don", "joc", "hoc",
+	"whis", "lastevaluated", "exclusivestart", "start", "next", "sequence", "shard", "composite", "unique",
+	"natural", "surrogate", "entity", "item", "record", "resource", "sku", "product", "order", "user",
+	"customer", "parent", "child", "ref", "reference", "index", "attribute", "field", "column", "table"}
+
+// secretNamedKey reports names such as signing_key, encryption_key,
+// FLASK_SECRET_KEY: a qualifier then "key".
+func secretNamedKey(k string) bool {
+	q, ok := strings.CutSuffix(k, "key")
+	if !ok || q == "" || strings.HasSuffix(q, "id") || strings.HasSuffix(q, "name") {
+		return false
+	}
+	for _, n := range notSecretKeys {
+		if q == n || strings.HasSuffix(q, n) && len(q) > len(n) && (n == "partition" || n == "sort" || n == "primary" || n == "cache" || n == "idempotency" || n == "public" || n == "lastevaluated" || n == "exclusivestart") {
+			return false
+		}
+	}
+	return true
 }

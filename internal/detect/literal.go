@@ -40,7 +40,7 @@ func (sc *scan) boundaryAfter(hi, end int) bool {
 }
 
 // regexRule emits typ for the anchored pattern at each hit.
-func regexRule(id, typ string, conf finding.Confidence, pattern string, maxLen int, needBoundary bool, keywords ...string) literalRule {
+func regexRule(id string, typ Type, conf finding.Confidence, pattern string, maxLen int, needBoundary bool, keywords ...string) literalRule {
 	rx := re(pattern)
 	return literalRule{id: id, keywords: keywords, extract: func(sc *scan, lo, hi, at int, kc keyClass) {
 		if needBoundary && !sc.boundaryBefore(lo, at) {
@@ -171,7 +171,7 @@ func literalRules() []literalRule {
 			start := max(lo, at-30) + begin
 			hdrEnd := at + len("private key-----")
 			endRel := indexOf(b[hdrEnd:min(hi, hdrEnd+16384)], "-----END ")
-			end := hdrEnd
+			var end int
 			if endRel >= 0 {
 				end = hdrEnd + endRel
 				if k := indexOf(b[end:min(hi, end+64)], "KEY-----"); k >= 0 {
@@ -245,6 +245,7 @@ func literalRules() []literalRule {
 					break
 				}
 				sc.emit("server-path", TypeServerPath, medium, at+m[2], at+m[3], "")
+				sc.sourceLiterals(at+m[1], min(hi, at+len(w)))
 			}
 		}},
 		{id: "werkzeug-debugger", keywords: []string{"__debugger__", "werkzeug debugger", "the debugger caught an exception", "evalex"},
@@ -352,6 +353,14 @@ func literalRules() []literalRule {
 			}
 			sc.emit("node-stack", TypeNodeStack, high, ls+k, n2, "")
 		}},
+		regexRule("dynamodb-error", TypeDynamoError, high, `(?:ValidationException|ResourceNotFoundException|ConditionalCheckFailedException|ProvisionedThroughputExceededException|TransactionCanceledException|ItemCollectionSizeLimitExceededException)\b`, 60, true,
+			"validationexception", "resourcenotfoundexception", "conditionalcheckfailedexception", "provisionedthroughputexceededexception",
+			"transactioncanceledexception", "itemcollectionsizelimitexceededexception"),
+		regexRule("template-error", TypeTemplateError, high, `jinja2\.exceptions\.\w+|TemplateSyntaxError\b|UndefinedError: '|TemplateNotFound: `, 80, false,
+			"jinja2.exceptions.", "templatesyntaxerror", "undefinederror: '", "templatenotfound: "),
+		regexRule("mongodb-error", TypeMongoError, high, `(?:MongoServerError|MongoError|MongoNetworkError|MongoServerSelectionError|MongoBulkWriteError)\b|E11000 duplicate key error|pymongo\.errors\.\w+|Cast to ObjectId failed`, 80, false,
+			"mongoservererror", "mongoerror", "mongonetworkerror", "mongoserverselectionerror", "mongobulkwriteerror", "e11000 duplicate key error",
+			"pymongo.errors.", "cast to objectid failed"),
 		regexRule("go-stack", TypeGoStack, high, `goroutine \d+ \[[a-z ]+\]:|panic: runtime error: [a-z ]+`, 80, false, "goroutine ", "panic: runtime error"),
 		{id: "server-path", keywords: []string{"/home/", "/root/", "/var/www/", "/usr/lib/python", "/usr/local/lib/python", "site-packages/", "dist-packages/", "/srv/", "/opt/", "/app/", "/usr/src/", "c:\\users\\", "c:\\\\users\\\\", "c:\\inetpub\\", "node_modules/"},
 			extract: func(sc *scan, lo, hi, at int, kc keyClass) {
@@ -409,3 +418,52 @@ func decodeSegment(seg string, v any) bool {
 
 func lastIndex(b []byte, s string) int { return strings.LastIndex(string(b), s) }
 func indexOf(b []byte, s string) int   { return strings.Index(string(b), s) }
+
+// sourceLiterals masks the string literals of the source line that follows
+// a traceback frame line (from just after `File "…", line N, in f`): a
+// hard-coded password or query shown by the traceback.
+func (sc *scan) sourceLiterals(from, hi int) {
+	b := sc.body
+	// Skip to the next line (or the escaped \n of a JSON string).
+	i := from
+	for i < hi && b[i] != '\n' && !(b[i] == '\\' && i+1 < hi && b[i+1] == 'n') {
+		i++
+	}
+	if i >= hi {
+		return
+	}
+	if b[i] == '\\' {
+		i++
+	}
+	i++
+	end := i
+	for end < hi && b[end] != '\n' && !(b[end] == '\\' && end+1 < hi && b[end+1] == 'n') {
+		end++
+	}
+	for k := i; k < end; k++ {
+		q := b[k]
+		if q != '\'' && q != '"' {
+			continue
+		}
+		if q == '"' && k > i && b[k-1] == '\\' {
+			// An escaped quote in a JSON string: the literal ends at the next one.
+			e := k + 1
+			for e+1 < end && !(b[e] == '\\' && b[e+1] == '"') {
+				e++
+			}
+			if e+1 < end && e > k+1 {
+				sc.emit("source-literal", TypeSourceLiteral, low, k+1, e, "string literal in a source line")
+				k = e + 1
+			}
+			continue
+		}
+		e := k + 1
+		for e < end && b[e] != q {
+			e++
+		}
+		if e < end && e > k+1 {
+			sc.emit("source-literal", TypeSourceLiteral, low, k+1, e, "string literal in a source line")
+		}
+		k = e
+	}
+}

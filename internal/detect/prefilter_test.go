@@ -6,6 +6,7 @@ import (
 )
 
 func TestAutomatonFindsOverlappingKeywordsCaseInsensitively(t *testing.T) {
+	t.Parallel()
 	a := newAutomaton([]string{"akia", "kia", "eyj", "$2b$"})
 	hits := a.find([]byte("xAKIAy eYJ $2B$"), 10, nil)
 	var got []string

@@ -6,7 +6,7 @@ package detect
 // more, a must-not-match sample must yield no Type at medium or more.
 type Rule struct {
 	ID       string
-	Type     string
+	Type     Type
 	Keywords []string // empty for rules driven by shape or key context
 	Match    []string
 	NoMatch  []string
@@ -22,7 +22,12 @@ func Rules() []Rule {
 		{ID: "email", Type: TypeEmail,
 			Match: []string{`{"email":"alice.moreau@proton.me"}`, `Contact: bjorn.larsen@gmail.com for details`,
 				`{"users":[{"contact":"write to k.tanaka@outlook.jp please"}]}`, `{"e":{"S":"maria.garcia@yahoo.es"}}`},
-			NoMatch: []string{`See user@example.com in the docs`, `{"email":"a***@proton.me"}`, `logo@2x.png`,
+			NoMatch: []string{
+				// A served OpenAPI document's examples, a page footer's mailto: link.
+				`{"components":{"schemas":{"User":{"properties":{"email":{"type":"string","example":"mail1@mail.com"}}}}}}`,
+				`{"paths":{"/users":{"post":{"requestBody":{"content":{"application/json":{"examples":{"a":{"value":{"email":"mail2@mail.com"}}}}}}}}}}`,
+				`<footer><p>Questions? <a href="mailto:contact@acme-shop.fr">contact@acme-shop.fr</a></p></footer>`,
+				`See user@example.com in the docs`, `{"email":"a***@proton.me"}`, `logo@2x.png`,
 				`https://user:pw@registry.npmjs.org/pkg`, `{"email":"support@leakhound.io"}`, `mail me at jane@localhost`,
 				`{"from":"noreply@github.com"}`, `john@company.internal`}},
 		{ID: "phone", Type: TypePhone,
@@ -43,10 +48,16 @@ func Rules() []Rule {
 			NoMatch: []string{`{"itin":"912-40-1234"}`}},
 		{ID: "payment-card", Type: TypeCard,
 			Match: []string{`{"card_number":"4556 7375 8689 9855"}`, `{"pan":"5425233430109903"}`, `paid with card 4556-7375-8689-9855`,
-				`{"cc":"371234567890120"}`, `{"billing":{"cc_number":"4556737586899855"}}`, `{"card":{"brand":"visa","number":"4556737586899855"}}`},
+				`{"cc":"371234567890120"}`, `{"billing":{"cc_number":"4556737586899855"}}`, `{"card":{"brand":"visa","number":"4556737586899855"}}`,
+				// ISO/IEC 7812: Maestro from 12 digits, UnionPay to 19, Mir, the Mastercard 2-series.
+				`{"card_number":"501800123454"}`, `paid with maestro card 5018 0044 1732 26`, `{"pan":"621283456789012346"}`,
+				`{"card_number":"2200123456789019"}`, `{"card_number":"2221001234567896"}`, `{"pan":"6759123456789012342"}`},
 			NoMatch: []string{`{"card_number":"4111 1111 1111 1111"}`, `{"order_id":"4556737586899855"}`, `{"card":"4556737586899856"}`,
 				`{"ts":1700000000000}`, `{"isbn":"9780306406157"}`, `{"ean":"4006381333931"}`, `invoice 4556737586899855`,
-				`{"order":{"number":"4556737586899855"}}`}},
+				`{"order":{"number":"4556737586899855"}}`,
+				// A Luhn-valid order number, a card already masked under an undocumented key.
+				`{"order_number":"4556737586899855"}`, `{"card_number":"**** 4242"}`, `{"card_number":"****4242"}`,
+				`order=501800123454 took=12ms`}},
 		{ID: "iban", Type: TypeIBAN,
 			Match:   []string{`{"iban":"DE89370400440532013000"}`, `IBAN: GB82 WEST 1234 5698 7654 32`, `pay to FR1420041010050500013M02606 now`},
 			NoMatch: []string{`{"iban":"DE89370400440532013001"}`, `GB82WEST12345698765433`, `{"sku":"DE8937040044"}`}},
@@ -111,8 +122,31 @@ func Rules() []Rule {
 			Match:   []string{`{"api_key":"q8Zr3Lm2Np7Rt5Wx9Yb4Cd6F"}`, `{"client_secret":"7fG2kL9mN4pQ8rS3tV6wX1yZ"}`},
 			NoMatch: []string{`{"api_key":"your_api_key_here"}`, `{"csrf_token":"q8Zr3Lm2Np7Rt5Wx9Yb4Cd6F"}`, `{"next_page_token":"q8Zr3Lm2Np7Rt5Wx9Yb4Cd6F"}`, `{"token_type":"Bearer"}`}},
 		{ID: "plaintext-password", Type: TypePassword,
-			Match:   []string{`{"password":"Tr0ub4dor&3"}`},
-			NoMatch: []string{`{"pass":"gold"}`, `{"password":"********"}`, `{"password_changed_at":"2024-01-01"}`, `{"password":null}`, `{"password_min_length":"12"}`}},
+			Match: []string{`{"password":"Tr0ub4dor&3"}`},
+			NoMatch: []string{`{"pass":"gold"}`, `{"password":"********"}`, `{"password_changed_at":"2024-01-01"}`, `{"password":null}`, `{"password_min_length":"12"}`,
+				// An HTML form, an already masked and HTML-escaped value.
+				`<form method="post"><label>Password: <input type="password" name="password"></label></form>`,
+				`<pre>{&#34;password&#34;: &#34;*****&#34;}</pre>`}},
+		{ID: "credential-under-key", Type: TypeCredential,
+			Match: []string{`{"secret_answer":"8"}`, `{"securityAnswer":"rex"}`, `{"passphrase":"open sesame"}`, `{"signing_key":"abc"}`,
+				`{"client_secret":"dev"}`, `{"secret_answer":8}`},
+			NoMatch: []string{`{"secret_answer":""}`, `{"client_secret":"***"}`, `{"partition_key":"user#1"}`, `{"sort_key":"2024"}`,
+				`{"public_key":"ssh-ed25519 AAAAC3Nz"}`, `{"cache_key":"users:1"}`, `{"api_key":"your_api_key_here"}`,
+				`<form><label>Password: <input type="password"></label></form>`, `{"secretary":"Jo"}`,
+				// The Werkzeug debugger's page secret is part of the debugger, not a credential.
+				`var CONSOLE_MODE = false, EVALEX = true, EVALEX_TRUSTED = false, SECRET = "Zq3vK8LmNp7Rt5Wx9Yb4";`}},
+		{ID: "config-assignment", Type: TypeCredential,
+			Match:   []string{"FLASK_SECRET_KEY=dev\nDEBUG=1", "export DB_PASSWORD=hunter2", "JWT_SECRET: 'jwt-secret-123'"},
+			NoMatch: []string{"TOKEN_TYPE=bearer", "SECRET_KEY=os.environ['SECRET_KEY']", "API_KEY=${API_KEY}", "AWS_ACCESS_KEY_ID_FILE=", "PAGE_SIZE=20"}},
+		{ID: "role", Type: TypeRole,
+			Match:   []string{`{"role":"admin"}`, `{"user":{"roles":["editor","admin"]}}`},
+			NoMatch: []string{`{"title":"admin"}`, `{"role":null}`}},
+		{ID: "username", Type: TypeUsername,
+			Match:   []string{`{"users":[{"username":"amoreau","email":"alice.moreau@proton.me"}]}`},
+			NoMatch: []string{`{"username":"amoreau"}`}},
+		{ID: "medical", Type: TypeMedical,
+			Match:   []string{`{"patients":[{"email":"alice.moreau@proton.me","diagnosis":"type 2 diabetes"}]}`, `{"patient_name":"Alice Moreau","records":[{"medication":"Sertraline 50mg"}]}`},
+			NoMatch: []string{`{"products":[{"name":"Widget","condition":"new"}]}`}},
 		{ID: "password-hash", Type: TypePasswordHash,
 			Match: []string{`{"password_hash":"pbkdf2:sha256:600000$Zq3vK8Lm$1d4b3f0e9a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a"}`,
 				`{"pw":"scrypt:32768:8:1$Zq3vK8LmNp7Rt5Wx$0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"}`,
@@ -150,6 +184,16 @@ func Rules() []Rule {
 		{ID: "sql-error", Type: TypeSQLError,
 			Match:   []string{`You have an error in your SQL syntax; check the manual`, `psycopg2.errors.UndefinedTable: relation "users" does not exist`},
 			NoMatch: []string{`SQL is a query language`}},
+		{ID: "dynamodb-error", Type: TypeDynamoError,
+			Match:   []string{`{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}`, `ResourceNotFoundException: table gone`},
+			NoMatch: []string{`invalid input`, `MyValidationExceptionHandler`}},
+		{ID: "template-error", Type: TypeTemplateError,
+			Match:   []string{`jinja2.exceptions.UndefinedError: 'user' is undefined`, `TemplateSyntaxError: unexpected '}'`},
+			NoMatch: []string{`templates are rendered server-side`}},
+		{ID: "mongodb-error", Type: TypeMongoError,
+			Match: []string{`MongoServerError: E11000 duplicate key error collection: shop.users index: email_1 dup key`,
+				`pymongo.errors.OperationFailure: bad query`, `CastError: Cast to ObjectId failed for value "x" at path "_id"`},
+			NoMatch: []string{`MongoDB is a document database`}},
 		{ID: "java-stack", Type: TypeJavaStack,
 			Match:   []string{"java.lang.NullPointerException\n\tat com.acme.UserService.find(UserService.java:42)"},
 			NoMatch: []string{`Download UserService.java`}},

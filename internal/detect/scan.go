@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,12 +67,12 @@ func newScan(s *Scanner, body []byte) *scan {
 
 // ---- emitting ----
 
-func (sc *scan) emit(rule, typ string, conf finding.Confidence, start, end int, note string) {
+func (sc *scan) emit(rule string, typ Type, conf finding.Confidence, start, end int, note string) {
 	sc.emitRaw(rule, typ, conf, start, end, note, "")
 }
 
 // emitRaw records a match; raw overrides the bytes of the span as value.
-func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end int, note, raw string) {
+func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, end int, note, raw string) {
 	if raw == "" {
 		raw = sc.valueText(start, end)
 	}
@@ -81,6 +82,14 @@ func (sc *scan) emitRaw(rule, typ string, conf finding.Confidence, start, end in
 	} else {
 		m.Path = sc.path(false)
 		m.Record = recordOf(m.Path)
+		for i := range sc.stack {
+			if sc.stack[i].kc == kExample && !sc.stack[i].arr && m.Confidence > low {
+				// A documentation example (OpenAPI example, examples):
+				// masked like any value, counted as no data.
+				m.Confidence, m.Note = low, "documentation example"
+				break
+			}
+		}
 	}
 	m.raw = raw
 	if len(sc.cur) == cap(sc.cur) {
@@ -554,7 +563,7 @@ func (sc *scan) keyContext() keyClass {
 
 // pendingMatch records a weak match that counts only in a record holding
 // other personal data.
-func (sc *scan) pendingMatch(rule, typ string, conf finding.Confidence, start, end int, raw string) {
+func (sc *scan) pendingMatch(rule string, typ Type, conf finding.Confidence, start, end int, raw string) {
 	sc.emitRaw(rule, typ, conf, start, end, "", raw)
 	sc.last().weak = true
 	sc.hasWeak = true
@@ -578,7 +587,13 @@ func (sc *scan) leafNumber(s, e int) {
 				return
 			}
 		}
+		if !sc.keyRule(kc, string(sc.body[s:e]), s, e) {
+			sc.maskOnly(kc, s, e)
+		}
+	case kCredential:
 		sc.keyRule(kc, string(sc.body[s:e]), s, e)
+	case kPassword, kSecret, kPasswordHash, kAWSSecret:
+		sc.maskOnly(kc, s, e)
 	}
 }
 
@@ -609,6 +624,9 @@ func (sc *scan) leafString(s, e int, esc bool) {
 		}
 	}
 	sc.scanShapes(s, e, kc)
+	if sc.count() == before {
+		sc.maskOnly(kc, s, e)
+	}
 }
 
 // ---- text ----
@@ -623,6 +641,44 @@ func (sc *scan) scanTextFrom(off int) {
 	sc.hits, sc.hi = sc.s.ac.find(sc.body[off:], off, sc.hits[:0]), 0
 	sc.literalHits(off, len(sc.body), kNone)
 	sc.scanShapes(off, len(sc.body), kNone)
+	sc.assignments(off)
+}
+
+// configAssignment is a line of a configuration file or environment dump
+// that assigns a secret-named variable: SECRET_KEY=…, export DB_PASSWORD=…,
+// JWT_SECRET: "…".
+var configAssignment = regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]*(?:KEY|SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIALS?|PRIVATE|PASSPHRASE)[A-Z0-9_]*)[ \t]*[=:][ \t]*["']?([^"'\s#]{1,512})`)
+
+// assignments reports the values of secret-named variables in text, as
+// credentials whatever their entropy (a weak SECRET_KEY is the worst one).
+func (sc *scan) assignments(off int) {
+	b := sc.body[off:]
+	if !bytes.ContainsAny(b, "=:") || !(bytes.Contains(b, []byte("KEY")) || bytes.Contains(b, []byte("SECRET")) ||
+		bytes.Contains(b, []byte("PASS")) || bytes.Contains(b, []byte("TOKEN")) || bytes.Contains(b, []byte("CREDENTIAL")) ||
+		bytes.Contains(b, []byte("PRIVATE"))) {
+		return
+	}
+	for _, m := range configAssignment.FindAllSubmatchIndex(b, 200) {
+		name, v := string(b[m[2]:m[3]]), string(b[m[4]:m[5]])
+		if placeholderValue(v) || isAllDigits(v) && len(v) < 4 || strings.HasSuffix(name, "_ID") || !sc.free(off+m[4], off+m[5]) {
+			continue
+		}
+		typ := TypeCredential
+		if classifyKey([]byte(name)) == kSecret && !looksLikeSecret(v, 8) {
+			continue // TOKEN_TYPE=bearer, NEXT_TOKEN=…
+		}
+		sc.emit("config-assignment", typ, high, off+m[4], off+m[5], "")
+	}
+}
+
+// free reports whether no match covers [s, e) yet.
+func (sc *scan) free(s, e int) bool {
+	for _, m := range sc.cur {
+		if m.Start < e && m.End > s {
+			return false
+		}
+	}
+	return true
 }
 
 // literalHits runs the literal rules whose keywords occur in [lo, hi).
@@ -656,6 +712,15 @@ func (sc *scan) finish() {
 	// Matches of one record are contiguous (records are spans of the
 	// body), so records are runs: no map needed.
 	if sc.hasWeak {
+		// Health data in the records of a document about one person (a
+		// patient's file: the name at the top, the visits below) is hers.
+		rootID := false
+		for i := range res.Matches {
+			m := &res.Matches[i]
+			if !m.weak && m.Record == "$" && isIdentity(m.Type) && m.Confidence >= finding.ConfidenceMedium {
+				rootID = true
+			}
+		}
 		out := res.Matches[:0]
 		for i := 0; i < len(res.Matches); {
 			j := i
@@ -668,9 +733,13 @@ func (sc *scan) finish() {
 				j++
 			}
 			for k := i; k < j; k++ {
-				if !res.Matches[k].weak || hasID {
-					out = append(out, res.Matches[k])
+				m := res.Matches[k]
+				if m.weak && !hasID && !(rootID && m.Type == TypeMedical) {
+					// Alone, a weak signal is no personal data; it is
+					// kept at low confidence so that masking hides it.
+					m.Confidence, m.Note = low, "weak signal without other personal data"
 				}
+				out = append(out, m)
 			}
 			i = j
 		}
@@ -697,14 +766,15 @@ func (sc *scan) finish() {
 		m.raw = sig
 		res.Matches = append(res.Matches, m)
 	}
-	people := map[string]map[uint64]struct{}{}
+	people := map[Type]map[uint64]struct{}{}
 	prev := "\x00"
 	for i := range res.Matches {
 		m := &res.Matches[i]
 		if m.Category != PII || m.Confidence < finding.ConfidenceMedium {
 			continue
 		}
-		if m.Record != prev {
+		if m.Record != prev && isIdentity(m.Type) {
+			// A record counts when it identifies someone.
 			res.Records++
 			prev = m.Record
 		}

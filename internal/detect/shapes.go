@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -135,6 +136,35 @@ func (sc *scan) keyRule(kc keyClass, val string, s, e int) bool {
 		}
 		if looksLikeSecret(v, 16) {
 			sc.emitRaw("password-hash", TypePasswordHash, medium, s, e, "", v)
+			return true
+		}
+	case kCredential:
+		if placeholderValue(v) {
+			return false
+		}
+		if hashFormat(v) {
+			sc.emitRaw("password-hash", TypePasswordHash, high, s, e, "", v)
+			return true
+		}
+		if looksLikeSecret(v, 16) {
+			sc.emitRaw("secret-under-key", TypeAPIKey, high, s, e, "", v)
+			return true
+		}
+		sc.emitRaw("credential-under-key", TypeCredential, high, s, e, "", v)
+		return true
+	case kUsername:
+		if len(v) <= 128 && !strings.ContainsAny(v, " \t\n") && !placeholderValue(v) {
+			sc.pendingMatch("username", TypeUsername, medium, s, e, v)
+			return true
+		}
+	case kMedical:
+		if !placeholderValue(v) && len(v) >= 3 {
+			sc.pendingMatch("medical", TypeMedical, medium, s, e, v)
+			return true
+		}
+	case kRole:
+		if !placeholderValue(v) {
+			sc.emitRaw("role", TypeRole, medium, s, e, "", v)
 			return true
 		}
 	case kSecret:
@@ -278,9 +308,56 @@ func (sc *scan) emailAt(lo, hi, k int) int {
 	}
 	local, domain := string(b[j:k]), string(b[k+1:end])
 	if sc.validEmail(local, domain) {
-		sc.emit("email", TypeEmail, high, j, end, "")
+		if j-7 >= lo && strings.EqualFold(string(b[j-7:j]), "mailto:") {
+			// A mailto: link is a contact address a page publishes.
+			sc.emit("email", TypeEmail, low, j, end, "mailto link")
+		} else {
+			sc.emit("email", TypeEmail, high, j, end, "")
+		}
 	}
 	return m
+}
+
+// placeholderValue reports values that stand for no real data: empty,
+// null, booleans, masked values (****, a***@x), template variables and
+// "your_api_key_here".
+func placeholderValue(v string) bool {
+	l := strings.ToLower(strings.TrimSpace(v))
+	switch l {
+	case "", "null", "none", "nil", "true", "false", "n/a", "na", "-", "redacted", "hidden", "string", "required",
+		"optional", "set", "unset", "undefined", "<redacted>", "[redacted]", "[filtered]":
+		return true
+	}
+	if strings.ContainsAny(l, "*•●…") || strings.Trim(l, "x.") == "" || strings.HasPrefix(l, "<") ||
+		strings.HasPrefix(l, "${") || strings.HasPrefix(l, "{{") || strings.HasPrefix(l, "&") ||
+		strings.HasPrefix(l, "os.environ") || strings.HasPrefix(l, "os.getenv") || strings.HasPrefix(l, "process.env") {
+		return true
+	}
+	for _, w := range []string{"your_", "your-", "_here", "placeholder", "example", "changeme_in_prod"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskOnly records a value under a sensitive key that no rule reported,
+// at low confidence: nothing counts it, but masking hides it whatever its
+// length or shape.
+func (sc *scan) maskOnly(kc keyClass, s, e int) {
+	typ := KeyType(kcName[kc])
+	if typ == "" || e <= s || bytes.ContainsAny(sc.body[s:e], "*…•") {
+		return // nothing, or already masked
+	}
+	sc.emit("value-under-sensitive-key", typ, low, s, e, "value under a sensitive key")
+}
+
+// kcName gives one key of each class, for KeyType.
+var kcName = map[keyClass]string{
+	kEmail: "email", kPhone: "phone", kSSN: "ssn", kCard: "card", kIBAN: "iban", kDOB: "dob",
+	kAddress: "address", kName: "full_name", kNINO: "nino", kNHS: "nhs", kSIN: "sin", kPassport: "passport",
+	kPassword: "password", kPasswordHash: "password_hash", kSecret: "token", kAWSSecret: "secret_access_key",
+	kCredential: "secret", kUsername: "username", kMedical: "diagnosis",
 }
 
 // boundary: the byte before i does not glue the token at i to a word.
@@ -556,6 +633,10 @@ func (sc *scan) classify(lo, hi, start, end, nd int, g []int, seps int, plus boo
 					okGroups = false
 				}
 			}
+		}
+		if nd < 13 && kc != kCard && !sc.near(lo, start, "card", "maestro", "debit") {
+			// 12 digits (Maestro) only with card context.
+			okGroups = false
 		}
 		if okGroups && cardBrand(d) != "" && luhn(d) {
 			ctx := kc == kCard || sc.near(lo, start, cardWords...)

@@ -105,8 +105,12 @@ func cardBrand(d string) string {
 	}
 	p3 := p4 / 10
 	switch {
-	case d[0] == '4' && (n == 13 || n == 16 || n == 19):
+	case d[0] == '4' && n >= 13 && n <= 19:
 		return "visa"
+	case p4 >= 2200 && p4 <= 2204 && n >= 16 && n <= 19:
+		return "mir"
+	case maestroIIN(p4) && n >= 12 && n <= 19:
+		return "maestro"
 	case (p2 >= 51 && p2 <= 55 || p4 >= 2221 && p4 <= 2720) && n == 16:
 		return "mastercard"
 	case (p2 == 34 || p2 == 37) && n == 15:
@@ -117,10 +121,20 @@ func cardBrand(d string) string {
 		return "jcb"
 	case (p3 >= 300 && p3 <= 305 || p2 == 36 || p2 == 38) && n == 14:
 		return "diners"
-	case p2 == 62 && n >= 16 && n <= 19:
+	case (p2 == 62 || p4 >= 8100 && p4 <= 8171) && n >= 16 && n <= 19:
 		return "unionpay"
 	}
 	return ""
+}
+
+// maestroIIN reports the Maestro issuer prefixes (ISO/IEC 7812 numbers of
+// 12 to 19 digits): 5018, 5020, 5038, 5893, 6304, 6759, 6761 to 6763.
+func maestroIIN(p4 int) bool {
+	switch p4 {
+	case 5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763:
+		return true
+	}
+	return false
 }
 
 // testCards are numbers published by payment processors for testing.

@@ -99,7 +99,10 @@ func (f *Finding) ComputeFingerprint() {
 // Reveal replaces masked values with the raw ones. Only --reveal calls it.
 func (f *Finding) Reveal() {
 	if f.raw != nil {
-		f.URL, f.Reproduce, f.Evidence.Request = f.raw.url, f.raw.reproduce, f.raw.request
+		f.URL, f.Reproduce, f.Evidence.Request, f.Path = f.raw.url, f.raw.reproduce, f.raw.request, f.raw.path
+		for k, v := range f.raw.details {
+			f.Evidence.Details[k] = v
+		}
 		for i := range f.Instances {
 			if i < len(f.raw.instances) {
 				f.Instances[i].URL = f.raw.instances[i]
@@ -118,8 +121,9 @@ func (f *Finding) Reveal() {
 }
 
 type locations struct {
-	url, reproduce, request string
-	instances               []string
+	url, reproduce, request, path string
+	instances                     []string
+	details                       map[string]string
 }
 
 // MaskLocations masks personal data and secrets in the places a finding
@@ -127,13 +131,42 @@ type locations struct {
 // can carry them in query strings. Reveal restores them.
 func (f *Finding) MaskLocations(mask func(string) string) {
 	if f.raw == nil {
-		f.raw = &locations{url: f.URL, reproduce: f.Reproduce, request: f.Evidence.Request}
+		f.raw = &locations{url: f.URL, reproduce: f.Reproduce, request: f.Evidence.Request, path: f.Path, details: map[string]string{}}
 		for _, in := range f.Instances {
 			f.raw.instances = append(f.raw.instances, in.URL)
 		}
+		for k, v := range f.Evidence.Details {
+			f.raw.details[k] = v
+		}
 	}
-	f.URL, f.Reproduce, f.Evidence.Request = mask(f.URL), mask(f.Reproduce), mask(f.Evidence.Request)
+	f.URL, f.Reproduce, f.Evidence.Request, f.Path = mask(f.URL), mask(f.Reproduce), mask(f.Evidence.Request), mask(f.Path)
 	for i := range f.Instances {
 		f.Instances[i].URL = mask(f.Instances[i].URL)
+	}
+}
+
+// Scrub applies fn to every text of the finding, shown or kept for
+// Reveal: the scan's own credentials are removed even from revealed
+// reports.
+func (f *Finding) Scrub(fn func(string) string) {
+	f.Title, f.Description, f.Path, f.URL, f.Reproduce = fn(f.Title), fn(f.Description), fn(f.Path), fn(f.URL), fn(f.Reproduce)
+	f.Evidence.Request, f.Evidence.Excerpt, f.Evidence.rawExcerpt = fn(f.Evidence.Request), fn(f.Evidence.Excerpt), fn(f.Evidence.rawExcerpt)
+	for k, v := range f.Evidence.Details {
+		f.Evidence.Details[k] = fn(v)
+	}
+	for i := range f.Evidence.Values {
+		f.Evidence.Values[i].Masked, f.Evidence.Values[i].raw = fn(f.Evidence.Values[i].Masked), fn(f.Evidence.Values[i].raw)
+	}
+	for i := range f.Instances {
+		f.Instances[i].URL = fn(f.Instances[i].URL)
+	}
+	if r := f.raw; r != nil {
+		r.url, r.reproduce, r.request, r.path = fn(r.url), fn(r.reproduce), fn(r.request), fn(r.path)
+		for i := range r.instances {
+			r.instances[i] = fn(r.instances[i])
+		}
+		for k, v := range r.details {
+			r.details[k] = fn(v)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMask(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ typ, raw, want string }{
 		{"email", "alice.moreau@proton.me", "a***@proton.me"},
 		{"card", "4242 4242 4242 4242", "**** **** **** 4242"},
@@ -26,6 +27,7 @@ func TestMask(t *testing.T) {
 }
 
 func TestEvidenceIsMaskedUntilRevealed(t *testing.T) {
+	t.Parallel()
 	v := NewValue("email", "$.users[0].email", "alice.moreau@proton.me")
 	f := Finding{Check: "x", Evidence: NewEvidence("GET /users", 200, `{"email":"alice.moreau@proton.me"}`, []Value{v})}
 	b, _ := json.Marshal(f)
@@ -43,6 +45,7 @@ func TestEvidenceIsMaskedUntilRevealed(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
+	t.Parallel()
 	mk := func(id, url string, sev Severity) Finding {
 		return Finding{Check: "c", Method: "GET", Path: "/users/{id}", CWE: []string{"CWE-639"}, URL: url, Identity: id, Severity: sev}
 	}
@@ -71,6 +74,7 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"critical", "HIGH", " medium ", "low", "info"} {
 		if _, err := ParseSeverity(s); err != nil {
 			t.Errorf("%q: %v", s, err)
@@ -85,6 +89,7 @@ func TestParseSeverity(t *testing.T) {
 }
 
 func TestTemplatePath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/api/users/1001":                                  "/api/users/{id}",
 		"/api/patients/u_1001/prescriptions/7001":          "/api/patients/{id}/prescriptions/{id2}",
@@ -100,5 +105,22 @@ func TestTemplatePath(t *testing.T) {
 		if got := TemplatePath(in); got != want {
 			t.Errorf("TemplatePath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFoldMakesOneFindingPerEndpoint(t *testing.T) {
+	t.Parallel()
+	ma := Finding{Check: "missing-authentication", Method: "GET", Path: "/api/patients", Severity: High, CWE: []string{"CWE-306"},
+		Evidence: Evidence{Details: map[string]string{"types": "email"}, Values: []Value{NewValue("email", "$.e", "alice.moreau@proton.me")}}}
+	pii := Finding{Check: "pii-unauthenticated", Method: "GET", Path: "/api/patients", Severity: Critical, CWE: []string{"CWE-306", "CWE-359"},
+		Evidence: Evidence{Details: map[string]string{"types": "ssn, email"}, Values: []Value{NewValue("ssn", "$.s", "412-67-3385")}}}
+	other := Finding{Check: "pii-unauthenticated", Method: "GET", Path: "/logs/app.log", Severity: High}
+	got := Fold([]Finding{ma, pii, other}, "missing-authentication", "pii-unauthenticated")
+	if len(got) != 2 {
+		t.Fatalf("got %d findings, want 2", len(got))
+	}
+	f := got[0]
+	if f.Severity != Critical || f.Evidence.Details["types"] != "email, ssn" || len(f.Evidence.Values) != 2 || len(f.CWE) != 2 {
+		t.Errorf("folded finding: severity %s, types %q, %d values, CWE %v", f.Severity, f.Evidence.Details["types"], len(f.Evidence.Values), f.CWE)
 	}
 }

@@ -55,6 +55,16 @@ type Report struct {
 	// unreachable target); Errors says why.
 	Partial bool     `json:"partial"`
 	Errors  []string `json:"errors,omitempty"`
+	// Warnings are what a reader must know that is not a finding (a
+	// comparison dropped because the target rate-limited it).
+	Warnings []string `json:"warnings,omitempty"`
+	// SkippedOperations lists what the safety policy and the scope kept
+	// from being sent (docs/safety.md).
+	SkippedOperations []SkippedOperation `json:"skipped_operations,omitempty"`
+	// RequestsRefused counts the requests refused before the wire.
+	RequestsRefused int `json:"requests_refused,omitempty"`
+	// Writes is the write journal of an --allow-write scan.
+	Writes []Write `json:"writes,omitempty"`
 	// Answers counts the answers that could not be judged (rate-limited,
 	// unavailable, timed out, truncated, undecodable), retries included.
 	Answers *Answers `json:"answers,omitempty"`
@@ -309,4 +319,46 @@ func identityRank(name string) int {
 		return 0
 	}
 	return 1
+}
+
+// Fold merges each finding of check from into the finding of check into
+// on the same operation (method and path template): one endpoint, one
+// weakness, the union of what both saw (values, types, the worse severity
+// and confidence). Findings of from without a counterpart stay.
+func Fold(fs []Finding, into, from string) []Finding {
+	at := map[string]int{}
+	for i, f := range fs {
+		if f.Check == into {
+			at[strings.ToUpper(f.Method)+" "+f.Path] = i
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		i, ok := at[strings.ToUpper(f.Method)+" "+f.Path]
+		if f.Check != from || !ok {
+			out = append(out, f)
+			continue
+		}
+		t := &fs[i]
+		t.Severity, t.Confidence = max(t.Severity, f.Severity), max(t.Confidence, f.Confidence)
+		for _, v := range f.Evidence.Values {
+			if !slices.ContainsFunc(t.Evidence.Values, func(w Value) bool { return w.Masked == v.Masked && w.Type == v.Type }) {
+				t.Evidence.Values = append(t.Evidence.Values, v)
+			}
+		}
+		if t.Evidence.Details == nil {
+			t.Evidence.Details = map[string]string{}
+		}
+		types := strings.Split(t.Evidence.Details["types"], ", ")
+		for _, typ := range strings.Split(f.Evidence.Details["types"], ", ") {
+			if typ != "" && !slices.Contains(types, typ) {
+				types = append(types, typ)
+			}
+		}
+		slices.Sort(types)
+		t.Evidence.Details["types"] = strings.Trim(strings.Join(types, ", "), ", ")
+		t.Evidence.Details["also_reported_by"] = from
+		t.CWE = append(t.CWE, slices.DeleteFunc(slices.Clone(f.CWE), func(c string) bool { return slices.Contains(t.CWE, c) })...)
+	}
+	return out
 }

@@ -44,6 +44,7 @@ func fixtureReport() *finding.Report {
 		return f
 	}
 	r := fixtureRules()
+	verified := true
 	email := finding.NewValue("email", "$.email", "bob.martin@example.org")
 	ssn := finding.NewValue("ssn", "$.ssn", "123-45-6789")
 	card := finding.NewValue("payment_card", "$.card", "4111 1111 1111 1111")
@@ -86,7 +87,19 @@ func fixtureReport() *finding.Report {
 		Endpoints: 5,
 		Partial:   true,
 		Errors:    []string{"request budget of 42 reached"},
-		Findings:  fs,
+		Warnings:  []string{"user-enumeration: 1 comparison dropped: the target rate-limited it (429)"},
+		SkippedOperations: []finding.SkippedOperation{
+			{Method: "GET", Path: "/api/logout", Reason: `never sent: ends the scan's sessions (path segment "logout")`, Refused: 2},
+			{Method: "DELETE", Path: "/users/{id}", Reason: "destructive (DELETE method): sent only to objects this scan created"},
+		},
+		RequestsRefused: 2,
+		Writes: []finding.Write{
+			{Seq: 1, Time: start, Method: "PATCH", URL: "http://127.0.0.1:8080/users/2", Identity: "alice", Purpose: "bola: change nickname", Status: 200,
+				RestoreRequest: "PATCH http://127.0.0.1:8080/users/2", RestoreVerified: &verified},
+			{Seq: 2, Time: start, Method: "PATCH", URL: "http://127.0.0.1:8080/users/2", Identity: "bob", Purpose: "bola: restore nickname", Status: 200, Restores: 1},
+			{Seq: 3, Time: start, Method: "POST", URL: "http://127.0.0.1:8080/register", Identity: "anonymous", Purpose: "user-enumeration", Status: 201, Created: "/users/9"},
+		},
+		Findings: fs,
 	}
 	covered := []string{}
 	for _, m := range r {

@@ -65,6 +65,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 			out.wrapped("WARNING: ", e)
 		}
 	}
+	for _, e := range r.Warnings {
+		out.wrapped("WARNING: ", e)
+	}
 	shownFix := map[string]bool{}
 	for _, sev := range finding.Severities() {
 		var group []finding.Finding
@@ -96,6 +99,7 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	if n := len(r.Findings) - r.Summary.Total; n > 0 {
 		fmt.Fprintf(bw, "\n%d suppressed finding(s) not shown\n", n)
 	}
+	out.safety(r)
 	s := r.Summary
 	if len(r.Incomplete) > 0 {
 		fmt.Fprintln(bw)
@@ -149,7 +153,7 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.wrapped("    · ", line)
 	}
 	if f.Evidence.Excerpt != "" && len(f.Evidence.Values) == 0 {
-		o.wrapped("    > ", oneLine(f.Evidence.Excerpt, 300))
+		o.excerpt(f.Evidence.Excerpt)
 	}
 	if f.Reproduce != "" {
 		// A command is never wrapped: it is copied and pasted whole.
@@ -164,6 +168,31 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 	default:
 		shownFix[key] = true
 		o.remediation(f.Remediation)
+	}
+}
+
+// maxExcerptLines bounds the lines of a multi-line excerpt in text.
+const maxExcerptLines = 12
+
+// excerpt writes evidence: a one-line excerpt wrapped as prose; a
+// multi-line one (a comparison table, a traceback) line by line, so its
+// columns stay aligned, each line cut at the width.
+func (o textOut) excerpt(s string) {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) == 1 {
+		o.wrapped("    > ", oneLine(s, 300))
+		return
+	}
+	for i, line := range lines {
+		if i == maxExcerptLines {
+			fmt.Fprintf(o.w, "    > … %d more lines (see the JSON report)\n", len(lines)-maxExcerptLines)
+			break
+		}
+		line = strings.TrimRight(strings.ReplaceAll(line, "\t", "    "), " ")
+		if r := []rune(line); len(r) > o.width-6 {
+			line = string(r[:o.width-7]) + "…"
+		}
+		fmt.Fprintln(o.w, "    > "+line)
 	}
 }
 
@@ -249,6 +278,57 @@ func (o textOut) remediation(md string) {
 		para = append(para, line)
 	}
 	flush()
+}
+
+// maxSkipped bounds the skipped operations listed in text.
+const maxSkipped = 40
+
+// safety lists what the safety policy kept from being sent, the write
+// journal and what the scan created and could not remove (docs/safety.md).
+func (o textOut) safety(r *finding.Report) {
+	w := o.w
+	if len(r.SkippedOperations) > 0 {
+		fmt.Fprintf(w, "\nskipped operations: %d; %d requests refused before the wire\n", len(r.SkippedOperations), r.RequestsRefused)
+		for i, s := range r.SkippedOperations {
+			if i == maxSkipped {
+				fmt.Fprintf(w, "  … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
+				break
+			}
+			o.wrapped("  ", s.Method+" "+s.Path+" — "+s.Reason)
+		}
+	}
+	if len(r.Writes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nwrites: %d (journal)\n", len(r.Writes))
+	var left []finding.Write
+	for _, wr := range r.Writes {
+		line := fmt.Sprintf("#%d %s %s as %s → %d — %s", wr.Seq, wr.Method, wr.URL, wr.Identity, wr.Status, wr.Purpose)
+		switch {
+		case wr.RestoreVerified != nil && *wr.RestoreVerified:
+			line += "; restored, verified"
+		case wr.RestoreVerified != nil:
+			line += "; RESTORE NOT VERIFIED: check by hand"
+		case wr.RestoreRequest != "":
+			line += "; restored, not verified"
+		}
+		if wr.Created != "" {
+			line += "; created " + wr.Created
+			if wr.Removed != nil && *wr.Removed {
+				line += ", removed"
+			}
+		}
+		o.wrapped("  ", line)
+		if wr.Created != "" && (wr.Removed == nil || !*wr.Removed) {
+			left = append(left, wr)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "\nleft on the target (created by the scan, not removed): %d\n", len(left))
+		for _, wr := range left {
+			o.wrapped("  ", fmt.Sprintf("%s — created by #%d %s %s as %s", wr.Created, wr.Seq, wr.Method, wr.URL, wr.Identity))
+		}
+	}
 }
 
 // tableCells splits a Markdown table row into trimmed cells.

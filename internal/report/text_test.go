@@ -47,3 +47,25 @@ func TestTextLayout(t *testing.T) {
 		t.Errorf("the table is printed as Markdown:\n%s", out)
 	}
 }
+
+// TestTextMultiLineExcerpt: a comparison table in the evidence keeps its
+// lines and columns.
+func TestTextMultiLineExcerpt(t *testing.T) {
+	t.Parallel()
+	table := "field       as alice (owner)  as bob\n$.email     a***@example.com  a***@example.com\n$.ssn       ***-**-6789       ***-**-6789\n"
+	r := &finding.Report{Findings: []finding.Finding{{Check: "bola", Severity: finding.High, Method: "GET", Path: "/users/{id}", Title: "BOLA"}}}
+	r.Findings[0].Evidence.Excerpt = table
+	var buf bytes.Buffer
+	if err := (Text{}).Report(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"    > field       as alice (owner)  as bob\n",
+		"    > $.email     a***@example.com  a***@example.com\n",
+		"    > $.ssn       ***-**-6789       ***-**-6789\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("missing line %q in:\n%s", want, buf.String())
+		}
+	}
+}

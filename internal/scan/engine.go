@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,7 +17,6 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/score"
@@ -75,22 +75,38 @@ type Progress struct {
 }
 
 type env struct {
-	client       *transport.Client
-	identities   []transport.Identity
-	mu           sync.RWMutex
-	endpoints    []surface.Endpoint
-	knowledge    *surface.Knowledge
-	discovered   *discover.Result
-	harvestDepth int
-	progress     *tracker // nil without Options.Progress
+	client     *transport.Client
+	identities []transport.Identity
+	// allIdentities keeps every identity, those who-am-I dropped included
+	// (the cleanup acts as the creator of each object).
+	allIdentities []transport.Identity
+	mu            sync.RWMutex
+	endpoints     []surface.Endpoint
+	knowledge     *surface.Knowledge
+	discovered    *discover.Result
+	harvestDepth  int
+	progress      *tracker // nil without Options.Progress
+	warnings      []string // under mu
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
 	return e.client.Do(ctx, req, as)
 }
 func (e *env) Identities() []transport.Identity { return e.identities }
-func (e *env) Target() *url.URL                 { return e.client.Target() }
-func (e *env) AllowWrite() bool                 { return e.client.AllowWrite() }
+
+// Warn adds a warning to the report (once per text).
+func (e *env) Warn(msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !slices.Contains(e.warnings, msg) {
+		e.warnings = append(e.warnings, msg)
+	}
+}
+
+// VerifyRestore records in the write journal whether a restore held.
+func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
+func (e *env) Target() *url.URL               { return e.client.Target() }
+func (e *env) AllowWrite() bool               { return e.client.AllowWrite() }
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -179,6 +195,9 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		StartedAt:     time.Now().UTC(),
 	}
 	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
+	scrub := scrubber{ids: o.Identities, header: o.Client.Header, client: func() *transport.Client { return e.client }}
+	log = slog.New(scrubHandler{inner: log.Handler(), s: scrub})
+	e.allIdentities = e.identities
 
 	var fmu sync.Mutex
 	var found []finding.Finding
@@ -199,6 +218,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	held := &heldFindings{}
 	inspecting := semaphore.NewWeighted(passiveBytes)
 	cfg := o.Client
+	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
+	if cfg.MaskURL == nil {
+		cfg.MaskURL = maskLocation
+	}
 	var cov coverage
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
@@ -253,6 +276,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		checksRan = ctx.Err() == nil && !client.BudgetSpent()
 		scanErr = runChecks(ctx, e, o, add, log)
 	}
+	cleanup(context.WithoutCancel(ctx), e, log)
 	halt := context.Cause(ctx)
 	if outer.Err() == nil && ctx.Err() != nil {
 		scanErr = nil // stopped by a bound of the scan, not by the caller
@@ -270,8 +294,19 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	rep.RequestsSent = client.Sent()
 	rep.RequestsByCheck = client.SentByCheck()
 	rep.Endpoints = len(e.Endpoints())
+	safetyReport(rep, client)
+	e.mu.RLock()
+	rep.Warnings = append(rep.Warnings, e.warnings...)
+	e.mu.RUnlock()
 	rep.Coverage = cov.report()
-	rep.Findings = finding.Dedupe(found)
+	if rep.Coverage != nil {
+		for i := range rep.Coverage.Operations {
+			rep.Coverage.Operations[i].Path = maskLocation(rep.Coverage.Operations[i].Path)
+		}
+	}
+	// One endpoint, one weakness: personal data served without
+	// authentication is part of the missing-authentication finding there.
+	rep.Findings = finding.Fold(finding.Dedupe(found), "missing-authentication", "pii-unauthenticated")
 	scanHeaders := make([]string, 0, len(o.Client.Header))
 	for k := range o.Client.Header {
 		scanHeaders = append(scanHeaders, k)
@@ -279,7 +314,6 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	sort.Strings(scanHeaders)
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		f.MaskLocations(maskQuery)
 		f.Reproduce = transport.WithScanHeaders(f.Reproduce, scanHeaders)
 		for k, v := range f.Evidence.Details {
 			if strings.HasPrefix(k, "reproduce") {
@@ -287,6 +321,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			}
 		}
 	}
+	sanitize(rep.Findings, scrub)
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
@@ -294,8 +329,8 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	if client.BudgetSpent() {
 		rep.Partial = true
-		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: some checks did not run fully (raise --max-requests)", client.MaxRequests()))
-		log.Warn("request budget exhausted", "max_requests", client.MaxRequests())
+		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: partial report, some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
+		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
 	judgeAnswers(rep, client, halt, checksRan, o.MaxTime, log)
 	return rep, scanErr
@@ -306,7 +341,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 // are warned about and left out of the checks, so they cannot produce
 // silent garbage; the warnings also go into the report.
 func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
-	problems := authz.WhoAmI(transport.WithCheck(ctx, "whoami"), e)
+	problems := whoAmI(transport.WithCheck(ctx, "whoami"), e)
 	drop := map[string]bool{}
 	var msgs []string
 	for _, p := range problems {
@@ -412,6 +447,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					}
 					mu.Lock()
 					defer mu.Unlock()
+					if errors.Is(err, transport.ErrRefused) {
+						return // never sent: neither an answer nor a failure
+					}
 					if err != nil {
 						failed++
 						if firstErr == nil {
@@ -450,7 +488,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 			return ctx.Err()
 		}
 		if errors.Is(err, transport.ErrBudget) {
-			return nil // discovery spent the budget: the report says so
+			return fmt.Errorf("%w: the request budget ran out before any answer (raise --max-requests)", ErrUnreachable)
 		}
 		return fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
@@ -461,6 +499,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	// are not added, so nothing unfetched joins the surface.
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
+		e.client.Learn(added)
 		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()

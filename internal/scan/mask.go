@@ -1,10 +1,20 @@
 package scan
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/detect"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/transport"
 )
 
 var queryPair = regexp.MustCompile(`([?&])([^=&\s'"#?]+)=([^&\s'"#]*)`)
@@ -27,4 +37,179 @@ func maskQuery(s string) string {
 		}
 		return sub[1] + masked
 	})
+}
+
+// maskLocation masks what a URL, a request line or a reproduction command
+// carries: query values (maskQuery) and path segments holding personal
+// data or secrets (/users/by-email/alice@…, /people/536-22-…/records). Each
+// segment is read as text and with the segment before it as its key.
+func maskLocation(s string) string {
+	s = maskQuery(s)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '/')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j+1])
+		i += j + 1
+		end := i
+		for end < len(s) && !strings.ContainsRune("/?#'\" \t\n", rune(s[end])) {
+			end++
+		}
+		b.WriteString(maskSegment(prevSegment(s, i-1), s[i:end]))
+		i = end
+	}
+	return b.String()
+}
+
+// prevSegment returns the path segment that ends at the slash at i.
+func prevSegment(s string, i int) string {
+	k := strings.LastIndexAny(s[:i], "/ '\"")
+	return s[k+1 : i]
+}
+
+func maskSegment(prev, seg string) string {
+	if seg == "" || strings.HasPrefix(seg, "{") {
+		return seg
+	}
+	v, err := url.PathUnescape(seg)
+	if err != nil {
+		v = seg
+	}
+	doc, _ := json.Marshal(map[string]string{prev: v})
+	for _, body := range [][]byte{[]byte(v), doc} {
+		for _, m := range detect.Scan(body, "").Matches {
+			if m.Category == detect.PII || m.Category == detect.Secret {
+				return url.PathEscape(finding.Mask(string(m.Type), v))
+			}
+		}
+	}
+	return seg
+}
+
+// scrubber replaces the scan's own credentials wherever they reappear (a
+// target that echoes request headers, an error quoting a token): every
+// value each identity sends, static or from its login, and its token part.
+type scrubber struct {
+	ids []transport.Identity
+	// header holds the scan-wide headers (--header), which may carry keys.
+	header http.Header
+	client func() *transport.Client
+}
+
+func (s scrubber) secrets() []string {
+	var out []string
+	add := func(h http.Header) {
+		for _, vs := range h {
+			for _, v := range vs {
+				out = append(out, v)
+				if _, tok, ok := strings.Cut(v, " "); ok {
+					out = append(out, tok) // Bearer <token>, Basic <creds>
+				}
+				for _, part := range strings.Split(v, ";") {
+					if _, cv, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
+						out = append(out, cv) // cookie values
+					}
+				}
+			}
+		}
+	}
+	for _, id := range s.ids {
+		add(id.Header)
+	}
+	for k, vs := range s.header {
+		if surface.IsCredentialHeader(k) || detect.SensitiveKey(k) {
+			add(http.Header{k: vs})
+		}
+	}
+	if s.client != nil {
+		if c := s.client(); c != nil {
+			add(c.SessionHeaders())
+		}
+	}
+	keep := out[:0]
+	for _, v := range out {
+		if len(strings.TrimSpace(v)) >= 6 {
+			keep = append(keep, strings.TrimSpace(v))
+		}
+	}
+	// Longest first, so a header value goes before its token part.
+	sort.Slice(keep, func(i, j int) bool { return len(keep[i]) > len(keep[j]) })
+	return keep
+}
+
+// scrub replaces every credential of the scan in t.
+func (s scrubber) scrub(t string, secrets []string) string {
+	for _, v := range secrets {
+		if strings.Contains(t, v) {
+			t = strings.ReplaceAll(t, v, "[scan credential]")
+		}
+	}
+	return t
+}
+
+// sanitize is the last step every finding passes: locations masked
+// (personal data in paths and queries), excerpts and details read once more
+// by the detectors, the scan's own credentials scrubbed everywhere.
+func sanitize(fs []finding.Finding, s scrubber) {
+	secrets := s.secrets()
+	for i := range fs {
+		f := &fs[i]
+		f.MaskLocations(maskLocation)
+		f.Evidence.Excerpt = maskLocation(detect.MaskSensitive(f.Evidence.Excerpt))
+		for k, v := range f.Evidence.Details {
+			if strings.HasPrefix(k, "reproduce") {
+				f.Evidence.Details[k] = maskLocation(v)
+			} else {
+				f.Evidence.Details[k] = maskLocation(detect.MaskSensitive(v))
+			}
+		}
+		f.Scrub(func(t string) string { return s.scrub(t, secrets) })
+	}
+}
+
+// scrubHandler masks log records: locations, detected values and the
+// scan's own credentials, so even -vv logs carry nothing raw.
+type scrubHandler struct {
+	inner slog.Handler
+	s     scrubber
+}
+
+func (h scrubHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.inner.Enabled(ctx, l) }
+
+func (h scrubHandler) clean(t string) string {
+	return h.s.scrub(detect.MaskSensitive(maskLocation(t)), h.s.secrets())
+}
+
+func (h scrubHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, h.clean(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	return h.inner.Handle(ctx, out)
+}
+
+func (h scrubHandler) attr(a slog.Attr) slog.Attr {
+	switch a.Value.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, h.clean(a.Value.String()))
+	case slog.KindAny:
+		return slog.String(a.Key, h.clean(fmt.Sprint(a.Value.Any())))
+	}
+	return a
+}
+
+func (h scrubHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	clean := make([]slog.Attr, len(as))
+	for i, a := range as {
+		clean[i] = h.attr(a)
+	}
+	return scrubHandler{h.inner.WithAttrs(clean), h.s}
+}
+
+func (h scrubHandler) WithGroup(name string) slog.Handler {
+	return scrubHandler{h.inner.WithGroup(name), h.s}
 }

@@ -22,3 +22,22 @@ func TestMaskQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskLocation: the journal and the skipped operations mask personal
+// data in path segments as well as in the query.
+func TestMaskLocation(t *testing.T) {
+	for _, tc := range []struct{ in, raw string }{
+		{"http://127.0.0.1:5000/api/users/alice.moreau@proton.me/ban", "alice.moreau"},
+		{"/api/users/bob.okafor%40fastmail.com", "bob.okafor"},
+		{"http://h/api/lookup?email=carol.nguyen@outlook.com", "carol.nguyen"},
+	} {
+		if got := maskLocation(tc.in); strings.Contains(got, tc.raw) {
+			t.Errorf("%s: still holds the value", got)
+		}
+	}
+	for _, keep := range []string{"http://127.0.0.1:5000/api/users/1001", "/api/users/{id}", "/", "http://h/api/items?page=2"} {
+		if got := maskLocation(keep); got != keep {
+			t.Errorf("%q changed to %q", keep, got)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/discover"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -23,6 +24,10 @@ type Inventory struct {
 	DiscoveryRequests  int  `json:"discovery_requests"`
 	DiscoveryTruncated bool `json:"discovery_truncated,omitempty"`
 	RequestsSent       int  `json:"requests_sent"`
+	// Skipped lists the operations the safety policy or the scope kept
+	// from being sent; RequestsRefused counts the refused requests.
+	Skipped         []finding.SkippedOperation `json:"skipped_operations,omitempty"`
+	RequestsRefused int                        `json:"requests_refused,omitempty"`
 }
 
 // Map runs the mapping phases of a scan (discovery, then the baseline that
@@ -33,13 +38,19 @@ func Map(ctx context.Context, o Options) (*Inventory, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	client, err := transport.New(o.Client)
+	cfg := o.Client
+	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
+	if cfg.MaskURL == nil {
+		cfg.MaskURL = maskLocation
+	}
+	client, err := transport.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	e := &env{client: client, identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...)}
 	err = mapSurface(ctx, e, o, log)
-	inv := &Inventory{Target: o.Client.Target.String(), Endpoints: e.Endpoints(), RequestsSent: client.Sent()}
+	inv := &Inventory{Target: o.Client.Target.String(), Endpoints: e.Endpoints(), RequestsSent: client.Sent(),
+		Skipped: maskSkipped(client.Skipped()), RequestsRefused: client.Refused()}
 	if d := e.discovered; d != nil {
 		inv.SpecURL, inv.CatchAll, inv.DiscoveryRequests, inv.DiscoveryTruncated = d.SpecURL, d.CatchAll, d.Requests, d.Truncated
 	}
@@ -68,6 +79,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if o.Logger == nil {
 		o.Logger = log
 	}
+	o.MaxRequests = DiscoveryBudget(o.MaxRequests, e.client.MaxRequests())
 	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -91,6 +103,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 		add = append(add, res.Spec.Endpoints...)
 	}
 	add = append(add, res.Endpoints...)
+	e.client.Learn(add)
 	for _, ep := range add {
 		if seen[ep.Key()] {
 			continue
@@ -114,4 +127,21 @@ func matchesKnown(eps []surface.Endpoint, path string) bool {
 		}
 	}
 	return false
+}
+
+// DiscoveryShare is the largest share of the scan's request budget that
+// discovery may spend, so that a small --max-requests still leaves most of
+// the budget to the baseline and the checks.
+const DiscoveryShare = 0.25
+
+// DiscoveryBudget bounds discovery's own budget (discover.DefaultMaxRequests
+// when 0) by DiscoveryShare of the scan's, and to at least one request.
+func DiscoveryBudget(own, scan int) int {
+	if own <= 0 {
+		own = discover.DefaultMaxRequests
+	}
+	if scan > 0 {
+		own = min(own, max(1, int(float64(scan)*DiscoveryShare)))
+	}
+	return own
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
@@ -88,28 +89,28 @@ var dataExposureCWEs = map[string]bool{
 	"CWE-540": true, "CWE-598": true,
 }
 
-// Sensitivity classifies a data type found in evidence (finding.Value.Type).
+// Sensitivity classifies a data type found in evidence (finding.Value.Type)
+// by detect's level table, the one sensitivity model: secrets are
+// credentials, critical and health data are regulated, the rest is
+// personal. A type detect does not name is read as a field name
+// ("payment_card", "aws_access_key").
 func Sensitivity(typ string) string {
-	t := strings.ToLower(typ)
-	switch {
-	case t == "":
+	if typ == "" {
 		return SensitivityNone
-	case containsAny(t, "secret", "token", "password", "passwd", "hash", "key", "jwt", "credential", "session", "private"):
-		return SensitivityCredential
-	case containsAny(t, "ssn", "itin", "card", "iban", "bank", "account_number", "passport", "tax", "health", "medical", "national_id", "driver"):
-		return SensitivityRegulated
-	default:
-		return SensitivityPersonal
 	}
-}
-
-func containsAny(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
+	t := detect.Type(typ)
+	if detect.LevelOf(t) == detect.LevelNone {
+		if k := detect.KeyType(typ); k != "" {
+			t = k
 		}
 	}
-	return false
+	switch {
+	case detect.CategoryOf(t) == detect.Secret:
+		return SensitivityCredential
+	case detect.LevelOf(t) >= detect.LevelCritical || t == detect.TypeMedical:
+		return SensitivityRegulated
+	}
+	return SensitivityPersonal
 }
 
 // FindingSensitivity is the most sensitive class among a finding's evidence

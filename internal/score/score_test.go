@@ -19,6 +19,7 @@ func fnd(check string, sev finding.Severity, conf finding.Confidence, owasp stri
 // TestCompute pins the formula of model 2 (docs/scoring.md): change these
 // numbers only together with ModelVersion and the document.
 func TestCompute(t *testing.T) {
+	t.Parallel()
 	suppressed := fnd("bola", finding.Critical, finding.ConfidenceHigh, "API1:2023")
 	suppressed.Suppressed = &finding.Suppression{Reason: "accepted"}
 	tests := []struct {
@@ -61,6 +62,7 @@ func TestCompute(t *testing.T) {
 }
 
 func TestComputeCategories(t *testing.T) {
+	t.Parallel()
 	fs := []finding.Finding{
 		fnd("bola", finding.Critical, finding.ConfidenceHigh, "API1:2023", "email"),  // 36
 		fnd("headers", finding.Medium, finding.ConfidenceHigh, "API8:2023 Security"), // 6
@@ -86,10 +88,13 @@ func TestComputeCategories(t *testing.T) {
 }
 
 func TestSensitivity(t *testing.T) {
+	t.Parallel()
 	for typ, want := range map[string]string{
 		"email": SensitivityPersonal, "phone": SensitivityPersonal, "name": SensitivityPersonal,
 		"ssn": SensitivityRegulated, "payment_card": SensitivityRegulated, "iban": SensitivityRegulated,
 		"aws_access_key": SensitivityCredential, "password_hash": SensitivityCredential, "jwt": SensitivityCredential,
+		"uk_nhs_number": SensitivityRegulated, "ca_sin": SensitivityRegulated, "uk_nino": SensitivityRegulated,
+		"medical": SensitivityRegulated, "credential": SensitivityCredential, "secret": SensitivityCredential,
 		"": SensitivityNone,
 	} {
 		if got := Sensitivity(typ); got != want {
@@ -99,6 +104,7 @@ func TestSensitivity(t *testing.T) {
 }
 
 func TestGradeBands(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		score int
 		worst finding.Severity

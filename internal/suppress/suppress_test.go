@@ -9,6 +9,7 @@ import (
 )
 
 func TestMatches(t *testing.T) {
+	t.Parallel()
 	f := &finding.Finding{Check: "security-headers", Method: "GET", Path: "/internal/v1/users/{id}", Fingerprint: "abcd1234"}
 	for _, tt := range []struct {
 		rule Rule
@@ -38,6 +39,7 @@ func TestMatches(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		rule Rule
 		err  string
@@ -56,6 +58,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 	fs := []finding.Finding{
 		{Check: "security-headers", Path: "/a", Fingerprint: "1"},

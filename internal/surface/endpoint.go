@@ -5,6 +5,7 @@
 package surface
 
 import (
+	"github.com/leakhound/leakhound/internal/detect"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -167,7 +168,7 @@ func (e Endpoint) Header() http.Header {
 	var cookies []string
 	for _, p := range e.Params {
 		if len(p.Values) == 0 || strings.ContainsAny(p.Values[0], "\r\n;") || IsCredentialHeader(p.Name) ||
-			(p.In == "cookie" && (FieldSensitivity(p.Name) == Secret || strings.Contains(strings.ToLower(p.Name), "sess"))) {
+			(p.In == "cookie" && (detect.CategoryOf(detect.KeyType(p.Name)) == detect.Secret || strings.Contains(strings.ToLower(p.Name), "sess"))) {
 			continue
 		}
 		switch p.In {

@@ -127,20 +127,6 @@ func TestSynthesize(t *testing.T) {
 	}
 }
 
-func TestFieldSensitivity(t *testing.T) {
-	for name, want := range map[string]Sensitivity{
-		"password_hash": Secret, "passwordHash": Secret, "PASSWORD": Secret, "api_key": Secret, "apiKey": Secret,
-		"ssn": Secret, "card_number": Secret, "cardNumber": Secret, "refresh_token": Secret,
-		"email": Personal, "date_of_birth": Personal, "phoneNumber": Personal,
-		"role": Internal, "is_admin": Internal, "internalNotes": Internal,
-		"name": NotSensitive, "id": NotSensitive, "total": NotSensitive, "": NotSensitive, "tokenizer_version": NotSensitive,
-	} {
-		if got := FieldSensitivity(name); got != want {
-			t.Errorf("FieldSensitivity(%q) = %v, want %v", name, got, want)
-		}
-	}
-}
-
 func TestHeaderLeavesCredentialsToIdentities(t *testing.T) {
 	ep := Endpoint{Params: []Param{
 		{Name: "X-Trace", In: "header", Values: []string{"abc"}},

@@ -1,11 +1,14 @@
 // Package transport is the only HTTP client of a scan. Every request a check
 // sends goes through Client.Do, which enforces the scope guard (the target's
-// origin only), the method guard (read-only unless writes are allowed), one
-// rate limiter, one concurrency cap, one request budget, a per-request
-// timeout, a body cap and header caps, retries 429/503 after Retry-After,
-// stops sending when its circuit breaker opens, shares identical GETs
-// through a per-scan cache and records every exchange, the cache and the
-// records within one memory budget.
+// origin only), the safety policy (each request classified by
+// internal/surface/safety and refused unless the mode allows it, plus the
+// user's --include/--exclude rules), one rate limiter, one concurrency cap,
+// one request budget, a per-request timeout, a body cap and header caps,
+// retries 429/503 after Retry-After, stops sending when its circuit breaker
+// opens, shares identical GETs through a per-scan cache, keeps one request
+// per (method, URL, identity, body) in flight, journals every write and
+// records every exchange, the cache and the records within one memory
+// budget.
 package transport
 
 import (
@@ -30,6 +33,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/surface"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 )
 
 // Errors a check may meet; none of them is a finding.
@@ -47,8 +52,23 @@ type Config struct {
 	Timeout     time.Duration
 	MaxRequests int
 	MaxBody     int64
-	AllowWrite  bool
-	UserAgent   string
+	// AllowWrite permits writes, and destructive requests to objects the
+	// scan created (--allow-write); StrictReadOnly refuses read-POSTs too
+	// (--strict-read-only). Never-send operations are refused in any mode.
+	AllowWrite     bool
+	StrictReadOnly bool
+	// Scope holds the --include/--exclude rules; an exclude wins.
+	Scope safety.Scope
+	// Endpoints are the operations known before the scan starts; more are
+	// added with Client.Learn. Each is classified once.
+	Endpoints []surface.Endpoint
+	// WriteLog, when set, receives the write journal as JSON lines as each
+	// write happens (--write-log).
+	WriteLog io.Writer
+	// MaskURL masks the personal data a URL carries, for the journal (the
+	// identity when nil).
+	MaskURL   func(string) string
+	UserAgent string
 	// Header is sent on every request of every identity, the anonymous one
 	// included (an API gateway key, a tenant header). Like credentials, it
 	// is never recorded with the exchanges.
@@ -96,6 +116,11 @@ type Request struct {
 	Body   []byte
 	// NoCache forces a fresh request even for an identical GET.
 	NoCache bool
+	// Purpose says what a write is for, in the write journal ("restore
+	// nickname"); the check's id is added.
+	Purpose string
+	// Restores is the journal seq of the write this request undoes.
+	Restores int
 
 	// credentials marks a login request: its bodies are redacted when
 	// recorded and passive checks never see it.
@@ -117,6 +142,15 @@ type Response struct {
 	CrossOrigin bool
 
 	timedOut, undecodable, headersCapped bool
+	// WriteSeq is the journal seq of this request when it was a write.
+	WriteSeq int
+}
+
+// RateLimited reports whether the answer is the target's rate limiter
+// speaking (429, or 503 with Retry-After; RFC 6585 §4, RFC 9110 §10.2.3)
+// rather than the operation: such an answer is never evidence.
+func (r *Response) RateLimited() bool {
+	return r.Status == http.StatusTooManyRequests || (r.Status == http.StatusServiceUnavailable && r.Header.Get("Retry-After") != "")
 }
 
 // ContentType returns the media type without parameters, lower-cased.
@@ -132,11 +166,14 @@ func (r *Response) ContentType() string {
 type Exchange struct {
 	Check string
 	// Template is the path template of the endpoint, when known.
-	Template    string
-	Identity    string
-	Method      string
-	URL         string
-	ReqHeader   http.Header // without identity credentials
+	Template  string
+	Identity  string
+	Method    string
+	URL       string
+	ReqHeader http.Header // without identity credentials
+	// Forged holds the headers of a synthetic identity (Identity.Synthetic):
+	// the forged credential the request carried.
+	Forged      http.Header
 	ReqBody     []byte
 	Status      int
 	Header      http.Header
@@ -193,6 +230,11 @@ type Client struct {
 	reached  atomic.Bool
 	breaker  *breaker
 	log      *slog.Logger
+	refused  atomic.Int64
+	policy   *policy
+	journal  *journal
+	// inflight holds one lock per (method, URL, identity, body) being sent.
+	inflight map[string]*inflightLock
 
 	mu        sync.Mutex
 	perCheck  map[string]int
@@ -208,6 +250,42 @@ type cacheEntry struct {
 	resp *Response
 	err  error
 	elem *list.Element // in Client.mem once charged
+	// askers are the checks that asked for this answer and sent the
+	// number of requests it took (retries and redirects included), under
+	// Client.mu. SentByCheck counts them for the earliest stage among the
+	// askers (discovery, baseline, who-am-I), else the first check by id,
+	// so the attribution of a shared request does not depend on which
+	// check happened to ask first.
+	askers map[string]bool
+	sent   int
+}
+
+type entryKey struct{}
+
+// firstAsker is the asker of a shared answer its requests are counted for.
+func firstAsker(e *cacheEntry) string {
+	first := ""
+	for k := range e.askers {
+		if first == "" || stageRank(k) < stageRank(first) || (stageRank(k) == stageRank(first) && k < first) {
+			first = k
+		}
+	}
+	return first
+}
+
+// stageRank orders the askers of a shared answer: the mapping stages in
+// the order they run (discovery, the baseline crawl, who-am-I), then every
+// check alike.
+func stageRank(check string) int {
+	switch check {
+	case "discovery":
+		return 0
+	case "baseline":
+		return 1
+	case "whoami":
+		return 2
+	}
+	return 3
 }
 
 // New validates cfg and builds a client.
@@ -264,9 +342,25 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Rate > 0 {
 		limit = rate.Limit(cfg.Rate)
 	}
+	mode := safety.ReadOnly
+	switch {
+	case cfg.AllowWrite:
+		mode = safety.AllowWrite
+	case cfg.StrictReadOnly:
+		mode = safety.StrictReadOnly
+	}
+	mask := cfg.MaskURL
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	pol := newPolicy(mode, cfg.Scope)
+	pol.learn(cfg.Endpoints)
 	return &Client{
-		cfg:    cfg,
-		origin: Origin(cfg.Target),
+		policy:   pol,
+		journal:  &journal{log: cfg.WriteLog, mask: mask},
+		inflight: map[string]*inflightLock{},
+		cfg:      cfg,
+		origin:   Origin(cfg.Target),
 		http: &http.Client{
 			Transport: rt,
 			// Redirects are never followed by net/http: Do decides.
@@ -299,6 +393,35 @@ func (c *Client) Target() *url.URL { u := *c.cfg.Target; return &u }
 // AllowWrite reports whether write methods may be sent.
 func (c *Client) AllowWrite() bool { return c.cfg.AllowWrite }
 
+// Mode returns the scan's safety mode.
+func (c *Client) Mode() safety.Mode { return c.policy.mode }
+
+// Learn classifies operations the scan found after it started (a spec
+// found by discovery, harvested links); operations already known are kept
+// as they were classified.
+func (c *Client) Learn(eps []surface.Endpoint) { c.policy.learn(eps) }
+
+// Skipped lists the operations the safety policy or the scope kept from
+// being sent, sorted by path.
+func (c *Client) Skipped() []finding.SkippedOperation { return c.policy.skippedList() }
+
+// Refused returns how many requests the policy refused before the wire.
+func (c *Client) Refused() int { return int(c.refused.Load()) }
+
+// Allowed reports whether the policy would let a request through now,
+// without counting anything.
+func (c *Client) Allowed(method, path string, id Identity) bool {
+	u, err := c.Resolve(path)
+	if err != nil {
+		return false
+	}
+	_, err = c.policy.decide(strings.ToUpper(method), u, id)
+	return err == nil
+}
+
+// MaxRequests returns the request budget of the scan.
+func (c *Client) MaxRequests() int { return c.cfg.MaxRequests }
+
 // Sent returns the number of requests sent so far: requests that went on
 // the wire, not those still waiting for a slot.
 func (c *Client) Sent() int { return int(c.sent.Load()) }
@@ -308,8 +431,14 @@ func (c *Client) SentByCheck() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[string]int, len(c.perCheck))
+	for _, e := range c.cache {
+		if e.sent == 0 {
+			continue
+		}
+		out[firstAsker(e)] += e.sent
+	}
 	for k, v := range c.perCheck {
-		out[k] = v
+		out[k] += v
 	}
 	return out
 }
@@ -340,14 +469,6 @@ func (c *Client) Resolve(p string) (*url.URL, error) {
 	return u, nil
 }
 
-func isRead(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
 // Do sends req as identity id, or returns the shared response of an
 // identical GET or HEAD already sent in this scan.
 func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, error) {
@@ -355,23 +476,26 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 		req.Method = http.MethodGet
 	}
 	req.Method = strings.ToUpper(req.Method)
-	if !isRead(req.Method) && !c.cfg.AllowWrite {
-		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, ErrWriteNotAllowed)
-	}
 	u, err := c.Resolve(req.Path)
 	if err != nil {
 		return nil, err
 	}
+	v, err := c.policy.check(req.Method, u, id, CheckFrom(ctx) == "discovery")
+	if err != nil {
+		c.refused.Add(1)
+		return nil, err
+	}
 	if req.NoCache || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
-		return c.sendAs(ctx, req, u, id)
+		return c.sendOne(ctx, req, u, id, v)
 	}
 	key := cacheKey(req, u, id)
 	c.mu.Lock()
 	e, ok := c.cache[key]
 	if !ok {
-		e = &cacheEntry{done: make(chan struct{})}
+		e = &cacheEntry{done: make(chan struct{}), askers: map[string]bool{}}
 		c.cache[key] = e
 	}
+	e.askers[CheckFrom(ctx)] = true
 	c.mu.Unlock()
 	if ok {
 		select {
@@ -384,10 +508,12 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 			return nil, ctx.Err()
 		}
 	}
-	e.resp, e.err = c.sendAs(ctx, req, u, id)
+	e.resp, e.err = c.sendOne(context.WithValue(ctx, entryKey{}, e), req, u, id, v)
 	c.mu.Lock()
 	if e.err != nil && (ctx.Err() != nil || errors.Is(e.err, ErrBudget) || errors.Is(e.err, ErrCircuitOpen)) {
 		// A cancelled or refused caller must not poison the cache for others.
+		c.perCheck[CheckFrom(ctx)] += e.sent
+		e.sent = 0
 		c.cacheDrop(key, e)
 	} else {
 		c.cacheCharge(key, e)
@@ -395,6 +521,74 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	c.mu.Unlock()
 	close(e.done)
 	return e.resp, e.err
+}
+
+type inflightLock struct {
+	mu    sync.Mutex
+	users int
+}
+
+// sendOne sends one request while no identical one (same method, URL,
+// identity and body) is in flight, and journals it when it is a write.
+func (c *Client) sendOne(ctx context.Context, req Request, u *url.URL, id Identity, v safety.Verdict) (*Response, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", id.Name, req.Method, u.String())
+	h.Write(req.Body)
+	key := string(h.Sum(nil))
+	c.mu.Lock()
+	l := c.inflight[key]
+	if l == nil {
+		l = &inflightLock{}
+		c.inflight[key] = l
+	}
+	l.users++
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(c.inflight, key)
+		}
+		c.mu.Unlock()
+	}()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if v.Class != safety.Write && v.Class != safety.Destructive {
+		return c.sendAs(ctx, req, u, id)
+	}
+	return c.sendWrite(ctx, req, u, id)
+}
+
+// sendWrite journals a write before it goes out and again with its answer,
+// and remembers the object it created.
+func (c *Client) sendWrite(ctx context.Context, req Request, u *url.URL, id Identity) (*Response, error) {
+	purpose := CheckFrom(ctx)
+	if req.Purpose != "" {
+		purpose += ": " + req.Purpose
+	}
+	seq := c.journal.add(finding.Write{Time: now(), Method: req.Method, URL: u.String(), Identity: id.Name, Purpose: purpose, Restores: req.Restores})
+	if req.Restores > 0 {
+		line := req.Method + " " + c.journal.mask(u.String())
+		c.journal.update(req.Restores, func(w *finding.Write) { w.RestoreRequest = line })
+	}
+	resp, err := c.sendAs(ctx, req, u, id)
+	if err != nil {
+		return nil, err
+	}
+	resp.WriteSeq = seq
+	created := c.createdPath(req, u, resp)
+	c.journal.update(seq, func(w *finding.Write) {
+		w.Status = resp.Status
+		if created != "" {
+			w.Created = c.journal.mask(created)
+		}
+	})
+	if created != "" {
+		c.policy.addCreated(created, id.Name, seq)
+	}
+	return resp, nil
 }
 
 func cacheKey(req Request, u *url.URL, id Identity) string {
@@ -450,6 +644,12 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 			(req.Method == http.MethodGet || req.Method == http.MethodHead) {
 			next, err := c.Resolve(resp.Redirect)
 			if err == nil {
+				// A redirect is held by the policy like any request: a
+				// GET redirected to /logout is not followed.
+				if _, err := c.policy.check(req.Method, next, id, false); err != nil {
+					c.refused.Add(1)
+					return resp, nil
+				}
 				return c.send(ctx, Request{Method: req.Method, Path: next.String(), Header: req.Header}, next, id, redirects+1)
 			}
 		}
@@ -528,10 +728,17 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		tmpl = u.Path
 	}
 	ex := Exchange{Check: check, Template: tmpl, Identity: id.Name, Method: req.Method, URL: u.String(), ReqHeader: req.Header.Clone(), ReqBody: req.Body, redacted: req.credentials}
+	if id.Synthetic {
+		ex.Forged = id.Header.Clone()
+	}
 	sent = true
 	c.sent.Add(1)
 	c.mu.Lock()
-	c.perCheck[check]++
+	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
+		e.sent++
+	} else {
+		c.perCheck[check]++
+	}
 	c.mu.Unlock()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {

@@ -7,7 +7,8 @@ import (
 )
 
 // Curl returns a copy-paste reproduction of a request. Identity headers are
-// replaced by shell placeholders, so no credential is ever printed.
+// replaced by shell placeholders, so no credential is ever printed; the
+// forged credential of a synthetic identity is printed as sent.
 func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
@@ -19,6 +20,13 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 		}
 	}
 	for _, k := range id.CredentialHeaders() {
+		if id.Synthetic {
+			// A forged credential proves the weakness: print it.
+			for _, v := range id.Header.Values(k) {
+				b.WriteString(" -H " + shellQuote(k+": "+v))
+			}
+			continue
+		}
 		b.WriteString(` -H "` + k + `: ` + Placeholder(id.Name, k) + `"`)
 	}
 	enames := make([]string, 0, len(extra))

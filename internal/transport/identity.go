@@ -24,6 +24,11 @@ type Identity struct {
 	// login flow; the client runs it before the identity's first request
 	// and again when a session that worked answers 401.
 	Login Authenticator
+	// Synthetic marks a credential the scan forged itself (an alg-none
+	// JWT, a Flask session re-signed with a cracked key): findings name
+	// it as its own identity, never as anonymous, and reproductions print
+	// it, since it is what proves the weakness and belongs to nobody.
+	Synthetic bool
 }
 
 // Authenticator runs a login flow. Send delivers the login request to the
@@ -78,11 +83,13 @@ func ParseIdentity(s string) (Identity, error) {
 	}
 	name, role, _ := strings.Cut(strings.TrimSpace(name), ":")
 	name, role = strings.TrimSpace(name), strings.TrimSpace(role)
-	if err := ValidateName(name); err != nil {
-		return Identity{}, err
+	// A malformed flag may be a credential typed in the wrong place
+	// (--identity 'Authorization: Basic …'): errors never echo it.
+	if !identityName.MatchString(name) || strings.EqualFold(name, AnonymousName) {
+		return Identity{}, fmt.Errorf("identity %q: want NAME=HEADER: VALUE with NAME of letters, digits, '.', '_' or '-' (not %q)", redactIdentity(s), AnonymousName)
 	}
 	if role != "" && !identityName.MatchString(role) {
-		return Identity{}, fmt.Errorf("identity %q: role %q: use letters, digits, '.', '_' or '-'", name, role)
+		return Identity{}, fmt.Errorf("identity %q: the role after ':' may hold letters, digits, '.', '_' or '-' only", name)
 	}
 	h, v, ok := strings.Cut(rest, ":")
 	h, v = strings.TrimSpace(h), strings.TrimSpace(v)
@@ -120,9 +127,10 @@ func validHeaderName(h string) bool {
 	return h != ""
 }
 
-// redactIdentity keeps the name of a malformed identity flag and hides the rest.
+// redactIdentity hides a malformed identity flag but for its first
+// characters when they can only be a name.
 func redactIdentity(s string) string {
-	if len(s) > 8 {
+	if len(s) > 8 && identityName.MatchString(s[:4]) {
 		return s[:4] + "…"
 	}
 	return "…"

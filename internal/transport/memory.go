@@ -68,10 +68,15 @@ func (c *Client) cacheTouch(e *cacheEntry) {
 	}
 }
 
-// cacheDrop removes a cache entry and its charge.
+// cacheDrop removes a cache entry and its charge; the requests it took
+// stay counted for its first asker.
 func (c *Client) cacheDrop(key string, e *cacheEntry) {
 	if c.cache[key] == e {
 		delete(c.cache, key)
+	}
+	if e.sent > 0 {
+		c.perCheck[firstAsker(e)] += e.sent
+		e.sent = 0
 	}
 	if e.elem != nil {
 		c.mem.used -= e.elem.Value.(*memItem).size

@@ -146,6 +146,3 @@ func (c *Client) BudgetSpent() bool { return c.spent.Load() }
 
 // Halted returns the error the circuit breaker opened with, or nil.
 func (c *Client) Halted() error { return c.breaker.check() }
-
-// MaxRequests returns the request budget of the scan.
-func (c *Client) MaxRequests() int { return c.cfg.MaxRequests }

@@ -94,6 +94,9 @@ func (c *Client) sendLogin(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 	r.credentials = true
+	// A login is counted for itself, not for the cached answer that
+	// needed it.
+	ctx = context.WithValue(ctx, entryKey{}, (*cacheEntry)(nil))
 	return c.sendOnce(ctx, r, u, Anonymous())
 }
 
@@ -142,6 +145,26 @@ func withHeaders(id Identity, h http.Header) Identity {
 		for _, v := range vs {
 			out.Header.Add(k, v)
 		}
+	}
+	return out
+}
+
+// SessionHeaders returns the headers every login flow obtained so far, so
+// that reports can scrub them wherever a target echoes them back.
+func (c *Client) SessionHeaders() http.Header {
+	out := http.Header{}
+	c.mu.Lock()
+	sessions := make([]*session, 0, len(c.sessions))
+	for _, s := range c.sessions {
+		sessions = append(sessions, s)
+	}
+	c.mu.Unlock()
+	for _, s := range sessions {
+		s.mu.Lock()
+		for k, vs := range s.header {
+			out[k] = append(out[k], vs...)
+		}
+		s.mu.Unlock()
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -150,5 +151,20 @@ func TestExpectedFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("..", "scripts", "up.sh")); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestTableDiff(t *testing.T) {
+	same := []byte(`{"clinic-patients": ["{\"id\": {\"S\": \"u_1\"}}"], "clinic-invoices": []}`)
+	if d := tableDiff(same, same); d != "" {
+		t.Fatalf("identical dumps differ: %s", d)
+	}
+	changed := []byte(`{"clinic-patients": ["{\"id\": {\"S\": \"u_2\"}}"], "clinic-invoices": []}`)
+	if d := tableDiff(same, changed); !strings.Contains(d, "clinic-patients (1 items before, 1 after, 1 changed or gone)") || strings.Contains(d, "invoices") {
+		t.Fatalf("diff = %q", d)
+	}
+	dropped := []byte(`{"clinic-patients": ["{\"id\": {\"S\": \"u_1\"}}"]}`)
+	if d := tableDiff(same, dropped); !strings.Contains(d, "clinic-invoices") {
+		t.Fatalf("a dropped table goes unnoticed: %q", d)
 	}
 }

@@ -214,6 +214,9 @@ type modeRun struct {
 	exit     int
 	file     string
 	selftest string
+	// tablesKept is true when the tables were dumped before and after a
+	// read-only scan and found identical.
+	tablesKept bool
 	// audit holds the audits of data at rest (nil for a given report).
 	audit *auditRun
 }
@@ -284,6 +287,16 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 	args = append(args, "--format", "json", "--output", res.file, "--fail-on", "critical")
 	args = append(args, o.scanArgs...)
 
+	// A read-only scan changes nothing: every table is dumped before and
+	// after it and the dumps must be identical (docs/safety.md).
+	readOnly := !slices.Contains(o.scanArgs, "--allow-write")
+	var before []byte
+	if readOnly {
+		if before, err = dumpTables(ctx, o.example, run); err != nil {
+			return res, err
+		}
+	}
+
 	t = time.Now()
 	scan := exec.CommandContext(ctx, o.bin, args...)
 	scan.Cancel = func() error { return scan.Process.Signal(os.Interrupt) }
@@ -306,6 +319,16 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 		stderr.Write(scanErr.Bytes())
 		return res, fmt.Errorf("leakhound scan exited %d (0 clean, 1 findings, 2 usage, 3 could not run): %w", res.exit, err)
 	}
+	if readOnly {
+		after, err := dumpTables(ctx, o.example, run)
+		if err != nil {
+			return res, err
+		}
+		if diff := tableDiff(before, after); diff != "" {
+			return res, fmt.Errorf("the read-only scan changed the DynamoDB tables: %s", diff)
+		}
+		res.tablesKept = true
+	}
 	rep, err := readReport(res.file)
 	res.report = rep
 	if err != nil {
@@ -313,6 +336,67 @@ func scanMode(ctx context.Context, o options, mode string, stdout, stderr io.Wri
 	}
 	res.audit, err = runAudits(ctx, o, mode, stderr)
 	return res, err
+}
+
+// dumpTables dumps every table of the running example's dynalite with the
+// example's own Python (boto3), as canonical JSON.
+func dumpTables(ctx context.Context, example, run string) ([]byte, error) {
+	endpoint, err := os.ReadFile(filepath.Join(run, "dynamodb_endpoint"))
+	if err != nil {
+		return nil, fmt.Errorf("dynalite endpoint: %w", err)
+	}
+	py := os.Getenv("LEAKHOUND_EXAMPLE_PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	cmd := exec.CommandContext(ctx, py, filepath.Join(example, "scripts", "helper.py"), "dump-tables", strings.TrimSpace(string(endpoint)))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("dump the DynamoDB tables: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
+
+// tableDiff names the tables whose items differ between two dumps, with
+// how many items each side has ("" when identical). Item contents are
+// not printed: they hold the example's personal data.
+func tableDiff(before, after []byte) string {
+	var b, a map[string][]string
+	if err := json.Unmarshal(before, &b); err != nil {
+		return "unreadable dump before the scan: " + err.Error()
+	}
+	if err := json.Unmarshal(after, &a); err != nil {
+		return "unreadable dump after the scan: " + err.Error()
+	}
+	var diffs []string
+	names := map[string]bool{}
+	for n := range b {
+		names[n] = true
+	}
+	for n := range a {
+		names[n] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	slices.Sort(sorted)
+	for _, n := range sorted {
+		_, inBefore := b[n]
+		_, inAfter := a[n]
+		if inBefore != inAfter || !slices.Equal(b[n], a[n]) {
+			changed := 0
+			for _, item := range b[n] {
+				if !slices.Contains(a[n], item) {
+					changed++
+				}
+			}
+			diffs = append(diffs, fmt.Sprintf("%s (%d items before, %d after, %d changed or gone)", n, len(b[n]), len(a[n]), changed))
+		}
+	}
+	return strings.Join(diffs, "; ")
 }
 
 // loadReport stands for a scan when -report gives the report.
@@ -401,6 +485,9 @@ func printRun(w io.Writer, mode string, r modeRun) {
 		rep.Summary.Total, rep.Summary.Critical, rep.Summary.High, rep.Summary.Medium, rep.Summary.Low, rep.Summary.Info, r.file)
 	if r.selftest != "" {
 		fmt.Fprintf(w, "   %s\n", r.selftest)
+	}
+	if r.tablesKept {
+		fmt.Fprintf(w, "   read-only: every DynamoDB table identical before and after the scan\n")
 	}
 	var over []string
 	if r.scanTime.Seconds() > targetSeconds {

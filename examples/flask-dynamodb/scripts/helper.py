@@ -1,5 +1,6 @@
-"""Small helpers for up.sh, run with Debian's python3 (standard library only,
-plus the example's people.py for the demo logins)."""
+"""Small helpers for up.sh and the e2e suite, run with Debian's python3
+(standard library only, plus the example's people.py for the demo logins and
+boto3 for the table dumps)."""
 
 import json
 import os
@@ -58,6 +59,28 @@ def tokens(base):
         print(f"{name}=Authorization: Bearer {token}")
 
 
+def dump_tables(endpoint):
+    """Prints every DynamoDB table at endpoint, every item, as canonical
+    JSON (tables and items sorted), so two dumps compare byte for byte.
+    Uses boto3 (Debian's python3-boto3), like the app."""
+    import boto3
+
+    client = boto3.session.Session(
+        aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1",
+    ).client("dynamodb", endpoint_url=endpoint)
+    names = []
+    for page in client.get_paginator("list_tables").paginate():
+        names.extend(page["TableNames"])
+    out = {}
+    for name in sorted(names):
+        items = []
+        for page in client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True):
+            items.extend(page["Items"])
+        out[name] = sorted(json.dumps(i, sort_keys=True) for i in items)
+    json.dump(out, sys.stdout, sort_keys=True, indent=1)
+    print()
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"free-port": free_port, "wait-http": wait_http, "tokens": tokens}[cmd](*args)
+    {"free-port": free_port, "wait-http": wait_http, "tokens": tokens, "dump-tables": dump_tables}[cmd](*args)

@@ -2,7 +2,6 @@
 package all
 
 import (
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/authnotenforced"
 	"github.com/leakhound/leakhound/internal/check/bfla"
@@ -16,6 +15,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/errordisclosure"
 	"github.com/leakhound/leakhound/internal/check/exposedfile"
 	"github.com/leakhound/leakhound/internal/check/flasksession"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/check/jwtweakness"
 	"github.com/leakhound/leakhound/internal/check/massassign"
 	"github.com/leakhound/leakhound/internal/check/missingauth"

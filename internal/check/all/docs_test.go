@@ -1,19 +1,14 @@
 package all_test
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/leakhound/leakhound/internal/check/all"
+	"github.com/leakhound/leakhound/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/checks.md")
 
 // checksDoc renders the reference of every check from its metadata, so the
 // documentation (and the SARIF help links into it) cannot drift.
@@ -39,20 +34,7 @@ func checksDoc() string {
 
 func TestChecksDocIsCurrent(t *testing.T) {
 	path := filepath.Join("..", "..", "..", "docs", "checks.md")
-	got := checksDoc()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/check/all -update)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Fatalf("docs/checks.md is stale (run go test ./internal/check/all -update):\n%s", d)
-	}
+	golden.Assert(t, path, []byte(checksDoc()))
 }
 
 func TestEveryCheckIsDescribed(t *testing.T) {

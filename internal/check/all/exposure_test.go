@@ -54,16 +54,23 @@ func TestExposureOnDemoAPI(t *testing.T) {
 			got[k] = f.Severity
 		}
 		if f.Check == "error-disclosure" {
-			got["error-disclosure "+f.Path] = f.Severity
+			// One error handler: one finding whose instances are the endpoints.
+			for _, in := range f.Instances {
+				for _, p := range []string{"/api/appointments/", "/api/invoices/", "/api/search?q="} {
+					if strings.Contains(in.URL, p) {
+						got["error-disclosure "+p] = f.Severity
+					}
+				}
+			}
 		}
 		if f.Check == "exposed-file" {
 			got["exposed-file "+f.Path] = f.Severity
 		}
 	}
 	want := map[string]finding.Severity{
-		"error-disclosure /api/appointments/{id}":       finding.Medium,
-		"error-disclosure /api/invoices/{id}":           finding.Medium,
-		"error-disclosure /api/search?q={q}":            finding.Medium,
+		"error-disclosure /api/appointments/":           finding.Medium,
+		"error-disclosure /api/invoices/":               finding.Medium,
+		"error-disclosure /api/search?q=":               finding.Medium,
 		"debug-mode console":                            finding.Critical,
 		"debug-mode werkzeug-debugger":                  finding.High,
 		"debug-mode config-endpoint":                    finding.Critical,

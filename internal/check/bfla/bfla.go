@@ -12,8 +12,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -136,16 +137,16 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 				foreign = append(foreign, k.MarkersIn(u.Name, f)...)
 			}
 		}
-		tier := authz.WorstTier(leaked)
-		if len(foreign) > 0 || tier >= authz.TierPII {
+		tier := authz.WorstLevel(leaked)
+		if len(foreign) > 0 || tier >= detect.LevelPersonal {
 			conf = finding.ConfidenceHigh
 		}
 		f0 := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), resp, id)
 		f0.Confidence = conf
 		switch {
-		case tier >= authz.TierCritical:
+		case tier >= detect.LevelCritical:
 			f0.Severity = finding.Critical
-		case tier >= authz.TierPII || len(foreign) > 0 || refFlat != nil:
+		case tier >= detect.LevelPersonal || len(foreign) > 0 || refFlat != nil:
 			f0.Severity = finding.High
 		default:
 			f0.Severity = finding.Medium

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -73,7 +74,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 	authz.Parallel(ctx, len(jobs), 4, func(i int) {
 		j := jobs[i]
 		v := k.Judge(ctx, env, j.o, j.o.Path, j.as)
-		if !v.Leak {
+		if !v.Leak || v.Public {
 			return
 		}
 		f := c.finding(j.o, j.as, v)
@@ -87,8 +88,8 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict) finding.Finding {
 	f := authz.NewFinding(c.Meta(), o.Template, v.Resp, as)
 	f.Confidence = v.Confidence
-	switch tier := authz.WorstTier(v.Leaked); {
-	case tier >= authz.TierPII:
+	switch tier := authz.WorstLevel(v.Leaked); {
+	case tier >= detect.LevelPersonal:
 		f.Severity = finding.Critical
 	default:
 		f.Severity = finding.High
@@ -98,6 +99,19 @@ func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict)
 		what = strings.Join(types, ", ")
 	}
 	f.Title = fmt.Sprintf("BOLA: %s reads %s's object (%s)", as.Name, o.Owner.Name, what)
+	if authz.ProfileCard(o.Stable()) {
+		// A public-by-design profile card (display name, avatar) is low
+		// at most, whoever reads it.
+		f.Severity = finding.Low
+		f.Title = fmt.Sprintf("BOLA: %s reads %s's profile card", as.Name, o.Owner.Name)
+	}
+	if !v.Confirmed() {
+		// No negative control: the other identity's own object of this
+		// template is unknown, so shared content cannot be ruled out.
+		f.Severity = min(f.Severity, finding.Medium)
+		f.Confidence = finding.ConfidenceLow
+		f.Title = "Unconfirmed " + f.Title + " (no negative control)"
+	}
 	pair := authz.Pair{
 		OwnerName: o.Owner.Name + " (owner)", OtherName: as.Name,
 		Owner: o.Owner, Other: as, OwnerURL: o.Resp.URL, OtherURL: v.Resp.URL,

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/check/bolaadjacent"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/check/missingauth"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/transport"

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -97,9 +97,9 @@ func (c *Check) writeProbe(ctx context.Context, env check.Env, o *authz.Object, 
 	restored := true
 	switch {
 	case field == authz.ProbeField && changed:
-		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: nil})
+		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: nil}, resp)
 	case after["$."+field] != original:
-		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: original})
+		restored = authz.Restore(ctx, env, o.Path, o.Owner, map[string]any{field: original}, resp)
 	}
 	if !changed {
 		return finding.Finding{}, false

@@ -7,9 +7,9 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/check/massassign"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/testapi"

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -118,8 +119,8 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 		}
 		if w, ok := got[path]; ok && w != v && !echo[w] {
 			differing = append(differing, path)
-			if t := authz.Classify(path, w); t != "" {
-				kinds[t] = true
+			if t := detect.KeyType(authz.Key(path)); t != "" && detect.CategoryOf(t) == detect.PII && !authz.LooksLikeSmallInt(w) {
+				kinds[string(t)] = true
 			}
 		}
 	}
@@ -140,7 +141,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, p 
 	if len(others) > 0 || len(kinds) > 0 {
 		fd.Confidence = finding.ConfidenceHigh
 	}
-	if authz.WorstTier(leaked) >= authz.TierPII {
+	if authz.WorstLevel(leaked) >= detect.LevelPersonal {
 		fd.Severity = finding.Critical
 	}
 	what := "data"

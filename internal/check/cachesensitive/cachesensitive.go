@@ -9,20 +9,19 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/pathshape"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
 // Check is the cacheable-sensitive-response check.
 type Check struct {
-	detector sensitive.Detector
 }
 
 var _ check.Passive = (*Check)(nil)
 
 // New returns the check.
-func New() *Check { return &Check{detector: sensitive.Default} }
+func New() *Check { return &Check{} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -46,10 +45,10 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	if strings.Contains(cc, "no-store") {
 		return nil
 	}
-	ms := c.detector.Detect(ex.Body, ex.Header.Get("Content-Type"))
-	var hits []sensitive.Match
+	ms := detect.Find(ex.Body, ex.Header.Get("Content-Type"))
+	var hits []detect.Match
 	for _, m := range ms {
-		if (m.Kind == sensitive.PII && !sensitive.Weak(m.Type)) || m.Kind == sensitive.Secret {
+		if (m.Category == detect.PII && detect.LevelOf(m.Type) >= detect.LevelPersonal) || m.Category == detect.Secret {
 			hits = append(hits, m)
 		}
 	}
@@ -68,14 +67,14 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		if i >= 5 {
 			break
 		}
-		values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+		values = append(values, m.Value())
 	}
 	header := "Cache-Control: " + ex.Header.Get("Cache-Control")
 	if ex.Header.Get("Cache-Control") == "" {
 		header = "Cache-Control: (absent)"
 	}
 	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, header, values)
-	f.Evidence.Details = map[string]string{"cache_control": ex.Header.Get("Cache-Control"), "sensitive_types": strings.Join(sensitive.Types(hits), ", ")}
+	f.Evidence.Details = map[string]string{"cache_control": ex.Header.Get("Cache-Control"), "sensitive_types": detect.JoinTypes(detect.Types(hits))}
 	if shared {
 		f.Evidence.Details["note"] = "authenticated response without `private`: a shared cache may serve it to others"
 	}

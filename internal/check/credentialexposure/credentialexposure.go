@@ -50,9 +50,9 @@ func (*Check) Meta() check.Meta {
 // critical types unlock systems directly. Google API keys are not among
 // them: browser keys (Maps, Firebase) are public by design and restricted
 // by referrer.
-var critical = map[string]bool{
+var critical = map[detect.Type]bool{
 	detect.TypeAWSKeyID: true, detect.TypeAWSSecret: true, detect.TypeGitHub: true, detect.TypeStripe: true,
-	detect.TypeSlack: true, detect.TypePrivateKey: true, detect.TypePassword: true, detect.TypeDebugSecret: true,
+	detect.TypeSlack: true, detect.TypePrivateKey: true, detect.TypePassword: true,
 }
 
 // sessionToken is a token the caller legitimately receives: a single JWT

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -21,7 +21,6 @@ import (
 // resources, config endpoints) and passive on every response (debugger
 // pages, toolbar, headers).
 type Check struct {
-	detector sensitive.Detector
 }
 
 var (
@@ -31,7 +30,7 @@ var (
 )
 
 // New returns the check.
-func New() *Check { return &Check{detector: sensitive.Default} }
+func New() *Check { return &Check{} }
 
 // SiteWide makes the engine run the active part once.
 func (*Check) SiteWide() bool { return true }
@@ -158,8 +157,8 @@ func (c *Check) configDump(p string, resp *transport.Response, id transport.Iden
 	if len(keys) < 2 {
 		return finding.Finding{}, false
 	}
-	ms := c.detector.Detect(resp.Body, resp.ContentType())
-	secrets := sensitive.Filter(ms, sensitive.Secret)
+	ms := detect.Find(resp.Body, resp.ContentType())
+	secrets := detect.Only(ms, detect.Secret)
 	f := check.New(c.Meta(), surface.Endpoint{Method: http.MethodGet, Path: p}, resp, id)
 	f.Title = "Configuration dump endpoint exposed"
 	f.Description = "An endpoint returns the application's configuration."
@@ -172,9 +171,9 @@ func (c *Check) configDump(p string, resp *transport.Response, id transport.Iden
 	}
 	var values []finding.Value
 	for _, s := range secrets {
-		values = append(values, finding.NewValue(s.Type, s.Path, s.Value))
+		values = append(values, s.Value())
 	}
-	body := sensitive.Window(string(resp.Body), 0, 600, sensitive.Values(secrets))
+	body := detect.Excerpt(resp.Body, "", 0, 600)
 	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, resp.URL), resp.Status, body, values)
 	names := make([]string, 0, len(keys))
 	for k := range keys {
@@ -192,7 +191,7 @@ func (c *Check) evidence(resp *transport.Response, marker string) finding.Eviden
 		values = append(values, finding.NewValue("debugger_secret", "", m[1]))
 	}
 	at := max(0, strings.Index(body, marker))
-	e := finding.NewEvidence(check.RequestLine(http.MethodGet, resp.URL), resp.Status, sensitive.Window(body, at-80, at+240, rawValues(values)), values)
+	e := finding.NewEvidence(check.RequestLine(http.MethodGet, resp.URL), resp.Status, detect.Excerpt([]byte(body), "", at-80, at+240), values)
 	e.Details = map[string]string{"marker": marker}
 	return e
 }
@@ -220,7 +219,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 			values = append(values, finding.NewValue("debugger_secret", "", s[1]))
 		}
 		at := max(0, strings.Index(body, m))
-		f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, sensitive.Window(body, at-80, at+240, rawValues(values)), values)
+		f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, detect.Excerpt([]byte(body), "", at-80, at+240), values)
 		f.Evidence.Details = map[string]string{"marker": m, "seen_on": ex.Template}
 		out = append(out, f)
 	}
@@ -267,14 +266,6 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		f.Description = "The API answers from Werkzeug's development server (`app.run()`), which is single-purpose, unhardened and usually started with debug on."
 		f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, "Server: "+srv, nil)
 		out = append(out, f)
-	}
-	return out
-}
-
-func rawValues(vs []finding.Value) []string {
-	out := make([]string, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, v.Raw())
 	}
 	return out
 }

@@ -15,24 +15,19 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/pathshape"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
 // Check is the error-disclosure check.
-type Check struct {
-	detector sensitive.Detector
-}
+type Check struct{}
 
 var _ check.Check = (*Check)(nil)
 
-// New returns the check with the default detector.
-func New() *Check { return &Check{detector: sensitive.Default} }
-
-// WithDetector returns the check using d.
-func WithDetector(d sensitive.Detector) *Check { return &Check{detector: d} }
+// New returns the check.
+func New() *Check { return &Check{} }
 
 // Meta describes the check.
 func (*Check) Meta() check.Meta {
@@ -43,8 +38,20 @@ func (*Check) Meta() check.Meta {
 		CWE:         []string{"CWE-209", "CWE-200"},
 		OWASP:       "API8:2023",
 		Description: "Malformed input makes the API answer with a stack trace, a botocore/DynamoDB error, table names or server paths. Attackers use these to map the code, the data store and the next input to try.",
-		Remediation: "Validate input before it reaches boto3, catch `botocore.exceptions.ClientError`, and return a generic body while logging the details under an error id:\n\n```python\nimport uuid\nfrom werkzeug.exceptions import HTTPException\n\n@app.errorhandler(Exception)\ndef handle_error(e):\n    if isinstance(e, HTTPException):\n        return {\"error\": e.name}, e.code\n    error_id = uuid.uuid4().hex\n    app.logger.exception(\"unhandled error %s\", error_id)\n    return {\"error\": \"internal error\", \"error_id\": error_id}, 500\n```\n\nNever return `str(e)` or `traceback.format_exc()`, and run with `debug=False`.",
+		Remediation: remediation[""],
 	}
+}
+
+const handlerPython = "```python\nimport uuid\nfrom werkzeug.exceptions import HTTPException\n\n@app.errorhandler(Exception)\ndef handle_error(e):\n    if isinstance(e, HTTPException):\n        return {\"error\": e.name}, e.code\n    error_id = uuid.uuid4().hex\n    app.logger.exception(\"unhandled error %s\", error_id)\n    return {\"error\": \"internal error\", \"error_id\": error_id}, 500\n```\n\nNever return `str(e)` or `traceback.format_exc()`, and run with `debug=False`."
+
+// remediation is chosen by the stack the error bodies show (detect.Stack):
+// advice about botocore only where botocore answered.
+var remediation = map[string]string{
+	"dynamodb": "Validate input before it reaches boto3, catch `botocore.exceptions.ClientError`, and return a generic body while logging the details under an error id:\n\n" + handlerPython,
+	"sql":      "Validate input and pass it to the database only as bound parameters (`cursor.execute(\"SELECT … WHERE id = ?\", (item_id,))`), never by string formatting; catch the driver's errors and return a generic body while logging the details under an error id:\n\n" + handlerPython,
+	"mongodb":  "Validate input (types, ObjectId format) before it reaches the driver, never pass request objects as query documents, catch the driver's errors and return a generic body while logging the details under an error id.",
+	"python":   "Validate input, catch the exceptions your handlers raise and return a generic body while logging the details under an error id:\n\n" + handlerPython,
+	"":         "Install one error handler that returns a generic body (status and an error id) and logs the details on the server; turn off debug or development error pages in production (Flask `debug=False`, Express `NODE_ENV=production`, Spring `server.error.include-stacktrace=never`).",
 }
 
 // probe is one malformed value and why it is sent.
@@ -153,8 +160,8 @@ type hit struct {
 	point   string
 	trigger string
 	value   string
-	arts    []sensitive.Match
-	leaked  []sensitive.Match
+	arts    []detect.Match
+	leaked  []detect.Match
 }
 
 // Run probes each parameter of ep with the malformed values.
@@ -188,7 +195,7 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 				}
 			}
 		}
-	} else if env.AllowWrite() {
+	} else if env.AllowWrite() && bodyMethod(ep.Method) {
 		p, ok := ep.Concrete()
 		if ok {
 			for _, body := range []string{`{"leakhound": `, `[]`} {
@@ -208,6 +215,17 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		return nil, nil
 	}
 	return []finding.Finding{c.report(ep, id, hits)}, ctx.Err()
+}
+
+// bodyMethod reports whether a malformed-body probe may go to an operation
+// of this method: POST, PUT and PATCH carry bodies; a DELETE is never sent
+// one (a server that ignores the broken body deletes the object).
+func bodyMethod(m string) bool {
+	switch strings.ToUpper(m) {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return true
+	}
+	return false
 }
 
 // sameShapeProbed reports whether another concrete endpoint of the same
@@ -239,13 +257,13 @@ func identity(env check.Env) transport.Identity {
 }
 
 func (c *Check) inspect(resp *transport.Response) (hit, bool) {
-	ms := c.detector.Detect(resp.Body, resp.ContentType())
-	arts := sensitive.Filter(ms, sensitive.Artefact)
+	ms := detect.Find(resp.Body, resp.ContentType())
+	arts := detect.Only(ms, detect.Artefact)
 	// A debugger page alone is debug-mode's finding; here we need the error.
-	var keep []sensitive.Match
+	var keep []detect.Match
 	for _, a := range arts {
 		switch a.Type {
-		case "werkzeug_debugger", "dynamodb_wire_format":
+		case detect.TypeDebugger, detect.TypeDebugSecret, detect.TypeDynamoWire:
 			// debug-mode and raw-datastore-response report these.
 		default:
 			keep = append(keep, a)
@@ -254,10 +272,10 @@ func (c *Check) inspect(resp *transport.Response) (hit, bool) {
 	if len(keep) == 0 {
 		return hit{}, false
 	}
-	var leaked []sensitive.Match
+	var leaked []detect.Match
 	for _, m := range ms {
 		// The debugger's own secret is debug-mode's finding.
-		if (m.Kind == sensitive.Secret || m.Kind == sensitive.PII) && m.Type != "werkzeug_debugger_secret" {
+		if m.Category == detect.Secret || m.Category == detect.PII {
 			leaked = append(leaked, m)
 		}
 	}
@@ -268,24 +286,28 @@ func (c *Check) report(ep surface.Endpoint, id transport.Identity, hits []hit) f
 	h := hits[0]
 	f := check.New(c.Meta(), ep, h.resp, id)
 	f.Method = h.method
-	types := sensitive.Types(h.arts)
-	f.Title = "Error response discloses " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ")
+	types := detect.Types(h.arts)
+	f.Title = "Error response discloses " + strings.ReplaceAll(detect.JoinTypes(types), "_", " ")
+	f.Remediation = remediation[detect.Stack(types...)]
+	// One error handler answers for every endpoint: the same artefacts on
+	// many endpoints are one weakness, listed with its instances.
+	f.Path, f.Subject = "/", "handler:"+rootCause(types)
 	for _, o := range hits[1:] {
-		if sensitive.Serious(o.leaked) {
+		if detect.Serious(o.leaked) {
 			h = o
 		}
 	}
-	if sensitive.Serious(h.leaked) {
+	if detect.Serious(h.leaked) {
 		f.Severity = finding.High
 		f.Description += " The error body also carries personal data or secrets."
 	}
 	var values []finding.Value
 	for _, m := range h.leaked {
-		values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+		values = append(values, m.Value())
 	}
 	for _, a := range h.arts {
-		if a.Type == "dynamodb_arn" {
-			values = append(values, finding.NewValue("dynamodb_arn", "", a.Value))
+		if a.Type == detect.TypeDynamoARN {
+			values = append(values, a.Value())
 		}
 	}
 	shown := h.value
@@ -297,21 +319,22 @@ func (c *Check) report(ep surface.Endpoint, id transport.Identity, hits []hit) f
 		req = strings.Replace(req, url.QueryEscape(h.value), shown, 1)
 		req = strings.Replace(req, url.PathEscape(h.value), shown, 1)
 	}
-	f.Evidence = finding.NewEvidence(req, h.resp.Status, excerpt(string(h.resp.Body), h.arts, h.leaked), values)
+	f.Evidence = finding.NewEvidence(req, h.resp.Status, excerpt(h.resp.Body, h.resp.ContentType(), h.arts), values)
 	f.Evidence.Details = map[string]string{
 		"trigger":   h.trigger,
 		"parameter": h.point,
 		"value":     shown,
-		"artefacts": strings.Join(types, ", "),
+		"artefacts": detect.JoinTypes(types),
+		"endpoint":  ep.Path,
 	}
 	for _, a := range h.arts {
-		if a.Type == "dynamodb_arn" {
-			if i := strings.LastIndex(a.Value, "table/"); i >= 0 {
-				f.Evidence.Details["table"] = a.Value[i+len("table/"):]
+		if a.Type == detect.TypeDynamoARN {
+			if i := strings.LastIndex(a.Value().Raw(), "table/"); i >= 0 {
+				f.Evidence.Details["table"] = a.Value().Raw()[i+len("table/"):]
 			}
 		}
-		if a.Type == "botocore_error" {
-			f.Evidence.Details["botocore"] = strings.TrimSpace(a.Value)
+		if a.Type == detect.TypeBotocoreError {
+			f.Evidence.Details["botocore"] = detect.MaskText(strings.TrimSpace(a.Value().Raw()))
 		}
 	}
 	if len(hits) > 1 {
@@ -321,15 +344,35 @@ func (c *Check) report(ep surface.Endpoint, id transport.Identity, hits []hit) f
 }
 
 // excerpt cuts the body around the first artefact.
-func excerpt(body string, arts, leaked []sensitive.Match) string {
-	at := -1
+func excerpt(body []byte, contentType string, arts []detect.Match) string {
+	at := len(body)
 	for _, a := range arts {
-		if i := strings.Index(body, a.Value); i >= 0 && (at < 0 || i < at) {
-			at = i
+		if a.Start < at {
+			at = a.Start
 		}
 	}
-	if at < 0 {
+	if at == len(body) {
 		at = 0
 	}
-	return sensitive.Window(body, at-120, at+480, append(sensitive.Values(leaked), sensitive.Values(arts)...))
+	return detect.Excerpt(body, contentType, at-120, at+480)
+}
+
+// rootCause names the error handler behind a set of artefacts: the stack
+// (dynamodb, sql…) and the kind of trace it prints. Errors of one handler
+// on many endpoints share it, whatever details vary between them.
+func rootCause(types []detect.Type) string {
+	parts := []string{detect.Stack(types...)}
+	for _, t := range types {
+		switch t {
+		case detect.TypeTraceback, detect.TypeJavaStack, detect.TypeNodeStack, detect.TypeGoStack, detect.TypeFlaskError, detect.TypeTemplateError:
+			parts = append(parts, string(t))
+		}
+	}
+	if len(parts) == 1 {
+		parts = append(parts, "message")
+	}
+	if parts[0] == "" {
+		parts[0] = "generic"
+	}
+	return strings.Join(parts, ",")
 }

@@ -133,3 +133,37 @@ func TestPoints(t *testing.T) {
 		t.Errorf("points of a fixed path = %d", len(ps))
 	}
 }
+
+// TestRemediationFollowsTheStackSeen: an SQLite app gets advice about bound
+// parameters, never about botocore; a Node app gets the generic handler.
+func TestRemediationFollowsTheStackSeen(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, want, never string
+	}{
+		{"sql", `{"error":"sqlite3.OperationalError: near \"'\": syntax error"}`, "bound parameters", "botocore"},
+		{"mongodb", `{"error":"MongoServerError: E11000 duplicate key error collection: shop.users"}`, "ObjectId", "botocore"},
+		{"node", "TypeError: x is undefined\n    at getUser (/srv/api/routes/users.js:17:9)", "NODE_ENV=production", "botocore"},
+		{"dynamodb", `{"error":"An error occurred (ValidationException) when calling the GetItem operation: bad key"}`, "ClientError", "bound parameters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/1001") {
+					w.Write([]byte(`{"id":1001}`))
+					return
+				}
+				w.WriteHeader(http.StatusInternalServerError)
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			env := checktest.New(t, srv.URL, checktest.Options{})
+			ep := surface.Endpoint{Method: http.MethodGet, Path: "/api/items/{id}", Params: []surface.Param{{Name: "id", In: "path", Values: []string{"1001"}}}}
+			fs := env.Run(t, New(), ep)
+			if len(fs) != 1 {
+				t.Fatalf("findings = %d, want 1", len(fs))
+			}
+			if r := fs[0].Remediation; !strings.Contains(r, tc.want) || strings.Contains(r, tc.never) {
+				t.Errorf("remediation for %s: %s", tc.name, r)
+			}
+		})
+	}
+}

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -22,7 +22,6 @@ import (
 
 // Check is the exposed-file check.
 type Check struct {
-	detector sensitive.Detector
 }
 
 var (
@@ -31,7 +30,7 @@ var (
 )
 
 // New returns the check.
-func New() *Check { return &Check{detector: sensitive.Default} }
+func New() *Check { return &Check{} }
 
 // SiteWide makes the engine run the check once.
 func (*Check) SiteWide() bool { return true }
@@ -280,9 +279,9 @@ var kindNames = map[kind]string{
 
 func (c *Check) report(p string, k kind, resp *transport.Response, id transport.Identity) finding.Finding {
 	f := check.New(c.Meta(), surface.Endpoint{Method: http.MethodGet, Path: p}, resp, id)
-	ms := c.detector.Detect(resp.Body, resp.ContentType())
-	secrets := sensitive.Filter(ms, sensitive.Secret)
-	pii := sensitive.Filter(ms, sensitive.PII)
+	ms := detect.Find(resp.Body, resp.ContentType())
+	secrets := detect.Only(ms, detect.Secret)
+	pii := detect.Only(ms, detect.PII)
 	name := kindNames[k]
 	f.Title = "Exposed " + name + ": " + p
 	// The primary CWE says what kind of file leaked; content adds to it and
@@ -303,7 +302,7 @@ func (c *Check) report(p string, k kind, resp *transport.Response, id transport.
 		f.Severity = finding.Critical
 		f.CWE = append(f.CWE, "CWE-798", "CWE-522")
 		f.Description = "A " + name + " is downloadable and contains secrets or credentials. Treat them as compromised."
-	case sensitive.Serious(pii):
+	case detect.Serious(pii):
 		f.Severity = finding.High
 		f.CWE = append(f.CWE, "CWE-359")
 		f.Description = "A " + name + " is downloadable and contains personal data."
@@ -317,23 +316,23 @@ func (c *Check) report(p string, k kind, resp *transport.Response, id transport.
 		f.Severity = finding.Low
 		f.Description = "A " + name + " is downloadable: it tells an attacker about the deployment."
 	}
-	if len(secrets) > 0 && len(pii) > 0 && sensitive.Serious(pii) {
+	if len(secrets) > 0 && len(pii) > 0 && detect.Serious(pii) {
 		f.CWE = append(f.CWE, "CWE-359")
 		f.Description = "A " + name + " is downloadable and contains secrets and personal data. Treat the secrets as compromised."
 	}
 	var values []finding.Value
 	for _, m := range append(secrets, pii...) {
-		values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+		values = append(values, m.Value())
 	}
 	ex := resp.Body
 	if k == kindDSStore || k == kindSwap {
 		ex = ex[:min(len(ex), 8)]
 	}
-	excerpt := sensitive.Window(string(ex), 0, 400, sensitive.Values(append(secrets, pii...)))
+	excerpt := detect.Excerpt(ex, resp.ContentType(), 0, 400)
 	f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, resp.URL), resp.Status, excerpt, values)
 	f.Evidence.Details = map[string]string{"kind": name, "content_type": resp.Header.Get("Content-Type")}
 	if len(values) > 0 {
-		f.Evidence.Details["sensitive_types"] = strings.Join(sensitive.Types(append(secrets, pii...)), ", ")
+		f.Evidence.Details["sensitive_types"] = detect.JoinTypes(detect.Types(append(secrets, pii...)))
 	}
 	return f
 }

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/itsdangerous"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -98,7 +98,7 @@ func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where str
 	var out []finding.Finding
 	var payload any
 	_ = json.Unmarshal(ck.JSON, &payload)
-	ms := sensitive.DetectValues(untag(payload))
+	ms := detect.FindValues(untag(payload))
 	details := func() map[string]string {
 		d := map[string]string{"cookie": name, "seen": where, "compressed": fmt.Sprint(ck.Compressed), "signed_at": ck.Timestamp.Format(time.RFC3339)}
 		return d
@@ -107,39 +107,26 @@ func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where str
 		f := mk()
 		f.Method, f.Path = http.MethodGet, "/"
 		f.Subject = "client-side-data:" + name
-		f.Title = "Flask session cookie stores " + strings.ReplaceAll(strings.Join(sensitive.Types(ms), ", "), "_", " ") + " client-side"
+		f.Title = "Flask session cookie stores " + strings.ReplaceAll(detect.JoinTypes(detect.Types(ms)), "_", " ") + " client-side"
 		f.Description = "The `" + name + "` cookie is a Flask session: its payload is only base64 (and zlib), so anyone holding the cookie, or any script or proxy that sees it, reads these fields."
 		f.CWE = []string{"CWE-315", "CWE-312"}
 		f.Severity = finding.Medium
-		serious := false
-		for _, m := range ms {
-			switch m.Type {
-			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "postal_address", "passport_number":
-				serious = true
-			}
-			if m.Kind == sensitive.Secret {
-				serious = true
-			}
-		}
-		if serious {
+		if detect.WorstLevel(ms) >= detect.LevelCritical {
 			f.Severity = finding.High
-		} else if !sensitive.Serious(ms) {
+		} else if !detect.Serious(ms) {
 			f.Severity = finding.Low
 			f.Description += " Roles kept client-side are only as safe as SECRET_KEY."
 		}
 		var values []finding.Value
 		var fields []string
 		for _, m := range ms {
-			values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+			values = append(values, m.Value())
 			fields = append(fields, m.Path)
 		}
 		sort.Strings(fields)
-		f.Evidence = finding.NewEvidence(name+" cookie", 0, string(ck.JSON[:min(len(ck.JSON), 600)]), values)
+		f.Evidence = finding.NewEvidence(name+" cookie", 0, detect.Excerpt(ck.JSON, "application/json", 0, 600), values)
 		f.Evidence.Details = details()
 		f.Evidence.Details["fields"] = strings.Join(fields, ", ")
-		if len(ck.JSON) > 600 {
-			f.Evidence.Excerpt = finding.MaskText(sensitive.Window(string(ck.JSON), 0, 600, sensitive.Values(ms)), values)
-		}
 		out = append(out, f)
 	}
 	if key, ok := c.crack(ck); ok {
@@ -293,12 +280,14 @@ func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (
 			continue
 		}
 		tried++
-		resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true, Header: http.Header{"Cookie": {s.name + "=" + forged}}}, anon)
+		// The forged session is its own identity: findings on its answers
+		// name it, and its reproduction carries the forged cookie.
+		as := transport.Identity{Name: "forged-flask-session", Header: http.Header{"Cookie": {s.name + "=" + forged}}, Synthetic: true}
+		resp, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, as)
 		if err != nil || resp.Status < 200 || resp.Status >= 300 {
 			continue
 		}
-		f := check.New(c.Meta(), e, resp, anon)
-		f.Reproduce = "# re-sign the session with the cracked key (see evidence), then:\ncurl -H 'Cookie: " + s.name + "=$FORGED_SESSION' '" + resp.URL + "'"
+		f := check.New(c.Meta(), e, resp, as)
 		f.Subject = "forged-session-accepted"
 		f.Severity = finding.Critical
 		f.CWE = []string{"CWE-798", "CWE-321", "CWE-287"}

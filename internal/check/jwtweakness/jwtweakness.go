@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/check"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -119,29 +119,24 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 			claims[k] = v
 		}
 	}
-	if ms := sensitive.DetectValues(claims); len(ms) > 0 {
+	if ms := detect.FindValues(claims); len(ms) > 0 {
 		var values []finding.Value
 		var fields []string
 		sev := finding.Low
-		if sensitive.Serious(ms) {
+		if detect.Serious(ms) {
 			sev = finding.Medium
 		}
 		for _, m := range ms {
-			values = append(values, finding.NewValue(m.Type, m.Path, m.Value))
+			values = append(values, m.Value())
 			fields = append(fields, m.Path)
-			switch m.Type {
-			case "ssn", "itin", "card", "iban", "password_hash", "date_of_birth", "passport_number":
-				sev = finding.High
-			}
-			if m.Kind == sensitive.Secret {
+			if detect.LevelOf(m.Type) >= detect.LevelCritical {
 				sev = finding.High
 			}
 		}
-		e := ev(finding.MaskText(string(t.RawClaims[:min(len(t.RawClaims), 600)]), values), values...)
-		e.Excerpt = finding.MaskText(sensitive.Window(string(t.RawClaims), 0, 600, sensitive.Values(ms)), values)
+		e := ev(detect.Excerpt(t.RawClaims, "application/json", 0, 600), values...)
 		e.Details["fields"] = strings.Join(fields, ", ")
 		add("pii-claims", sev, []string{"CWE-312", "CWE-359"},
-			"JWT claims carry "+strings.ReplaceAll(strings.Join(sensitive.Types(ms), ", "), "_", " "),
+			"JWT claims carry "+strings.ReplaceAll(detect.JoinTypes(detect.Types(ms)), "_", " "),
 			"JWT claims are base64, not encrypted: every holder, log and proxy that sees the token reads them.",
 			remediationPII, e)
 	}
@@ -308,7 +303,7 @@ func (s tokenSource) with(name, token string) transport.Identity {
 	} else {
 		h.Set("Authorization", "Bearer "+token)
 	}
-	return transport.Identity{Name: name, Header: h}
+	return transport.Identity{Name: name, Header: h, Synthetic: name != "jwt-from-response"}
 }
 
 // algNone finds a GET endpoint that needs the token, then replays the token

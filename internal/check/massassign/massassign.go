@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -139,7 +139,7 @@ func (c *Check) probe(ctx context.Context, env check.Env, o *authz.Object) (find
 			}
 		}
 		if len(undo) > 0 {
-			restored = authz.Restore(ctx, env, o.Path, o.Owner, undo)
+			restored = authz.Restore(ctx, env, o.Path, o.Owner, undo, resp)
 		}
 	}
 	if len(accepted) == 0 {

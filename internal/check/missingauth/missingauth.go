@@ -9,8 +9,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -112,7 +113,7 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 			}
 		}
 		leaked := authz.SensitiveIn(aresp.Body, af)
-		tier := authz.WorstTier(leaked)
+		tier := authz.WorstLevel(leaked)
 		// Ids alone (the examples of an API description, a public
 		// catalogue) are no personal data.
 		personal := false
@@ -121,14 +122,14 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, pa
 				personal = true
 			}
 		}
-		if tier < authz.TierPII && !personal {
+		if tier < detect.LevelPersonal && !personal {
 			continue // the same public data for everyone
 		}
 		f := authz.NewFinding(c.Meta(), authz.TemplateOf(env, path), aresp, anon)
 		switch {
-		case tier >= authz.TierCritical:
+		case tier >= detect.LevelCritical:
 			f.Severity = finding.Critical
-		case tier >= authz.TierPII || len(markers) > 0:
+		case tier >= detect.LevelPersonal || len(markers) > 0:
 			f.Severity = finding.High
 		}
 		f.Confidence = finding.ConfidenceHigh

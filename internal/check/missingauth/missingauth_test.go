@@ -3,8 +3,8 @@ package missingauth
 import (
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/testapi"
 	"github.com/leakhound/leakhound/internal/testapi/scantest"
 	"github.com/leakhound/leakhound/internal/transport"

@@ -3,6 +3,7 @@ package pathshape
 import "testing"
 
 func TestOf(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/api/appointments/5001":                          "/api/appointments/{id}",
 		"/api/patients/u_1001/prescriptions/7002":         "/api/patients/{id}/prescriptions/{id}",

@@ -47,7 +47,7 @@ func Severity(ms []detect.Match, people, records int) (finding.Severity, bool) {
 	kinds := len(exposure.Types(ms))
 	for _, m := range ms {
 		switch {
-		case exposure.Sensitive[m.Type]:
+		case exposure.Sensitive(m.Type):
 			sensitive = true
 		case m.Type == detect.TypeDOB || m.Type == detect.TypeAddress || m.Type == detect.TypeGeo:
 			personal = true
@@ -106,7 +106,7 @@ func forCaller(sev finding.Severity, ms []detect.Match, many int, id transport.I
 		return sev, true
 	}
 	for _, m := range ms {
-		if exposure.Sensitive[m.Type] {
+		if exposure.Sensitive(m.Type) {
 			return sev, true
 		}
 	}

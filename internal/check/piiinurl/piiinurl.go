@@ -13,7 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/pathshape"
-	"github.com/leakhound/leakhound/internal/check/sensitive"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -65,6 +65,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	var values []finding.Value
 	var types []string
+	worst := detect.LevelNone
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
@@ -75,13 +76,15 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		if secretParam[strings.ToLower(k)] && len(v) >= 8 {
 			values = append(values, finding.NewValue("secret", k, v))
 			types = append(types, "secret")
+			worst = detect.LevelCritical
 			continue
 		}
-		ms := sensitive.DetectValues(map[string]any{k: v})
+		ms := detect.FindValues(map[string]any{k: v})
 		for _, m := range ms {
-			if m.Kind == sensitive.PII && !sensitive.Weak(m.Type) || m.Kind == sensitive.Secret {
-				values = append(values, finding.NewValue(m.Type, k, m.Value))
-				types = append(types, m.Type)
+			if m.Category == detect.PII && detect.LevelOf(m.Type) >= detect.LevelPersonal || m.Category == detect.Secret {
+				values = append(values, finding.NewValue(string(m.Type), k, m.Value().Raw()))
+				types = append(types, string(m.Type))
+				worst = max(worst, detect.LevelOf(m.Type))
 			}
 		}
 	}
@@ -97,7 +100,8 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	}
 	sort.Strings(types)
 	f.Subject = strings.Join(types, ",")
-	if slices.Contains(types, "secret") || slices.Contains(types, "ssn") || slices.Contains(types, "card") {
+	if worst >= detect.LevelCritical {
+		// Government ids, payment data and credentials (detect's level table).
 		f.Severity = finding.High
 	}
 	f.Path = maskEscaped(finding.MaskText(f.Path, values), values)

@@ -7,6 +7,7 @@ package spechygiene
 import (
 	"context"
 	"encoding/json"
+	"github.com/leakhound/leakhound/internal/detect"
 	"net/http"
 	"regexp"
 	"sort"
@@ -99,12 +100,12 @@ func realSecret(name, value string) bool {
 	if tokenPattern.MatchString(value) {
 		return true
 	}
-	if surface.FieldSensitivity(name) != surface.Secret || len(value) < 6 || placeholder.MatchString(value) {
+	if detect.CategoryOf(detect.KeyType(name)) != detect.Secret || len(value) < 6 || placeholder.MatchString(value) {
 		return false
 	}
 	switch strings.ToLower(name) {
-	case "ssn", "card_number", "cardnumber", "iban", "pan", "cvv", "cvc", "pin":
-		return false // identifiers: the response checks judge these by value
+	case "cvv", "cvc", "pin":
+		return false // card data: the response checks judge these by value
 	}
 	return true
 }
@@ -214,7 +215,7 @@ func (c *Check) sensitiveFields(ep surface.Endpoint) (finding.Finding, bool) {
 			if prop != nil && prop.WriteOnly {
 				return
 			}
-			if surface.FieldSensitivity(name) == surface.Secret && !seen[path] && !(issuesTokens && tokenField.MatchString(name)) {
+			if detect.KeyLevel(name) >= detect.LevelCritical && !seen[path] && !(issuesTokens && tokenField.MatchString(name)) {
 				seen[path] = true
 				fields = append(fields, path)
 			}

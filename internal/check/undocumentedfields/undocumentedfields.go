@@ -11,6 +11,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/internal/live"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 )
@@ -69,28 +70,35 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 			continue
 		}
 		f := check.New(c.Meta(), ep, resp, id)
-		worst := surface.NotSensitive
+		// Severity follows values, not names: a card already masked
+		// under an undocumented card_number is no card.
+		worst := detect.LevelNone
 		var values []finding.Value
 		var sensitive []string
 		for _, p := range fields {
 			name := p[strings.LastIndexAny(p, ".]")+1:]
-			s := surface.FieldSensitivity(name)
-			worst = max(worst, s)
-			if s == surface.NotSensitive {
+			raw, ok := live.Lookup(v, p)
+			if !ok {
 				continue
 			}
+			ms := detect.FindValues(map[string]any{name: raw})
+			ms = append(detect.Only(ms, detect.PII), detect.Only(ms, detect.Secret)...)
+			if len(ms) == 0 {
+				continue
+			}
+			worst = max(worst, detect.WorstLevel(ms))
 			sensitive = append(sensitive, p)
-			if raw, ok := live.Lookup(v, p); ok {
-				if text := surface.Scalar(raw); text != "" {
-					values = append(values, finding.NewValue(valueType(name, s), p, text))
-				}
+			for _, m := range ms {
+				values = append(values, finding.NewValue(string(m.Type), p, m.Value().Raw()))
 			}
 		}
-		switch worst {
-		case surface.Secret:
+		switch {
+		case worst >= detect.LevelCritical:
 			f.Severity = finding.High
-		case surface.Personal, surface.Internal:
+		case worst >= detect.LevelPersonal:
 			f.Severity = finding.Medium
+		default:
+			f.Severity = finding.Low
 		}
 		sort.Strings(sensitive)
 		excerpt := "undocumented: " + strings.Join(fields, ", ")
@@ -102,27 +110,4 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		out = append(out, f)
 	}
 	return out, nil
-}
-
-// valueType maps a field name to a masking type of finding.Mask.
-func valueType(name string, s surface.Sensitivity) string {
-	n := strings.ToLower(name)
-	if s == surface.Internal {
-		return "internal"
-	}
-	switch {
-	case strings.Contains(n, "ssn") || strings.Contains(n, "social"):
-		return "ssn"
-	case strings.Contains(n, "card") || n == "pan":
-		return "card"
-	case strings.Contains(n, "email"):
-		return "email"
-	case strings.Contains(n, "phone"):
-		return "phone"
-	case strings.Contains(n, "iban"):
-		return "iban"
-	case s == surface.Personal:
-		return "personal"
-	}
-	return "secret"
 }

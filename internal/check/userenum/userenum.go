@@ -12,8 +12,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/authz"
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
@@ -136,7 +137,7 @@ func (c *Check) getProbes(ctx context.Context, env check.Env, ep surface.Endpoin
 			return resp, nil, err
 		}
 		tmpl := authz.TemplateOf(env, u.Path) + "?" + name + "={" + kind + "}"
-		if f, ok := c.probe(probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodGet, template: tmpl, path: u.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -192,7 +193,7 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 			resp, err := env.Do(ctx, transport.Request{Method: http.MethodPost, Path: ep.Path, Header: http.Header{"Content-Type": {"application/json"}}, Body: b}, anon)
 			return resp, b, err
 		}
-		if f, ok := c.probe(probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
+		if f, ok := c.probe(env, probe{method: http.MethodPost, template: ep.Path, path: ep.Path, param: name, kind: kind, existing: known[kind][0], send: send}, anon); ok {
 			out = append(out, f)
 		}
 	}
@@ -212,7 +213,7 @@ type probe struct {
 	send                                          func(v string) (*transport.Response, []byte, error)
 }
 
-func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) {
+func (c *Check) probe(env check.Env, p probe, anon transport.Identity) (finding.Finding, bool) {
 	ask := func(v string) (answer, bool) {
 		resp, body, err := p.send(v)
 		if err != nil || resp == nil {
@@ -228,6 +229,15 @@ func (c *Check) probe(p probe, anon transport.Identity) (finding.Finding, bool) 
 	no2, ok3 := ask(absent[p.kind][1])
 	if !ok1 || !ok2 || !ok3 {
 		return finding.Finding{}, false
+	}
+	// A rate limiter answering on either side is not the account speaking
+	// (the transport already retried after Retry-After when it was short):
+	// the comparison is dropped, with a warning.
+	for _, a := range []answer{yes, no1, no2} {
+		if a.resp.RateLimited() {
+			check.Warn(env, fmt.Sprintf("user-enumeration: comparison on %s %s (%s) dropped: the target rate-limited it (%d)", p.method, p.path, p.param, a.resp.Status))
+			return finding.Finding{}, false
+		}
 	}
 	// Control: two absent values must get the same answer, or the endpoint
 	// is too noisy to tell anything.
@@ -290,8 +300,10 @@ func same(a, b answer, volatile map[string]bool) bool {
 	return bytes.Equal(a.raw, b.raw)
 }
 
+// oneLine shows an answer on one line, every detected value and every
+// value under a sensitive key (a username) masked.
 func oneLine(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
+	s := strings.Join(strings.Fields(string(detect.MaskBytes(b, ""))), " ")
 	if r := []rune(s); len(r) > 160 {
 		return string(r[:160]) + "…"
 	}

@@ -216,7 +216,11 @@ func (r *run) get(ctx context.Context, path string) (*transport.Response, error)
 		r.used.Add(-1)
 		return nil, ErrBudget
 	}
-	return r.f.Do(transport.WithEndpoint(ctx, path), transport.Request{Path: path}, transport.Anonymous())
+	resp, err := r.f.Do(transport.WithEndpoint(ctx, path), transport.Request{Path: path}, transport.Anonymous())
+	if errors.Is(err, transport.ErrRefused) {
+		r.used.Add(-1) // the safety policy kept it off the wire
+	}
+	return resp, err
 }
 
 var specLink = regexp.MustCompile(`(?i)(?:\burl\s*[:=]\s*|spec-url\s*=\s*|"url"\s*:\s*|configUrl\s*[:=]\s*)["']([^"'<>\s]{1,300})["']`)
@@ -312,6 +316,9 @@ func (c *countingFetcher) Do(ctx context.Context, req transport.Request, as tran
 		return nil, ErrBudget
 	}
 	resp, err := c.f.Do(ctx, req, as)
+	if errors.Is(err, transport.ErrRefused) {
+		c.r.used.Add(-1)
+	}
 	if err == nil && resp.Status == http.StatusOK && (bytes.Contains(resp.Body, []byte(`openapi`)) || bytes.Contains(resp.Body, []byte(`swagger`))) {
 		c.sawSpec = true
 	}

@@ -5,7 +5,6 @@ package exposure
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,6 +102,14 @@ func looksLikeText(b []byte) bool {
 
 // Anonymous reports whether the exchange was sent without credentials.
 func Anonymous(ex *transport.Exchange, env check.Env) bool {
+	if ex.Forged != nil {
+		return false // a forged credential is a credential
+	}
+	for _, h := range []string{"Authorization", "Cookie", "X-Api-Key"} {
+		if ex.ReqHeader.Get(h) != "" {
+			return false
+		}
+	}
 	if ex.Identity == transport.AnonymousName || ex.Identity == "" {
 		return true
 	}
@@ -112,17 +119,13 @@ func Anonymous(ex *transport.Exchange, env check.Env) bool {
 	return check.Identity(env, ex.Identity).IsAnonymous()
 }
 
-// Types lists the distinct types of ms, sorted.
+// Types lists the distinct types of ms, sorted, as text.
 func Types(ms []detect.Match) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range ms {
-		if !seen[m.Type] {
-			seen[m.Type] = true
-			out = append(out, m.Type)
-		}
+	ts := detect.Types(ms)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -166,7 +169,7 @@ func wildcard(p string) string {
 func Samples(ms []detect.Match, max int) []finding.Value {
 	var out []finding.Value
 	used := make([]bool, len(ms))
-	seen := map[string]bool{}
+	seen := map[detect.Type]bool{}
 	for i := range ms {
 		if len(out) == max {
 			return out
@@ -249,11 +252,9 @@ func Confidence(ms []detect.Match) finding.Confidence {
 	return c
 }
 
-// Sensitive PII types: one of them is enough for a high severity.
-var Sensitive = map[string]bool{
-	detect.TypeSSN: true, detect.TypeITIN: true, detect.TypeCard: true, detect.TypeIBAN: true,
-	detect.TypeNINO: true, detect.TypeNHS: true, detect.TypeSIN: true, detect.TypePassport: true,
-}
+// Sensitive reports the types one of which is enough for a high severity:
+// the critical level of detect's table.
+func Sensitive(t detect.Type) bool { return detect.LevelOf(t) >= detect.LevelCritical }
 
 // PII returns the personal data of res worth reporting: medium confidence
 // or more, test card numbers left out.

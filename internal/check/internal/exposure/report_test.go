@@ -53,7 +53,7 @@ func TestReportsNeverShowRawValues(t *testing.T) {
 	}
 	// A finding built by hand, with raw values in every evidence field.
 	hand := finding.Finding{Check: "pii-exposure", Title: "planted", Severity: finding.High, CWE: []string{"CWE-359"}, Method: "GET", Path: "/x"}
-	vals := []finding.Value{finding.NewValue("ssn", "$.ssn", handSSN), finding.NewValue("email", "$.email", handEmail), finding.NewValue(detect.TypeGitHub, "$.k", handKey)}
+	vals := []finding.Value{finding.NewValue("ssn", "$.ssn", handSSN), finding.NewValue("email", "$.email", handEmail), finding.NewValue(string(detect.TypeGitHub), "$.k", handKey)}
 	hand.Evidence = finding.NewEvidence("GET /x", 200, `{"ssn":"`+handSSN+`","email":"`+handEmail+`","k":"`+handKey+`"}`, vals)
 	rep.Findings = append(rep.Findings, hand)
 

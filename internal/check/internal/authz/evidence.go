@@ -2,9 +2,9 @@ package authz
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -27,7 +27,7 @@ type Pair struct {
 // sensitive values the other identity received.
 func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 	sens := SensitiveIn(p.OtherBody, p.OtherFlat)
-	types := map[string]string{}
+	types := map[string]detect.Type{}
 	for _, s := range sens {
 		types[s.Path] = s.Type
 	}
@@ -50,8 +50,7 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 			add(pth)
 		}
 	}
-	sort.SliceStable(sens, func(i, j int) bool { return TierOf(sens[i].Type) > TierOf(sens[j].Type) })
-	for _, s := range sens {
+	for _, s := range byLevel(sens) {
 		add(s.Path)
 	}
 	for _, pth := range sortedKeys(p.OtherFlat) {
@@ -63,10 +62,14 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 			return "—"
 		}
 		if t := types[pth]; t != "" {
-			return finding.Mask(t, v)
+			return finding.Mask(string(t), v)
 		}
-		if t := Classify(pth, v); t != "" {
-			return finding.Mask(t, v)
+		if t := detect.KeyType(Key(pth)); t != "" && detect.SensitiveKey(Key(pth)) {
+			// A value under a sensitive key is masked whatever it looks like.
+			return finding.Mask(string(t), v)
+		}
+		if masked := detect.MaskText(v); masked != v {
+			return masked
 		}
 		if LooksLikeID(v) || len(v) <= 12 {
 			return v

@@ -1,4 +1,4 @@
-package authz_test
+package scan_test
 
 import (
 	"net/http"

@@ -23,7 +23,6 @@ type expiring struct {
 	next  http.Handler
 	uses  int
 	mu    sync.Mutex
-	gen   int
 	left  map[string]int
 	real  map[string]string
 	token int // tokens issued

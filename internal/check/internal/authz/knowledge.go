@@ -7,10 +7,12 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -61,6 +63,72 @@ type Knowledge struct {
 	Anchors map[string][]string
 }
 
+// LooksLikeSmallInt reports numbers below 1000: quantities, ranks, page
+// numbers and the first ids of every table, which any identity's answers
+// may hold by chance. They are never markers.
+func LooksLikeSmallInt(v string) bool {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	return err == nil && n > -1000 && n < 1000
+}
+
+// addMarker records m as a marker of identity name unless its value can
+// prove nothing (a small integer, an empty or masked value).
+func (k *Knowledge) addMarker(name string, m Marker) bool {
+	v := strings.TrimSpace(m.Value)
+	if v == "" || LooksLikeSmallInt(v) || strings.ContainsAny(v, "*•") {
+		return false
+	}
+	k.Markers[name][m.Value] = m
+	return true
+}
+
+// personStems name ids of people: an id learnt as a user's proves a
+// patient_id, an owner_id or an author_id of the same person.
+var personStems = map[string]bool{"": true, "user": true, "me": true, "profile": true, "account": true, "self": true,
+	"owner": true, "customer": true, "member": true, "patient": true, "author": true, "person": true, "people": true,
+	"client": true, "employee": true, "student": true, "buyer": true, "seller": true, "whoami": true, "current": true,
+	"userinfo": true, "creator": true, "uid": true}
+
+// idStem returns what an id is the id of, from its context (a JSON path
+// without indices or a URL placeholder): $.basket.id → basket,
+// basket_id → basket, $.id → "".
+func idStem(ctx string) string {
+	ctx = strings.ToLower(ctx)
+	segs := strings.FieldsFunc(ctx, func(r rune) bool { return r == '.' || r == '$' || r == '/' })
+	if len(segs) == 0 {
+		return ""
+	}
+	last := segs[len(segs)-1]
+	n := last
+	for _, suf := range []string{"_id", "id", "_uuid", "uuid", "_key", "_ref"} {
+		n = strings.TrimSuffix(n, suf)
+	}
+	n = strings.Trim(n, "_-")
+	if n == "" && len(segs) > 1 {
+		n = segs[len(segs)-2]
+	}
+	switch {
+	case strings.HasSuffix(n, "ies"):
+		n = strings.TrimSuffix(n, "ies") + "y"
+	case strings.HasSuffix(n, "sses"):
+		n = strings.TrimSuffix(n, "es")
+	case strings.HasSuffix(n, "s"):
+		n = strings.TrimSuffix(n, "s")
+	}
+	return n
+}
+
+// sameKind reports whether an id learnt in context a can be the id found in
+// context b: a basket_id proves baskets only, while the ids of people
+// (user, owner, patient…) stand for one another.
+func sameKind(a, b string) bool {
+	sa, sb := idStem(a), idStem(b)
+	if personStems[sa] || personStems[sb] {
+		return !(sa != "" && sb != "" && personStems[sa] != personStems[sb])
+	}
+	return sa == sb
+}
+
 // IsMarkerOf reports whether value is a marker of identity name.
 func (k *Knowledge) IsMarkerOf(name, value string) bool {
 	_, ok := k.Markers[name][value]
@@ -79,13 +147,29 @@ func (k *Knowledge) OwnerOf(value string) (string, bool) {
 
 // MarkersIn returns the markers of identity name found among the values of
 // f (volatile paths excluded by the caller), sorted by kind then path.
-func (k *Knowledge) MarkersIn(name string, f Flat) []Marker {
-	vals := f.Values()
+func (k *Knowledge) MarkersIn(name string, f Flat) []Marker { return k.MarkersAt(name, "", f) }
+
+// MarkersAt is MarkersIn for the answer of the request URI at: a top-level
+// id there is the id of what the URL names (/api/products/1 → a product).
+func (k *Knowledge) MarkersAt(name, at string, f Flat) []Marker {
 	var out []Marker
-	for v, m := range k.Markers[name] {
-		if vals[v] {
-			out = append(out, m)
+	seen := map[string]bool{}
+	for p, v := range f {
+		m, ok := k.Markers[name][v]
+		if !ok || seen[v] {
+			continue
 		}
+		// A marker is its key context and its value: an id learnt as a
+		// basket's proves nothing about a product with the same id.
+		ctx := jsonContext(p)
+		if at != "" && ctx == "$.id" {
+			ctx = "$." + idStem(Template(at)) + ".id"
+		}
+		if m.Kind == "id" && !sameKind(m.Context, ctx) {
+			continue
+		}
+		seen[v] = true
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
@@ -164,24 +248,6 @@ func (l *Learner) Learn(ctx context.Context, env check.Env) (*Knowledge, error) 
 	return e.k, e.err
 }
 
-// selfWords name endpoints that describe the caller.
-var selfWords = []string{"me", "mine", "my", "self", "account", "accounts", "profile", "whoami", "current", "session", "userinfo"}
-
-func isSelfPath(p string) bool {
-	u, err := url.Parse(p)
-	if err != nil {
-		return false
-	}
-	for _, s := range strings.Split(strings.ToLower(u.Path), "/") {
-		for _, w := range selfWords {
-			if s == w || strings.HasPrefix(s, w+"-") || strings.HasPrefix(s, w+"_") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Get fetches path as id (through the scan's GET cache) and returns the
 // answer with its flattened JSON, or nil when it is not a 2xx JSON answer
 // with data.
@@ -201,34 +267,47 @@ func Get(ctx context.Context, env check.Env, path string, id transport.Identity)
 }
 
 // ConcreteGETs returns the request paths of the scan's concrete GET endpoints.
-func ConcreteGETs(env check.Env) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, ep := range env.Endpoints() {
-		if ep.Method != http.MethodGet {
-			continue
-		}
-		p, ok := ep.Concrete()
-		if !ok || seen[p] {
-			continue
-		}
-		seen[p] = true
-		out = append(out, p)
+func ConcreteGETs(env check.Env) []string { return surface.ConcreteGETs(env.Endpoints()) }
+
+// anchorContext names a leaf of an anchor's answer: its JSON path, and for
+// a top-level id the thing the anchor URL names (/api/basket → basket;
+// /me → user).
+func anchorContext(anchor, path string) string {
+	ctx := jsonContext(path)
+	if ctx != "$.id" {
+		return ctx
 	}
-	return out
+	if surface.IsSelfPath(anchor) {
+		return "$.user.id"
+	}
+	u, err := url.Parse(anchor)
+	if err != nil {
+		return ctx
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if last := strings.ToLower(segs[len(segs)-1]); last != "" {
+		return "$." + last + ".id"
+	}
+	return ctx
 }
 
 // markerKind returns the kind of marker a leaf may be, or "".
 func markerKind(path, value string) string {
 	k := Key(path)
+	if LooksLikeSmallInt(value) {
+		return "" // a quantity, a rank, the first id of every table
+	}
 	if (k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")) && LooksLikeID(value) {
 		return "id"
 	}
-	switch t := Classify(path, value); t {
-	case "", "secret", "password_hash":
+	switch t := detect.KeyType(k); {
+	case t == "" || detect.CategoryOf(t) != detect.PII:
+		// Secrets and privilege fields identify nobody.
+		return ""
+	case strings.TrimSpace(value) == "" || strings.ContainsAny(value, "*•") || LooksLikeSmallInt(value):
 		return ""
 	default:
-		return t
+		return string(t)
 	}
 }
 
@@ -300,7 +379,7 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			if peers > 0 && differs && !IsAdmin(u) {
 				perUser[p][u.Name] = true
 			}
-			if !perUser[p][u.Name] && isSelfPath(p) {
+			if !perUser[p][u.Name] && surface.IsSelfPath(p) {
 				if b, ok := answers[p][anon.Name]; !ok || !equalFlat(a.flat, b.flat) {
 					perUser[p][u.Name] = true
 				}
@@ -338,14 +417,14 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 					continue
 				}
 				if kind := markerKind(path, v); kind != "" {
-					k.Markers[u.Name][v] = Marker{Value: v, Path: p + " " + path, Kind: kind, Context: jsonContext(path)}
-					used = true
+					if k.addMarker(u.Name, Marker{Value: v, Path: p + " " + path, Kind: kind, Context: anchorContext(p, path)}) {
+						used = true
+					}
 				}
 			}
 			for _, l := range surface.HarvestLinks(a.body, target) {
 				for _, r := range IDs(l) {
-					if !notMine[r.Value] {
-						k.Markers[u.Name][r.Value] = Marker{Value: r.Value, Path: l, Kind: "id", Context: r.Name}
+					if !notMine[r.Value] && k.addMarker(u.Name, Marker{Value: r.Value, Path: l, Kind: "id", Context: r.Name}) {
 						used = true
 					}
 				}
@@ -631,10 +710,10 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, p string, resp
 			return true
 		}
 	}
-	ms := k.MarkersIn(u.Name, f)
+	ms := k.MarkersAt(u.Name, p, f)
 	ownedByURL := false
 	for _, r := range IDs(p) {
-		if k.IsMarkerOf(u.Name, r.Value) {
+		if m, ok := k.Markers[u.Name][r.Value]; ok && (m.Kind != "id" || sameKind(m.Context, r.Name)) {
 			ownedByURL = true
 		}
 	}
@@ -642,7 +721,7 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, p string, resp
 		return false
 	}
 	for _, v := range k.Users {
-		if v.Name != u.Name && len(k.MarkersIn(v.Name, f)) > 0 {
+		if v.Name != u.Name && len(k.MarkersAt(v.Name, p, f)) > 0 {
 			return false
 		}
 	}
@@ -656,7 +735,7 @@ func (k *Knowledge) claimObjectIDs(name string) {
 	for _, o := range k.ObjectsOf(name) {
 		for _, r := range o.IDs {
 			if _, claimed := k.OwnerOf(r.Value); !claimed {
-				k.Markers[name][r.Value] = Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name}
+				k.addMarker(name, Marker{Value: r.Value, Path: o.Path, Kind: "id", Context: r.Name})
 			}
 		}
 	}
@@ -728,7 +807,7 @@ func (k *Knowledge) claimObjectValues() {
 				continue
 			}
 			if _, ok := k.Markers[o.Owner.Name][v]; !ok {
-				k.Markers[o.Owner.Name][v] = Marker{Value: v, Path: o.Path + " " + p, Kind: kind, Context: jsonContext(p)}
+				k.addMarker(o.Owner.Name, Marker{Value: v, Path: o.Path + " " + p, Kind: kind, Context: jsonContext(p)})
 			}
 		}
 	}

@@ -1,15 +1,18 @@
-package authz
+package scan
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -30,15 +33,15 @@ const maxWhoAmIPaths = 40
 
 type seen struct {
 	status int
-	flat   Flat
+	doc    any // the decoded JSON answer, nil when it is none
 	err    error
 }
 
-// WhoAmI checks that each identity is really authenticated and distinct,
+// whoAmI checks that each identity is really authenticated and distinct,
 // from the answers of /me-like endpoints first, then of any endpoint that
 // answers the anonymous caller 401 or 403. Requests go through the scan's
 // GET cache, so after the baseline it costs almost nothing.
-func WhoAmI(ctx context.Context, env check.Env) []Problem {
+func whoAmI(ctx context.Context, env check.Env) []Problem {
 	var users []transport.Identity
 	anon := transport.Anonymous()
 	for _, id := range env.Identities() {
@@ -51,8 +54,8 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 	if len(users) == 0 {
 		return nil
 	}
-	paths := ConcreteGETs(env)
-	sort.SliceStable(paths, func(i, j int) bool { return isSelfPath(paths[i]) && !isSelfPath(paths[j]) })
+	paths := surface.ConcreteGETs(env.Endpoints())
+	sort.SliceStable(paths, func(i, j int) bool { return surface.IsSelfPath(paths[i]) && !surface.IsSelfPath(paths[j]) })
 	if len(paths) > maxWhoAmIPaths {
 		paths = paths[:maxWhoAmIPaths]
 	}
@@ -61,7 +64,7 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 		if err != nil {
 			return seen{err: err}
 		}
-		return seen{status: resp.Status, flat: Flatten(resp.Body)}
+		return seen{status: resp.Status, doc: decodeJSON(resp.Body)}
 	}
 	anonAt := map[string]seen{}
 	for _, p := range paths {
@@ -86,7 +89,7 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 			}
 			a := anonAt[p]
 			needsLogin := a.status == http.StatusUnauthorized || a.status == http.StatusForbidden
-			if s.status >= 200 && s.status < 300 && (needsLogin || (isSelfPath(p) && !equalFlat(s.flat, a.flat))) {
+			if s.status >= 200 && s.status < 300 && (needsLogin || (surface.IsSelfPath(p) && !reflect.DeepEqual(s.doc, a.doc))) {
 				ok[u.Name] = true
 			}
 			if needsLogin && (s.status == http.StatusUnauthorized || s.status == http.StatusForbidden) {
@@ -121,10 +124,10 @@ func WhoAmI(ctx context.Context, env check.Env) []Problem {
 				differ := false
 				for _, p := range paths {
 					a, b := at[u.Name][p], at[v.Name][p]
-					if !isSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || len(a.flat) == 0 {
+					if !surface.IsSelfPath(p) || a.err != nil || b.err != nil || a.status/100 != 2 || b.status/100 != 2 || empty(a.doc) {
 						continue
 					}
-					if equalFlat(a.flat, b.flat) {
+					if reflect.DeepEqual(a.doc, b.doc) {
 						same = append(same, "GET "+p)
 					} else {
 						differ = true
@@ -153,4 +156,26 @@ func sameHeaders(a, b http.Header) bool {
 		}
 	}
 	return true
+}
+
+// decodeJSON returns the JSON value of an answer, nil when it is not JSON.
+func decodeJSON(body []byte) any {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// empty reports an answer without data: not JSON, null, {} or [].
+func empty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }

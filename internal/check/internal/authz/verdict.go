@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -27,7 +28,17 @@ type Verdict struct {
 	Flat       Flat
 	// Control describes the negative control.
 	Control string
+	// Public is true when the anonymous identity gets the same answer:
+	// the object is public, and reading it is no BOLA.
+	Public bool
 }
+
+// NoControl is Verdict.Control when no negative control was available.
+const NoControl = "none available"
+
+// Confirmed reports whether a negative control backs the verdict (the
+// other identity's own object of the same template differs).
+func (v Verdict) Confirmed() bool { return v.Control != "" && v.Control != NoControl }
 
 // Judge requests object o as identity as and decides whether as received
 // the owner's data. Not a leak: a non-2xx answer, an error or empty body,
@@ -46,7 +57,7 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	for _, r := range IDs(path) {
 		echo[r.Value] = true
 	}
-	all := k.MarkersIn(o.Owner.Name, other)
+	all := k.MarkersAt(o.Owner.Name, path, other)
 	for _, m := range all {
 		if !echo[m.Value] {
 			v.Markers = append(v.Markers, m)
@@ -58,11 +69,20 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 	// The attacker's own identifying values (e-mail, name) without any of
 	// the owner's: the endpoint answered with the caller's own data, whatever
 	// the id (a coincidental number is no evidence against that).
-	if identifying(k.MarkersIn(as.Name, other)) && !identifying(all) {
+	if identifying(k.MarkersAt(as.Name, path, other)) && !identifying(all) {
 		return v
 	}
+	// What the anonymous identity gets identically is public.
+	for _, id := range env.Identities() {
+		if id.IsAnonymous() && id.Name != as.Name {
+			if _, af := Get(ctx, env, path, id); af != nil && equalFlat(af.Without(o.Volatile), other) {
+				v.Public = true
+				return v
+			}
+		}
+	}
 	own := o.Stable()
-	v.Control = "none available"
+	v.Control = NoControl
 	c := k.Counterpart(as.Name, o.Template)
 	if c != nil && c.Path != path {
 		if _, same := Similarity(own, c.Stable()); same >= 0.95 {
@@ -81,13 +101,13 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, path st
 		v.Control += " beyond ids"
 	}
 	_, v.Similarity = Similarity(own, other)
-	strong := len(v.Markers) >= 2 || v.Control != "none available"
+	strong := len(v.Markers) >= 2 || v.Control != NoControl
 	for _, m := range v.Markers {
 		if m.Kind != "id" {
 			strong = true
 		}
 	}
-	if v.Control != "none available" && len(v.Markers) > 0 && allEcho(v.Markers, echo) {
+	if v.Control != NoControl && len(v.Markers) > 0 && allEcho(v.Markers, echo) {
 		strong = false // ids and content, no identifying value
 	}
 	switch {
@@ -175,4 +195,24 @@ func identifying(ms []Marker) bool {
 		}
 	}
 	return false
+}
+
+// profileFields are what a public profile card shows.
+var profileFields = map[string]bool{"id": true, "uid": true, "uuid": true, "username": true, "name": true,
+	"display_name": true, "displayname": true, "nickname": true, "handle": true, "avatar": true, "avatar_url": true,
+	"avatarurl": true, "picture": true, "photo": true, "photo_url": true, "image": true, "bio": true, "url": true,
+	"profile_url": true, "created_at": true, "joined": true, "joined_at": true, "location": true, "website": true}
+
+// ProfileCard reports whether an object is a public-by-design profile card:
+// a display name, an avatar and nothing else of the person.
+func ProfileCard(f Flat) bool {
+	if len(f) == 0 || len(f) > 12 {
+		return false
+	}
+	for p := range f {
+		if !profileFields[strings.ToLower(Key(p))] {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -42,18 +43,41 @@ func Fresh(ctx context.Context, env check.Env, path string, id transport.Identit
 
 // Patch sends a JSON merge of fields to path as id.
 func Patch(ctx context.Context, env check.Env, path string, id transport.Identity, fields map[string]any) (*transport.Response, []byte, error) {
+	return patch(ctx, env, transport.Request{Path: path, Purpose: "change " + fieldNames(fields)}, id, fields)
+}
+
+func patch(ctx context.Context, env check.Env, req transport.Request, id transport.Identity, fields map[string]any) (*transport.Response, []byte, error) {
 	body, err := json.Marshal(fields)
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := env.Do(ctx, transport.Request{Method: http.MethodPatch, Path: path, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, id)
+	req.Method, req.Body, req.Header = http.MethodPatch, body, http.Header{"Content-Type": {"application/json"}}
+	resp, err := env.Do(ctx, req, id)
 	return resp, body, err
 }
 
+func fieldNames(fields map[string]any) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
 // Restore writes the original values back as the owner and reports whether
-// the object reads as before for those fields.
-func Restore(ctx context.Context, env check.Env, path string, owner transport.Identity, original map[string]any) bool {
-	if _, _, err := Patch(ctx, env, path, owner, original); err != nil {
+// the object reads as before for those fields. write is the answer of the
+// write being undone: the write journal links the two and records the
+// verdict of the read-back.
+func Restore(ctx context.Context, env check.Env, path string, owner transport.Identity, original map[string]any, write *transport.Response) (ok bool) {
+	seq := 0
+	if write != nil {
+		seq = write.WriteSeq
+	}
+	if v, isVerifier := env.(transport.RestoreVerifier); isVerifier && seq > 0 {
+		defer func() { v.VerifyRestore(seq, ok) }()
+	}
+	if _, _, err := patch(ctx, env, transport.Request{Path: path, Purpose: "restore " + fieldNames(original), Restores: seq}, owner, original); err != nil {
 		return false
 	}
 	now := Fresh(ctx, env, path, owner)
