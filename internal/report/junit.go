@@ -71,7 +71,7 @@ type junitSkipped struct {
 
 // Report writes r as JUnit XML.
 func (j JUnit) Report(w io.Writer, r *finding.Report) error {
-	r = sanitize(r) // nothing from the target drives a terminal or breaks a parser
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	rules := rulesFor(j.Rules, r.Findings)
 	out := junitSuites{Name: "leakhound", Time: fmt.Sprintf("%.3f", float64(r.DurationMS)/1000)}
 	for _, m := range rules {

@@ -60,7 +60,7 @@ func codeBlock(lang, s string) string {
 
 // Report writes r as GitHub-flavoured Markdown.
 func (m Markdown) Report(w io.Writer, r *finding.Report) error {
-	r = sanitize(r) // nothing from the target drives a terminal or breaks a parser
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	limit := m.Limit
 	if limit <= 0 {
 		limit = MarkdownLimit

@@ -186,7 +186,7 @@ func SecuritySeverity(s finding.Severity) string {
 
 // Report writes r as SARIF.
 func (s SARIF) Report(w io.Writer, r *finding.Report) error {
-	r = sanitize(r) // nothing from the target drives a terminal or breaks a parser
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	rules := rulesFor(s.Rules, r.Findings)
 	index := map[string]int{}
 	run := sarifRun{

@@ -82,10 +82,10 @@ func needsEscape(r rune) bool {
 	return false
 }
 
-// sanitize returns a copy of r whose every exported string (findings,
+// cleanReport returns a copy of r whose every exported string (findings,
 // evidence, errors, reasons, map keys and values) went through Clean. The
 // copy is deep where strings change; r is never modified.
-func sanitize(r *finding.Report) *finding.Report {
+func cleanReport(r *finding.Report) *finding.Report {
 	if r == nil {
 		return nil
 	}
