@@ -22,11 +22,22 @@ import (
 	"github.com/leakhound/leakhound/internal/testapi/hostile"
 )
 
+// binaryDir holds the scanner built for the hostile-server tests; TestMain
+// removes it.
+var binaryDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binaryDir != "" {
+		os.RemoveAll(binaryDir)
+	}
+	os.Exit(code)
+}
+
 // scannerBinary builds leakhound once per test run, without the race
 // detector (whose own memory would swamp the figures), and returns its
-// path.
-// LEAKHOUND_TEST_BINARY names another build to measure instead (an older
-// release, for a before-and-after figure).
+// path. LEAKHOUND_TEST_BINARY names another build to measure instead (an
+// older release, for a before-and-after figure).
 var scannerBinary = sync.OnceValues(func() (string, error) {
 	if bin := os.Getenv("LEAKHOUND_TEST_BINARY"); bin != "" {
 		return bin, nil
@@ -35,6 +46,7 @@ var scannerBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	binaryDir = dir
 	bin := filepath.Join(dir, "leakhound")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/leakhound/leakhound/cmd/leakhound")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
