@@ -10,7 +10,7 @@ export CGO_ENABLED ?= 0
 
 include examples/flask-dynamodb/example.mk
 
-.PHONY: all build demo test unit lint lint-install bench clean browser-install fuzz fuzz-short
+.PHONY: all build demo test unit lint lint-install bench clean browser-install curl-install fuzz fuzz-short
 
 all: build
 
@@ -49,7 +49,16 @@ browser-install:
 	    $$sudo apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2; }
 
-unit: browser-install example-install
+# The reproduction test runs the demo's curl lines in bash (Debian: curl);
+# it skips without them. Installs curl only when missing and apt-get exists.
+curl-install:
+	@command -v curl >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
+	    sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	    echo "install: apt-get install curl" >&2; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends curl >&2; }
+
+unit: browser-install curl-install example-install
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 	# Memory budgets are measured without the race detector, which inflates
 	# the heap several times over.

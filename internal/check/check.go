@@ -64,6 +64,21 @@ type Env interface {
 	AllowWrite() bool
 }
 
+// SoftNotFound is an optional ability of an Env: it tells whether an
+// answer to path is the soft-404 the target gives paths it does not route
+// under that prefix (a catch-all page, a gateway's uniform 403 {"message":
+// "Missing Authentication Token"}). Such an answer says nothing about the
+// route or the caller.
+type SoftNotFound interface {
+	SoftNotFound(path string, resp *transport.Response) bool
+}
+
+// IsSoftNotFound asks env when it can tell, and is false otherwise.
+func IsSoftNotFound(env Env, path string, resp *transport.Response) bool {
+	s, ok := env.(SoftNotFound)
+	return ok && resp != nil && s.SoftNotFound(path, resp)
+}
+
 // Warner is implemented by an Env that collects warnings for the report:
 // what a reader must know that is not a finding (a comparison dropped
 // because the target rate-limited it).
@@ -76,6 +91,47 @@ func Warn(env Env, msg string) {
 	if w, ok := env.(Warner); ok {
 		w.Warn(msg)
 	}
+}
+
+// Finisher is implemented by checks that conclude once every other check
+// ran: the engine calls Finish after the last phase (offline key trials
+// with the secrets the whole scan read).
+type Finisher interface {
+	Finish(ctx context.Context, env Env) []finding.Finding
+}
+
+// Credential is what one identity sends: its static headers and, once it
+// logged in, the headers of its login flow, all under their names as
+// typed.
+type Credential struct {
+	Identity transport.Identity
+	Header   http.Header
+	// Login names the headers that came from the login flow.
+	Login []string
+	// Dead marks an identity the who-am-I step left out of the checks: its
+	// tokens are still read offline.
+	Dead bool
+}
+
+// Credentials is an optional ability of an Env: every identity's
+// credentials, login-flow headers and dead identities included.
+type Credentials interface {
+	Credentials() []Credential
+}
+
+// CredentialsOf returns env's credentials, or the static headers of its
+// identities when env cannot tell more.
+func CredentialsOf(env Env) []Credential {
+	if c, ok := env.(Credentials); ok {
+		return c.Credentials()
+	}
+	var out []Credential
+	for _, id := range env.Identities() {
+		if !id.IsAnonymous() {
+			out = append(out, Credential{Identity: id, Header: id.Header})
+		}
+	}
+	return out
 }
 
 // New fills the fixed fields of a finding from a check's metadata.
@@ -120,7 +176,7 @@ func FromExchange(m Meta, ex *transport.Exchange, id transport.Identity) finding
 		URL:         ex.URL,
 		Identity:    ex.Identity,
 		Remediation: m.Remediation,
-		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, nil),
+		Reproduce:   transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody),
 	}
 	return f
 }

@@ -28,7 +28,9 @@ func TestCanaryNothingRawInAnyOutput(t *testing.T) {
 		args = append(args, "--report", f+"="+filepath.Join(dir, f))
 	}
 	code, stdout, stderr := run(context.Background(), args...)
-	if code != 0 && code != 1 {
+	// The canary API lets anyone in, so the identity cannot be told from
+	// anonymous and the scan may be incomplete (4): masking is what counts.
+	if code != 0 && code != 1 && code != 4 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	outputs := map[string]string{"text": stdout, "stderr -vv": stderr}

@@ -53,6 +53,21 @@ func serveLowOnly(t *testing.T) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Powered-By", "Flask/2.2.5")
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/me" {
+			// Tells alice from an anonymous caller, so the identity is verified.
+			if r.Header.Get("Authorization") != "Bearer "+testapi.AliceToken {
+				w.WriteHeader(http.StatusUnauthorized)
+				w.Write([]byte(`{"error":"login required"}`))
+				return
+			}
+			w.Write([]byte(`{"username":"alice"}`))
+			return
+		}
+		if r.URL.Path != "/" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"not found"}`))
+			return
+		}
 		w.Write([]byte(`{"status":"ok"}`))
 	}))
 	t.Cleanup(srv.Close)

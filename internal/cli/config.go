@@ -619,11 +619,11 @@ func identities(file []fileIdentity, flags []string) ([]transport.Identity, erro
 	index := map[string]int{}
 	add := func(id transport.Identity) {
 		if i, ok := index[id.Name]; ok {
+			if out[i].Header == nil && len(id.Header) > 0 {
+				out[i].Header = map[string][]string{}
+			}
 			for k, vs := range id.Header {
-				out[i].Header.Del(k)
-				for _, v := range vs {
-					out[i].Header.Add(k, v)
-				}
+				transport.SetRaw(out[i].Header, k, vs...)
 			}
 			if id.Role != "" {
 				out[i].Role = id.Role

@@ -53,7 +53,7 @@ func fileIdentityOf(fi fileIdentity) (transport.Identity, error) {
 		if err != nil {
 			return fail(err)
 		}
-		hdr.Add(k, v)
+		transport.AddRaw(hdr, k, v)
 	}
 	if len(fi.Cookies) > 0 {
 		cn := make([]string, 0, len(fi.Cookies))
@@ -80,7 +80,7 @@ func fileIdentityOf(fi fileIdentity) (transport.Identity, error) {
 		if err != nil {
 			return fail(err)
 		}
-		hdr.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+		transport.SetRaw(hdr, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
 	}
 	var id transport.Identity
 	if len(hdr) > 0 {
@@ -97,7 +97,9 @@ func fileIdentityOf(fi fileIdentity) (transport.Identity, error) {
 					continue
 				}
 				for hk, hv := range one.Header {
-					id.Header[hk] = append(id.Header[hk], hv...)
+					for _, v := range hv {
+						transport.AddRaw(id.Header, hk, v)
+					}
 				}
 			}
 		}

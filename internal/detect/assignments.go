@@ -9,10 +9,10 @@ import (
 
 // secretAssignment finds values assigned to secret-like names in any text:
 // SECRET_KEY=changeme, "JWT_SECRET_KEY": "jwt-secret", password: hunter2,
-// ?token=abc. Detection reports such values only when they look like real
+// ?token=abc, app.config['SECRET_KEY'] = 'dev'. Detection reports such values only when they look like real
 // secrets (entropy, no placeholder words), but masking must not depend on
 // that: a weak secret such as "changeme" is the worst one to print.
-var secretAssignment = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:secret|passw(?:or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|credential|signing[_-]?key|access[_-]?key)[a-z0-9_.\-]*)(["']?[ \t]*[:=][ \t]*["']?)([^"'\s,;}&<>\\]{1,512})`)
+var secretAssignment = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:secret|passw(?:or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|credential|signing[_-]?key|access[_-]?key)[a-z0-9_.\-]*)(["']?\]?[ \t]*[:=][ \t]*["']?)([^"'\s,;}&<>\\]{1,512})`)
 
 // maskAssignments masks the values of secret-like names that are not
 // masked yet.

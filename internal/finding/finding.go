@@ -145,6 +145,20 @@ func (f *Finding) MaskLocations(mask func(string) string) {
 	}
 }
 
+// KeepRaw records the raw URL, reproduction and request line of a finding
+// whose check masked them itself (values only the check knows are
+// sensitive, such as an address it typed into a form); Reveal restores
+// them. Call it once the evidence is set.
+func (f *Finding) KeepRaw(url, reproduce, request string) {
+	f.raw = &locations{url: url, reproduce: reproduce, request: request, path: f.Path, details: map[string]string{}}
+	for _, in := range f.Instances {
+		f.raw.instances = append(f.raw.instances, in.URL)
+	}
+	for k, v := range f.Evidence.Details {
+		f.raw.details[k] = v
+	}
+}
+
 // Scrub applies fn to every text of the finding, shown or kept for
 // Reveal: the scan's own credentials are removed even from revealed
 // reports.

@@ -110,10 +110,33 @@ type BaselineResult struct {
 	NotRetested []FixedFinding `json:"not_retested,omitempty"`
 }
 
-// Coverage is what a scan asked of each operation.
+// Coverage is what a scan asked of each operation, and what it reached:
+// where its endpoints came from, the identities it could verify and the
+// operations that answered. A scan that reached nothing is incomplete,
+// never clean.
 type Coverage struct {
 	// Operations are sorted by path, then method.
 	Operations []OperationCoverage `json:"operations"`
+	// EndpointsBySource counts endpoints by where they were learnt:
+	// "target" (the URL given), "spec", "har", "postman", "discovery"
+	// (probed paths and guessed item routes) and "harvest" (named by
+	// answers, pages and scripts).
+	EndpointsBySource map[string]int `json:"endpoints_by_source,omitempty"`
+	// Identities counts the identities given (anonymous aside);
+	// IdentitiesVerified those the who-am-I step proved authenticated and
+	// distinct.
+	Identities         int `json:"identities,omitempty"`
+	IdentitiesVerified int `json:"identities_verified,omitempty"`
+	// OperationsTested counts the endpoints that answered the scan with
+	// something other than a 404, a soft-404 or a server error;
+	// APIOperations those of them whose answer was not an HTML page.
+	OperationsTested int `json:"operations_tested,omitempty"`
+	APIOperations    int `json:"api_operations,omitempty"`
+	// DiscoveryRequests counts the requests discovery sent.
+	DiscoveryRequests int `json:"discovery_requests,omitempty"`
+	// AuthHeaders are custom credential headers the API named in
+	// Access-Control-Allow-Headers (X-Api-Token).
+	AuthHeaders []string `json:"auth_headers,omitempty"`
 }
 
 // OperationCoverage counts the requests sent to one operation (method and

@@ -19,6 +19,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // Flask's defaults.
@@ -122,14 +124,15 @@ func (c *Cookie) Verify(secret string) bool {
 	return hmac.Equal(signature(DeriveKey(secret, Salt), c.signed), c.sig)
 }
 
-// Crack returns the first candidate that signed the cookie.
+// Crack returns the first candidate, in list order, that signed the
+// cookie. Candidates are tried in parallel; each try is two HMAC-SHA1
+// (key derivation, then signature) on reusable hash contexts.
 func (c *Cookie) Crack(candidates []string) (string, bool) {
-	for _, s := range candidates {
-		if c.Verify(s) {
-			return s, true
-		}
-	}
-	return "", false
+	salt, msg := []byte(Salt), []byte(c.signed)
+	return weakkey.Search(candidates, func() func(string) bool {
+		derive, sign := weakkey.NewMAC(sha1.New), weakkey.NewMAC(sha1.New)
+		return func(secret string) bool { return bytes.Equal(sign.SumKey(derive.Sum(secret, salt), msg), c.sig) }
+	})
 }
 
 // Sign builds a session cookie for a JSON payload as Flask would, compressing

@@ -4,6 +4,7 @@
 package jwt
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -13,6 +14,8 @@ import (
 	"hash"
 	"regexp"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // ErrFormat means the value is not a compact JWS.
@@ -77,11 +80,16 @@ func (t *Token) HeaderString(name string) string {
 	return s
 }
 
-// NumericClaim returns a numeric claim such as exp or iat.
+// maxNumericDate bounds numeric claims (2^53 seconds, beyond any date):
+// differences of two claims never overflow an int64.
+const maxNumericDate = 1 << 53
+
+// NumericClaim returns a numeric claim such as exp or iat (RFC 7519
+// NumericDate, seconds), clamped to ±2^53.
 func (t *Token) NumericClaim(name string) (int64, bool) {
 	switch v := t.Claims[name].(type) {
 	case float64:
-		return int64(v), true
+		return int64(max(-maxNumericDate, min(maxNumericDate, v))), true
 	case json.Number:
 		n, err := v.Int64()
 		return n, err == nil
@@ -115,17 +123,19 @@ func (t *Token) Verify(secret string) bool {
 	return hmac.Equal(m.Sum(nil), t.sig)
 }
 
-// Crack returns the first candidate that signed the token.
+// Crack returns the first candidate, in list order, that produced the
+// token's HMAC signature. Candidates are tried in parallel (GOMAXPROCS
+// goroutines, one reusable hash context each).
 func (t *Token) Crack(candidates []string) (string, bool) {
-	if !t.IsHMAC() {
+	h := hasher(t.Alg())
+	if h == nil {
 		return "", false
 	}
-	for _, c := range candidates {
-		if t.Verify(c) {
-			return c, true
-		}
-	}
-	return "", false
+	msg := []byte(t.signed)
+	return weakkey.Search(candidates, func() func(string) bool {
+		m := weakkey.NewMAC(h)
+		return func(key string) bool { return bytes.Equal(m.Sum(key, msg), t.sig) }
+	})
 }
 
 // SignHS256 builds an HS256 token from claims (tests and the demo API).

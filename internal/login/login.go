@@ -112,9 +112,8 @@ func (f *Flow) Login(ctx context.Context, send func(context.Context, transport.R
 		return nil, errors.New("the token has a line break")
 	}
 	name, format := f.send()
-	h := http.Header{}
-	h.Set(name, strings.ReplaceAll(format, "{token}", token))
-	return h, nil
+	// The header name is kept as configured (see transport.Identity).
+	return http.Header{name: {strings.ReplaceAll(format, "{token}", token)}}, nil
 }
 
 func (f *Flow) token(resp *transport.Response) (string, error) {

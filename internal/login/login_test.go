@@ -1,6 +1,12 @@
 package login
 
-import "testing"
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/transport"
+)
 
 func TestJSONPath(t *testing.T) {
 	body := []byte(`{"data":{"tokens":[{"access":"t-1"},{"access":"t-2"}],"n":42,"empty":"","obj":{}}}`)
@@ -41,5 +47,19 @@ func TestValidate(t *testing.T) {
 	}
 	if h, f := ok.send(); h != "Cookie" || f != "session={token}" {
 		t.Errorf("cookie default = %s: %s", h, f)
+	}
+}
+
+func TestLoginKeepsTheSendHeaderAsConfigured(t *testing.T) {
+	f := &Flow{Path: "/login", TokenJSON: "token", SendHeader: "JWT_TOKEN", SendFormat: "{token}"}
+	send := func(context.Context, transport.Request) (*transport.Response, error) {
+		return &transport.Response{Status: 200, Body: []byte(`{"token":"t-1"}`), Header: http.Header{}}, nil
+	}
+	h, err := f.Login(context.Background(), send)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 1 || len(h["JWT_TOKEN"]) != 1 || h["JWT_TOKEN"][0] != "t-1" {
+		t.Errorf("headers = %v, want JWT_TOKEN as configured", h)
 	}
 }

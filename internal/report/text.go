@@ -54,6 +54,9 @@ func (t Text) Report(w io.Writer, r *finding.Report) error {
 	}
 	fmt.Fprintf(bw, "leakhound %s — %s\n", r.Tool.Version, r.Target)
 	fmt.Fprintf(bw, "%d endpoints, %d requests, %.1fs\n", r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
+	if c := r.Coverage; c != nil && len(c.EndpointsBySource) > 0 {
+		fmt.Fprintf(bw, "coverage: %s\n", coverageLine(c))
+	}
 	for _, why := range r.Incomplete {
 		out.wrapped("INCOMPLETE SCAN: ", why)
 	}
@@ -156,8 +159,9 @@ func (o textOut) finding(f finding.Finding, paint func(string, finding.Severity)
 		o.excerpt(f.Evidence.Excerpt)
 	}
 	if f.Reproduce != "" {
-		// A command is never wrapped: it is copied and pasted whole.
-		fmt.Fprintf(w, "    $ %s\n", f.Reproduce)
+		// A command is never wrapped: it is copied and pasted whole. Its
+		// preamble lines (export …, comments) are indented alike.
+		fmt.Fprintf(w, "    $ %s\n", strings.ReplaceAll(f.Reproduce, "\n", "\n      "))
 	}
 	// A remediation made concrete for one finding (the audits' per-table
 	// remedies) is written again when it differs from the one above.
@@ -380,4 +384,23 @@ func writeTable(w io.Writer, indent string, rows [][]string) {
 			line(rule)
 		}
 	}
+}
+
+// coverageLine says in one line where the endpoints came from, how many
+// answered and how many identities were verified.
+func coverageLine(c *finding.Coverage) string {
+	var parts []string
+	for _, src := range []string{"target", "spec", "har", "postman", "discovery", "harvest"} {
+		if n := c.EndpointsBySource[src]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", src, n))
+		}
+	}
+	line := fmt.Sprintf("endpoints from %s; %d operations answered (%d not HTML)", strings.Join(parts, ", "), c.OperationsTested, c.APIOperations)
+	if c.Identities > 0 {
+		line += fmt.Sprintf("; identities verified %d of %d", c.IdentitiesVerified, c.Identities)
+	}
+	if len(c.AuthHeaders) > 0 {
+		line += "; credential headers named by the API: " + strings.Join(c.AuthHeaders, ", ")
+	}
+	return line
 }

@@ -161,8 +161,9 @@ func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding
 }
 
 // release returns the held findings judged by discovery's result (all of
-// them unchanged when discovery did not finish).
-func (h *heldFindings) release(res *discover.Result) []finding.Finding {
+// them unchanged when discovery did not finish); answers on known
+// endpoints (the target's root among them) are kept as they are.
+func (h *heldFindings) release(res *discover.Result, known func(path string) bool) []finding.Finding {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []finding.Finding
@@ -182,13 +183,31 @@ func (h *heldFindings) release(res *discover.Result) []finding.Finding {
 	}
 	catchAll := append([]string(nil), res.CatchAll...)
 	sort.Slice(catchAll, func(i, j int) bool { return len(catchAll[i]) > len(catchAll[j]) })
+	// One body answered in several directories is one catch-all page,
+	// whatever prefixes discovery named.
+	dirs := map[[32]byte]map[string]bool{}
 	for _, x := range h.held {
-		if exists[x.path] {
+		if exists[x.path] || known(x.path) {
+			continue
+		}
+		if dirs[x.body] == nil {
+			dirs[x.body] = map[string]bool{}
+		}
+		dirs[x.body][path.Dir(x.path)] = true
+	}
+	for _, x := range h.held {
+		if exists[x.path] || known(x.path) {
 			out = append(out, x.fs...)
 			continue
 		}
 		prefix := ""
+		if len(dirs[x.body]) > 1 {
+			prefix = "/" // one page under several prefixes
+		}
 		for _, c := range catchAll {
+			if prefix != "" {
+				break
+			}
 			if strings.HasPrefix(x.path, c) {
 				prefix = c
 				break

@@ -80,6 +80,7 @@ type env struct {
 	// allIdentities keeps every identity, those who-am-I dropped included
 	// (the cleanup acts as the creator of each object).
 	allIdentities []transport.Identity
+	dead          []transport.Identity // left out by who-am-I, still read offline
 	mu            sync.RWMutex
 	endpoints     []surface.Endpoint
 	knowledge     *surface.Knowledge
@@ -87,6 +88,50 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	warnings      []string // under mu
+
+	amu sync.Mutex
+	// answered holds the endpoints (method and template) that answered
+	// with something other than a 404, a soft-404 or a server error; the
+	// value is true when some such answer was not an HTML page.
+	answered map[string]bool
+}
+
+// noteAnswer records what an exchange says about the coverage.
+func (e *env) noteAnswer(ex *transport.Exchange) {
+	if ex.Err != "" || ex.Status == 0 || ex.Status == http.StatusNotFound || ex.Status == http.StatusGone || ex.Status >= 500 || (ex.Redirect != "" && ex.CrossOrigin) {
+		return
+	}
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		return
+	}
+	resp := &transport.Response{Status: ex.Status, Header: ex.Header, Body: ex.Body}
+	target := ex.Status >= 200 && ex.Status < 300 && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(e.client.Target().Path, "/")
+	if !target && e.SoftNotFound(u.Path, resp) {
+		return // the target the user named counts when it answers, catch-all or not
+	}
+	method := ex.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	api := surface.Sniff(resp.ContentType(), ex.Body) != "html"
+	key := method + " " + ex.Template
+	e.amu.Lock()
+	defer e.amu.Unlock()
+	if e.answered == nil {
+		e.answered = map[string]bool{}
+	}
+	e.answered[key] = e.answered[key] || api
+}
+
+// SoftNotFound reports whether an answer to path is the soft-404 discovery
+// measured for its prefix (a gateway's uniform 403): it says nothing about
+// the route or the caller. False without discovery.
+func (e *env) SoftNotFound(path string, resp *transport.Response) bool {
+	e.mu.RLock()
+	d := e.discovered
+	e.mu.RUnlock()
+	return d.SoftNotFound(path, resp)
 }
 
 func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
@@ -107,6 +152,33 @@ func (e *env) Warn(msg string) {
 func (e *env) VerifyRestore(seq int, ok bool) { e.client.VerifyRestore(seq, ok) }
 func (e *env) Target() *url.URL               { return e.client.Target() }
 func (e *env) AllowWrite() bool               { return e.client.AllowWrite() }
+
+// Credentials lists what every identity sends, login-flow headers
+// included, dead identities last.
+func (e *env) Credentials() []check.Credential {
+	var out []check.Credential
+	one := func(id transport.Identity, dead bool) {
+		if id.IsAnonymous() {
+			return
+		}
+		c := check.Credential{Identity: id, Header: id.Header.Clone(), Dead: dead}
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		for k, vs := range e.client.SessionHeader(id.Name) {
+			transport.SetRaw(c.Header, k, vs...)
+			c.Login = append(c.Login, k)
+		}
+		out = append(out, c)
+	}
+	for _, id := range e.identities {
+		one(id, false)
+	}
+	for _, id := range e.dead {
+		one(id, true)
+	}
+	return out
+}
 
 // templateFor names the endpoint an exchange belongs to. Checks tag their
 // requests with the endpoint they test, but a request may reach another one
@@ -226,7 +298,10 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	cfg.OnExchange = func(ex *transport.Exchange) {
 		ex.Template = e.templateFor(ex)
 		cov.record(ex, e.known(ex.Method, ex.Template))
-		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskQuery(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		if ex.Check != "discovery" {
+			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
+		}
+		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		// Passive checks allocate several times the size of the body they
 		// read: large bodies are read a few at a time (passiveBytes).
 		w := min(max(int64(len(ex.Body)), 1), passiveBytes)
@@ -270,11 +345,17 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 
 	checksRan := false
 	scanErr := mapSurface(ctx, e, o, log)
-	add(held.release(e.discovered))
+	add(held.release(e.discovered, e.knownPath))
+	verified := 0
 	if scanErr == nil {
-		rep.Errors = append(rep.Errors, verifyIdentities(ctx, e, log)...)
+		var msgs []string
+		msgs, verified = verifyIdentities(ctx, e, log)
+		rep.Errors = append(rep.Errors, msgs...)
 		checksRan = ctx.Err() == nil && !client.BudgetSpent()
 		scanErr = runChecks(ctx, e, o, add, log)
+		if scanErr == nil {
+			finish(ctx, e, o, add, log)
+		}
 	}
 	cleanup(context.WithoutCancel(ctx), e, log)
 	halt := context.Cause(ctx)
@@ -300,6 +381,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	e.mu.RUnlock()
 	rep.Coverage = cov.report()
 	if rep.Coverage != nil {
+		// Concrete paths carry what any URL may (/people/536-22-…/records).
 		for i := range rep.Coverage.Operations {
 			rep.Coverage.Operations[i].Path = maskLocation(rep.Coverage.Operations[i].Path)
 		}
@@ -322,6 +404,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	sanitize(rep.Findings, scrub)
+	e.fillCoverage(rep.Coverage, len(o.Identities), verified)
+	if scanErr == nil {
+		for _, why := range incomplete(rep.Coverage) {
+			rep.MarkIncomplete(why)
+			log.Warn("scan incomplete", "reason", why)
+		}
+	}
 	score.Apply(rep, covered(o))
 	if scanErr != nil {
 		rep.Partial = true
@@ -340,15 +429,24 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 // authenticated and distinct from the others. Dead and duplicate identities
 // are warned about and left out of the checks, so they cannot produce
 // silent garbage; the warnings also go into the report.
-func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
+// It returns the warnings and how many identities were verified.
+func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) ([]string, int) {
 	problems := whoAmI(transport.WithCheck(ctx, "whoami"), e)
 	drop := map[string]bool{}
+	troubled := map[string]bool{}
 	var msgs []string
 	for _, p := range problems {
 		log.Warn(p.Message, "identity", p.Identity, "problem", p.Kind)
 		msgs = append(msgs, p.Message)
+		troubled[p.Identity] = true
 		if p.Drop() {
 			drop[p.Identity] = true
+		}
+	}
+	verified := 0
+	for _, id := range e.identities {
+		if !id.IsAnonymous() && !troubled[id.Name] {
+			verified++
 		}
 	}
 	if len(drop) > 0 {
@@ -356,11 +454,90 @@ func verifyIdentities(ctx context.Context, e *env, log *slog.Logger) []string {
 		for _, id := range e.identities {
 			if !drop[id.Name] {
 				kept = append(kept, id)
+			} else {
+				e.dead = append(e.dead, id)
 			}
 		}
 		e.identities = kept
 	}
-	return msgs
+	return msgs, verified
+}
+
+// fillCoverage counts what the scan reached into c.
+func (e *env) fillCoverage(c *finding.Coverage, identities, verified int) {
+	c.EndpointsBySource, c.Identities, c.IdentitiesVerified = map[string]int{}, identities, verified
+	e.amu.Lock()
+	answered := e.answered
+	e.amu.Unlock()
+	e.mu.RLock()
+	if d := e.discovered; d != nil {
+		merged := map[string]bool{}
+		for k, v := range d.Answered() {
+			merged[k] = v
+		}
+		for k, v := range answered {
+			merged[k] = merged[k] || v
+		}
+		answered = merged
+	}
+	e.mu.RUnlock()
+	for _, ep := range e.Endpoints() {
+		src := string(ep.Source)
+		if ep.Source == surface.SourceProbe {
+			src = "discovery"
+		}
+		c.EndpointsBySource[src]++
+		api, ok := answered[strings.ToUpper(ep.Method)+" "+ep.Path]
+		if !ok {
+			if p, complete := ep.Concrete(); complete {
+				api, ok = answered[strings.ToUpper(ep.Method)+" "+strings.SplitN(p, "?", 2)[0]]
+			}
+		}
+		if ok {
+			c.OperationsTested++
+			if api {
+				c.APIOperations++
+			}
+		}
+	}
+	e.mu.RLock()
+	if d := e.discovered; d != nil {
+		c.DiscoveryRequests = d.Used()
+		c.AuthHeaders = d.AuthHeaders
+	}
+	e.mu.RUnlock()
+}
+
+// incomplete returns why a scan cannot vouch for its target: no API
+// endpoint answered, or no identity given could be verified.
+func incomplete(c *finding.Coverage) []string {
+	var out []string
+	if c.APIOperations == 0 {
+		out = append(out, "no API endpoint found: nothing answered but 404s, soft-404s, errors or HTML pages; point the target at the API's base path or give --spec, --har or --postman")
+	}
+	if c.Identities > 0 && c.IdentitiesVerified == 0 {
+		out = append(out, fmt.Sprintf("no identity could be verified (%d given): the authorization checks had no logged-in caller to compare", c.Identities))
+	}
+	return out
+}
+
+// finish lets the checks that conclude after every other one do so.
+func finish(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) {
+	for _, c := range o.Checks {
+		f, ok := c.(check.Finisher)
+		if !ok {
+			continue
+		}
+		id := c.Meta().ID
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					log.Error("check panicked", "check", id, "stage", "finish", "panic", fmt.Sprint(r))
+				}
+			}()
+			add(f.Finish(transport.WithCheck(ctx, id), e))
+		}()
+	}
 }
 
 // covered lists the OWASP categories of the checks that ran, so the report
@@ -416,6 +593,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	}
 	status := map[string]int{} // anonymous answer per endpoint, under mu below
 	defer func() { e.setStatus(status) }()
+	var lists []listAnswer // answers that may list the items of a collection
 	fetch := func(eps []surface.Endpoint) ([]string, error) {
 		var mu sync.Mutex
 		var links []string
@@ -439,7 +617,7 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					var found []string
 					if err == nil && resp.Status < 400 {
 						// Parsed outside the lock; Knowledge locks itself.
-						found = surface.HarvestLinks(resp.Body, e.client.Target())
+						found = surface.HarvestAnswer(resp.ContentType(), resp.Body, pageURL(e.client.Target(), resp))
 						e.knowledge.Observe(p, resp.Body)
 						for _, l := range found {
 							e.knowledge.ObserveLink(l)
@@ -461,6 +639,9 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					ok++
 					if id.Name == transport.AnonymousName {
 						status[ep.Key()] = resp.Status
+					}
+					if resp.Status >= 200 && resp.Status < 300 && ep.Path == p {
+						lists = append(lists, listAnswer{path: p, id: id, body: resp.Body})
 					}
 					links = append(links, found...)
 				}()
@@ -499,6 +680,8 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 	// are not added, so nothing unfetched joins the surface.
 	added := append(append(probed, e.fillTemplates()...), addHarvested(e, links)...)
 	for depth := 1; len(added) > 0; depth++ {
+		added = append(added, e.itemRoutes(ctx, lists)...)
+		lists = nil
 		e.client.Learn(added)
 		links, err = fetch(added)
 		if err != nil && ctx.Err() != nil {
@@ -509,7 +692,131 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		}
 		added = append(e.fillTemplates(), addHarvested(e, links)...)
 	}
+	if items := e.itemRoutes(ctx, lists); len(items) > 0 {
+		if _, err := fetch(items); err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 	return ctx.Err()
+}
+
+// pageURL is the URL an answer came from (after redirects), against which
+// its relative links resolve; the target when unknown.
+func pageURL(target *url.URL, resp *transport.Response) *url.URL {
+	if u, err := url.Parse(resp.URL); err == nil && resp.URL != "" {
+		return u
+	}
+	return target
+}
+
+// listAnswer is a 2xx answer to a concrete GET path, as one identity saw it.
+type listAnswer struct {
+	path string
+	id   transport.Identity
+	body []byte
+}
+
+// maxItemLists bounds the list answers whose item route is guessed.
+const maxItemLists = 24
+
+// itemRoutes guesses the item route of each list answer whose collection
+// has none known yet (/users → /users/{id}, tried with an id the list
+// named), within discovery's budget, and adds the routes that answered.
+func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endpoint {
+	if e.discovered == nil || len(lists) == 0 {
+		return nil
+	}
+	sort.SliceStable(lists, func(i, j int) bool {
+		if lists[i].path != lists[j].path {
+			return lists[i].path < lists[j].path
+		}
+		return lists[i].id.Name < lists[j].id.Name
+	})
+	type guess struct {
+		discover.Guess
+		id transport.Identity
+	}
+	var guesses []guess
+	for _, l := range lists {
+		if strings.Contains(l.path, "?") {
+			continue
+		}
+		if values := discover.ItemValues(l.body); values != nil {
+			guesses = append(guesses, guess{discover.Guess{List: l.path, Values: values}, l.id})
+		}
+		for _, g := range discover.ItemGuesses(l.path, e.prefixOf(l.path), l.body) {
+			guesses = append(guesses, guess{g, l.id})
+		}
+	}
+	tried := map[string]bool{}
+	var out []surface.Endpoint
+	for _, g := range guesses {
+		if len(tried) >= maxItemLists || ctx.Err() != nil {
+			break
+		}
+		if tried[g.List] || e.hasItemRoute(g.List, g.Values) {
+			continue
+		}
+		tried[g.List] = true
+		ep, ok := e.discovered.ItemRoute(ctx, e.client, g.List, g.Values, g.id)
+		if !ok {
+			continue
+		}
+		e.mu.Lock()
+		known := false
+		for _, k := range e.endpoints {
+			if k.Key() == ep.Key() {
+				known = true
+			}
+		}
+		if !known {
+			e.endpoints = append(e.endpoints, ep)
+			out = append(out, ep)
+		}
+		e.mu.Unlock()
+	}
+	return out
+}
+
+// prefixOf returns the longest live API prefix discovery found that path
+// lives under ("/" when none).
+func (e *env) prefixOf(path string) string {
+	best := "/"
+	if e.discovered == nil {
+		return best
+	}
+	for _, p := range e.discovered.Prefixes {
+		if strings.HasPrefix(path, p) && len(p) > len(best) {
+			best = p
+		}
+	}
+	return best
+}
+
+// hasItemRoute reports whether the item route below a list path is known:
+// a GET template that fits path/{value} (/users/{id}, or
+// /users/{user_id}/orders/{order_id} for /users/7/orders), or a concrete
+// endpoint at path/value for one of the values.
+func (e *env) hasItemRoute(path string, values []string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	base := strings.TrimSuffix(path, "/") + "/"
+	shape, _ := surface.Templatize(base + url.PathEscape(values[0]))
+	for _, ep := range e.endpoints {
+		if ep.Method != http.MethodGet {
+			continue
+		}
+		p, _, _ := strings.Cut(ep.Path, "?")
+		if s, _ := surface.Templatize(p); s == shape && strings.Contains(shape, "{") {
+			return true // a sibling list's items are known: /users/1001/orders/5001
+		}
+		for _, v := range values {
+			if p == base+url.PathEscape(v) || (ep.IsTemplate() && surface.MatchTemplate(p, base+url.PathEscape(v))) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DefaultHarvestDepth is how many levels of links found in answers are

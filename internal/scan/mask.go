@@ -35,6 +35,15 @@ func maskQuery(s string) string {
 		if masked == pair {
 			return m
 		}
+		if name := sub[2]; !strings.HasPrefix(masked, name+"=") {
+			// A rule matched the name itself (an artefact such as
+			// __debugger__=yes): parameter names are never secret and a
+			// reproduction needs them; the value alone is masked.
+			if mv := detect.MaskText(v); mv != v {
+				return sub[1] + name + "=" + mv
+			}
+			return m
+		}
 		return sub[1] + masked
 	})
 }
@@ -78,6 +87,9 @@ func maskSegment(prev, seg string) string {
 	if err != nil {
 		v = seg
 	}
+	if personSegment(prev, v) {
+		return url.PathEscape(finding.Mask(string(detect.TypeUsername), v))
+	}
 	doc, _ := json.Marshal(map[string]string{prev: v})
 	for _, body := range [][]byte{[]byte(v), doc} {
 		for _, m := range detect.Scan(body, "").Matches {
@@ -87,6 +99,34 @@ func maskSegment(prev, seg string) string {
 		}
 	}
 	return seg
+}
+
+// personCollections are path words whose next segment names a person when
+// it is not an id: /users/zquibble77, /profile/alice, /passphrase/bob.
+var personCollections = map[string]bool{
+	"user": true, "users": true, "profile": true, "profiles": true, "account": true, "accounts": true,
+	"member": true, "members": true, "people": true, "person": true, "persons": true, "customer": true,
+	"customers": true, "author": true, "authors": true, "employee": true, "employees": true, "patient": true,
+	"patients": true, "passphrase": true, "by-username": true, "by-name": true, "u": true,
+}
+
+// personLiterals are words that follow a person collection as routes, not
+// names.
+var personLiterals = map[string]bool{
+	"me": true, "self": true, "current": true, "new": true, "search": true, "list": true, "all": true,
+	"admin": true, "login": true, "logout": true, "register": true, "profile": true, "settings": true,
+	"export": true, "count": true, "stats": true, "active": true, "public": true,
+}
+
+var usernameShape = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{2,39}$`)
+
+// personSegment reports whether seg, after the path word prev, is a
+// username: a person collection followed by a name-shaped value that is
+// neither a route word nor an id (ids are templated, not masked).
+func personSegment(prev, seg string) bool {
+	p := strings.ToLower(prev)
+	return personCollections[p] && usernameShape.MatchString(seg) && !personLiterals[strings.ToLower(seg)] &&
+		finding.TemplatePath("/"+seg) == "/"+seg // an id (u_1001, INV-0003) is templated, not masked
 }
 
 // scrubber replaces the scan's own credentials wherever they reappear (a

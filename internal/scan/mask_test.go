@@ -41,3 +41,32 @@ func TestMaskLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonSegmentMasked(t *testing.T) {
+	t.Parallel()
+	for in, masked := range map[string]bool{
+		"http://h/users/zquibble77":       true,
+		"http://h/api/profile/alice":      true,
+		"http://h/passphrase/bob.martin":  true,
+		"http://h/users/me":               false,
+		"http://h/users/u_1001":           false,
+		"http://h/users/42":               false,
+		"http://h/notes/quietNote17":      false, // a slug, not a person
+		"http://h/users/INV-0003/history": false,
+	} {
+		got := maskLocation(in)
+		if (got != in) != masked {
+			t.Errorf("maskLocation(%q) = %q, masked %v, want %v", in, got, got != in, masked)
+		}
+	}
+}
+
+func TestMaskQueryKeepsParameterNames(t *testing.T) {
+	got := maskQuery("http://127.0.0.1:1/?__debugger__=yes&cmd=resource&f=debugger.js")
+	if got != "http://127.0.0.1:1/?__debugger__=yes&cmd=resource&f=debugger.js" {
+		t.Errorf("maskQuery = %s", got)
+	}
+	if got := maskQuery("/lookup?email=alice.moreau@proton.me&page=2"); !strings.HasPrefix(got, "/lookup?email=") || strings.Contains(got, "alice.moreau") || !strings.HasSuffix(got, "&page=2") {
+		t.Errorf("maskQuery = %s", got)
+	}
+}

@@ -2,8 +2,10 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/surface"
@@ -24,6 +26,17 @@ type Inventory struct {
 	DiscoveryRequests  int  `json:"discovery_requests"`
 	DiscoveryTruncated bool `json:"discovery_truncated,omitempty"`
 	RequestsSent       int  `json:"requests_sent"`
+	// Prefixes are the API prefixes discovery found live.
+	Prefixes []string `json:"prefixes,omitempty"`
+	// AuthHeaders are custom credential headers the API names in
+	// Access-Control-Allow-Headers (X-Api-Token): send the identities'
+	// credentials in them.
+	AuthHeaders []string `json:"auth_headers,omitempty"`
+	// SpecProblems name each documentation page or description found but
+	// not read: the URL tried and what came back.
+	SpecProblems []string `json:"spec_problems,omitempty"`
+	// DiscoveryStages counts discovery's requests by stage.
+	DiscoveryStages map[string]int `json:"discovery_stages,omitempty"`
 	// Skipped lists the operations the safety policy or the scope kept
 	// from being sent; RequestsRefused counts the refused requests.
 	Skipped         []finding.SkippedOperation `json:"skipped_operations,omitempty"`
@@ -52,7 +65,11 @@ func Map(ctx context.Context, o Options) (*Inventory, error) {
 	inv := &Inventory{Target: o.Client.Target.String(), Endpoints: e.Endpoints(), RequestsSent: client.Sent(),
 		Skipped: maskSkipped(client.Skipped()), RequestsRefused: client.Refused()}
 	if d := e.discovered; d != nil {
-		inv.SpecURL, inv.CatchAll, inv.DiscoveryRequests, inv.DiscoveryTruncated = d.SpecURL, d.CatchAll, d.Requests, d.Truncated
+		inv.SpecURL, inv.CatchAll, inv.DiscoveryRequests, inv.DiscoveryTruncated = d.SpecURL, d.CatchAll, d.Used(), d.Truncated
+		inv.Prefixes, inv.AuthHeaders, inv.SpecProblems, inv.DiscoveryStages = d.Prefixes, d.AuthHeaders, d.SpecProblems, d.Stages
+		if d.Spec != nil {
+			inv.SpecProblems = nil
+		}
 	}
 	return inv, err
 }
@@ -79,6 +96,9 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if o.Logger == nil {
 		o.Logger = log
 	}
+	if o.Base == "" {
+		o.Base = e.client.Target().EscapedPath()
+	}
 	o.MaxRequests = DiscoveryBudget(o.MaxRequests, e.client.MaxRequests())
 	res, err := discover.Run(ctx, e.client, e.Endpoints(), o)
 	if err != nil {
@@ -90,8 +110,10 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 	if res == nil {
 		return nil
 	}
+	e.mu.Lock()
 	e.discovered = res
-	log.Info("discovery done", "requests", res.Requests, "spec", res.SpecURL, "probed_endpoints", len(res.Endpoints), "truncated", res.Truncated)
+	e.mu.Unlock()
+	log.Info("discovery done", "requests", res.Requests, "spec", res.SpecURL, "probed_endpoints", len(res.Endpoints), "truncated", res.Truncated, "prefixes", strings.Join(res.Prefixes, " "), "stages", fmt.Sprint(res.Stages))
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	seen := map[string]bool{}
@@ -108,7 +130,7 @@ func discoverSurface(ctx context.Context, e *env, o discover.Options, log *slog.
 		if seen[ep.Key()] {
 			continue
 		}
-		if ep.Source != surface.SourceSpec && matchesKnown(e.endpoints, ep.Path) {
+		if ep.Source != surface.SourceSpec && ep.Method == http.MethodGet && matchesKnown(e.endpoints, ep.Path) {
 			continue
 		}
 		seen[ep.Key()] = true

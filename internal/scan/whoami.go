@@ -35,11 +35,17 @@ type seen struct {
 	status int
 	doc    any // the decoded JSON answer, nil when it is none
 	err    error
+	// soft is true when the answer is the target's soft-404 for the path
+	// (a gateway's uniform 403): it tells nothing about the caller.
+	soft bool
 }
 
 // whoAmI checks that each identity is really authenticated and distinct,
 // from the answers of /me-like endpoints first, then of any endpoint that
-// answers the anonymous caller 401 or 403. Requests go through the scan's
+// answers the anonymous caller 401 or 403. An answer that is the target's
+// soft-404 for its path (check.SoftNotFound, such as a gateway's uniform
+// 403) proves nothing either way: an identity is dead only when answers
+// that differ from the soft-404 say so. Requests go through the scan's
 // GET cache, so after the baseline it costs almost nothing.
 func whoAmI(ctx context.Context, env check.Env) []Problem {
 	var users []transport.Identity
@@ -64,7 +70,7 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 		if err != nil {
 			return seen{err: err}
 		}
-		return seen{status: resp.Status, doc: decodeJSON(resp.Body)}
+		return seen{status: resp.Status, doc: decodeJSON(resp.Body), soft: check.IsSoftNotFound(env, p, resp)}
 	}
 	anonAt := map[string]seen{}
 	for _, p := range paths {
@@ -88,6 +94,9 @@ func whoAmI(ctx context.Context, env check.Env) []Problem {
 				continue
 			}
 			a := anonAt[p]
+			if a.soft || s.soft {
+				continue // a soft-404 says nothing about who is calling
+			}
 			needsLogin := a.status == http.StatusUnauthorized || a.status == http.StatusForbidden
 			if s.status >= 200 && s.status < 300 && (needsLogin || (surface.IsSelfPath(p) && !reflect.DeepEqual(s.doc, a.doc))) {
 				ok[u.Name] = true

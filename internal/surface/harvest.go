@@ -47,7 +47,7 @@ func HarvestLinks(body []byte, base *url.URL) []string {
 }
 
 func sameOriginPath(s string, base *url.URL) (string, bool) {
-	if len(s) < 2 || len(s) > 512 || strings.ContainsAny(s, " \t\r\n<>\"") {
+	if len(s) < 2 || len(s) > 512 || strings.ContainsAny(s, " \t\r\n<>\"\\") || IsFileSystemPath(s) {
 		return "", false
 	}
 	if strings.ContainsAny(s, "{}") {

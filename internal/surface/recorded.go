@@ -42,8 +42,50 @@ func (c Credential) HeaderNames() []string {
 
 var credentialHeader = regexp.MustCompile(`(?i)^(authorization|cookie|proxy-authorization|x-[a-z0-9-]*(auth|token|key|session)[a-z0-9-]*|api-?key|[a-z0-9-]*-token)$`)
 
-// IsCredentialHeader reports whether a request header carries credentials.
+// IsCredentialHeader reports whether a request header carries credentials,
+// judged by its name alone.
 func IsCredentialHeader(name string) bool { return credentialHeader.MatchString(name) }
+
+// notCredential lists request headers whose values may look random but
+// never authenticate anyone.
+var notCredential = regexp.MustCompile(`(?i)^(accept.*|content-.*|user-agent|host|origin|referer|if-.*|etag|cache-control|pragma|connection|traceparent|tracestate|x-request-id|x-correlation-id|x-amzn-trace-id|x-b3-.*|sec-.*|x-forwarded-.*|x-real-ip|dnt|upgrade-.*|te|priority|range)$`)
+
+var (
+	jwtShape    = regexp.MustCompile(`^(?:[A-Za-z]+ )?eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$`)
+	schemeShape = regexp.MustCompile(`(?i)^(bearer|basic|token|digest|apikey|api-key|hmac|aws4-hmac-sha256)\s+\S{8,}`)
+	apiKeyShape = regexp.MustCompile(`^[A-Za-z0-9_\-.+/=:]{20,512}$`)
+)
+
+// IsCredential reports whether a request header carries credentials, by
+// its name (Authorization, Cookie, X-Api-Key…) or by its value: a JWT, an
+// authentication scheme with a token (Bearer …) or an API key (20 or more
+// token characters mixing letters and digits) under any name, so that
+// JWT_TOKEN or X-Client-Ident are recognised too.
+func IsCredential(name, value string) bool {
+	if IsCredentialHeader(name) {
+		return true
+	}
+	if notCredential.MatchString(name) {
+		return false
+	}
+	v := strings.TrimSpace(value)
+	if jwtShape.MatchString(v) || schemeShape.MatchString(v) {
+		return true
+	}
+	if !apiKeyShape.MatchString(v) {
+		return false
+	}
+	letters, digits := false, false
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = true
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letters = true
+		}
+	}
+	return letters && digits
+}
 
 var (
 	uuidSeg  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -179,8 +221,8 @@ func NewCredentialSet(prefix string) *CredentialSet {
 func (s *CredentialSet) Add(h http.Header) {
 	c := http.Header{}
 	for k, vs := range h {
-		if IsCredentialHeader(k) && len(vs) > 0 && vs[0] != "" && !strings.ContainsAny(vs[0], "\r\n") {
-			c.Set(k, vs[0])
+		if len(vs) > 0 && vs[0] != "" && !strings.ContainsAny(vs[0], "\r\n") && IsCredential(k, vs[0]) {
+			c[k] = []string{vs[0]} // the name as recorded: see transport.Identity
 		}
 	}
 	if len(c) == 0 {
@@ -188,7 +230,7 @@ func (s *CredentialSet) Add(h http.Header) {
 	}
 	names := make([]string, 0, len(c))
 	for k := range c {
-		names = append(names, k+"="+c.Get(k))
+		names = append(names, k+"="+c[k][0])
 	}
 	sort.Strings(names)
 	key := strings.Join(names, "\x00")

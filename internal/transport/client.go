@@ -705,21 +705,16 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	}
 	hreq.Header.Set("User-Agent", c.cfg.UserAgent)
 	for k, vs := range c.cfg.Header {
-		hreq.Header.Del(k)
-		for _, v := range vs {
-			hreq.Header.Add(k, v)
-		}
+		SetRaw(hreq.Header, k, vs...) // names as typed, like identity headers
 	}
 	if hreq.Header.Get("Accept") == "" {
 		hreq.Header.Set("Accept", "application/json, */*;q=0.5")
 	}
 	hreq.Header.Set("Accept-Encoding", "gzip, deflate")
-	// The scope check ran on u; identity headers are added last and only here.
+	// The scope check ran on u; identity headers are added last and only
+	// here, under their names as typed.
 	for k, vs := range id.Header {
-		hreq.Header.Del(k)
-		for _, v := range vs {
-			hreq.Header.Add(k, v)
-		}
+		SetRaw(hreq.Header, k, vs...)
 	}
 
 	start := time.Now()

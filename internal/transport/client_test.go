@@ -1,12 +1,15 @@
 package transport
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -361,6 +364,7 @@ func TestParseIdentity(t *testing.T) {
 		{"alice=Authorization: Bearer abc.def", "alice", "Authorization", "Bearer abc.def", true},
 		{"bob=Cookie: session=xyz; other=1", "bob", "Cookie", "session=xyz; other=1", true},
 		{"svc=X-API-Key:k123", "svc", "X-API-Key", "k123", true},
+		{"u1=JWT_TOKEN: eyJ.x.y", "u1", "JWT_TOKEN", "eyJ.x.y", true},
 		{"noequals", "", "", "", false},
 		{"=Authorization: x", "", "", "", false},
 		{"anonymous=Authorization: x", "", "", "", false},
@@ -373,7 +377,8 @@ func TestParseIdentity(t *testing.T) {
 			t.Errorf("%q: err=%v", tc.in, err)
 			continue
 		}
-		if tc.ok && (id.Name != tc.name || id.Header.Get(tc.header) != tc.value) {
+		// The name is kept exactly as typed.
+		if tc.ok && (id.Name != tc.name || len(id.Header[tc.header]) != 1 || id.Header[tc.header][0] != tc.value) {
 			t.Errorf("%q: got %s %v", tc.in, id.Name, id.Header)
 		}
 		if err != nil && strings.Contains(err.Error(), "abc.def") {
@@ -384,8 +389,103 @@ func TestParseIdentity(t *testing.T) {
 
 func TestCurlUsesPlaceholders(t *testing.T) {
 	got := Curl("GET", "http://127.0.0.1:8080/users/2", alice, nil, nil)
-	want := `curl -sS -i -H "Authorization: $ALICE_AUTHORIZATION" 'http://127.0.0.1:8080/users/2'`
+	want := "export ALICE_AUTHORIZATION='…'  # the Authorization header alice sends\n" +
+		`curl -sS -i -H "Authorization: $ALICE_AUTHORIZATION" 'http://127.0.0.1:8080/users/2'`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// rawHeaderServer answers every HTTP/1.1 request with 200 and records the
+// header lines exactly as they arrived (net/http's server canonicalises
+// names, so it cannot tell JWT_TOKEN from Jwt_token).
+func rawHeaderServer(t *testing.T) (string, func() []string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var lines []string
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				r := bufio.NewReader(conn)
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					line = strings.TrimRight(line, "\r\n")
+					if line == "" {
+						_, _ = conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}"))
+						continue
+					}
+					mu.Lock()
+					lines = append(lines, line)
+					mu.Unlock()
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return "http://" + ln.Addr().String(), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), lines...)
+	}
+}
+
+func TestIdentityHeaderNamesGoOutAsTyped(t *testing.T) {
+	base, lines := rawHeaderServer(t)
+	u, _ := url.Parse(base)
+	c, err := New(Config{Target: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := ParseIdentity("u1=JWT_TOKEN: tok-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A request header of another case must not survive next to it.
+	req := Request{Path: "/x", Header: http.Header{"Jwt_token": {"stale"}}}
+	if _, err := c.Do(context.Background(), req, id); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(lines(), "\n")
+	if !strings.Contains(got, "\nJWT_TOKEN: tok-1") {
+		t.Errorf("JWT_TOKEN not sent as typed; request was:\n%s", got)
+	}
+	if strings.Contains(got, "Jwt_token") || strings.Contains(got, "stale") {
+		t.Errorf("canonical or stale copy sent:\n%s", got)
+	}
+	if r := Curl("GET", base+"/x", id, nil, nil); !strings.Contains(r, `-H "JWT_TOKEN: $U1_JWT_TOKEN"`) {
+		t.Errorf("curl rewrites the name: %s", r)
+	}
+}
+
+func TestCurlRunsInAShell(t *testing.T) {
+	// Values that would break quoting: the variable must expand, the
+	// literal parts must stay literal.
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	got := CurlSecrets("POST", "http://127.0.0.1:1/a?b='c'", []Secret{{Header: "Authorization", Prefix: `Bearer "$x`, Var: "TOK"}}, http.Header{"Content-Type": {"application/json"}}, []byte(`{"a":"it's"}`))
+	// Replace curl by printf to see the words the shell builds.
+	script := strings.Replace(got, "curl -sS -i", `printf '%s\n'`, 1)
+	script = strings.Replace(script, "export TOK='…'", "export TOK=secret", 1)
+	out, err := exec.Command(sh, "-c", script).Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, script)
+	}
+	want := "-X\nPOST\n-H\nAuthorization: Bearer \"$xsecret\n-H\nContent-Type: application/json\n--data-binary\n{\"a\":\"it's\"}\nhttp://127.0.0.1:1/a?b='c'\n"
+	if string(out) != want {
+		t.Errorf("shell words:\n%s\nwant\n%s", out, want)
 	}
 }

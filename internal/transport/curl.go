@@ -6,11 +6,74 @@ import (
 	"strings"
 )
 
-// Curl returns a copy-paste reproduction of a request. Identity headers are
-// replaced by shell placeholders, so no credential is ever printed; the
-// forged credential of a synthetic identity is printed as sent.
+// Secret is a header of a reproduction whose value is left to a shell
+// variable, so that no credential is ever printed: the header goes out as
+// Header: Prefix$Var, and the preamble names Var with Note.
+type Secret struct {
+	// Header is the header name exactly as the scanner sent it.
+	Header string
+	// Prefix is the literal part of the value before the variable
+	// ("Bearer " when the scanner sent a bearer token, "" for a raw one,
+	// "session=" for a cookie).
+	Prefix string
+	// Var is the shell variable, without "$": ALICE_AUTHORIZATION.
+	Var string
+	// Note says what to put in the variable.
+	Note string
+}
+
+// IdentitySecrets returns the placeholders of the headers an identity sends:
+// each variable holds the whole header value (with "Bearer " when the
+// identity sends it).
+func IdentitySecrets(id Identity) []Secret {
+	var out []Secret
+	for _, k := range id.CredentialHeaders() {
+		note := "the " + k + " header " + id.Name + " sends"
+		if len(id.Values(k)) == 0 && id.Login != nil {
+			note = "the " + k + " header " + id.Name + "'s login flow yields"
+		}
+		out = append(out, Secret{Header: k, Var: PlaceholderName(id.Name, k), Note: note})
+	}
+	return out
+}
+
+// Curl returns a reproduction of a request as identity id: a preamble that
+// names each placeholder (export ALICE_AUTHORIZATION='…'), then the curl
+// command. Identity headers are sent under their names as typed, their
+// values replaced by the placeholders; extra headers and the body are
+// literal. The output runs in a POSIX shell once the placeholders are
+// filled. The forged credential of a synthetic identity is printed as
+// sent: it proves the weakness and belongs to nobody.
 func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
+	if id.Synthetic {
+		all := http.Header{}
+		for k, vs := range extra {
+			all[k] = append(all[k], vs...)
+		}
+		for k, vs := range id.Header {
+			all[k] = append(all[k], vs...)
+		}
+		return CurlSecrets(method, url, nil, all, body)
+	}
+	return CurlSecrets(method, url, IdentitySecrets(id), extra, body)
+}
+
+// CurlSecrets is Curl with explicit placeholders (forged tokens, re-signed
+// cookies). Secrets that share a variable are named once in the preamble.
+func CurlSecrets(method, url string, secrets []Secret, extra http.Header, body []byte) string {
 	var b strings.Builder
+	named := map[string]bool{}
+	for _, s := range secrets {
+		if named[s.Var] {
+			continue
+		}
+		named[s.Var] = true
+		b.WriteString("export " + s.Var + "='…'")
+		if s.Note != "" {
+			b.WriteString("  # " + strings.ReplaceAll(s.Note, "\n", " "))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("curl -sS -i")
 	if method != "" && method != http.MethodGet {
 		if method == http.MethodHead {
@@ -19,15 +82,8 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 			b.WriteString(" -X " + method)
 		}
 	}
-	for _, k := range id.CredentialHeaders() {
-		if id.Synthetic {
-			// A forged credential proves the weakness: print it.
-			for _, v := range id.Header.Values(k) {
-				b.WriteString(" -H " + shellQuote(k+": "+v))
-			}
-			continue
-		}
-		b.WriteString(` -H "` + k + `: ` + Placeholder(id.Name, k) + `"`)
+	for _, s := range secrets {
+		b.WriteString(` -H "` + doubleQuoted(s.Header+": "+s.Prefix) + "$" + s.Var + `"`)
 	}
 	enames := make([]string, 0, len(extra))
 	for k := range extra {
@@ -46,6 +102,13 @@ func Curl(method, url string, id Identity, extra http.Header, body []byte) strin
 	return b.String()
 }
 
+// doubleQuoted escapes s for the inside of a double-quoted shell word, so
+// that a variable may follow it there ("Authorization: Bearer $VAR").
+func doubleQuoted(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	return r.Replace(s)
+}
+
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
@@ -57,20 +120,21 @@ func HeaderPlaceholder(header string) string {
 }
 
 // WithScanHeaders adds the scan-wide headers (--header) to a reproduction
-// made by Curl, as placeholders, so that it reaches the API as the scan
-// did: `curl -sS -i -H "X-Api-Key: $LEAKHOUND_HEADER_X_API_KEY" …`. Their
-// values are never printed. A string that is not a Curl line is returned
-// unchanged.
+// made by Curl or CurlSecrets, as placeholders named in its preamble, so
+// that it reaches the API as the scan did:
+// `curl -sS -i -H "X-Api-Key: $LEAKHOUND_HEADER_X_API_KEY" …`. Their values
+// are never printed. Text without a curl line is returned unchanged.
 func WithScanHeaders(curl string, names []string) string {
 	const head = "curl -sS -i"
-	if len(names) == 0 || !strings.HasPrefix(curl, head) {
+	i := strings.Index(curl, head)
+	if len(names) == 0 || i < 0 || (i > 0 && curl[i-1] != '\n') {
 		return curl
 	}
-	var b strings.Builder
-	b.WriteString(head)
+	var pre, h strings.Builder
 	for _, k := range names {
-		b.WriteString(` -H "` + k + `: ` + HeaderPlaceholder(k) + `"`)
+		v := PlaceholderName("leakhound_header", k)
+		pre.WriteString("export " + v + "='…'  # the value of --header " + k + "\n")
+		h.WriteString(` -H "` + doubleQuoted(k+": ") + "$" + v + `"`)
 	}
-	b.WriteString(curl[len(head):])
-	return b.String()
+	return curl[:i] + pre.String() + head + h.String() + curl[i+len(head):]
 }

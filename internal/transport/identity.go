@@ -16,6 +16,12 @@ const AnonymousName = "anonymous"
 // Identity is a named set of credential headers (bearer token, API key,
 // cookie, Basic auth) and an optional role label. Its headers are only ever
 // sent to the scan target's origin.
+//
+// Header keys are kept exactly as the user typed them (JWT_TOKEN, not
+// Jwt_token) and sent that way on HTTP/1.1: servers that read the literal
+// name (API Gateway stand-ins, Lambda handlers reading
+// event["headers"]["JWT_TOKEN"]) see what the user meant. Read them with
+// Values, which ignores case, never with Header.Get.
 type Identity struct {
 	Name   string
 	Role   string
@@ -48,28 +54,70 @@ func Anonymous() Identity { return Identity{Name: AnonymousName} }
 func (id Identity) IsAnonymous() bool { return len(id.Header) == 0 && id.Login == nil }
 
 // CredentialHeaders lists the names of the headers the identity sends,
-// static and from its login flow, sorted.
+// static and from its login flow, as typed, sorted; names that differ only
+// in case are listed once.
 func (id Identity) CredentialHeaders() []string {
 	seen := map[string]bool{}
 	var out []string
-	for k := range id.Header {
-		k = http.CanonicalHeaderKey(k)
-		if !seen[k] {
-			seen[k] = true
+	add := func(k string) {
+		if l := strings.ToLower(k); !seen[l] {
+			seen[l] = true
 			out = append(out, k)
 		}
 	}
+	for k := range id.Header {
+		add(k)
+	}
 	if id.Login != nil {
 		for _, k := range id.Login.HeaderNames() {
-			k = http.CanonicalHeaderKey(k)
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
+			add(k)
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Values returns the values of the identity's static header name, whatever
+// the case it was typed in.
+func (id Identity) Values(name string) []string { return HeaderValues(id.Header, name) }
+
+// HeaderValues returns the values of every key of h equal to name without
+// regard to case: http.Header.Get only finds canonical keys, and identity
+// headers keep the case they were typed in.
+func HeaderValues(h http.Header, name string) []string {
+	var out []string
+	for k, vs := range h {
+		if strings.EqualFold(k, name) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// SetRaw replaces every key of h equal to name without regard to case by
+// name exactly as given, with values. net/http writes such keys unchanged
+// on HTTP/1.1 (HTTP/2 lower-cases every name anyway).
+func SetRaw(h http.Header, name string, values ...string) {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			delete(h, k)
+		}
+	}
+	if len(values) > 0 {
+		h[name] = append([]string(nil), values...)
+	}
+}
+
+// AddRaw appends a value under name exactly as given, joining a key that
+// differs only in case.
+func AddRaw(h http.Header, name, value string) {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			h[k] = append(h[k], value)
+			return
+		}
+	}
+	h[name] = []string{value}
 }
 
 var identityName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
@@ -102,9 +150,8 @@ func ParseIdentity(s string) (Identity, error) {
 	if strings.ContainsAny(v, "\r\n") {
 		return Identity{}, fmt.Errorf("identity %q: header value has a line break", name)
 	}
-	hdr := http.Header{}
-	hdr.Add(h, v)
-	return Identity{Name: name, Role: role, Header: hdr}, nil
+	// The name is kept as typed: see Identity.
+	return Identity{Name: name, Role: role, Header: http.Header{h: {v}}}, nil
 }
 
 // ValidateName checks an identity name.
@@ -138,7 +185,10 @@ func redactIdentity(s string) string {
 
 // Placeholder is the shell variable that stands for an identity's header in
 // reproduction commands: alice + Authorization → $ALICE_AUTHORIZATION.
-func Placeholder(identity, header string) string {
+func Placeholder(identity, header string) string { return "$" + PlaceholderName(identity, header) }
+
+// PlaceholderName is Placeholder without the "$".
+func PlaceholderName(identity, header string) string {
 	up := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			switch {
@@ -150,5 +200,5 @@ func Placeholder(identity, header string) string {
 			return '_'
 		}, s)
 	}
-	return "$" + up(identity) + "_" + up(header)
+	return up(identity) + "_" + up(header)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 )
 
 // redactedBody replaces the bodies of login exchanges in the record.
@@ -26,6 +27,9 @@ type session struct {
 	worked bool // a request of this generation got a non-401 answer
 	err    error
 	logins int
+	// current is header, readable without waiting for a login in flight
+	// (passive checks ask for it while holding a connection slot).
+	current atomic.Pointer[http.Header]
 }
 
 func (c *Client) session(id Identity) *session {
@@ -50,6 +54,21 @@ func (c *Client) Logins(name string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.logins
+}
+
+// SessionHeader returns the headers identity name's login flow yielded, or
+// nil before its first login or after a failed one. It never logs in.
+func (c *Client) SessionHeader(name string) http.Header {
+	c.mu.Lock()
+	s := c.sessions[name]
+	c.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	if h := s.current.Load(); h != nil {
+		return h.Clone()
+	}
+	return nil
 }
 
 // credentials returns the identity's login headers and their generation.
@@ -77,9 +96,11 @@ func (c *Client) credentials(ctx context.Context, id Identity, stale int) (http.
 			return nil, s.gen, ctx.Err()
 		}
 		s.header, s.err = nil, fmt.Errorf("identity %s: %w: %v", id.Name, ErrLogin, err)
+		s.current.Store(nil)
 		return nil, s.gen, s.err
 	}
 	s.header, s.err, s.worked = h, nil, false
+	s.current.Store(&h)
 	s.gen++
 	return h, s.gen, nil
 }
@@ -141,10 +162,7 @@ func withHeaders(id Identity, h http.Header) Identity {
 		out.Header = http.Header{}
 	}
 	for k, vs := range h {
-		out.Header.Del(k)
-		for _, v := range vs {
-			out.Header.Add(k, v)
-		}
+		SetRaw(out.Header, k, vs...)
 	}
 	return out
 }

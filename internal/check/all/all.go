@@ -30,6 +30,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/undocumentedendpoint"
 	"github.com/leakhound/leakhound/internal/check/undocumentedfields"
 	"github.com/leakhound/leakhound/internal/check/userenum"
+	"github.com/leakhound/leakhound/internal/weakkey"
 )
 
 // Options are the settings some checks take, from the CLI's Config.
@@ -55,8 +56,10 @@ type Set struct {
 func New(o Options) Set {
 	learner := authz.NewLearner()
 	debug := debugmode.New()
-	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions})
-	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist})
+	// One harvest of the secrets the scan reads, tried as JWT and Flask keys.
+	harvest := weakkey.NewHarvest()
+	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions, Harvest: harvest})
+	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist, Harvest: harvest})
 	return Set{
 		Active: []check.Check{
 			bola.New(learner),

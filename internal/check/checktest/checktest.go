@@ -21,6 +21,7 @@ import (
 type Env struct {
 	client     *transport.Client
 	identities []transport.Identity
+	dead       []transport.Identity
 	endpoints  []surface.Endpoint
 	allowWrite bool
 
@@ -33,7 +34,10 @@ var _ check.Env = (*Env)(nil)
 // Options configure an Env.
 type Options struct {
 	Identities []transport.Identity // the user's; anonymous is added first
-	Endpoints  []surface.Endpoint   // "/" is always first
+	// Dead are identities the who-am-I step would have left out: checks
+	// see them only through check.Credentials.
+	Dead       []transport.Identity
+	Endpoints  []surface.Endpoint // "/" is always first
 	AllowWrite bool
 }
 
@@ -48,6 +52,7 @@ func New(t testing.TB, baseURL string, o Options) *Env {
 		identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...),
 		endpoints:  append([]surface.Endpoint{{Method: http.MethodGet, Path: "/", Source: surface.SourceTarget}}, o.Endpoints...),
 		allowWrite: o.AllowWrite,
+		dead:       o.Dead,
 	}
 	e.client, err = transport.New(transport.Config{
 		Target: u, Concurrency: 4, Timeout: 5 * time.Second, MaxRequests: 2000, AllowWrite: o.AllowWrite,
@@ -78,6 +83,32 @@ func (e *Env) Target() *url.URL { return e.client.Target() }
 
 // Endpoints is the surface.
 func (e *Env) Endpoints() []surface.Endpoint { return e.endpoints }
+
+// Credentials lists what every identity sends, login-flow headers once
+// logged in, dead identities last (as the engine does).
+func (e *Env) Credentials() []check.Credential {
+	var out []check.Credential
+	for i, id := range append(append([]transport.Identity(nil), e.identities...), e.dead...) {
+		if id.IsAnonymous() {
+			continue
+		}
+		c := check.Credential{Identity: id, Header: id.Header.Clone(), Dead: i >= len(e.identities)}
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		for k, vs := range e.client.SessionHeader(id.Name) {
+			transport.SetRaw(c.Header, k, vs...)
+			c.Login = append(c.Login, k)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Finish calls a check's Finish, as the engine does after the last phase.
+func (e *Env) Finish(c check.Finisher) []finding.Finding {
+	return c.Finish(transport.WithCheck(context.Background(), "finish"), e)
+}
 
 // AllowWrite reports the write permission.
 func (e *Env) AllowWrite() bool { return e.allowWrite }

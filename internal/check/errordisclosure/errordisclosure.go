@@ -286,6 +286,10 @@ func (c *Check) report(ep surface.Endpoint, id transport.Identity, hits []hit) f
 	h := hits[0]
 	f := check.New(c.Meta(), ep, h.resp, id)
 	f.Method = h.method
+	if h.point == "JSON body" {
+		// The reproduction sends the body that broke the handler.
+		f.Reproduce = transport.Curl(h.method, h.resp.URL, id, http.Header{"Content-Type": {"application/json"}}, []byte(h.value))
+	}
 	types := detect.Types(h.arts)
 	f.Title = "Error response discloses " + strings.ReplaceAll(detect.JoinTypes(types), "_", " ")
 	f.Remediation = remediation[detect.Stack(types...)]

@@ -31,15 +31,27 @@ type Options struct {
 	// Forge permits replaying a re-signed session on a GET to prove a
 	// cracked key.
 	Forge bool
+	// Harvest, shared with the other key-cracking checks, collects the
+	// secrets the scan reads; they are tried as SECRET_KEY once every
+	// other check ran. Nil means the check keeps its own.
+	Harvest *weakkey.Harvest
 }
 
 // Check is the flask-session-cookie check.
 type Check struct {
-	keys  []string
-	forge bool
+	keys    []string
+	forge   bool
+	harvest *weakkey.Harvest
 
 	mu      sync.Mutex
 	cracked map[string]crackResult // by cookie value
+	held    []heldCookie           // every session cookie seen, for Finish
+}
+
+// heldCookie is a session cookie and where it was first seen.
+type heldCookie struct {
+	name, where string
+	ck          *itsdangerous.Cookie
 }
 
 type crackResult struct {
@@ -51,11 +63,16 @@ var (
 	_ check.Check    = (*Check)(nil)
 	_ check.SiteWide = (*Check)(nil)
 	_ check.Passive  = (*Check)(nil)
+	_ check.Finisher = (*Check)(nil)
 )
 
 // New returns the check.
 func New(o Options) *Check {
-	return &Check{keys: weakkey.Merge(weakkey.Builtin(), o.Wordlist), forge: o.Forge, cracked: map[string]crackResult{}}
+	h := o.Harvest
+	if h == nil {
+		h = weakkey.NewHarvest()
+	}
+	return &Check{keys: weakkey.Merge(weakkey.Builtin(), o.Wordlist), forge: o.Forge, harvest: h, cracked: map[string]crackResult{}}
 }
 
 // SiteWide makes the engine run the active part once.
@@ -80,6 +97,7 @@ func (c *Check) crack(ck *itsdangerous.Cookie) (string, bool) {
 	c.mu.Lock()
 	r, ok := c.cracked[ck.Raw]
 	c.mu.Unlock()
+
 	if ok {
 		return r.key, r.ok
 	}
@@ -95,6 +113,7 @@ type base func() finding.Finding
 
 // analyse returns the offline findings of one cookie.
 func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where string) []finding.Finding {
+	c.hold(name, ck, where)
 	var out []finding.Finding
 	var payload any
 	_ = json.Unmarshal(ck.JSON, &payload)
@@ -148,6 +167,20 @@ func (c *Check) analyse(name string, ck *itsdangerous.Cookie, mk base, where str
 	return out
 }
 
+// hold keeps a session cookie for the harvested-key trials of Finish.
+func (c *Check) hold(name string, ck *itsdangerous.Cookie, where string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, h := range c.held {
+		if h.ck.Raw == ck.Raw {
+			return
+		}
+	}
+	if len(c.held) < 64 {
+		c.held = append(c.held, heldCookie{name: name, where: where, ck: ck})
+	}
+}
+
 // untag turns Flask's tagged JSON ({" t": [..]}, {" u": ..}) into plain values.
 func untag(v any) any {
 	switch t := v.(type) {
@@ -176,6 +209,9 @@ func untag(v any) any {
 
 // Inspect decodes session cookies set by any response.
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
+	if ex.Status != 0 {
+		c.harvest.Observe(ex.Body, ex.Header.Get("Content-Type"), weakkey.Origin{Method: ex.Method, Path: ex.Template, URL: ex.URL, Identity: ex.Identity, Where: "response of " + ex.Method + " " + ex.Template})
+	}
 	if len(ex.Header.Values("Set-Cookie")) == 0 {
 		return nil
 	}
@@ -188,7 +224,7 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		}
 		mk := func() finding.Finding {
 			f := check.FromExchange(c.Meta(), ex, id)
-			f.Reproduce = transport.Curl(ex.Method, ex.URL, id, nil, nil)
+			f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody)
 			return f
 		}
 		out = append(out, c.analyse(hc.Name, ck, mk, "Set-Cookie on "+ex.Method+" "+ex.Template)...)
@@ -207,15 +243,24 @@ type seen struct {
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
 	var out []finding.Finding
 	var cookies []seen
-	for _, id := range env.Identities() {
-		for _, line := range id.Header.Values("Cookie") {
+	// Every identity's cookies, those its login flow set and those of
+	// identities left out of the checks included.
+	for _, cr := range check.CredentialsOf(env) {
+		where := "identity " + cr.Identity.Name
+		if len(cr.Login) > 0 {
+			where = "identity " + cr.Identity.Name + " (cookies after its login flow)"
+		}
+		if cr.Dead {
+			where += ", an identity left out of the checks"
+		}
+		for _, line := range transport.HeaderValues(cr.Header, "Cookie") {
 			hcs, err := http.ParseCookie(line)
 			if err != nil {
 				continue
 			}
 			for _, hc := range hcs {
 				if ck, err := itsdangerous.Parse(hc.Value); err == nil {
-					cookies = append(cookies, seen{hc.Name, "identity " + id.Name, ck, id})
+					cookies = append(cookies, seen{hc.Name, where, ck, cr.Identity})
 				}
 			}
 		}
@@ -287,6 +332,8 @@ func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (
 		if err != nil || resp.Status < 200 || resp.Status >= 300 {
 			continue
 		}
+		// The forged session is the synthetic identity's own credential:
+		// the reproduction prints it, it proves the weakness.
 		f := check.New(c.Meta(), e, resp, as)
 		f.Subject = "forged-session-accepted"
 		f.Severity = finding.Critical
@@ -300,4 +347,62 @@ func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (
 		return f, true
 	}
 	return finding.Finding{}, false
+}
+
+// Finish tries every secret the scan read (answers, spec examples) as the
+// SECRET_KEY of every session cookie seen. A hit is one finding per key, at
+// the operation that exposed it, naming what it forges.
+func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
+	c.harvest.ObserveExamples(env.Endpoints())
+	cands := c.harvest.Candidates()
+	c.mu.Lock()
+	held := append([]heldCookie(nil), c.held...)
+	c.mu.Unlock()
+	// In a stable order, whatever order the requests ran in.
+	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.ck.Raw < b.where+b.ck.Raw })
+	if len(cands) == 0 || len(held) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	byKey := map[string]int{}
+	for _, h := range held {
+		if ctx.Err() != nil {
+			break
+		}
+		key, ok := h.ck.Crack(cands)
+		if !ok {
+			continue
+		}
+		if i, ok := byKey[key]; ok {
+			out[i].Evidence.Details["forges"] += "; " + h.name + " cookie of " + h.where
+			continue
+		}
+		o, _ := c.harvest.Origin(key)
+		id := check.Identity(env, o.Identity)
+		ep := surface.Endpoint{Method: o.Method, Path: o.Path}
+		if ep.Method == "" {
+			ep = surface.Endpoint{Method: http.MethodGet, Path: "/"}
+		}
+		f := check.New(c.Meta(), ep, nil, id)
+		f.URL = o.URL
+		if o.URL != "" {
+			f.Reproduce = "# the answer that shows the key:\n" + transport.Curl(o.Method, o.URL, id, nil, nil)
+		}
+		f.Subject = "exposed-secret-key"
+		f.Severity = finding.Critical
+		f.CWE = []string{"CWE-321", "CWE-200", "CWE-565"}
+		f.Title = "Flask SECRET_KEY exposed in " + o.Where + ": sessions can be forged"
+		f.Description = "A value read in " + o.Where + " is the SECRET_KEY that signs the `" + h.name + "` session cookie (" + h.where + "). With it anyone can sign a session for any user or role."
+		f.Remediation = "Stop exposing configuration (environment dumps, .env files, debug and status pages), then rotate the key: every session signed with it must die.\n\n" + crackRemediation
+		name := o.Name
+		if name == "" {
+			name = "a secret"
+		}
+		v := finding.NewValue("secret_key", o.Name, key)
+		f.Evidence = finding.NewEvidence(o.Where, 0, "the session's signature verifies offline with the value of "+name+" found there: "+key, []finding.Value{v})
+		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": h.name + " cookie of " + h.where, "proof": "offline HMAC verification"}
+		byKey[key] = len(out)
+		out = append(out, f)
+	}
+	return out
 }

@@ -187,3 +187,41 @@ func TestRolesOnlyIsLow(t *testing.T) {
 		t.Fatalf("findings = %+v", fs)
 	}
 }
+
+// TestHarvestedSecretKey: a .env file served by the app holds the
+// SECRET_KEY that signs its sessions; the key is in no weak-key list.
+// Served or not, the same cookie must be cracked only when it is.
+func TestHarvestedSecretKey(t *testing.T) {
+	const key = "northwind-flask-2024-Hv8-Qp"
+	cookie := itsdangerous.Sign(key, []byte(`{"uid":7}`), time.Now())
+	for _, exposed := range []bool{true, false} {
+		t.Run(fmt.Sprint("exposed=", exposed), func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+				http.SetCookie(w, &http.Cookie{Name: "session", Value: cookie, HttpOnly: true})
+				fmt.Fprint(w, `{"ok":true}`)
+			})
+			mux.HandleFunc("/.env", func(w http.ResponseWriter, r *http.Request) {
+				if !exposed {
+					http.NotFound(w, r)
+					return
+				}
+				fmt.Fprint(w, "FLASK_APP=app.py\nSECRET_KEY="+key+"\nDEBUG=0\n")
+			})
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			env := checktest.New(t, srv.URL, checktest.Options{Endpoints: []surface.Endpoint{{Method: http.MethodGet, Path: "/login"}, {Method: http.MethodGet, Path: "/.env"}}})
+			env.Baseline(t)
+			chk := New(Options{})
+			fs := append(append(env.Inspect(chk), env.RunAll(t, chk)...), env.Finish(chk)...)
+			got := checktest.Subjects(fs)
+			f, ok := got["exposed-secret-key"]
+			if ok != exposed || len(got) != map[bool]int{true: 1, false: 0}[exposed] {
+				t.Fatalf("subjects %v, want exposed-secret-key only when the .env is served", got)
+			}
+			if ok && (f.Path != "/.env" || !strings.Contains(f.Title, "(SECRET_KEY)") || strings.Contains(f.Evidence.Excerpt, key) || !strings.Contains(f.Evidence.Details["forges"], "session cookie")) {
+				t.Errorf("finding at %s %q excerpt %q details %v", f.Path, f.Title, f.Evidence.Excerpt, f.Evidence.Details)
+			}
+		})
+	}
+}

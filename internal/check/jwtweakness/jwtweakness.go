@@ -9,6 +9,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -26,25 +29,43 @@ import (
 type Options struct {
 	// Wordlist is tried after the built-in weak secrets.
 	Wordlist []string
+	// Harvest, shared with the other key-cracking checks, collects the
+	// secrets the scan reads; they are tried as signing keys once every
+	// other check ran. Nil means the check keeps its own.
+	Harvest *weakkey.Harvest
 }
 
 // Check is the jwt-weakness check.
 type Check struct {
-	keys []string
+	keys    []string
+	harvest *weakkey.Harvest
 
 	mu   sync.Mutex
 	done map[string][]finding.Finding // offline results by token and source
+	held []heldToken                  // every HMAC token seen, for Finish
+	seen map[string]bool
+}
+
+// heldToken is an HMAC token and where it was first seen.
+type heldToken struct {
+	tok   *jwt.Token
+	where string
 }
 
 var (
 	_ check.Check    = (*Check)(nil)
 	_ check.SiteWide = (*Check)(nil)
 	_ check.Passive  = (*Check)(nil)
+	_ check.Finisher = (*Check)(nil)
 )
 
 // New returns the check.
 func New(o Options) *Check {
-	return &Check{keys: weakkey.Merge(weakkey.Builtin(), o.Wordlist), done: map[string][]finding.Finding{}}
+	h := o.Harvest
+	if h == nil {
+		h = weakkey.NewHarvest()
+	}
+	return &Check{keys: weakkey.Merge(weakkey.Builtin(), o.Wordlist), harvest: h, done: map[string][]finding.Finding{}, seen: map[string]bool{}}
 }
 
 // SiteWide makes the engine run the active part once.
@@ -93,12 +114,15 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 	}
 	add := func(subject string, sev finding.Severity, cwe []string, title, desc, rem string, e finding.Evidence) {
 		f := mk()
-		f.Method, f.Path, f.Subject = http.MethodGet, "/", subject
+		f.Subject = subject
 		f.Severity, f.CWE, f.Title, f.Description, f.Remediation = sev, cwe, title, desc, rem
 		f.Evidence = e
 		out = append(out, f)
 	}
 
+	if t.IsHMAC() {
+		c.hold(t, source)
+	}
 	if key, ok := t.Crack(c.keys); ok {
 		v := finding.NewValue("jwt_secret", "", key)
 		add("weak-hmac-secret", finding.Critical, []string{"CWE-798", "CWE-1391", "CWE-347"},
@@ -150,11 +174,11 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 			"The token never expires: once leaked it works until the signing secret changes.",
 			remediationExp, ev("claims without exp"))
 	case hasIat && exp-iat > 30*24*3600:
-		e := ev(fmt.Sprintf("lifetime %s", time.Duration(exp-iat)*time.Second))
+		e := ev("lifetime " + lifetime(exp-iat))
 		add("long-lifetime", finding.Medium, []string{"CWE-613"}, "JWT lifetime over 30 days",
 			"Tokens stay valid for a very long time, so a leaked token is useful for long.", remediationExp, e)
 	case hasIat && exp-iat > 24*3600:
-		e := ev(fmt.Sprintf("lifetime %s", time.Duration(exp-iat)*time.Second))
+		e := ev("lifetime " + lifetime(exp-iat))
 		add("long-lifetime", finding.Low, []string{"CWE-613"}, "JWT lifetime over a day",
 			"Access tokens usually live minutes; a long lifetime widens the window of a leaked token.", remediationExp, e)
 	}
@@ -178,6 +202,30 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 	return out
 }
 
+// lifetime writes a positive number of seconds for people: 15m0s, 3 days,
+// 120 years. It never overflows (time.Duration stops at 292 years).
+func lifetime(seconds int64) string {
+	const day = 24 * 3600
+	switch {
+	case seconds >= 2*365*day:
+		return fmt.Sprintf("%d years", seconds/(365*day))
+	case seconds >= 2*day:
+		return fmt.Sprintf("%d days", seconds/day)
+	}
+	return (time.Duration(seconds) * time.Second).String()
+}
+
+// hold keeps an HMAC token for the harvested-key trials of Finish.
+func (c *Check) hold(t *jwt.Token, where string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen[t.Raw] {
+		return
+	}
+	c.seen[t.Raw] = true
+	c.held = append(c.held, heldToken{tok: t, where: where})
+}
+
 func suspiciousKid(kid string) bool {
 	l := strings.ToLower(kid)
 	for _, s := range []string{"../", "..\\", "/etc/", "/dev/", "'", "\"", ";", "--", " union ", "|", "$(", "`", "http://", "https://", "file:"} {
@@ -188,24 +236,35 @@ func suspiciousKid(kid string) bool {
 	return strings.HasPrefix(kid, "/")
 }
 
-// Inspect finds tokens in response bodies and cookies.
+// Inspect reads the secrets of every answer into the harvest and analyses
+// the tokens the API issued: in bodies, Set-Cookie and other response
+// headers. A token the request carried (an echo of the caller's own
+// credential, a token in the URL or body) is not issued by the API and is
+// left to the analysis of the identity holding it.
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
 	if ex.Status == 0 {
 		return nil
 	}
-	var raw []string
-	raw = append(raw, jwt.Find.FindAllString(string(ex.Body[:min(len(ex.Body), 1<<20)]), 10)...)
-	for _, sc := range ex.Header.Values("Set-Cookie") {
-		raw = append(raw, jwt.Find.FindAllString(sc, 2)...)
+	where := "response of " + ex.Method + " " + ex.Template
+	c.harvest.Observe(ex.Body, ex.Header.Get("Content-Type"), weakkey.Origin{Method: ex.Method, Path: ex.Template, URL: ex.URL, Identity: ex.Identity, Where: where})
+	raw := jwt.Find.FindAllString(string(ex.Body[:min(len(ex.Body), 1<<20)]), 10)
+	for k, vs := range ex.Header {
+		if strings.EqualFold(k, "Content-Type") || strings.EqualFold(k, "Content-Length") {
+			continue
+		}
+		for _, v := range vs {
+			raw = append(raw, jwt.Find.FindAllString(v, 2)...)
+		}
 	}
 	if len(raw) == 0 {
 		return nil
 	}
 	id := check.Identity(env, ex.Identity)
+	sent := sentBy(ex, env)
 	var out []finding.Finding
 	seen := map[string]bool{}
 	for _, r := range raw {
-		if seen[r] {
+		if seen[r] || strings.Contains(sent, r) {
 			continue
 		}
 		seen[r] = true
@@ -215,47 +274,108 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 		}
 		mk := func() finding.Finding {
 			f := check.FromExchange(c.Meta(), ex, id)
-			f.Reproduce = transport.Curl(ex.Method, ex.URL, id, nil, nil)
+			f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody)
 			return f
 		}
-		out = append(out, c.analyse(t, mk, "response of "+ex.Method+" "+ex.Template, true)...)
+		out = append(out, c.analyse(t, mk, where, true)...)
 	}
 	return out
 }
 
+// sentBy returns everything the request of ex carried, identity
+// credentials included, as one string to search tokens in.
+func sentBy(ex *transport.Exchange, env check.Env) string {
+	var b strings.Builder
+	b.WriteString(ex.URL)
+	b.Write(ex.ReqBody)
+	for _, vs := range ex.ReqHeader {
+		for _, v := range vs {
+			b.WriteString("\n" + v)
+		}
+	}
+	for _, cr := range check.CredentialsOf(env) {
+		if cr.Identity.Name != ex.Identity {
+			continue
+		}
+		for _, vs := range cr.Header {
+			for _, v := range vs {
+				b.WriteString("\n" + v)
+			}
+		}
+	}
+	return b.String()
+}
+
 // tokenSource is a token and how to send it.
 type tokenSource struct {
-	tok    *jwt.Token
-	id     transport.Identity // the identity carrying it, if any
-	header string
+	tok *jwt.Token
+	// cred is the identity carrying it; its Header is nil for a token found
+	// in a response.
+	cred   check.Credential
+	header string // the header carrying it, as typed
 	where  string
 }
 
-// Run analyses identity tokens and tests alg none online.
-func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	var out []finding.Finding
-	var sources []tokenSource
-	for _, id := range env.Identities() {
-		for h, vs := range id.Header {
-			for _, v := range vs {
-				for _, r := range jwt.Find.FindAllString(v, 2) {
-					if t, err := jwt.Parse(r); err == nil {
-						sources = append(sources, tokenSource{tok: t, id: id, header: h, where: "identity " + id.Name})
+// credentialSources lists the JWTs every identity sends, static or from its
+// login flow, dead identities included, in a stable order.
+func credentialSources(env check.Env) []tokenSource {
+	var out []tokenSource
+	for _, cr := range check.CredentialsOf(env) {
+		names := make([]string, 0, len(cr.Header))
+		for k := range cr.Header {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fromLogin := slices.ContainsFunc(cr.Login, func(n string) bool { return strings.EqualFold(n, k) })
+			for _, v := range cr.Header[k] {
+				for _, r := range jwt.Find.FindAllString(v, 4) {
+					t, err := jwt.Parse(r)
+					if err != nil {
+						continue
 					}
+					where := "identity " + cr.Identity.Name + " (" + k + " header)"
+					if fromLogin {
+						where = "login flow of " + cr.Identity.Name + " (" + k + " header)"
+					}
+					if cr.Dead {
+						where += ", an identity left out of the checks"
+					}
+					out = append(out, tokenSource{tok: t, cred: cr, header: k, where: where})
 				}
 			}
 		}
 	}
+	return out
+}
+
+// Run analyses every token the identities carry, those of their login
+// flows and of dead identities included, and tests alg none online.
+func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	var out []finding.Finding
+	sources := credentialSources(env)
 	for _, s := range sources {
-		s := s
+		id := s.cred.Identity
 		mk := func() finding.Finding {
-			return check.New(c.Meta(), surface.Endpoint{Method: http.MethodGet, Path: "/"}, nil, s.id)
+			return check.New(c.Meta(), surface.Endpoint{Method: http.MethodGet, Path: "/"}, nil, id)
 		}
-		out = append(out, c.analyse(s.tok, mk, s.where, false)...)
+		// A login flow's token was returned by the API without being sent.
+		login := strings.HasPrefix(s.where, "login flow")
+		out = append(out, c.analyse(s.tok, mk, s.where, login)...)
+	}
+	var live []tokenSource
+	for _, s := range sources {
+		if !s.cred.Dead {
+			live = append(live, s)
+		}
 	}
 	// Tokens the API handed out during the baseline, read back from the cache.
+	held := map[string]bool{}
+	for _, s := range sources {
+		held[s.tok.Raw] = true
+	}
 	for _, e := range env.Endpoints() {
-		if e.Method != http.MethodGet || len(sources) >= 4 {
+		if e.Method != http.MethodGet || len(live) >= 4 {
 			continue
 		}
 		p, ok := e.Concrete()
@@ -268,14 +388,15 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 				continue
 			}
 			for _, r := range jwt.Find.FindAllString(string(resp.Body[:min(len(resp.Body), 1<<20)]), 2) {
-				if t, err := jwt.Parse(r); err == nil && t.IsHMAC() {
-					sources = append(sources, tokenSource{tok: t, header: "Authorization", where: "response of GET " + e.Path})
+				if t, err := jwt.Parse(r); err == nil && t.IsHMAC() && !held[r] {
+					held[r] = true
+					live = append(live, tokenSource{tok: t, header: "Authorization", where: "response of GET " + e.Path})
 				}
 			}
 		}
 	}
 	tested := map[string]bool{}
-	for _, s := range sources {
+	for _, s := range live {
 		if len(tested) >= 2 || ctx.Err() != nil {
 			break
 		}
@@ -291,33 +412,111 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	return out, ctx.Err()
 }
 
-// with returns an identity that sends token in place of the original.
+// with returns an identity that sends every credential of the source with
+// token in place of the original (without a login flow: the headers are
+// final). It is synthetic (transport.Identity.Synthetic) unless it sends
+// the API's own token unchanged.
 func (s tokenSource) with(name, token string) transport.Identity {
 	h := http.Header{}
-	if s.id.Header != nil {
-		for k, vs := range s.id.Header {
-			for _, v := range vs {
-				h.Add(k, strings.ReplaceAll(v, s.tok.Raw, token))
-			}
-		}
-	} else {
-		h.Set("Authorization", "Bearer "+token)
+	forged := token != s.tok.Raw
+	if s.cred.Header == nil {
+		h["Authorization"] = []string{"Bearer " + token}
+		return transport.Identity{Name: name, Header: h, Synthetic: forged}
 	}
-	return transport.Identity{Name: name, Header: h, Synthetic: name != "jwt-from-response"}
+	for k, vs := range s.cred.Header {
+		for _, v := range vs {
+			h[k] = append(h[k], strings.ReplaceAll(v, s.tok.Raw, token))
+		}
+	}
+	return transport.Identity{Name: name, Header: h, Synthetic: forged}
 }
 
-// algNone finds a GET endpoint that needs the token, then replays the token
-// with alg none there; a tampered signature is the control.
+// without returns an identity that sends every credential of the source
+// except the token: the header carrying it is dropped, or only the cookie
+// carrying it when the Cookie header holds others.
+func (s tokenSource) without(name string) transport.Identity {
+	h := http.Header{}
+	for k, vs := range s.cred.Header {
+		for _, v := range vs {
+			if !strings.Contains(v, s.tok.Raw) {
+				h[k] = append(h[k], v)
+				continue
+			}
+			if strings.EqualFold(k, "Cookie") {
+				var keep []string
+				for _, part := range strings.Split(v, ";") {
+					if !strings.Contains(part, s.tok.Raw) && strings.TrimSpace(part) != "" {
+						keep = append(keep, strings.TrimSpace(part))
+					}
+				}
+				if len(keep) > 0 {
+					h[k] = append(h[k], strings.Join(keep, "; "))
+				}
+			}
+		}
+	}
+	// Not the identity, not anonymous: a credential set the scan made.
+	return transport.Identity{Name: name, Header: h, Synthetic: true}
+}
+
+// secrets returns the placeholders of a reproduction that sends the source's
+// credentials with the token replaced by variable tokenVar: the header that
+// carries the token keeps its literal scheme ("Bearer "), the others stand
+// for the identity's own values.
+func (s tokenSource) secrets(tokenVar, note string) []transport.Secret {
+	if s.cred.Header == nil {
+		return []transport.Secret{{Header: "Authorization", Prefix: "Bearer ", Var: tokenVar, Note: note}}
+	}
+	names := make([]string, 0, len(s.cred.Header))
+	for k := range s.cred.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []transport.Secret
+	for _, k := range names {
+		for _, v := range s.cred.Header[k] {
+			before, after, found := strings.Cut(v, s.tok.Raw)
+			switch {
+			case !found:
+				out = append(out, transport.Secret{Header: k, Var: transport.PlaceholderName(s.cred.Identity.Name, k), Note: "the " + k + " header " + s.cred.Identity.Name + " sends"})
+			case after == "" && literalScheme.MatchString(before):
+				out = append(out, transport.Secret{Header: k, Prefix: before, Var: tokenVar, Note: note})
+			default:
+				// Other credentials share the header: the variable holds it whole.
+				out = append(out, transport.Secret{Header: k, Var: tokenVar + "_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_")), Note: "the " + k + " header " + s.cred.Identity.Name + " sends, its token replaced by " + note})
+			}
+		}
+	}
+	return out
+}
+
+// literalScheme is what may precede a token in a header and be printed:
+// an authentication scheme or a single cookie name.
+var literalScheme = regexp.MustCompile(`^((?i:bearer|jwt|token) |[A-Za-z0-9_.-]+=)?$`)
+
+// refused reports an answer that denies access for want of a credential.
+func refused(status int) bool {
+	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusBadRequest
+}
+
+// algNone finds a GET endpoint where the token is what authenticates, then
+// replays the token with alg none there; a tampered signature is the
+// second probe. Controls: the request without the token (every other
+// credential kept) must be refused, and the real token accepted; only then
+// does an accepted forged token prove anything.
 func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (finding.Finding, bool) {
 	anon := transport.Anonymous()
-	real := s.id
-	if real.Header == nil {
+	real := s.cred.Identity // the identity itself: its answers are its own
+	if s.cred.Header == nil || s.cred.Dead {
 		real = s.with("jwt-from-response", s.tok.Raw)
+	} else if real.Login != nil {
+		real = s.with(real.Name, s.tok.Raw) // this very token, not a newer login
+		real.Synthetic = false
 	}
 	tries := 0
 	// Endpoints that need the token: when it came from a response, those
 	// no configured identity opens are the ones that take it.
-	for _, e := range check.RefusingAnonymous(ctx, env, s.id.Header == nil) {
+	for _, e := range check.RefusingAnonymous(ctx, env, s.cred.Header == nil) {
 		if tries >= 8 || ctx.Err() != nil {
 			break
 		}
@@ -327,34 +526,137 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 			continue
 		}
 		tries++
-		good, err := env.Do(ctx, transport.Request{Path: p, NoCache: s.id.Header == nil}, real)
+		without := plain
+		if s.cred.Header != nil {
+			if without, err = env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.without("jwt-removed")); err != nil {
+				continue
+			}
+		}
+		if !refused(without.Status) {
+			continue // another credential opens it: the token is not what is checked here
+		}
+		good, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, real)
 		if err != nil || good.Status < 200 || good.Status >= 300 {
 			continue
 		}
-		none, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.with("jwt-alg-none", s.tok.NoneVariant()))
-		if err != nil || none.Status < 200 || none.Status >= 300 {
+		noneAs, badAs := s.with("jwt-alg-none", s.tok.NoneVariant()), s.with("jwt-bad-signature", s.tok.TamperedVariant())
+		none, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, noneAs)
+		if err != nil {
+			continue
+		}
+		noneOK := none.Status >= 200 && none.Status < 300
+		tampered, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, badAs)
+		badOK := err == nil && tampered.Status >= 200 && tampered.Status < 300
+		if !noneOK && !badOK {
 			return finding.Finding{}, false // the endpoint verifies; one endpoint is enough
 		}
-		tampered, err := env.Do(ctx, transport.Request{Path: p, NoCache: true}, s.with("jwt-bad-signature", s.tok.TamperedVariant()))
-		noCheck := err == nil && tampered.Status >= 200 && tampered.Status < 300
-		f := check.New(c.Meta(), e, none, anon)
-		f.Reproduce = "# the token with header {\"alg\":\"none\"} and an empty signature:\ncurl -H '" + s.header + ": Bearer $ALG_NONE_TOKEN' '" + none.URL + "'"
-		if s.id.Name != "" {
-			f.Identity = s.id.Name
+		// The forged token that worked, its variable and what it is.
+		proof, as, tokenVar := none, noneAs, "ALG_NONE_TOKEN"
+		how := "# ALG_NONE_TOKEN is the token with its header changed to {\"alg\":\"none\"} and its signature removed:\n" +
+			"# base64url('{\"alg\":\"none\",...}') + '.' + the original claims part + '.'\n"
+		if !noneOK {
+			proof, as, tokenVar = tampered, badAs, "BAD_SIGNATURE_TOKEN"
+			how = "# BAD_SIGNATURE_TOKEN is the token with the last byte of its signature changed\n"
 		}
-		f.Subject = "alg-none-accepted"
+		f := check.New(c.Meta(), e, proof, as)
+		f.Reproduce = how + transport.CurlSecrets(http.MethodGet, proof.URL, s.secrets(tokenVar, "the forged token (see above)"), nil, nil)
+		if s.cred.Identity.Name != "" {
+			f.Identity = s.cred.Identity.Name
+		}
 		f.Severity = finding.Critical
 		f.CWE = []string{"CWE-347", "CWE-287"}
-		f.Title = "API accepts JWTs with alg none"
-		f.Description = fmt.Sprintf("The token re-issued with alg \"none\" and no signature was accepted (anonymous %d, alg none %d): anyone can write their own claims.", plain.Status, none.Status)
-		if noCheck {
-			f.Title = "API does not verify JWT signatures"
-			f.Description += " A token with a corrupted signature was accepted too: signatures are not checked at all."
-		}
 		f.Remediation = remediationNone
-		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, none.URL), none.Status, s.header+": Bearer <token with alg none>", []finding.Value{finding.NewValue("jwt", "", s.tok.Raw)})
-		f.Evidence.Details = map[string]string{"token_source": s.where, "anonymous_status": fmt.Sprint(plain.Status), "alg_none_status": fmt.Sprint(none.Status), "bad_signature_accepted": fmt.Sprint(noCheck), "original_alg": s.tok.Alg()}
+		switch {
+		case noneOK:
+			f.Subject = "alg-none-accepted"
+			f.Title = "API accepts JWTs with alg none"
+			f.Description = fmt.Sprintf("The token re-issued with alg \"none\" and no signature was accepted (without the token %d, with it %d, alg none %d): anyone can write their own claims.", without.Status, good.Status, none.Status)
+			if badOK {
+				f.Title = "API does not verify JWT signatures"
+				f.Description += " A token with a corrupted signature was accepted too: signatures are not checked at all."
+			}
+		default:
+			f.Subject = "bad-signature-accepted"
+			f.Title = "API does not verify JWT signatures"
+			f.Description = fmt.Sprintf("The token with a corrupted signature was accepted (without the token %d, with it %d, corrupted %d; alg none was refused with %d): signatures are not checked, anyone can write their own claims.", without.Status, good.Status, tampered.Status, none.Status)
+		}
+		sentAs := "Authorization: Bearer <forged token>"
+		for _, sec := range s.secrets(tokenVar, "") {
+			if sec.Var == tokenVar {
+				sentAs = sec.Header + ": " + sec.Prefix + "<forged token>"
+			} else if strings.HasPrefix(sec.Var, tokenVar+"_") {
+				sentAs = sec.Header + ": <its other values> <forged token>"
+			}
+		}
+		f.Evidence = finding.NewEvidence(check.RequestLine(http.MethodGet, proof.URL), proof.Status, sentAs, []finding.Value{finding.NewValue("jwt", "", s.tok.Raw)})
+		f.Evidence.Details = map[string]string{"token_source": s.where, "anonymous_status": fmt.Sprint(plain.Status), "without_token_status": fmt.Sprint(without.Status), "alg_none_status": fmt.Sprint(none.Status), "bad_signature_accepted": fmt.Sprint(badOK), "original_alg": s.tok.Alg(), "header": s.header}
 		return f, true
 	}
 	return finding.Finding{}, false
+}
+
+// Finish tries every secret the scan read (answers, spec examples) as the
+// HMAC key of every token seen. A hit is one finding per key, at the
+// operation that exposed it, naming what it forges.
+func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
+	c.harvest.ObserveExamples(env.Endpoints())
+	cands := c.harvest.Candidates()
+	c.mu.Lock()
+	held := append([]heldToken(nil), c.held...)
+	c.mu.Unlock()
+	// In a stable order, whatever order the requests ran in.
+	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.tok.Raw < b.where+b.tok.Raw })
+	if len(cands) == 0 || len(held) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	byKey := map[string]int{}
+	for _, h := range held {
+		if ctx.Err() != nil {
+			break
+		}
+		key, ok := h.tok.Crack(cands)
+		if !ok {
+			continue
+		}
+		if i, ok := byKey[key]; ok {
+			out[i].Evidence.Details["forges"] += "; " + h.where
+			continue
+		}
+		o, _ := c.harvest.Origin(key)
+		id := check.Identity(env, o.Identity)
+		ep := surface.Endpoint{Method: o.Method, Path: o.Path}
+		if ep.Method == "" {
+			ep = surface.Endpoint{Method: http.MethodGet, Path: "/"}
+		}
+		f := check.New(c.Meta(), ep, nil, id)
+		f.URL = o.URL
+		if o.URL != "" {
+			f.Reproduce = "# the answer that shows the key:\n" + transport.Curl(o.Method, o.URL, id, nil, nil)
+		}
+		claims := make([]string, 0, len(h.tok.Claims))
+		for k := range h.tok.Claims {
+			claims = append(claims, k)
+		}
+		sort.Strings(claims)
+		f.Subject = "exposed-signing-key"
+		f.Severity = finding.Critical
+		f.CWE = []string{"CWE-321", "CWE-200", "CWE-347"}
+		f.Title = "JWT signing secret exposed in " + o.Where + ": tokens can be forged"
+		f.Description = fmt.Sprintf("A value read in %s is the %s secret that signs the tokens of %s. With it anyone can mint tokens with any claims (%s): any user, any role.", o.Where, h.tok.Alg(), h.where, strings.Join(claims, ", "))
+		f.Remediation = "Stop exposing configuration (environment dumps, .env files, debug and status pages, bundles), then rotate the signing secret: every token signed with it must die.\n\n" + remediationSecret
+		v := finding.NewValue("jwt_secret", o.Name, key)
+		f.Evidence = finding.NewEvidence(o.Where, 0, "the token's signature verifies offline with the value of "+cmpOr(o.Name, "a secret")+" found there: "+key, []finding.Value{v, finding.NewValue("jwt", "", h.tok.Raw)})
+		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": h.where, "alg": h.tok.Alg(), "proof": "offline HMAC verification"}
+		byKey[key] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

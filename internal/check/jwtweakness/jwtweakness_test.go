@@ -106,6 +106,12 @@ func TestHeaderOddities(t *testing.T) {
 // server issues HS256 tokens at /token (for the opaque demo credential) and
 // guards /me with them; vulnerable accepts alg none.
 func server(t *testing.T, vulnerable bool) (*httptest.Server, *[]string) {
+	return serverWith(t, vulnerable, false)
+}
+
+// serverWith is server; noVerify accepts HS256 tokens whatever their
+// signature (alg none still refused).
+func serverWith(t *testing.T, vulnerable, noVerify bool) (*httptest.Server, *[]string) {
 	const secret = "Vq7wX2zL5tN8pB4cF6hD1sG0aYuEiOwQeRtZk3Jr9m"
 	var mu sync.Mutex
 	var log []string
@@ -128,7 +134,7 @@ func server(t *testing.T, vulnerable bool) (*httptest.Server, *[]string) {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		ok := tok.Verify(secret) || (vulnerable && tok.Alg() == "none")
+		ok := tok.Verify(secret) || (vulnerable && tok.Alg() == "none") || (noVerify && tok.Alg() == "HS256")
 		if !ok {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
@@ -168,5 +174,44 @@ func TestAlgNoneOnline(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBadSignatureAcceptedWithoutAlgNone(t *testing.T) {
+	srv, _ := serverWith(t, false, true)
+	defer srv.Close()
+	alice := transport.Identity{Name: "alice", Header: http.Header{"Authorization": {"Bearer opaque-alice"}}}
+	env := checktest.New(t, srv.URL, checktest.Options{
+		Identities: []transport.Identity{alice},
+		Endpoints:  []surface.Endpoint{{Method: http.MethodGet, Path: "/token"}, {Method: http.MethodGet, Path: "/me"}},
+	})
+	env.Baseline(t)
+	c := New(Options{})
+	got := checktest.Subjects(append(env.Inspect(c), env.RunAll(t, c)...))
+	f, ok := got["bad-signature-accepted"]
+	if !ok || f.Severity != finding.Critical || !strings.Contains(f.Reproduce, `"Authorization: Bearer $BAD_SIGNATURE_TOKEN"`) {
+		t.Fatalf("findings %v; reproduce %q", got, f.Reproduce)
+	}
+	if _, ok := got["alg-none-accepted"]; ok {
+		t.Error("alg none reported though the server refuses it")
+	}
+}
+
+func TestLifetimeNeverOverflows(t *testing.T) {
+	for _, tc := range []struct {
+		iat, exp float64
+		want     string
+	}{
+		{1700000000, 1700000000 + 3*24*3600, "lifetime 3 days"},
+		{1700000000, 1e13, "lifetime 317044 years"},
+		{-1e15, 1e15, "years"},
+		{-1e300, 1e300, "years"},
+	} {
+		raw, _ := jwt.SignHS256("Vq7wX2zL5tN8pB4cF6hD1sG0aYuEiOwQeRtZk3Jr9m", nil, map[string]any{"sub": "1", "iat": tc.iat, "exp": tc.exp})
+		tok, _ := jwt.Parse(raw)
+		f, ok := checktest.Subjects(New(Options{}).analyse(tok, base, "test", true))["long-lifetime"]
+		if !ok || !strings.Contains(f.Evidence.Excerpt, tc.want) || strings.Contains(f.Evidence.Excerpt, "-") {
+			t.Errorf("iat %g exp %g: %q, want %q", tc.iat, tc.exp, f.Evidence.Excerpt, tc.want)
+		}
 	}
 }

@@ -127,8 +127,9 @@ func (c *Check) cookies(ex *transport.Exchange, id transport.Identity) []finding
 			continue
 		}
 		sort.Strings(missing)
+		// The request that made the server set the cookie, body included
+		// (a login POST sets no cookie without its body).
 		f := check.FromExchange(c.Meta(), ex, id)
-		f.Reproduce = transport.Curl(ex.Method, ex.URL, id, nil, nil)
 		f.Method, f.Path, f.Subject = http.MethodGet, "/", "cookie:"+hc.Name
 		f.Severity = sev
 		f.CWE = []string{"CWE-1004", "CWE-614", "CWE-1275"}

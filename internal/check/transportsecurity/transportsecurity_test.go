@@ -92,3 +92,21 @@ func TestHTTPSPages(t *testing.T) {
 		})
 	}
 }
+
+// TestCookieReproductionPostsTheLogin: the cookie is set only in answer to
+// the login POST with its body, so the reproduction sends both.
+func TestCookieReproductionPostsTheLogin(t *testing.T) {
+	ex := &transport.Exchange{
+		Method: http.MethodPost, URL: "http://127.0.0.1:1/login", Template: "/login", Identity: transport.AnonymousName, Status: 200,
+		ReqHeader: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, ReqBody: []byte("user=demo&next=/"),
+		Header: http.Header{"Set-Cookie": {"session=abc123def456; Path=/"}},
+	}
+	fs := New(Options{}).Inspect(ex, nil)
+	if len(fs) != 1 {
+		t.Fatalf("findings %+v", fs)
+	}
+	want := `curl -sS -i -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'user=demo&next=/' 'http://127.0.0.1:1/login'`
+	if fs[0].Reproduce != want {
+		t.Errorf("reproduce:\n%s\nwant\n%s", fs[0].Reproduce, want)
+	}
+}

@@ -259,9 +259,11 @@ func (c *Check) probe(env check.Env, p probe, anon transport.Identity) (finding.
 	masked := finding.Mask(p.kind, p.existing)
 	val := finding.NewValue(p.kind, p.param, p.existing)
 	enc := finding.NewValue(p.kind, "", url.QueryEscape(p.existing))
-	// Neither the URL nor the reproduction may carry the real address.
+	// Neither the URL nor the reproduction may carry the real address;
+	// --reveal restores them (KeepRaw below).
+	rawURL, rawRepro := f.URL, transport.Curl(p.method, yes.resp.URL, anon, contentType(yes.body), yes.body)
 	f.URL = strings.ReplaceAll(strings.ReplaceAll(f.URL, url.QueryEscape(p.existing), masked), p.existing, masked)
-	f.Reproduce = finding.MaskText(transport.Curl(p.method, yes.resp.URL, anon, contentType(yes.body), yes.body), []finding.Value{val, enc})
+	f.Reproduce = finding.MaskText(rawRepro, []finding.Value{val, enc})
 	f.Title = fmt.Sprintf("%s %s reveals whether an account exists (%s)", p.method, p.path, p.param)
 	excerpt := fmt.Sprintf("existing %s %s → %d %s\nabsent   %s → %d %s\nabsent   %s → %d %s",
 		p.kind, p.existing, yes.resp.Status, oneLine(yes.raw),
@@ -273,6 +275,7 @@ func (c *Check) probe(env check.Env, p probe, anon transport.Identity) (finding.
 		values = append(values, authz.MaskedValues(authz.SensitiveIn(a.raw, a.norm), 8)...)
 	}
 	f.Evidence = finding.NewEvidence(check.RequestLine(p.method, f.URL), yes.resp.Status, excerpt, values)
+	f.KeepRaw(rawURL, rawRepro, check.RequestLine(p.method, rawURL))
 	f.Evidence.Details = map[string]string{
 		"parameter":          p.param,
 		"status_existing":    fmt.Sprint(yes.resp.Status),

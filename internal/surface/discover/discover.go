@@ -1,19 +1,27 @@
-// Package discover maps an API beyond what the user gave: it finds the API
-// description at its conventional locations (or through a Swagger UI or
-// ReDoc page), and probes a compact wordlist of paths, measuring a soft-404
-// baseline first so that a catch-all route does not produce ghosts. Every
-// request goes through the scan's transport client, is a read (GET), and
-// counts against a small budget of its own.
+// Package discover maps an API beyond what the user gave, as an attacker
+// would without a spec: it reads the target's landing page and the
+// scripts it loads, looks for the API description where frameworks and
+// documentation hosts put it (swagger-ui, Redoc, springdoc, FastAPI,
+// flasgger, ASP.NET), finds the live API prefixes under the target's path
+// and the root (/api, /api/v1, /v1, /rest, ...), probes a wordlist under
+// each live prefix, follows the links the answers name, and asks OPTIONS
+// which methods and headers the API accepts.
+//
+// Every request goes through the scan's transport client as the anonymous
+// identity, is a read (GET or OPTIONS) whose path names no destructive
+// action (safety.ClassifyRequest), and counts against discovery's own
+// budget. Probes run concurrently; the transport's rate limit and
+// concurrency cap apply to them. Existence is judged against a soft-404
+// measured under each prefix (see Exists).
 package discover
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
-	"regexp"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +29,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
+	"github.com/leakhound/leakhound/internal/surface/safety"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -29,6 +38,10 @@ const DefaultMaxRequests = 300
 
 // ErrBudget means discovery stopped because its budget was spent.
 var ErrBudget = errors.New("discovery budget spent")
+
+// errUnsafe marks a path discovery refuses to request (it names a
+// destructive action).
+var errUnsafe = errors.New("path names a destructive action")
 
 //go:embed wordlist.txt
 var builtinWordlist string
@@ -51,33 +64,65 @@ func ParseWordlist(s string) []string {
 	return out
 }
 
-// SpecPaths are the conventional locations of API descriptions, probed under
-// the root and under each API prefix.
+// SpecPaths are the conventional locations of API descriptions: the
+// defaults of FastAPI (/openapi.json), flasgger (/apispec_1.json),
+// flask-restx and flask-smorest (/swagger.json, /api/swagger.json,
+// /openapi.json), connexion (/openapi.json, /swagger.json), springdoc
+// (/v3/api-docs), springfox (/v2/api-docs), ASP.NET Swashbuckle
+// (/swagger/v1/swagger.json) and Microsoft.AspNetCore.OpenApi
+// (/openapi/v1.json), probed under the root, the target's path and its
+// parents.
 var SpecPaths = []string{
-	"openapi.json", "openapi.yaml", "swagger.json", "swagger.yaml", "api-docs", "v3/api-docs",
-	"apispec_1.json", "api/openapi.json", "docs/openapi.json", "swagger/v1/swagger.json",
+	"openapi.json", "swagger.json", "v3/api-docs", "api-docs", "apispec_1.json", "openapi.yaml",
+	"swagger.yaml", "api/openapi.json", "api/swagger.json", "swagger/v1/swagger.json", "v2/api-docs",
+	"openapi/v1.json", "docs/openapi.json",
 }
 
-// DocPages are the conventional locations of Swagger UI and ReDoc pages,
-// whose HTML names the spec URL.
-var DocPages = []string{"docs", "swagger", "swagger-ui", "swagger-ui.html", "apidocs/", "redoc", "api/docs"}
+// DocPages are the conventional locations of documentation pages
+// (swagger-ui, Redoc, FastAPI /docs and /redoc, connexion /ui/, flasgger
+// /apidocs/, springdoc /swagger-ui.html), whose HTML or script embeds or
+// names the description.
+var DocPages = []string{
+	"docs", "api-docs/", "swagger-ui.html", "swagger-ui/", "swagger", "redoc", "apidocs/", "ui/",
+	"api/docs", "swagger/index.html", "docs/api", "reference",
+}
+
+// PrefixSpecPaths are the description locations tried under an API prefix
+// found live (/api/v1/openapi.json).
+var PrefixSpecPaths = []string{"openapi.json", "swagger.json", "api-docs", "docs"}
+
+// APIPrefixes are the prefixes APIs are commonly mounted under, probed
+// under the target's path and under the root.
+var APIPrefixes = []string{"api", "api/v1", "api/v2", "api/v3", "v1", "v2", "v3", "rest", "service", "services"}
+
+// LiveWords are the words tried under a candidate API prefix to tell
+// whether anything is mounted there; a prefix where one answers gets the
+// whole wordlist.
+var LiveWords = []string{"users", "me"}
 
 // Options bound what discovery does.
 type Options struct {
 	// FindSpec looks for an API description (skip it when one was given).
 	FindSpec bool
-	// Probe tries the wordlist.
+	// Probe tries the API prefixes and the wordlist, reads the landing
+	// page and its scripts, follows links and asks OPTIONS.
 	Probe bool
 	// Wordlist replaces the built-in one when set.
 	Wordlist []string
 	// MaxRequests bounds the requests discovery sends (DefaultMaxRequests
-	// when 0).
+	// when 0), item routes included.
 	MaxRequests int
 	// Prefixes are extra path prefixes to probe under ("/api/v1/").
 	Prefixes []string
+	// Base is the path of the target URL ("/api"): the API is looked for
+	// under it first. "" means the root.
+	Base string
 	// SpecURL is the API description the user gave as a URL on the target;
 	// it is loaded first, and failing to load it is an error.
 	SpecURL string
+	// Workers is how many probes run at once (8 when 0); the transport's
+	// concurrency cap and rate limit still apply.
+	Workers int
 	Logger  *slog.Logger
 }
 
@@ -91,25 +136,32 @@ type Result struct {
 	// Spec is the API description found, if any, and SpecURL where.
 	Spec    *openapi.Document
 	SpecURL string
-	// Endpoints are the paths that answered like real routes.
+	// Endpoints are the operations that answered like real routes
+	// (surface.SourceProbe) and the routes named by pages, scripts and
+	// answers (surface.SourceHarvest).
 	Endpoints []surface.Endpoint
 	// Requests is how many requests discovery asked for.
 	Requests int
 	// CatchAll lists the prefixes under which every path answers alike (a
 	// soft 404); probes there were judged against that answer.
 	CatchAll []string
+	// Prefixes are the API prefixes found live ("/api/v2/"), the target's
+	// path and the root included when they answered.
+	Prefixes []string
+	// AuthHeaders are the custom request headers the API accepts by its
+	// Access-Control-Allow-Headers ("X-Api-Token"): the credentials it
+	// expects, when they are not Authorization or a cookie.
+	AuthHeaders []string
+	// SpecProblems name, for each documentation page or description found
+	// but not read, the URL tried and what came back.
+	SpecProblems []string
 	// Truncated is true when the budget ran out before the end.
 	Truncated bool
-}
+	// Stages counts the requests of each stage: landing, scripts, spec,
+	// links, prefixes, words, options, soft-404, items.
+	Stages map[string]int
 
-type run struct {
-	f      Fetcher
-	o      Options
-	log    *slog.Logger
-	used   atomic.Int64
-	mu     sync.Mutex
-	bases  map[string]*baseline
-	result Result
+	run *run
 }
 
 // Run discovers what it can about the target. known are the endpoints
@@ -122,39 +174,190 @@ func Run(ctx context.Context, f Fetcher, known []surface.Endpoint, o Options) (*
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
 	ctx = transport.WithCheck(ctx, "discovery")
-	r := &run{f: f, o: o, log: o.Logger, bases: map[string]*baseline{}}
-	prefixes := Prefixes(known, o.Prefixes)
+	r := &run{
+		f: f, o: o, log: o.Logger, bases: map[string]*baseline{}, asked: map[string]bool{},
+		found: map[string]int{}, live: map[string]bool{}, candidates: map[string]bool{},
+		queued: map[string]bool{}, optioned: map[string]bool{}, authHeaders: map[string]bool{}, answered: map[string]bool{}, stages: map[string]int{},
+		base: normPrefix(o.Base),
+	}
+	r.result.run = r
+	r.known = append([]surface.Endpoint(nil), known...)
 	var err error
 	if o.SpecURL != "" {
-		doc, err := openapi.LoadURL(ctx, f, o.SpecURL)
-		r.result.Requests = int(r.used.Load())
-		if err != nil {
-			return &r.result, err
+		doc, lerr := openapi.LoadURL(ctx, &countingFetcher{r: r}, o.SpecURL)
+		if lerr != nil {
+			r.result.Requests = int(r.used.Load())
+			return &r.result, lerr
 		}
-		r.result.Spec, r.result.SpecURL = doc, o.SpecURL
-		prefixes = Prefixes(append(known, doc.Endpoints...), o.Prefixes)
-	} else if o.FindSpec {
-		err = r.findSpec(ctx, prefixes)
-		if r.result.Spec != nil {
-			prefixes = Prefixes(append(known, r.result.Spec.Endpoints...), o.Prefixes)
-		}
+		r.setSpec(doc, o.SpecURL)
 	}
-	if o.Probe && err == nil {
-		err = r.probe(ctx, prefixes, known)
+	if o.Probe || o.FindSpec {
+		err = r.explore(ctx)
+		r.mu.Lock()
+		r.limit = 0 // the rest of the budget is for item routes
+		r.mu.Unlock()
 	}
 	r.result.Requests = int(r.used.Load())
 	if errors.Is(err, ErrBudget) {
-		r.result.Truncated = true
 		err = nil
 	}
-	sort.Strings(r.result.CatchAll)
+	if r.spent.Load() {
+		r.result.Truncated = true
+	}
+	r.finish()
 	return &r.result, err
 }
 
+// run is one discovery: its budget, soft-404 baselines, live prefixes and
+// job queue.
+type run struct {
+	f    Fetcher
+	o    Options
+	log  *slog.Logger
+	base string // the target's path as a prefix ("/", "/prod/")
+
+	used  atomic.Int64
+	spent atomic.Bool
+
+	mu          sync.Mutex
+	asked       map[string]bool // requests already counted
+	bases       map[string]*baseline
+	known       []surface.Endpoint
+	found       map[string]int // endpoint key → index in result.Endpoints
+	links       []surface.Link // harvested, judged at the end
+	assets      []surface.Link // scripts, style sheets, client pages, descriptions read
+	live        map[string]bool
+	candidates  map[string]bool
+	queued      map[string]bool
+	optioned    map[string]bool
+	authHeaders map[string]bool
+	answered    map[string]bool // endpoint key → answered, not with HTML
+	stages      map[string]int  // requests per stage
+	specDone    bool
+	result      Result
+	origin      *url.URL
+	bundles     int
+
+	// The job queue of explore, under mu.
+	q       queue
+	seq     int
+	stopped bool
+	// limit is the budget explore may spend; the rest is kept for item
+	// routes. 0 means MaxRequests.
+	limit int
+}
+
+// normPrefix turns a path into a prefix with slashes at both ends.
+func normPrefix(p string) string {
+	p = strings.Trim(strings.SplitN(p, "?", 2)[0], "/")
+	if p == "" {
+		return "/"
+	}
+	return "/" + p + "/"
+}
+
+// parentOf returns the prefix one segment up ("/api/v1/" → "/api/").
+func parentOf(prefix string) string {
+	t := strings.TrimSuffix(prefix, "/")
+	i := strings.LastIndexByte(t, '/')
+	if i <= 0 {
+		return "/"
+	}
+	return t[:i+1]
+}
+
+// dirOf returns the prefix a path lives under ("/api/users" → "/api/").
+func dirOf(path string) string {
+	path = strings.SplitN(path, "?", 2)[0]
+	path = strings.TrimSuffix(path, "/")
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return "/"
+	}
+	return path[:i+1]
+}
+
+// budgetLeft reports how many requests discovery may still ask for.
+func (r *run) budgetLeft() int { return r.o.MaxRequests - int(r.used.Load()) }
+
+// do sends one anonymous request within the budget. A request asked
+// before (the transport answers it from its cache) is not counted again.
+// Paths naming a destructive action are refused.
+func (r *run) do(ctx context.Context, method, path string, h http.Header) (*transport.Response, error) {
+	if method == "" {
+		method = http.MethodGet
+	}
+	if v := safety.ClassifyRequest(method, path); v.Class != safety.Read {
+		return nil, errUnsafe
+	}
+	key := method + " " + path + " " + h.Get("Accept")
+	r.mu.Lock()
+	again := r.asked[key]
+	if !again {
+		limit := r.o.MaxRequests
+		if r.limit > 0 {
+			limit = r.limit
+		}
+		if int(r.used.Load()) >= limit {
+			r.mu.Unlock()
+			r.spent.Store(true)
+			return nil, ErrBudget
+		}
+		r.used.Add(1)
+		r.asked[key] = true
+		r.stages[stageOf(ctx)]++
+	}
+	r.mu.Unlock()
+	req := transport.Request{Method: method, Path: path, Header: h}
+	if (method != http.MethodGet && method != http.MethodHead) || stageOf(ctx) == "landing" {
+		// The landing pages stay out of the shared cache: the scan's
+		// baseline fetches the target itself, as every identity.
+		req.NoCache = true
+	}
+	resp, err := r.f.Do(transport.WithEndpoint(ctx, path), req, transport.Anonymous())
+	if errors.Is(err, transport.ErrRefused) && !again {
+		// The safety policy kept it off the wire: not spent.
+		r.mu.Lock()
+		r.used.Add(-1)
+		r.stages[stageOf(ctx)]--
+		r.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (r *run) get(ctx context.Context, path string) (*transport.Response, error) {
+	return r.do(ctx, http.MethodGet, path, nil)
+}
+
+// countingFetcher lets the openapi loader fetch descriptions, pages and
+// $refs within discovery's budget.
+type countingFetcher struct{ r *run }
+
+func (c *countingFetcher) Do(ctx context.Context, req transport.Request, _ transport.Identity) (*transport.Response, error) {
+	return c.r.do(ctx, req.Method, req.Path, req.Header)
+}
+
+func (r *run) setSpec(doc *openapi.Document, at string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.specDone {
+		return
+	}
+	r.specDone = true
+	if doc.Location != "" {
+		at = doc.Location
+	}
+	r.result.Spec, r.result.SpecURL = doc, at
+	r.log.Info("API description found", "url", at, "version", doc.Version, "operations", len(doc.Endpoints))
+}
+
 // SpecPrefixes are where API descriptions are looked for besides the
-// prefixes of known endpoints.
-var SpecPrefixes = []string{"/", "/api/", "/api/v1/", "/v1/"}
+// target's path, its parents and the prefixes of known endpoints.
+var SpecPrefixes = []string{"/"}
 
 // Prefixes returns "/", the given extra prefixes, and the API roots the known
 // endpoints live under: a leading "api" segment or a version segment
@@ -162,27 +365,33 @@ var SpecPrefixes = []string{"/", "/api/", "/api/v1/", "/v1/"}
 func Prefixes(known []surface.Endpoint, extra []string) []string {
 	set := map[string]bool{"/": true}
 	for _, p := range extra {
-		p = "/" + strings.Trim(p, "/") + "/"
-		if p == "//" {
-			p = "/"
-		}
-		set[p] = true
+		set[normPrefix(p)] = true
 	}
 	for _, ep := range known {
-		segs := strings.Split(strings.Trim(strings.SplitN(ep.Path, "?", 2)[0], "/"), "/")
-		p := "/"
-		for i := 0; i < len(segs)-1 && i < 3; i++ {
-			s := strings.ToLower(segs[i])
-			if s == "" || strings.Contains(s, "{") {
-				break
-			}
-			p += segs[i] + "/"
-			if s == "api" || s == "rest" || isVersion(s) {
-				set[p] = true
-			}
+		for _, p := range apiRoots(ep.Path) {
+			set[p] = true
 		}
 	}
 	return sortPrefixes(set)
+}
+
+// apiRoots returns the API roots a path lives under: each prefix of at
+// most three segments ending in "api", "rest" or a version segment.
+func apiRoots(path string) []string {
+	segs := strings.Split(strings.Trim(strings.SplitN(path, "?", 2)[0], "/"), "/")
+	var out []string
+	p := "/"
+	for i := 0; i < len(segs)-1 && i < 3; i++ {
+		s := strings.ToLower(segs[i])
+		if s == "" || strings.Contains(s, "{") {
+			break
+		}
+		p += segs[i] + "/"
+		if s == "api" || s == "rest" || isVersion(s) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func isVersion(s string) bool {
@@ -211,256 +420,16 @@ func sortPrefixes(set map[string]bool) []string {
 	return out
 }
 
-func (r *run) get(ctx context.Context, path string) (*transport.Response, error) {
-	if int(r.used.Add(1)) > r.o.MaxRequests {
-		r.used.Add(-1)
-		return nil, ErrBudget
-	}
-	resp, err := r.f.Do(transport.WithEndpoint(ctx, path), transport.Request{Path: path}, transport.Anonymous())
-	if errors.Is(err, transport.ErrRefused) {
-		r.used.Add(-1) // the safety policy kept it off the wire
-	}
-	return resp, err
+type stageKey struct{}
+
+// withStage names the discovery stage requests of ctx are counted under.
+func withStage(ctx context.Context, stage string) context.Context {
+	return context.WithValue(ctx, stageKey{}, stage)
 }
 
-var specLink = regexp.MustCompile(`(?i)(?:\burl\s*[:=]\s*|spec-url\s*=\s*|"url"\s*:\s*|configUrl\s*[:=]\s*)["']([^"'<>\s]{1,300})["']`)
-
-// findSpec tries the conventional locations, then the documentation pages.
-func (r *run) findSpec(ctx context.Context, prefixes []string) error {
-	var candidates []string
-	seen := map[string]bool{}
-	all := map[string]bool{}
-	for _, p := range append(append([]string(nil), SpecPrefixes...), prefixes...) {
-		all[p] = true
+func stageOf(ctx context.Context) string {
+	if s, ok := ctx.Value(stageKey{}).(string); ok {
+		return s
 	}
-	for _, pre := range sortPrefixes(all) {
-		for _, p := range SpecPaths {
-			c := pre + p
-			if !seen[c] {
-				seen[c] = true
-				candidates = append(candidates, c)
-			}
-		}
-	}
-	for _, c := range candidates {
-		if ok, err := r.trySpec(ctx, c); ok || err != nil {
-			return err
-		}
-	}
-	for _, pre := range prefixes[:min(2, len(prefixes))] {
-		for _, page := range DocPages {
-			resp, err := r.get(ctx, pre+page)
-			if err != nil {
-				if errors.Is(err, ErrBudget) || ctx.Err() != nil {
-					return err
-				}
-				continue
-			}
-			if resp.Status != http.StatusOK || !strings.Contains(resp.ContentType(), "html") {
-				continue
-			}
-			for _, m := range specLink.FindAllSubmatch(resp.Body, 8) {
-				link := string(m[1])
-				if !strings.Contains(link, "/") && !strings.Contains(link, ".") {
-					continue
-				}
-				if !strings.HasPrefix(link, "/") && !strings.Contains(link, "://") {
-					link = pre + strings.TrimPrefix(page, "/")
-					link = link[:strings.LastIndexByte(link, '/')+1] + string(m[1])
-				}
-				if seen[link] {
-					continue
-				}
-				seen[link] = true
-				if ok, err := r.trySpec(ctx, link); ok || err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// trySpec loads a spec from path; a 404 or a non-spec answer is not an
-// error, only a miss.
-func (r *run) trySpec(ctx context.Context, path string) (bool, error) {
-	if int(r.used.Load()) >= r.o.MaxRequests {
-		return false, ErrBudget
-	}
-	counting := &countingFetcher{f: r.f, r: r}
-	doc, err := openapi.LoadURL(ctx, counting, path)
-	if err != nil {
-		if errors.Is(err, ErrBudget) || ctx.Err() != nil {
-			return false, err
-		}
-		if errors.Is(err, surface.ErrMalformed) && counting.sawSpec {
-			r.log.Warn("API description found but unreadable", "url", path, "err", err)
-		}
-		return false, nil
-	}
-	r.log.Info("API description found", "url", path, "version", doc.Version, "operations", len(doc.Endpoints))
-	r.result.Spec, r.result.SpecURL = doc, path
-	return true, nil
-}
-
-// countingFetcher counts discovery's spec requests against its budget.
-type countingFetcher struct {
-	f       Fetcher
-	r       *run
-	sawSpec bool
-}
-
-func (c *countingFetcher) Do(ctx context.Context, req transport.Request, as transport.Identity) (*transport.Response, error) {
-	if int(c.r.used.Add(1)) > c.r.o.MaxRequests {
-		c.r.used.Add(-1)
-		return nil, ErrBudget
-	}
-	resp, err := c.f.Do(ctx, req, as)
-	if errors.Is(err, transport.ErrRefused) {
-		c.r.used.Add(-1)
-	}
-	if err == nil && resp.Status == http.StatusOK && (bytes.Contains(resp.Body, []byte(`openapi`)) || bytes.Contains(resp.Body, []byte(`swagger`))) {
-		c.sawSpec = true
-	}
-	return resp, err
-}
-
-// probe requests every word under every prefix, skipping what is known.
-func (r *run) probe(ctx context.Context, prefixes []string, known []surface.Endpoint) error {
-	words := r.o.Wordlist
-	if words == nil {
-		words = Wordlist()
-	}
-	isKnown := func(p string) bool {
-		for _, ep := range known {
-			if ep.Matches(p) {
-				return true
-			}
-		}
-		if r.result.Spec != nil {
-			for _, ep := range r.result.Spec.Endpoints {
-				if ep.Matches(p) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	type job struct{ prefix, path string }
-	var jobs []job
-	seen := map[string]bool{}
-	// Word by word across prefixes, so the most telling words are tried
-	// everywhere before the budget runs out.
-	for _, w := range words {
-		for _, pre := range prefixes {
-			p := pre + w
-			if seen[p] || isKnown(p) {
-				continue
-			}
-			seen[p] = true
-			jobs = append(jobs, job{pre, p})
-		}
-	}
-	var wg sync.WaitGroup
-	var firstErr error
-	var emu sync.Mutex
-	ch := make(chan job)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range ch {
-				ep, err := r.probeOne(ctx, j.prefix, j.path)
-				if err != nil {
-					emu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					emu.Unlock()
-					continue
-				}
-				if ep != nil {
-					r.mu.Lock()
-					r.result.Endpoints = append(r.result.Endpoints, *ep)
-					r.mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, j := range jobs {
-		emu.Lock()
-		stop := firstErr != nil
-		emu.Unlock()
-		if stop || ctx.Err() != nil {
-			break
-		}
-		ch <- j
-	}
-	close(ch)
-	wg.Wait()
-	sort.Slice(r.result.Endpoints, func(i, j int) bool { return r.result.Endpoints[i].Path < r.result.Endpoints[j].Path })
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
-}
-
-func (r *run) probeOne(ctx context.Context, prefix, path string) (*surface.Endpoint, error) {
-	base, err := r.baselineFor(ctx, prefix)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := r.get(ctx, path)
-	if err != nil {
-		if errors.Is(err, ErrBudget) || ctx.Err() != nil {
-			return nil, err
-		}
-		return nil, nil
-	}
-	if !Exists(resp, base, lastSegment(path)) {
-		return nil, nil
-	}
-	ep := surface.Endpoint{Method: http.MethodGet, Path: path, Source: surface.SourceProbe, Status: resp.Status}
-	if resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
-		ep.AuthRequired = surface.BoolPtr(true)
-	}
-	return &ep, nil
-}
-
-func lastSegment(p string) string {
-	p = strings.TrimRight(p, "/")
-	return p[strings.LastIndexByte(p, '/')+1:]
-}
-
-// baselineFor measures once per prefix how a path that cannot exist answers.
-func (r *run) baselineFor(ctx context.Context, prefix string) (*baseline, error) {
-	r.mu.Lock()
-	b, ok := r.bases[prefix]
-	if !ok {
-		b = &baseline{ready: make(chan struct{})}
-		r.bases[prefix] = b
-	}
-	r.mu.Unlock()
-	if ok {
-		<-b.ready
-		return b, b.err
-	}
-	defer close(b.ready)
-	token := randomToken()
-	resp, err := r.get(ctx, prefix+token)
-	if err != nil {
-		b.err = err
-		if !errors.Is(err, ErrBudget) && ctx.Err() == nil {
-			b.err = nil // an unreachable baseline only means probes decide alone
-		}
-		return b, b.err
-	}
-	b.resp, b.token = resp, token
-	if resp.Status < 400 || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
-		r.mu.Lock()
-		r.result.CatchAll = append(r.result.CatchAll, prefix)
-		r.mu.Unlock()
-		r.log.Info("soft 404: every path answers alike under this prefix", "prefix", prefix, "status", resp.Status)
-	}
-	return b, nil
+	return "other"
 }

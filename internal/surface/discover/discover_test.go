@@ -64,7 +64,7 @@ func TestDemoAPI(t *testing.T) {
 				t.Errorf("catch-all not detected: %v", res.CatchAll)
 			}
 			for _, ep := range res.Endpoints {
-				if ep.Source != surface.SourceProbe || ep.Method != http.MethodGet {
+				if (ep.Source != surface.SourceProbe && ep.Source != surface.SourceHarvest) || ep.Method != http.MethodGet {
 					t.Errorf("probe endpoint %+v", ep)
 				}
 			}

@@ -7,21 +7,6 @@ import (
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
-// FuzzSpecLink runs the documentation-page matcher that finds the API
-// description a Swagger UI or ReDoc page points to over hostile HTML.
-func FuzzSpecLink(f *testing.F) {
-	f.Add([]byte(`<script>SwaggerUIBundle({url: "/openapi.json", dom_id: '#swagger-ui'})</script>`))
-	f.Add([]byte(`<redoc spec-url='/v1/spec.yaml'></redoc>`))
-	f.Add([]byte(`{"configUrl":"https://evil.example/x","url":"` + string(make([]byte, 400)) + `"}`))
-	f.Fuzz(func(t *testing.T, page []byte) {
-		for _, m := range specLink.FindAllSubmatch(page, 8) {
-			if len(m) != 2 || len(m[1]) == 0 || len(m[1]) > 300 {
-				t.Fatalf("spec link match %q", m)
-			}
-		}
-	})
-}
-
 // FuzzSoft404 compares hostile probe answers with a hostile catch-all
 // answer: the soft-404 judgement never panics, and an answer equal to the
 // baseline is never a real route.

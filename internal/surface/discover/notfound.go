@@ -2,10 +2,13 @@ package discover
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -36,38 +39,140 @@ func normalize(body []byte, word string) []byte {
 	return volatile.ReplaceAll(body, nil)
 }
 
-// Exists decides whether a probe answer shows a real route. 404 and 410
-// never do; an answer like the baseline's (same status, same type, a body
-// that is the same once the requested word and numbers are removed, or of
-// nearly the same size) is a soft 404.
+// existsStatus are the error statuses that show a route when they differ
+// from the soft-404: the route refused the request's shape (400, 415,
+// 422), its method (405) or its caller (401, 403).
+var existsStatus = map[int]bool{
+	http.StatusBadRequest: true, http.StatusUnauthorized: true, http.StatusForbidden: true,
+	http.StatusMethodNotAllowed: true, http.StatusUnsupportedMediaType: true, http.StatusUnprocessableEntity: true,
+}
+
+// Exists decides whether a probe answer shows a real route, against the
+// soft-404 of its prefix (base, nil when unknown). 404, 410 and 5xx never
+// do, nor a redirect off the target. An answer like the soft-404 (same
+// status and type, and a body that is the same once the requested word
+// and numbers are removed, or of nearly the same size) is a soft 404: so a
+// gateway's uniform 403 {"message":"Missing Authentication Token"} shows
+// nothing. Any other 2xx or 3xx shows a route, and so do 400, 401, 403,
+// 405, 415 and 422 answers that differ from the soft-404.
 func Exists(resp *transport.Response, base *baseline, word string) bool {
 	switch {
 	case resp == nil:
 		return false
-	case resp.Status == http.StatusNotFound, resp.Status == http.StatusGone,
-		resp.Status == http.StatusMethodNotAllowed && base != nil && base.resp != nil && base.resp.Status == http.StatusMethodNotAllowed,
-		resp.Status >= 500:
+	case resp.Status == http.StatusNotFound, resp.Status == http.StatusGone, resp.Status >= 500:
 		return false
 	case resp.Redirect != "" && resp.CrossOrigin:
 		return false
+	case resp.Status >= 400 && !existsStatus[resp.Status]:
+		return false
 	}
 	if base == nil || base.resp == nil {
-		return resp.Status < 400 || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden || resp.Status == http.StatusMethodNotAllowed
-	}
-	b := base.resp
-	if resp.Status != b.Status {
-		return resp.Status < 400 || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden || resp.Status == http.StatusMethodNotAllowed
-	}
-	if resp.ContentType() != b.ContentType() {
 		return true
 	}
-	nb, np := normalize(b.Body, base.token), normalize(resp.Body, word)
-	if bytes.Equal(nb, np) {
+	return !sameAnswer(resp, base.resp, word, base.token)
+}
+
+// sameAnswer reports whether a probe answer is the soft-404 b.
+func sameAnswer(resp, b *transport.Response, word, token string) bool {
+	if resp.Status != b.Status {
 		return false
+	}
+	if resp.ContentType() != b.ContentType() {
+		return false
+	}
+	nb, np := normalize(b.Body, token), normalize(resp.Body, word)
+	if bytes.Equal(nb, np) {
+		return true
 	}
 	d := len(np) - len(nb)
 	if d < 0 {
 		d = -d
 	}
-	return d > max(16, len(nb)/20)
+	return d <= max(16, len(nb)/20)
+}
+
+// baselineFor measures once per prefix how a path that cannot exist
+// answers; nil when it could not be measured.
+func (r *run) baselineFor(ctx context.Context, prefix string) *baseline {
+	b, _ := r.baselineErr(ctx, prefix)
+	return b
+}
+
+// baselineErr is baselineFor that also returns the budget and
+// cancellation errors.
+func (r *run) baselineErr(ctx context.Context, prefix string) (*baseline, error) {
+	r.mu.Lock()
+	b, ok := r.bases[prefix]
+	if !ok {
+		b = &baseline{ready: make(chan struct{})}
+		r.bases[prefix] = b
+	}
+	r.mu.Unlock()
+	if ok {
+		select {
+		case <-b.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if b.resp == nil {
+			return nil, b.err
+		}
+		return b, b.err
+	}
+	defer close(b.ready)
+	token := randomToken()
+	resp, err := r.get(withStage(ctx, "soft-404"), prefix+token)
+	if err != nil {
+		b.err = err
+		if !errors.Is(err, ErrBudget) && ctx.Err() == nil {
+			b.err = nil // an unreachable baseline only means probes decide alone
+		} else {
+			// Measure again next time: the budget may be freed for item routes.
+			r.mu.Lock()
+			delete(r.bases, prefix)
+			r.mu.Unlock()
+		}
+		return nil, b.err
+	}
+	b.resp, b.token = resp, token
+	if resp.Status < 400 || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
+		r.mu.Lock()
+		r.result.CatchAll = append(r.result.CatchAll, prefix)
+		r.mu.Unlock()
+		r.log.Info("soft 404: every path answers alike under this prefix", "prefix", prefix, "status", resp.Status)
+	}
+	return b, nil
+}
+
+// SoftNotFound reports whether an answer to path is the soft-404 measured
+// under the longest prefix of path discovery measured one for, such as a
+// gateway's uniform 403 for paths it does not route: such an answer says
+// nothing about the route or the caller. It is false when no soft-404 of
+// that prefix was measured, or for answers with a hard 404 or 410 (those
+// are absent routes already). Safe for concurrent use after Run.
+func (res *Result) SoftNotFound(path string, resp *transport.Response) bool {
+	if res == nil || res.run == nil || resp == nil {
+		return false
+	}
+	r := res.run
+	path = strings.SplitN(path, "?", 2)[0]
+	r.mu.Lock()
+	var best *baseline
+	bestLen := -1
+	for p, b := range r.bases {
+		if strings.HasPrefix(path+"/", p) && len(p) > bestLen {
+			select {
+			case <-b.ready:
+				if b.resp != nil {
+					best, bestLen = b, len(p)
+				}
+			default:
+			}
+		}
+	}
+	r.mu.Unlock()
+	if best == nil || best.resp.Status == http.StatusNotFound || best.resp.Status == http.StatusGone {
+		return false
+	}
+	return sameAnswer(resp, best.resp, lastSegment(path), best.token)
 }

@@ -86,7 +86,7 @@ func Read(r io.Reader, target *url.URL) (*surface.Recorded, error) {
 		}
 		h := http.Header{}
 		for _, nv := range e.Request.Headers {
-			h.Add(nv.Name, nv.Value)
+			transport.AddRaw(h, nv.Name, nv.Value) // names as recorded
 		}
 		creds.Add(h)
 		if pd := e.Request.PostData; pd != nil && pd.Text != "" && strings.Contains(strings.ToLower(pd.MimeType), "json") && json.Valid([]byte(pd.Text)) {

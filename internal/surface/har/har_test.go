@@ -60,3 +60,25 @@ func TestMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialsByValueKeepTheirNames(t *testing.T) {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+	h := `{"log":{"entries":[
+	 {"request":{"method":"GET","url":"http://api.test/a","headers":[
+	   {"name":"JWT_TOKEN","value":"` + tok + `"},
+	   {"name":"X-Client-Ident","value":"k9Vq2Lw8Zr5Tx1Nb7Mc3Pd6F"},
+	   {"name":"X-Request-Id","value":"0f8fad5b-d9cb-469f-a165-70867728950e"},
+	   {"name":"If-None-Match","value":"W/\"5e15153d7ab2c1e3a8f4b0d9\""},
+	   {"name":"X-Mode","value":"compact"}]},"response":{"status":200}}]}}`
+	rec, err := Read(strings.NewReader(h), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Credentials) != 1 {
+		t.Fatalf("credentials = %+v", rec.Credentials)
+	}
+	// JWT_TOKEN keeps its case; a request id, an ETag and a mode are not credentials.
+	if diff := cmp.Diff([]string{"JWT_TOKEN", "X-Client-Ident"}, rec.Credentials[0].HeaderNames()); diff != "" {
+		t.Error(diff)
+	}
+}

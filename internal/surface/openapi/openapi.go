@@ -63,6 +63,13 @@ func LoadFile(path string) (*Document, error) {
 	if err != nil {
 		abs = path
 	}
+	if kind := surface.Sniff("", data); kind == "html" || kind == "script" {
+		h := ReadHost(data)
+		if h.Inline == nil {
+			return nil, fmt.Errorf("load spec %q: %w", path, malformed("%s, not an API description", h.describe()))
+		}
+		data = h.Inline
+	}
 	doc, err := parse(data, &url.URL{Path: filepath.ToSlash(abs)}, readLocalURI)
 	if err != nil {
 		return nil, fmt.Errorf("load spec %q: %w", path, err)
@@ -80,40 +87,112 @@ func Parse(data []byte) (*Document, error) {
 
 // LoadURL fetches a spec from the target through f (which keeps every
 // request, including those for $refs, on the target's origin) as the
-// anonymous identity.
+// anonymous identity. A documentation page or script (swagger-ui, Redoc)
+// is read for the description it embeds or names, which is then fetched in
+// turn (two steps at most). An error names each URL tried and what came
+// back.
 func LoadURL(ctx context.Context, f Fetcher, u string) (*Document, error) {
-	get := func(loc string) ([]byte, error) {
-		resp, err := f.Do(ctx, transport.Request{Path: loc, Header: http.Header{"Accept": {"application/json, application/yaml, text/yaml, */*;q=0.5"}}}, transport.Anonymous())
+	var tried []string
+	doc, err := loadURL(ctx, f, u, 0, &tried)
+	if err != nil && len(tried) > 1 {
+		err = fmt.Errorf("%w (tried %s)", err, strings.Join(tried, "; "))
+	}
+	return doc, err
+}
+
+// maxHostSteps bounds how many pages and scripts LoadURL follows from a
+// documentation page to its description.
+const maxHostSteps = 2
+
+func loadURL(ctx context.Context, f Fetcher, u string, depth int, tried *[]string) (*Document, error) {
+	final := u // the URL after same-origin redirects
+	get := func(loc string) ([]byte, string, error) {
+		resp, err := f.Do(ctx, transport.Request{Path: loc, Header: Accept.Clone()}, transport.Anonymous())
 		if err != nil {
-			return nil, err
+			return nil, "", err
+		}
+		if loc == u && resp.URL != "" {
+			final = resp.URL
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("%w: GET %s: status %d", surface.ErrUnavailable, loc, resp.Status)
+			ct := resp.ContentType()
+			if ct == "" {
+				ct = "no content type"
+			}
+			return nil, "", fmt.Errorf("%w: GET %s answered %d (%s)", surface.ErrUnavailable, loc, resp.Status, ct)
 		}
 		if resp.Truncated {
-			return nil, fmt.Errorf("%w: GET %s: document larger than the body limit", surface.ErrUnavailable, loc)
+			return nil, "", fmt.Errorf("%w: GET %s: document larger than the body limit", surface.ErrUnavailable, loc)
 		}
-		return resp.Body, nil
+		return resp.Body, resp.ContentType(), nil
 	}
-	data, err := get(u)
+	data, ct, err := get(u)
 	if err != nil {
+		*tried = append(*tried, err.Error())
 		return nil, fmt.Errorf("fetch spec %s: %w", u, err)
 	}
-	loc, err := url.Parse(u)
+	loc, err := url.Parse(final)
 	if err != nil {
 		return nil, fmt.Errorf("spec URL %q: %w", u, err)
+	}
+	if kind := surface.Sniff(ct, data); kind == "html" || kind == "script" {
+		h := ReadHost(data)
+		if h.Inline != nil {
+			doc, err := parse(h.Inline, loc, refsRefused)
+			if err != nil {
+				*tried = append(*tried, fmt.Sprintf("GET %s answered 200 %s with an inline description that cannot be read", u, ct))
+				return nil, fmt.Errorf("load spec embedded in %s: %w", u, err)
+			}
+			doc.Location = u
+			return doc, nil
+		}
+		*tried = append(*tried, fmt.Sprintf("GET %s answered 200 %s: %s", u, orNone(ct), h.describe()))
+		if depth < maxHostSteps {
+			for _, next := range append(append([]string(nil), h.Links...), h.Scripts...) {
+				ref, err := url.Parse(next)
+				if err != nil {
+					continue
+				}
+				abs := loc.ResolveReference(ref)
+				next := abs.String()
+				if abs.Host == loc.Host && abs.Scheme == loc.Scheme {
+					next = abs.RequestURI() // the same origin: keep the path form
+				}
+				doc, err := loadURL(ctx, f, next, depth+1, tried)
+				if err == nil {
+					return doc, nil
+				}
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+			}
+		}
+		return nil, malformed("GET %s answered 200 %s: %s, not an API description", u, orNone(ct), h.describe())
 	}
 	doc, err := parse(data, loc, func(_ *openapi3.Loader, ref *url.URL) ([]byte, error) {
 		if ref.Scheme != "" && ref.Scheme != "http" && ref.Scheme != "https" {
 			return nil, fmt.Errorf("$ref %s: only the target's origin may be read", ref.Redacted())
 		}
-		return get(loc.ResolveReference(ref).String())
+		b, _, err := get(loc.ResolveReference(ref).String())
+		return b, err
 	})
 	if err != nil {
+		*tried = append(*tried, fmt.Sprintf("GET %s answered 200 %s that is not a readable description", u, orNone(ct)))
 		return nil, fmt.Errorf("load spec %s: %w", u, err)
 	}
 	doc.Location = u
 	return doc, nil
+}
+
+func orNone(ct string) string {
+	if ct == "" {
+		return "without a content type"
+	}
+	return ct
+}
+
+func refsRefused(*openapi3.Loader, *url.URL) ([]byte, error) {
+	return nil, errors.New("external $ref not allowed for an embedded document")
 }
 
 func readLocal(path string) ([]byte, error) {
@@ -162,6 +241,10 @@ func parse(data []byte, location *url.URL, read openapi3.ReadFromURIFunc) (doc *
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, malformed("empty document")
+	}
+	if kind := surface.Sniff("", data); kind == "html" || kind == "script" {
+		// Never parsed as YAML: a page's text would read as a string.
+		return nil, malformed("%s, not an API description", ReadHost(data).describe())
 	}
 	isJSON := bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
 	var h header

@@ -174,7 +174,8 @@ func Read(r io.Reader) (*surface.Recorded, error) {
 			h := http.Header{}
 			for _, kv := range req.Header {
 				if !kv.Disabled {
-					h.Add(kv.Key, expand(kv.text(), vars))
+					h[kv.Key] = append(h[kv.Key], expand(kv.text(), vars)) // names as written
+
 				}
 			}
 			addAuth(h, a, vars)
