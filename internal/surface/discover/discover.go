@@ -281,9 +281,6 @@ func dirOf(path string) string {
 	return path[:i+1]
 }
 
-// budgetLeft reports how many requests discovery may still ask for.
-func (r *run) budgetLeft() int { return r.o.MaxRequests - int(r.used.Load()) }
-
 // do sends one anonymous request within the budget. A request asked
 // before (the transport answers it from its cache) is not counted again.
 // Paths naming a destructive action are refused.
