@@ -600,6 +600,10 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		ok, failed := 0, 0
 		var firstErr error
 		var wg sync.WaitGroup
+		// As many fetches at once as requests in flight: an answer is held
+		// while it is harvested, so unbounded fetches of large answers
+		// would hold them all (docs/limits.md).
+		slots := make(chan struct{}, max(1, e.client.Concurrency()))
 		for _, ep := range eps {
 			if ep.Method != http.MethodGet {
 				continue
@@ -612,6 +616,12 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					select {
+					case slots <- struct{}{}:
+					case <-ctx.Done():
+						return
+					}
+					defer func() { <-slots }()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), transport.Request{Path: p, Header: ep.Header()}, id)
 					e.progress.request()
 					var found []string

@@ -146,3 +146,6 @@ func (c *Client) BudgetSpent() bool { return c.spent.Load() }
 
 // Halted returns the error the circuit breaker opened with, or nil.
 func (c *Client) Halted() error { return c.breaker.check() }
+
+// Concurrency returns how many requests may be in flight at once.
+func (c *Client) Concurrency() int { return c.cfg.Concurrency }
