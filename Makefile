@@ -10,7 +10,7 @@ export CGO_ENABLED ?= 0
 
 include examples/flask-dynamodb/example.mk
 
-.PHONY: all build demo test unit lint lint-install bench clean browser-install curl-install
+.PHONY: all build demo test unit lint lint-install bench clean browser-install curl-install fuzz fuzz-short
 
 all: build
 
@@ -64,8 +64,23 @@ unit: browser-install curl-install example-install
 	# the heap several times over.
 	$(GO) test -count=1 -run 'Budget' ./...
 
+# Every fuzz target of the repository (found by name, so a new one joins
+# without editing this file) runs for FUZZTIME: `make fuzz` for a real
+# session, `make fuzz-short` (1s each, about 25s in all) in `make test`.
+# `go test` already runs each target's seed corpus as a plain test.
+FUZZTIME ?= 60s
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' internal cmd 2>/dev/null | sort); do \
+	  for n in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+	    echo "fuzz ./$$(dirname $$f) $$n for $(FUZZTIME)"; \
+	    $(GO) test ./$$(dirname $$f) -run '^$$' -fuzz "^$$n\$$" -fuzztime $(FUZZTIME); \
+	  done; done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=1s
+
 # The README's test command: also installs what the e2e suite needs.
-test: lint unit e2e
+test: lint unit fuzz-short e2e
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

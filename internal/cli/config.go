@@ -41,9 +41,15 @@ type Config struct {
 	Timeout     time.Duration
 	MaxRequests int
 	MaxBody     int64
-	AllowWrite  bool
-	Reveal      bool
-	Verbosity   int // -1 quiet, 0 default, 1+ verbose
+	// MaxMemory is the budget of cached answers and recorded exchanges.
+	MaxMemory int64
+	// MaxTime bounds the whole scan (0: none); MaxRetryWait is the longest
+	// Retry-After honoured.
+	MaxTime      time.Duration
+	MaxRetryWait time.Duration
+	AllowWrite   bool
+	Reveal       bool
+	Verbosity    int // -1 quiet, 0 default, 1+ verbose
 	// Wordlist holds the entries of --wordlist: extra candidate secrets for
 	// the Flask SECRET_KEY and JWT HMAC tests, read once here.
 	Wordlist     []string
@@ -108,10 +114,14 @@ type fileConfig struct {
 	Timeout     string         `yaml:"timeout"`
 	MaxRequests *int           `yaml:"max_requests"`
 	MaxBody     string         `yaml:"max_body"`
-	AllowWrite  *bool          `yaml:"allow_write"`
-	Reveal      *bool          `yaml:"reveal"`
-	Baseline    string         `yaml:"baseline"`
-	MinScore    *int           `yaml:"min_score"`
+	MaxMemory   string         `yaml:"max_memory"`
+	MaxTime     string         `yaml:"max_time"`
+	// MaxRetryWait is a duration such as 30s.
+	MaxRetryWait string `yaml:"max_retry_wait"`
+	AllowWrite   *bool  `yaml:"allow_write"`
+	Reveal       *bool  `yaml:"reveal"`
+	Baseline     string `yaml:"baseline"`
+	MinScore     *int   `yaml:"min_score"`
 	// Suppressions accept findings: see docs/ci.md.
 	Suppressions  []suppress.Rule `yaml:"suppressions"`
 	Wordlist      string          `yaml:"wordlist"`
@@ -171,7 +181,10 @@ type fileLogin struct {
 	} `yaml:"send"`
 }
 
-const defaultTimeout = 10 * time.Second
+const (
+	defaultTimeout   = 10 * time.Second
+	defaultRetryWait = 30 * time.Second
+)
 
 // scanFlags holds the raw flag values of scan and demo.
 type scanFlags struct {
@@ -187,6 +200,9 @@ type scanFlags struct {
 	timeout       time.Duration
 	maxRequests   int
 	maxBody       string
+	maxMemory     string
+	maxTime       time.Duration
+	retryWait     time.Duration
 	allowWrite    bool
 	reveal        bool
 	quiet         bool
@@ -300,6 +316,9 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
 		fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")
 		fs.StringVar(&f.maxBody, "max-body", "8MiB", "bytes of each response body read at most")
+		fs.StringVar(&f.maxMemory, "max-memory", "256MiB", "memory budget of the scan: cached answers and exchanges hold a quarter of it (older ones are evicted); the Go runtime's soft memory limit")
+		fs.DurationVar(&f.maxTime, "max-time", 0, "stop the whole scan after DURATION and write the partial report (0: no limit)")
+		fs.DurationVar(&f.retryWait, "max-retry-wait", defaultRetryWait, "longest Retry-After honoured on 429/503; a longer one ends that request's retries")
 
 		f.network.register(network.fs)
 	}
@@ -362,13 +381,18 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		if err != nil {
 			return nil, usagef("read config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+		if fc, err = decodeConfig(b); err != nil {
 			return nil, usagef("config %s: %v", f.config, err)
 		}
 	}
 	set := func(name string) bool { return fs.Lookup(name) != nil && fs.Changed(name) }
+	// Commands that do not register the bounds (demo) keep their defaults.
+	if f.maxMemory == "" {
+		f.maxMemory = "256MiB"
+	}
+	if f.retryWait == 0 && !set("max-retry-wait") {
+		f.retryWait = defaultRetryWait
+	}
 	pick := func(name, flagVal, fileVal string) string {
 		if set(name) || fileVal == "" {
 			return flagVal
@@ -446,6 +470,24 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 	if c.MaxBody, err = parseSize(pick("max-body", f.maxBody, fc.MaxBody)); err != nil {
 		return nil, usagef("--max-body: %v", err)
 	}
+	if c.MaxMemory, err = parseSize(pick("max-memory", f.maxMemory, fc.MaxMemory)); err != nil {
+		return nil, usagef("--max-memory: %v", err)
+	}
+	if c.MaxMemory < 1<<20 {
+		return nil, usagef("--max-memory must be at least 1MiB")
+	}
+	if c.MaxTime, err = pickDuration(set("max-time"), f.maxTime, fc.MaxTime, "max_time"); err != nil {
+		return nil, err
+	}
+	if c.MaxTime < 0 {
+		return nil, usagef("--max-time must not be negative")
+	}
+	if c.MaxRetryWait, err = pickDuration(set("max-retry-wait"), f.retryWait, fc.MaxRetryWait, "max_retry_wait"); err != nil {
+		return nil, err
+	}
+	if c.MaxRetryWait < 0 {
+		return nil, usagef("--max-retry-wait must not be negative")
+	}
 	c.AllowWrite = f.allowWrite
 	if !set("allow-write") && fc.AllowWrite != nil {
 		c.AllowWrite = *fc.AllowWrite
@@ -514,6 +556,30 @@ func (f *scanFlags) build(fs *pflag.FlagSet, target string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// pickDuration returns the flag's value when it was set or the file has
+// none, else the file's.
+func pickDuration(flagSet bool, flagVal time.Duration, fileVal, key string) (time.Duration, error) {
+	if flagSet || fileVal == "" {
+		return flagVal, nil
+	}
+	d, err := time.ParseDuration(fileVal)
+	if err != nil {
+		return 0, usagef("config %s: %v", key, err)
+	}
+	return d, nil
+}
+
+// decodeConfig reads the YAML of a --config file; unknown keys are errors.
+func decodeConfig(b []byte) (fileConfig, error) {
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+		return fileConfig{}, err
+	}
+	return fc, nil
 }
 
 func parseTarget(s string) (*url.URL, error) {

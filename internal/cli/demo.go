@@ -59,6 +59,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := newLogger(stderr, cfg.Verbosity)
+	limitMemory(cfg)
 	log.Info("demo API listening", "url", base, "variant", variant.String())
 	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)

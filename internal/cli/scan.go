@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	log := newLogger(stderr, cfg.Verbosity)
 	announceConfig(cfg, stderr)
+	limitMemory(cfg)
 	endProgress := startProgress(cfg, stderr)
 	rep, err := Scan(ctx, cfg, log)
 	endProgress()
@@ -101,6 +103,18 @@ func Scan(ctx context.Context, cfg *Config, log *slog.Logger) (*finding.Report, 
 	return rep, err
 }
 
+// limitMemory sets the Go runtime's soft memory limit to --max-memory,
+// unless GOMEMLIMIT is set: the collector then works harder instead of
+// letting garbage double the heap, which keeps the process near the budget
+// (docs/limits.md). A quarter of the budget is for cached answers and recorded
+// exchanges (transport.Config.MaxMemory), the rest for the answers in
+// flight, the checks reading them and the scanner itself.
+func limitMemory(cfg *Config) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MaxMemory)
+	}
+}
+
 // scanOptions turns the configuration and the loaded surface into engine
 // options.
 func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
@@ -122,7 +136,11 @@ func scanOptions(cfg *Config, log *slog.Logger, in *surfaceInput) scan.Options {
 			// Safety (docs/safety.md).
 			StrictReadOnly: cfg.Safety.StrictReadOnly,
 			Scope:          cfg.Safety.Scope,
+			// Bounds against hostile servers (docs/limits.md).
+			MaxMemory:    cfg.MaxMemory,
+			MaxRetryWait: cfg.MaxRetryWait,
 		},
+		MaxTime:       cfg.MaxTime,
 		Identities:    append(append([]transport.Identity(nil), cfg.Identities...), in.identities...),
 		Endpoints:     in.endpoints,
 		Values:        in.values,

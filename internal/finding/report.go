@@ -23,9 +23,15 @@ type Tool struct {
 
 // Report is the whole result of a scan, the one input of every reporter.
 type Report struct {
-	SchemaVersion   string         `json:"schema_version"`
-	Tool            Tool           `json:"tool"`
-	Target          string         `json:"target"`
+	SchemaVersion string `json:"schema_version"`
+	Tool          Tool   `json:"tool"`
+	Target        string `json:"target"`
+	// Incomplete lists why the scan cannot vouch for the target (no API
+	// endpoint found, no identity verified, most requests unanswered). When
+	// it is non-empty the grade is GradeIncomplete, whatever the findings:
+	// a scan that tested nothing is never graded. It comes first
+	// after the target so that a reader of the JSON meets it first.
+	Incomplete      []string       `json:"incomplete,omitempty"`
 	StartedAt       time.Time      `json:"started_at"`
 	FinishedAt      time.Time      `json:"finished_at"`
 	DurationMS      int64          `json:"duration_ms"`
@@ -51,11 +57,6 @@ type Report struct {
 	// unreachable target); Errors says why.
 	Partial bool     `json:"partial"`
 	Errors  []string `json:"errors,omitempty"`
-	// Incomplete lists why the scan cannot vouch for the target (no API
-	// endpoint found, no identity verified, most requests unanswered). When
-	// it is non-empty the grade is GradeIncomplete, whatever the findings:
-	// a scan that tested nothing is never graded.
-	Incomplete []string `json:"incomplete,omitempty"`
 	// Warnings are what a reader must know that is not a finding (a
 	// comparison dropped because the target rate-limited it).
 	Warnings []string `json:"warnings,omitempty"`
@@ -65,7 +66,12 @@ type Report struct {
 	// RequestsRefused counts the requests refused before the wire.
 	RequestsRefused int `json:"requests_refused,omitempty"`
 	// Writes is the write journal of an --allow-write scan.
-	Writes   []Write   `json:"writes,omitempty"`
+	Writes []Write `json:"writes,omitempty"`
+	// Answers counts the answers that could not be judged (rate-limited,
+	// unavailable, timed out, truncated, undecodable), retries included.
+	Answers *Answers `json:"answers,omitempty"`
+	// Memory reports the memory budget of cached answers and exchanges.
+	Memory   *Memory   `json:"memory,omitempty"`
 	Findings []Finding `json:"findings"`
 }
 

@@ -89,6 +89,7 @@ type htmlCell struct {
 
 // Report writes r as one HTML page.
 func (h HTML) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	v := htmlView{R: r, Duration: fmt.Sprintf("%.1fs", float64(r.DurationMS)/1000)}
 	if !r.StartedAt.IsZero() {
 		v.Started = r.StartedAt.UTC().Format(time.RFC3339)

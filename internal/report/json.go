@@ -14,6 +14,7 @@ var _ Reporter = JSON{}
 
 // Report writes r as indented JSON.
 func (JSON) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	out := *r
 	if out.Findings == nil {
 		out.Findings = []finding.Finding{}

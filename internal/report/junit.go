@@ -71,6 +71,7 @@ type junitSkipped struct {
 
 // Report writes r as JUnit XML.
 func (j JUnit) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	rules := rulesFor(j.Rules, r.Findings)
 	out := junitSuites{Name: "leakhound", Time: fmt.Sprintf("%.3f", float64(r.DurationMS)/1000)}
 	for _, m := range rules {
@@ -117,7 +118,18 @@ func (j JUnit) Report(w io.Writer, r *finding.Report) error {
 		out.Skipped += suite.Skipped
 		out.Suites = append(out.Suites, suite)
 	}
-	if r.Partial {
+	if len(r.Incomplete) > 0 {
+		// First, so that a CI page shows it before the checks.
+		scanSuite := junitSuite{Name: "scan", Tests: 1, Failures: 1,
+			Cases: []junitCase{{Name: "complete scan", Classname: "leakhound.scan", Time: "0",
+				Failure: &junitFailure{Message: "scan incomplete: no grade", Type: "incomplete", Text: strings.Join(r.Incomplete, "\n")}}}}
+		if len(r.Errors) > 0 {
+			scanSuite.SystemErr = &cdata{strings.Join(r.Errors, "\n")}
+		}
+		out.Suites = append([]junitSuite{scanSuite}, out.Suites...)
+		out.Tests++
+		out.Failures++
+	} else if r.Partial {
 		out.Suites = append(out.Suites, junitSuite{Name: "scan", Tests: 1, Errors: 1,
 			Cases:     []junitCase{{Name: "complete scan", Classname: "leakhound.scan", Time: "0"}},
 			SystemErr: &cdata{strings.Join(r.Errors, "\n")}})

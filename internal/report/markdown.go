@@ -60,12 +60,21 @@ func codeBlock(lang, s string) string {
 
 // Report writes r as GitHub-flavoured Markdown.
 func (m Markdown) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	limit := m.Limit
 	if limit <= 0 {
 		limit = MarkdownLimit
 	}
 	var head strings.Builder
-	fmt.Fprintf(&head, "## leakhound: grade %s (%d/100)\n\n", r.Grade, r.Score)
+	if len(r.Incomplete) > 0 {
+		head.WriteString("## leakhound: incomplete scan, no grade\n\n> [!CAUTION]\n> **Incomplete scan:** the scan cannot vouch for the target.\n")
+		for _, why := range r.Incomplete {
+			fmt.Fprintf(&head, "> - %s\n", mdEscape(why))
+		}
+		head.WriteString("\n")
+	} else {
+		fmt.Fprintf(&head, "## leakhound: grade %s (%d/100)\n\n", r.Grade, r.Score)
+	}
 	fmt.Fprintf(&head, "**Target:** `%s` · %d endpoints · %d requests · %.1fs", strings.ReplaceAll(r.Target, "`", ""), r.Endpoints, r.RequestsSent, float64(r.DurationMS)/1000)
 	if r.Tool.Version != "" {
 		fmt.Fprintf(&head, " · leakhound %s", mdEscape(r.Tool.Version))

@@ -188,6 +188,7 @@ func SecuritySeverity(s finding.Severity) string {
 
 // Report writes r as SARIF.
 func (s SARIF) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	rules := rulesFor(s.Rules, r.Findings)
 	index := map[string]int{}
 	run := sarifRun{
@@ -210,7 +211,14 @@ func (s SARIF) Report(w io.Writer, r *finding.Report) error {
 		index[m.ID] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(m))
 	}
-	inv := sarifInvocation{ExecutionSuccessful: !r.Partial}
+	inv := sarifInvocation{ExecutionSuccessful: !r.Partial && len(r.Incomplete) == 0}
+	if len(r.Incomplete) > 0 {
+		run.Properties["incomplete"] = r.Incomplete
+	}
+	// An incomplete scan is said first: no grade, and why.
+	for _, why := range r.Incomplete {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "error", Message: sarifText{Text: "scan incomplete: " + why}})
+	}
 	if !r.StartedAt.IsZero() {
 		inv.StartTimeUTC = r.StartedAt.UTC().Format(time.RFC3339)
 	}

@@ -40,6 +40,7 @@ var sevColor = map[finding.Severity]string{
 
 // Report writes r as plain text.
 func (t Text) Report(w io.Writer, r *finding.Report) error {
+	r = cleanReport(r) // nothing from the target drives a terminal or breaks a parser
 	bw := bufio.NewWriter(w)
 	out := textOut{w: bw, width: t.Width}
 	if out.width <= 20 {

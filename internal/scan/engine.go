@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
@@ -28,6 +30,14 @@ import (
 
 // ErrUnreachable means no request reached the target at all.
 var ErrUnreachable = errors.New("target unreachable")
+
+// passiveBytes bounds the bytes of answers the passive checks read at once
+// (a body larger than this is read alone), so that ten 8 MiB answers in
+// flight do not all cost their parsing at the same time.
+const passiveBytes = 16 << 20
+
+// ErrMaxTime means the scan reached Options.MaxTime and stopped.
+var ErrMaxTime = errors.New("scan reached its time limit")
 
 // Options configure one scan.
 type Options struct {
@@ -58,6 +68,9 @@ type Options struct {
 	// Progress, when set, is called after each (check, endpoint) pair ends,
 	// never concurrently. It must return quickly (a progress display).
 	Progress func(Progress)
+	// MaxTime bounds the whole scan (0: no bound). When it is reached the
+	// scan stops sending and returns its partial report.
+	MaxTime time.Duration
 }
 
 // Progress is a snapshot of a running scan.
@@ -233,6 +246,22 @@ func (e *env) known(method, template string) bool {
 	return false
 }
 
+// knownPath reports whether path is a known GET endpoint, concrete or an
+// instance of a template.
+func (e *env) knownPath(path string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, ep := range e.endpoints {
+		if ep.Method != http.MethodGet {
+			continue
+		}
+		if p, ok := ep.Concrete(); ok && strings.SplitN(p, "?", 2)[0] == path || ep.IsTemplate() && ep.Matches(path) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *env) Endpoints() []surface.Endpoint {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -273,6 +302,8 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 		fmu.Unlock()
 	}
+	held := &heldFindings{}
+	inspecting := semaphore.NewWeighted(passiveBytes)
 	cfg := o.Client
 	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
 	if cfg.MaskURL == nil {
@@ -286,9 +317,33 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
 		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		// Passive checks allocate several times the size of the body they
+		// read: large bodies are read a few at a time (passiveBytes).
+		w := min(max(int64(len(ex.Body)), 1), passiveBytes)
+		_ = inspecting.Acquire(context.Background(), w)
+		var fs []finding.Finding
 		for _, p := range o.Passive {
-			add(safeInspect(p, ex, e, log))
+			fs = append(fs, safeInspect(p, ex, e, log)...)
 		}
+		inspecting.Release(w)
+		if ex.Check == discoveryCheck {
+			held.hold(ex, fs) // judged once discovery tells real routes from soft 404s
+			return
+		}
+		add(held.catchAllPage(ex, fs, e.knownPath))
+	}
+	outer := ctx
+	ctx, stop := bounded(ctx, o.MaxTime)
+	defer stop(nil)
+	cfg.OnHalt = func(err error) {
+		// A spent budget stops the dispatch of checks (runPhase), not the
+		// requests in flight; an open breaker stops everything.
+		if !errors.Is(err, transport.ErrBudget) {
+			stop(err)
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = log
 	}
 	client, err := transport.New(cfg)
 	if err != nil {
@@ -303,18 +358,32 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}}
 	}
 
+	checksRan := false
 	scanErr := mapSurface(ctx, e, o, log)
+	add(held.release(e.discovered, e.knownPath))
 	verified := 0
 	if scanErr == nil {
 		var msgs []string
 		msgs, verified = verifyIdentities(ctx, e, log)
 		rep.Errors = append(rep.Errors, msgs...)
+		checksRan = ctx.Err() == nil && !client.BudgetSpent()
 		scanErr = runChecks(ctx, e, o, add, log)
 		if scanErr == nil {
 			finish(ctx, e, o, add, log)
 		}
 	}
 	cleanup(context.WithoutCancel(ctx), e, log)
+	halt := context.Cause(ctx)
+	if outer.Err() == nil && ctx.Err() != nil {
+		scanErr = nil // stopped by a bound of the scan, not by the caller
+		if errors.Is(halt, transport.ErrCircuitOpen) && !client.Reached() {
+			// Nothing ever answered, not even late: the target is not
+			// there, and there is nothing to report.
+			return nil, fmt.Errorf("%w: %v", ErrUnreachable, halt)
+		}
+	} else {
+		halt = nil
+	}
 
 	rep.FinishedAt = time.Now().UTC()
 	rep.DurationMS = rep.FinishedAt.Sub(rep.StartedAt).Milliseconds()
@@ -382,11 +451,12 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
 	}
-	if o.Client.MaxRequests > 0 && rep.RequestsSent >= o.Client.MaxRequests {
+	if client.BudgetSpent() {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, fmt.Sprintf("request budget of %d exhausted: partial report, some checks did not run fully (raise --max-requests)", o.Client.MaxRequests))
 		log.Warn("request budget exhausted", "max_requests", o.Client.MaxRequests)
 	}
+	judgeAnswers(rep, client, halt, checksRan, o.MaxTime, log)
 	return rep, scanErr
 }
 
@@ -568,6 +638,10 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 		var firstErr error
 		var wg sync.WaitGroup
 		found := map[string]bool{}
+		// As many fetches at once as requests in flight: an answer is held
+		// while it is harvested, so unbounded fetches of large answers
+		// would hold them all (docs/limits.md).
+		slots := make(chan struct{}, max(1, e.client.Concurrency()))
 		for _, ep := range eps {
 			req, complete := e.readRequest(ep)
 			if !complete {
@@ -578,6 +652,12 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					select {
+					case slots <- struct{}{}:
+					case <-ctx.Done():
+						return
+					}
+					defer func() { <-slots }()
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), req, id)
 					e.progress.request()
 					var harvested []string
@@ -935,6 +1015,9 @@ func runPhase(ctx context.Context, e *env, o Options, jobs []job, add func([]fin
 		}()
 	}
 	for _, j := range jobs {
+		if e.client.BudgetSpent() {
+			break // checks would only be refused: stop at once
+		}
 		select {
 		case ch <- j:
 		case <-ctx.Done():

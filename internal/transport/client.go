@@ -3,27 +3,28 @@
 // origin only), the safety policy (each request classified by
 // internal/surface/safety and refused unless the mode allows it, plus the
 // user's --include/--exclude rules), one rate limiter, one concurrency cap,
-// one request budget, a per-request timeout and a body cap, retries 429/503
-// after Retry-After, shares identical GETs through a per-scan cache, keeps
-// one request per (method, URL, identity, body) in flight, journals every
-// write and records every exchange.
+// one request budget, a per-request timeout, a body cap and header caps,
+// retries 429/503 after Retry-After, stops sending when its circuit breaker
+// opens, shares identical GETs through a per-scan cache, keeps one request
+// per (method, URL, identity, body) in flight, journals every write and
+// records every exchange, the cache and the records within one memory
+// budget.
 package transport
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,8 +81,23 @@ type Config struct {
 	TLS *tls.Config
 	// MaxRetries bounds the retries of one request after 429/503.
 	MaxRetries int
-	// MaxRetryWait bounds how long a Retry-After is honoured.
+	// MaxRetryWait bounds how long a Retry-After is honoured: a longer one
+	// ends the retries of that request at once.
 	MaxRetryWait time.Duration
+	// MaxMemory is the memory budget of the scan in bytes (0 means
+	// DefaultMaxMemory). Cached answers and recorded exchanges may hold a
+	// quarter of it; the rest is for the answers in flight (up to
+	// Concurrency × MaxBody), the checks reading them and the scanner.
+	MaxMemory int64
+	// BreakerThreshold is how many failed requests in a row open the
+	// circuit breaker (0 means DefaultBreakerThreshold, < 0 never).
+	BreakerThreshold int
+	// OnHalt, when set, is called when the client can send no more: the
+	// request budget is spent (ErrBudget) or the circuit breaker opened
+	// (an error wrapping ErrCircuitOpen). It may be called more than once.
+	OnHalt func(error)
+	// Logger receives retries and timeouts at Info, the breaker at Warn.
+	Logger *slog.Logger
 	// MaxRedirects bounds same-origin redirects followed for GET and HEAD.
 	MaxRedirects int
 	// RoundTripper replaces the network transport (tests).
@@ -124,6 +140,8 @@ type Response struct {
 	Redirect string
 	// CrossOrigin is true when Redirect points outside the target's origin.
 	CrossOrigin bool
+
+	timedOut, undecodable, headersCapped bool
 	// WriteSeq is the journal seq of this request when it was a write.
 	WriteSeq int
 }
@@ -204,10 +222,17 @@ type Client struct {
 	http    *http.Client
 	limiter *rate.Limiter
 	sem     chan struct{}
-	sent    atomic.Int64
-	refused atomic.Int64
-	policy  *policy
-	journal *journal
+	// reserved counts requests admitted by the budget, sent those that
+	// actually went on the wire.
+	reserved atomic.Int64
+	sent     atomic.Int64
+	spent    atomic.Bool
+	reached  atomic.Bool
+	breaker  *breaker
+	log      *slog.Logger
+	refused  atomic.Int64
+	policy   *policy
+	journal  *journal
 	// inflight holds one lock per (method, URL, identity, body) being sent.
 	inflight map[string]*inflightLock
 
@@ -216,12 +241,15 @@ type Client struct {
 	exchanges []Exchange
 	cache     map[string]*cacheEntry
 	sessions  map[string]*session
+	mem       memory
+	answers   finding.Answers
 }
 
 type cacheEntry struct {
 	done chan struct{}
 	resp *Response
 	err  error
+	elem *list.Element // in Client.mem once charged
 	// askers are the checks that asked for this answer and sent the
 	// number of requests it took (retries and redirects included), under
 	// Client.mu. SentByCheck counts them for the earliest stage among the
@@ -233,6 +261,17 @@ type cacheEntry struct {
 }
 
 type entryKey struct{}
+
+// firstAsker is the asker of a shared answer its requests are counted for.
+func firstAsker(e *cacheEntry) string {
+	first := ""
+	for k := range e.askers {
+		if first == "" || stageRank(k) < stageRank(first) || (stageRank(k) == stageRank(first) && k < first) {
+			first = k
+		}
+	}
+	return first
+}
 
 // stageRank orders the askers of a shared answer: the mapping stages in
 // the order they run (discovery, the baseline crawl, who-am-I), then every
@@ -275,6 +314,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRedirects == 0 {
 		cfg.MaxRedirects = 3
 	}
+	if cfg.MaxMemory <= 0 {
+		cfg.MaxMemory = DefaultMaxMemory
+	}
+	if cfg.BreakerThreshold == 0 {
+		cfg.BreakerThreshold = DefaultBreakerThreshold
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	rt := cfg.RoundTripper
 	if rt == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -287,6 +335,7 @@ func New(cfg Config) (*Client, error) {
 		tr.DisableCompression = true
 		tr.MaxIdleConnsPerHost = cfg.Concurrency
 		tr.ResponseHeaderTimeout = cfg.Timeout
+		tr.MaxResponseHeaderBytes = MaxWireHeaderBytes
 		rt = tr
 	}
 	limit := rate.Inf
@@ -322,6 +371,9 @@ func New(cfg Config) (*Client, error) {
 		perCheck: map[string]int{},
 		cache:    map[string]*cacheEntry{},
 		sessions: map[string]*session{},
+		breaker:  newBreaker(cfg.BreakerThreshold),
+		log:      cfg.Logger,
+		mem:      memory{limit: cfg.MaxMemory / 4},
 	}, nil
 }
 
@@ -370,7 +422,8 @@ func (c *Client) Allowed(method, path string, id Identity) bool {
 // MaxRequests returns the request budget of the scan.
 func (c *Client) MaxRequests() int { return c.cfg.MaxRequests }
 
-// Sent returns the number of requests sent so far.
+// Sent returns the number of requests sent so far: requests that went on
+// the wire, not those still waiting for a slot.
 func (c *Client) Sent() int { return int(c.sent.Load()) }
 
 // SentByCheck returns a copy of the per-check request counts.
@@ -382,13 +435,7 @@ func (c *Client) SentByCheck() map[string]int {
 		if e.sent == 0 {
 			continue
 		}
-		first := ""
-		for k := range e.askers {
-			if first == "" || stageRank(k) < stageRank(first) || (stageRank(k) == stageRank(first) && k < first) {
-				first = k
-			}
-		}
-		out[first] += e.sent
+		out[firstAsker(e)] += e.sent
 	}
 	for k, v := range c.perCheck {
 		out[k] += v
@@ -453,19 +500,25 @@ func (c *Client) Do(ctx context.Context, req Request, id Identity) (*Response, e
 	if ok {
 		select {
 		case <-e.done:
+			c.mu.Lock()
+			c.cacheTouch(e)
+			c.mu.Unlock()
 			return e.resp, e.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
 	e.resp, e.err = c.sendOne(context.WithValue(ctx, entryKey{}, e), req, u, id, v)
-	if e.err != nil && ctx.Err() != nil {
-		// A cancelled caller must not poison the cache for others.
-		c.mu.Lock()
-		delete(c.cache, key)
+	c.mu.Lock()
+	if e.err != nil && (ctx.Err() != nil || errors.Is(e.err, ErrBudget) || errors.Is(e.err, ErrCircuitOpen)) {
+		// A cancelled or refused caller must not poison the cache for others.
 		c.perCheck[CheckFrom(ctx)] += e.sent
-		c.mu.Unlock()
+		e.sent = 0
+		c.cacheDrop(key, e)
+	} else {
+		c.cacheCharge(key, e)
 	}
+	c.mu.Unlock()
 	close(e.done)
 	return e.resp, e.err
 }
@@ -555,25 +608,38 @@ func cacheKey(req Request, u *url.URL, id Identity) string {
 func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity, redirects int) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := c.sendOnce(ctx, req, u, id)
-		if err != nil {
-			return nil, err
-		}
-		if (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) && attempt < c.cfg.MaxRetries {
-			wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		retry, wait := false, time.Duration(0)
+		if err == nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
+			var ok bool
+			wait, ok = RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok {
 				wait = time.Duration(attempt+1) * 500 * time.Millisecond
 			}
-			if wait <= c.cfg.MaxRetryWait {
-				t := time.NewTimer(wait)
-				select {
-				case <-t.C:
-					continue
-				case <-ctx.Done():
-					t.Stop()
-					return nil, ctx.Err()
-				}
+			retry = wait <= c.cfg.MaxRetryWait && !c.breaker.failing()
+			if wait > c.cfg.MaxRetryWait {
+				c.log.Info("not retrying: Retry-After is beyond --max-retry-wait", "status", resp.Status, "url", u.Redacted(), "retry_after", wait, "max_retry_wait", c.cfg.MaxRetryWait)
 			}
 		}
+		c.observe(ctx, resp, err)
+		if err != nil {
+			c.settle(ctx, nil, err)
+			return nil, err
+		}
+		if retry && attempt < c.cfg.MaxRetries {
+			c.log.Info("retrying", "status", resp.Status, "url", u.Redacted(), "wait", wait, "attempt", attempt+1)
+			c.mu.Lock()
+			c.answers.Retries++
+			c.mu.Unlock()
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+				continue
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			}
+		}
+		c.settle(ctx, resp, nil)
 		if resp.Redirect != "" && !resp.CrossOrigin && redirects < c.cfg.MaxRedirects &&
 			(req.Method == http.MethodGet || req.Method == http.MethodHead) {
 			next, err := c.Resolve(resp.Redirect)
@@ -591,38 +657,23 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 	}
 }
 
-// retryAfter reads delay-seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}
-
 func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Identity) (*Response, error) {
-	if int(c.sent.Add(1)) > c.cfg.MaxRequests {
-		c.sent.Add(-1)
+	if err := c.breaker.check(); err != nil {
+		return nil, err
+	}
+	if int(c.reserved.Add(1)) > c.cfg.MaxRequests {
+		c.reserved.Add(-1)
+		c.spent.Store(true)
+		c.halt(ErrBudget)
 		return nil, ErrBudget
 	}
+	sent := false
+	defer func() {
+		if !sent {
+			c.reserved.Add(-1) // never sent: the budget is given back
+		}
+	}()
 	check := CheckFrom(ctx)
-	c.mu.Lock()
-	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
-		e.sent++
-	} else {
-		c.perCheck[check]++
-	}
-	c.mu.Unlock()
 
 	select {
 	case c.sem <- struct{}{}:
@@ -632,6 +683,9 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	defer func() { <-c.sem }()
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, err
+	}
+	if err := c.breaker.check(); err != nil {
+		return nil, err // opened while this request waited for its slot
 	}
 
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
@@ -672,6 +726,15 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	if id.Synthetic {
 		ex.Forged = id.Header.Clone()
 	}
+	sent = true
+	c.sent.Add(1)
+	c.mu.Lock()
+	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
+		e.sent++
+	} else {
+		c.perCheck[check]++
+	}
+	c.mu.Unlock()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		ex.Err = errorText(err)
@@ -680,9 +743,18 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%s %s: %s", req.Method, u.Redacted(), ex.Err)
+		timeout := isTimeout(err) || rctx.Err() != nil
+		if !refused(err) {
+			c.reached.Store(true)
+		}
+		if timeout {
+			c.log.Info("request timed out", "method", req.Method, "url", u.Redacted(), "timeout", c.cfg.Timeout)
+		}
+		return nil, &sendError{msg: fmt.Sprintf("%s %s: %s", req.Method, u.Redacted(), ex.Err), timeout: timeout}
 	}
-	resp := &Response{Status: hresp.StatusCode, Header: hresp.Header, URL: u.String()}
+	c.reached.Store(true)
+	resp := &Response{Status: hresp.StatusCode, URL: u.String()}
+	resp.Header, resp.headersCapped = capHeader(hresp.Header)
 	resp.Body, resp.Truncated, err = readBody(hresp, c.cfg.MaxBody)
 	hresp.Body.Close()
 	resp.Duration = time.Since(start)
@@ -690,9 +762,14 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		// A body cut by the timeout or a broken stream still yields what
-		// arrived; the truncation is recorded.
+		// A body cut by the timeout, a broken stream or a bad encoding
+		// still yields what arrived; the truncation is recorded.
 		resp.Truncated = true
+		resp.undecodable = errors.Is(err, errUndecodable)
+		resp.timedOut = !resp.undecodable && (rctx.Err() != nil || isTimeout(err))
+		if resp.timedOut {
+			c.log.Info("answer body timed out", "method", req.Method, "url", u.Redacted(), "timeout", c.cfg.Timeout, "bytes", len(resp.Body))
+		}
 	}
 	if loc := hresp.Header.Get("Location"); loc != "" && hresp.StatusCode >= 300 && hresp.StatusCode < 400 {
 		resp.Redirect = loc
@@ -704,6 +781,12 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	ex.Redirect, ex.CrossOrigin = resp.Redirect, resp.CrossOrigin
 	c.record(&ex)
 	return resp, nil
+}
+
+// isTimeout reports whether a network error is a timeout.
+func isTimeout(err error) bool {
+	var te interface{ Timeout() bool }
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout()
 }
 
 func errorText(err error) string {
@@ -738,32 +821,12 @@ func (c *Client) record(ex *Exchange) {
 	if len(rec.ReqBody) > ExcerptSize {
 		rec.ReqBody = rec.ReqBody[:ExcerptSize]
 	}
+	// The record owns its excerpts: it must not pin the whole body.
+	rec.Body = bytes.Clone(rec.Body)
+	rec.ReqBody = bytes.Clone(rec.ReqBody)
+	rec.ReqHeader, _ = capHeader(rec.ReqHeader)
 	c.mu.Lock()
 	c.exchanges = append(c.exchanges, rec)
+	c.exchangeCharge(len(c.exchanges) - 1)
 	c.mu.Unlock()
-}
-
-// readBody reads at most limit bytes of the decoded body. Compressed bodies
-// are decoded with the same cap, so a decompression bomb costs at most limit
-// bytes of memory.
-func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
-	var r io.Reader = resp.Body
-	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return nil, true, fmt.Errorf("gzip: %w", err)
-		}
-		defer zr.Close()
-		r = zr
-	case "deflate":
-		fr := flate.NewReader(resp.Body)
-		defer fr.Close()
-		r = fr
-	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return b[:limit], true, nil
-	}
-	return b, false, err
 }

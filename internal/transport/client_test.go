@@ -258,11 +258,11 @@ func TestRetryAfterBeyondTheBoundGivesUp(t *testing.T) {
 
 func TestRetryAfterDate(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	d, ok := retryAfter(now.Add(7*time.Second).Format(http.TimeFormat), now)
+	d, ok := RetryAfter(now.Add(7*time.Second).Format(http.TimeFormat), now)
 	if !ok || d != 7*time.Second {
 		t.Fatalf("got %v %v", d, ok)
 	}
-	if _, ok := retryAfter("soon", now); ok {
+	if _, ok := RetryAfter("soon", now); ok {
 		t.Fatal("garbage Retry-After accepted")
 	}
 }

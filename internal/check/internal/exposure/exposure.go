@@ -4,10 +4,12 @@
 package exposure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"weak"
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/detect"
@@ -16,17 +18,18 @@ import (
 )
 
 // memo keeps the last scans so that the four checks reading one exchange
-// scan its body once. Keys hold their exchange alive, so an address is
-// never reused while it is in the memo.
+// scan its body once. Keys are weak pointers: the memo never keeps an
+// exchange (and its body, up to --max-body) alive, and a weak pointer
+// never equals one made from another object, even at a reused address.
 type memo struct {
 	mu    sync.Mutex
-	order []*transport.Exchange
-	res   map[*transport.Exchange]*detect.Result
+	order []weak.Pointer[transport.Exchange]
+	res   map[weak.Pointer[transport.Exchange]]*detect.Result
 }
 
 const memoSize = 64
 
-var shared = &memo{res: map[*transport.Exchange]*detect.Result{}}
+var shared = &memo{res: map[weak.Pointer[transport.Exchange]]*detect.Result{}}
 
 // Analyze returns the detector result for ex's body, or nil when the body
 // is empty or binary.
@@ -34,21 +37,21 @@ func Analyze(ex *transport.Exchange) *detect.Result {
 	if ex == nil || len(ex.Body) == 0 || !Scannable(ex) {
 		return nil
 	}
+	key := weak.Make(ex)
 	shared.mu.Lock()
-	r, ok := shared.res[ex]
+	r, ok := shared.res[key]
 	shared.mu.Unlock()
 	if ok {
 		return r
 	}
 	r = detect.Scan(ex.Body, contentType(ex))
 	shared.mu.Lock()
-	if _, dup := shared.res[ex]; !dup {
-		shared.res[ex] = r
-		shared.order = append(shared.order, ex)
+	if _, dup := shared.res[key]; !dup {
+		shared.res[key] = r
+		shared.order = append(shared.order, key)
 		if len(shared.order) > memoSize {
 			delete(shared.res, shared.order[0])
-			shared.order[0] = nil
-			shared.order = shared.order[1:]
+			shared.order = slices.Delete(shared.order, 0, 1)
 		}
 	}
 	shared.mu.Unlock()

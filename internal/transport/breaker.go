@@ -1,0 +1,84 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// ErrCircuitOpen means the circuit breaker stopped the scan from sending:
+// the target failed too many requests in a row. The wrapping error says why.
+var ErrCircuitOpen = errors.New("circuit breaker open")
+
+// DefaultBreakerThreshold is how many failures in a row open the breaker.
+const DefaultBreakerThreshold = 10
+
+// failure kinds the breaker counts; "" is a healthy answer.
+const (
+	failTimeout     = "timeouts"
+	failConnection  = "connection errors"
+	failRetryAfter  = "5xx answers with Retry-After"
+	failRateLimited = "429 answers asking to wait longer than --max-retry-wait"
+)
+
+// breaker is a per-host circuit breaker (the scan has one host: the
+// target's origin). After threshold consecutive failures (timeouts,
+// connection errors, 5xx answers carrying Retry-After, 429 answers whose
+// Retry-After is beyond the longest wait) it opens for the rest of the
+// scan: every later request fails at once with ErrCircuitOpen. Any other
+// answer closes the streak.
+type breaker struct {
+	threshold int // <= 0: never opens
+
+	mu     sync.Mutex
+	streak map[string]int
+	run    int
+	open   error
+}
+
+func newBreaker(threshold int) *breaker {
+	return &breaker{threshold: threshold, streak: map[string]int{}}
+}
+
+// failing reports whether the last few requests all failed: a failing
+// host earns no retries, so the breaker decides sooner.
+func (b *breaker) failing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.threshold > 0 && b.run >= 3
+}
+
+// check returns the error that stops a request when the breaker is open.
+func (b *breaker) check() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.open
+}
+
+// observe counts one outcome (kind "" is healthy) and returns the error the
+// breaker opened with, the first time it opens.
+func (b *breaker) observe(kind string) (opened error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.open != nil || b.threshold <= 0 {
+		return nil
+	}
+	if kind == "" {
+		clear(b.streak)
+		b.run = 0
+		return nil
+	}
+	b.streak[kind]++
+	b.run++
+	if b.run < b.threshold {
+		return nil
+	}
+	worst, n := "", 0
+	for k, v := range b.streak {
+		if v > n || v == n && k < worst {
+			worst, n = k, v
+		}
+	}
+	b.open = fmt.Errorf("%w: %d failed requests in a row (%d %s): the target stopped answering, so the scan stopped sending", ErrCircuitOpen, b.run, n, worst)
+	return b.open
+}
