@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,6 +70,11 @@ func (s *Server) Hits() int { return int(s.hits.Load()) }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.hits.Add(1)
+	// The body is read first: net/http notices a client that hung up
+	// (and cancels r.Context()) only once the request body is consumed,
+	// so a handler that waits on the context for a POST it never read
+	// would outlive its client.
+	io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 	h := w.Header()
 	switch s.Kind {
 	case GzipBomb:
