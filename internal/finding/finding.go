@@ -91,7 +91,8 @@ type Instance struct {
 }
 
 // Key is what makes two findings the same weakness: the check, the endpoint
-// template, the primary CWE and the subject.
+// template (any method on a catch-all PREFIX{any}), the primary CWE and
+// the subject.
 func (f *Finding) Key() string {
 	cwe := ""
 	if len(f.CWE) > 0 {
@@ -103,7 +104,13 @@ func (f *Finding) Key() string {
 		// fingerprints they always had.
 		path += " " + f.Operation
 	}
-	return strings.Join([]string{f.Check, strings.ToUpper(f.Method), path, cwe, f.Subject}, "\x00")
+	method := strings.ToUpper(f.Method)
+	if strings.HasSuffix(f.Path, "{any}") {
+		// A catch-all page (PREFIX{any}) answers every method alike: one
+		// root cause, whatever method its instances were sent with.
+		method = "*"
+	}
+	return strings.Join([]string{f.Check, method, path, cwe, f.Subject}, "\x00")
 }
 
 // ComputeFingerprint sets a fingerprint that is stable across runs for the

@@ -108,31 +108,62 @@ type heldFindings struct {
 	// paths that are no known endpoint (an exposed-file probe, say) are
 	// the same page again.
 	catchAll map[[32]byte]string
+	// released is set once discovery's result judged the held findings;
+	// until then the findings on every answer wait, so that a known
+	// endpoint answering with the catch-all page (the root of a single-page
+	// app) joins the catch-all finding, whichever stage asked first.
+	released bool
 }
 
 type held struct {
 	path, template string
 	body           [32]byte
 	fs             []finding.Finding
+	probe          bool // an answer to one of discovery's probes
 }
 
+// hold keeps the findings on one of discovery's answers until release.
 func (h *heldFindings) hold(ex *transport.Exchange, fs []finding.Finding) {
 	if len(fs) == 0 {
 		return
 	}
+	x := newHeld(ex, fs, true)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.held = append(h.held, x)
+}
+
+// judge returns the findings on an answer outside discovery: none while
+// discovery has not been judged (they are held until release), else the
+// findings as catchAllPage rewrites them.
+func (h *heldFindings) judge(ex *transport.Exchange, fs []finding.Finding) []finding.Finding {
+	if len(fs) == 0 {
+		return nil
+	}
+	x := newHeld(ex, fs, false)
+	h.mu.Lock()
+	if !h.released {
+		h.held = append(h.held, x)
+		h.mu.Unlock()
+		return nil
+	}
+	h.mu.Unlock()
+	return h.catchAllPage(ex, fs)
+}
+
+func newHeld(ex *transport.Exchange, fs []finding.Finding, probe bool) held {
 	p := ex.URL
 	if u, err := url.Parse(ex.URL); err == nil {
 		p = u.Path
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.held = append(h.held, held{path: p, template: ex.Template, body: sha256.Sum256(ex.Body), fs: fs})
+	return held{path: p, template: ex.Template, body: sha256.Sum256(ex.Body), fs: fs, probe: probe}
 }
 
 // catchAllPage rewrites, like release, the findings on an answer after
-// discovery when it is a catch-all page again: the same body as an answer
-// judged a soft 404, on a path that is no known endpoint.
-func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding, known func(path string) bool) []finding.Finding {
+// discovery when it is a catch-all page again: the very body of an answer
+// judged a soft 404, whatever the path (a known endpoint that answers
+// with the catch-all page is that page too).
+func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding) []finding.Finding {
 	h.mu.Lock()
 	empty := len(h.catchAll) == 0
 	h.mu.Unlock()
@@ -140,7 +171,7 @@ func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding
 		return fs
 	}
 	u, err := url.Parse(ex.URL)
-	if err != nil || known(u.Path) {
+	if err != nil {
 		return fs
 	}
 	sum := sha256.Sum256(ex.Body)
@@ -166,6 +197,7 @@ func (h *heldFindings) catchAllPage(ex *transport.Exchange, fs []finding.Finding
 func (h *heldFindings) release(res *discover.Result, known func(path string) bool) []finding.Finding {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.released = true
 	var out []finding.Finding
 	if res == nil {
 		for _, x := range h.held {
@@ -187,7 +219,7 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 	// whatever prefixes discovery named.
 	dirs := map[[32]byte]map[string]bool{}
 	for _, x := range h.held {
-		if exists[x.path] || known(x.path) {
+		if !x.probe || exists[x.path] || known(x.path) {
 			continue
 		}
 		if dirs[x.body] == nil {
@@ -195,9 +227,13 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 		}
 		dirs[x.body][path.Dir(x.path)] = true
 	}
-	for _, x := range h.held {
-		if exists[x.path] || known(x.path) {
-			out = append(out, x.fs...)
+	// First the prefix of every answer judged not to exist; then the
+	// findings move. An answer on a known endpoint (the target's root, say)
+	// with the very body of the catch-all page is that page again: its
+	// findings join the catch-all's.
+	prefixes := make([]string, len(h.held))
+	for i, x := range h.held {
+		if !x.probe || exists[x.path] || known(x.path) {
 			continue
 		}
 		prefix := ""
@@ -221,6 +257,16 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 		} else {
 			prefix = strings.TrimSuffix(path.Dir(x.path), "/") + "/"
 		}
+		prefixes[i] = prefix
+	}
+	for i, x := range h.held {
+		prefix := prefixes[i]
+		if prefix == "" {
+			if prefix = h.catchAll[x.body]; prefix == "" {
+				out = append(out, x.fs...) // a known endpoint's own answer
+				continue
+			}
+		}
 		for _, f := range x.fs {
 			// Only findings keyed on the probed path move; a check that
 			// keys its findings elsewhere (site-wide) already reports once.
@@ -232,4 +278,31 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 	}
 	h.held = nil
 	return out
+}
+
+// foldCatchAll moves each finding on a catch-all page (PREFIX{any}) to
+// PREFIX itself when the same check reported the same weakness there: a
+// site-wide finding keyed on the root (a missing header, say) and the same
+// finding on the catch-all page every path under it gets are one root
+// cause, reported once with all instances.
+func foldCatchAll(fs []finding.Finding) []finding.Finding {
+	at := map[string]string{} // check, CWE and subject at a path → its method
+	key := func(f finding.Finding, p string) string {
+		return strings.Join([]string{f.Check, strings.Join(f.CWE, ","), f.Subject, p}, "\x00")
+	}
+	for _, f := range fs {
+		if !strings.HasSuffix(f.Path, "{any}") {
+			at[key(f, f.Path)] = f.Method
+		}
+	}
+	for i, f := range fs {
+		prefix, ok := strings.CutSuffix(f.Path, "{any}")
+		if !ok {
+			continue
+		}
+		if m, ok := at[key(f, prefix)]; ok {
+			fs[i].Path, fs[i].Method = prefix, m
+		}
+	}
+	return fs
 }

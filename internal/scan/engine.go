@@ -330,7 +330,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			held.hold(ex, fs) // judged once discovery tells real routes from soft 404s
 			return
 		}
-		add(held.catchAllPage(ex, fs, e.knownPath))
+		add(held.judge(ex, fs))
 	}
 	outer := ctx
 	ctx, stop := bounded(ctx, o.MaxTime)
@@ -422,7 +422,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 	}
 	// One endpoint, one weakness: personal data served without
 	// authentication is part of the missing-authentication finding there.
-	rep.Findings = finding.Fold(finding.Dedupe(found), "missing-authentication", "pii-unauthenticated")
+	rep.Findings = finding.Fold(finding.Dedupe(foldCatchAll(found)), "missing-authentication", "pii-unauthenticated")
 	scanHeaders := make([]string, 0, len(o.Client.Header))
 	for k := range o.Client.Header {
 		scanHeaders = append(scanHeaders, k)
@@ -698,7 +698,12 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 						missing[ep.Key()] = true
 					}
 					if resp.Status >= 200 && resp.Status < 300 && ep.Path == p {
-						lists = append(lists, listAnswer{path: p, id: id, body: resp.Body})
+						// The guesses, not the answer, are kept: holding
+						// every list answer until the next round held
+						// dozens of large answers at once.
+						if g := e.itemGuesses(p, resp.Body); len(g) > 0 {
+							lists = append(lists, listAnswer{path: p, id: id, guesses: g})
+						}
 					}
 					links = append(links, harvested...)
 				}()
@@ -785,15 +790,30 @@ func pageURL(target *url.URL, resp *transport.Response) *url.URL {
 	return target
 }
 
-// listAnswer is a 2xx answer to a concrete GET path, as one identity saw it.
+// listAnswer holds the item-route guesses one 2xx answer to a concrete GET
+// path gave, as one identity saw it.
 type listAnswer struct {
-	path string
-	id   transport.Identity
-	body []byte
+	path    string
+	id      transport.Identity
+	guesses []discover.Guess
 }
 
 // maxItemLists bounds the list answers whose item route is guessed.
 const maxItemLists = 24
+
+// itemGuesses returns the item routes a list answer at path suggests: the
+// ids it names under path itself, then discovery's guesses (nil without
+// discovery, or for a path with a query).
+func (e *env) itemGuesses(path string, body []byte) []discover.Guess {
+	if e.discovered == nil || strings.Contains(path, "?") {
+		return nil
+	}
+	var out []discover.Guess
+	if values := discover.ItemValues(body); values != nil {
+		out = append(out, discover.Guess{List: path, Values: values})
+	}
+	return append(out, discover.ItemGuesses(path, e.prefixOf(path), body)...)
+}
 
 // itemRoutes guesses the item route of each list answer whose collection
 // has none known yet (/users → /users/{id}, tried with an id the list
@@ -814,13 +834,7 @@ func (e *env) itemRoutes(ctx context.Context, lists []listAnswer) []surface.Endp
 	}
 	var guesses []guess
 	for _, l := range lists {
-		if strings.Contains(l.path, "?") {
-			continue
-		}
-		if values := discover.ItemValues(l.body); values != nil {
-			guesses = append(guesses, guess{discover.Guess{List: l.path, Values: values}, l.id})
-		}
-		for _, g := range discover.ItemGuesses(l.path, e.prefixOf(l.path), l.body) {
+		for _, g := range l.guesses {
 			guesses = append(guesses, guess{g, l.id})
 		}
 	}
