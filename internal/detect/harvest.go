@@ -41,12 +41,12 @@ func Secrets(body []byte, contentType string) []SecretValue {
 		out = append(out, SecretValue{Name: name, Value: v})
 	}
 	// Assignments first: they name the key the value was assigned to.
-	for _, sub := range secretAssignment.FindAllSubmatch(body, 4*MaxSecretValues) {
-		v := string(sub[3])
+	for _, sub := range assignments(body, 4*MaxSecretValues) {
+		v := string(body[sub[6]:sub[7]])
 		if isAllDigits(v) && len(v) < 6 {
 			continue // a count or a flag, not a key
 		}
-		add(string(sub[1]), v)
+		add(string(body[sub[2]:sub[3]]), v)
 	}
 	for _, m := range Scan(body, contentType).Matches {
 		if m.Category != Secret || m.Type == TypeJWT || m.Type == TypePasswordHash {

@@ -31,10 +31,12 @@ import (
 // ErrUnreachable means no request reached the target at all.
 var ErrUnreachable = errors.New("target unreachable")
 
-// passiveBytes bounds the bytes of answers the passive checks read at once
-// (a body larger than this is read alone), so that ten 8 MiB answers in
-// flight do not all cost their parsing at the same time.
-const passiveBytes = 16 << 20
+// parseBytes bounds the bytes of answers parsed at once, by the passive
+// checks and by the baseline's harvest of links, ids and item routes (a
+// body larger than this is parsed alone), so that ten 8 MiB answers in
+// flight do not all cost their parsing at the same time: parsing holds
+// several times the size of the answer.
+const parseBytes = 16 << 20
 
 // ErrMaxTime means the scan reached Options.MaxTime and stopped.
 var ErrMaxTime = errors.New("scan reached its time limit")
@@ -86,7 +88,9 @@ type Progress struct {
 }
 
 type env struct {
-	client     *transport.Client
+	client *transport.Client
+	// parsing weighs the answers being parsed at once (parseBytes).
+	parsing    *semaphore.Weighted
 	identities []transport.Identity
 	// allIdentities keeps every identity, those who-am-I dropped included
 	// (the cleanup acts as the creator of each object).
@@ -281,7 +285,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		Target:        o.Client.Target.String(),
 		StartedAt:     time.Now().UTC(),
 	}
-	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...), values: o.Values}
+	e := &env{identities: append([]transport.Identity{transport.Anonymous()}, o.Identities...), values: o.Values, parsing: semaphore.NewWeighted(parseBytes)}
 	e.allIdentities = e.identities
 	scrub := scrubber{ids: o.Identities, header: o.Client.Header, client: func() *transport.Client { return e.client }}
 	log = slog.New(scrubHandler{inner: log.Handler(), s: scrub})
@@ -303,7 +307,6 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		fmu.Unlock()
 	}
 	held := &heldFindings{}
-	inspecting := semaphore.NewWeighted(passiveBytes)
 	cfg := o.Client
 	cfg.Endpoints = append(append([]surface.Endpoint(nil), cfg.Endpoints...), o.Endpoints...)
 	if cfg.MaskURL == nil {
@@ -318,14 +321,13 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
 		// Passive checks allocate several times the size of the body they
-		// read: large bodies are read a few at a time (passiveBytes).
-		w := min(max(int64(len(ex.Body)), 1), passiveBytes)
-		_ = inspecting.Acquire(context.Background(), w)
+		// read: large bodies are read a few at a time (parseBytes).
+		release := e.parse(ex.Body)
 		var fs []finding.Finding
 		for _, p := range o.Passive {
 			fs = append(fs, safeInspect(p, ex, e, log)...)
 		}
-		inspecting.Release(w)
+		release()
 		if ex.Check == discoveryCheck {
 			held.hold(ex, fs) // judged once discovery tells real routes from soft 404s
 			return
@@ -661,13 +663,22 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					resp, err := e.Do(transport.WithEndpoint(ctx, ep.Path), req, id)
 					e.progress.request()
 					var harvested []string
+					var guesses []discover.Guess
 					if err == nil && resp.Status < 400 {
+						release := e.parse(resp.Body)
 						// Parsed outside the lock; Knowledge locks itself.
 						harvested = surface.HarvestAnswer(resp.ContentType(), resp.Body, pageURL(e.client.Target(), resp))
 						e.knowledge.ObserveAs(id.Name, p, resp.Body)
 						for _, l := range harvested {
 							e.knowledge.ObserveLink(l)
 						}
+						if resp.Status >= 200 && resp.Status < 300 && ep.Path == p {
+							// The guesses, not the answer, are kept:
+							// holding every list answer until the next
+							// round held dozens of large answers at once.
+							guesses = e.itemGuesses(p, resp.Body)
+						}
+						release()
 					}
 					mu.Lock()
 					defer mu.Unlock()
@@ -697,13 +708,8 @@ func baseline(ctx context.Context, e *env, log *slog.Logger) error {
 					case resp.Status == http.StatusNotFound && !found[ep.Key()]:
 						missing[ep.Key()] = true
 					}
-					if resp.Status >= 200 && resp.Status < 300 && ep.Path == p {
-						// The guesses, not the answer, are kept: holding
-						// every list answer until the next round held
-						// dozens of large answers at once.
-						if g := e.itemGuesses(p, resp.Body); len(g) > 0 {
-							lists = append(lists, listAnswer{path: p, id: id, guesses: g})
-						}
+					if len(guesses) > 0 {
+						lists = append(lists, listAnswer{path: p, id: id, guesses: guesses})
 					}
 					links = append(links, harvested...)
 				}()
@@ -788,6 +794,17 @@ func pageURL(target *url.URL, resp *transport.Response) *url.URL {
 		return u
 	}
 	return target
+}
+
+// parse waits until body may be parsed within parseBytes and returns the
+// function that ends the parsing.
+func (e *env) parse(body []byte) (release func()) {
+	if e.parsing == nil {
+		return func() {}
+	}
+	w := min(max(int64(len(body)), 1), parseBytes)
+	_ = e.parsing.Acquire(context.Background(), w)
+	return func() { e.parsing.Release(w) }
 }
 
 // listAnswer holds the item-route guesses one 2xx answer to a concrete GET

@@ -1,8 +1,10 @@
 package discover
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -206,4 +208,19 @@ func TestSpecPathsMakeTheirPrefixLive(t *testing.T) {
 	if res.SpecURL != "/openapi.json" || !slices.Equal(got, []string{"/api/admin probe", "/openapi.json harvest"}) || !slices.Contains(res.Prefixes, "/api/") {
 		t.Errorf("spec %q, endpoints %v, prefixes %v", res.SpecURL, res.Endpoints, res.Prefixes)
 	}
+}
+
+// FuzzNormalize checks the one-pass normalize against the regular
+// expression it replaces.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "abc", "id 12345 at 2024-01-02T03:04:05Z", "deadbeefcafe x ab12 12ab 0x1f", "ABCDEF0123g"} {
+		f.Add(s)
+	}
+	volatile := regexp.MustCompile(`[0-9a-fA-F]{8,}|\d+`)
+	f.Fuzz(func(t *testing.T, s string) {
+		want := volatile.ReplaceAll([]byte(s), nil)
+		if got := normalize([]byte(s), ""); !bytes.Equal(got, want) {
+			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"hash/maphash"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/transport"
@@ -28,15 +28,68 @@ func randomToken() string {
 	return "lh-" + hex.EncodeToString(b)
 }
 
-var volatile = regexp.MustCompile(`[0-9a-fA-F]{8,}|\d+`)
-
 // normalize removes what differs between two answers of one catch-all: the
-// requested word, numbers, hex ids and timestamps.
+// requested word, numbers, hex ids and timestamps. It removes what the
+// regular expression [0-9a-fA-F]{8,}|\d+ matches, in one pass over the
+// body (the regular expression read a few MB a second, and discovery
+// compares every probe's answer).
 func normalize(body []byte, word string) []byte {
-	if word != "" {
+	var out []byte
+	eachKept(body, word, func(b []byte) { out = append(out, b...) })
+	return out
+}
+
+// digest returns the hash and length of normalize(body, word) without
+// building it: a large answer costs no copy unless it holds the word.
+func digest(body []byte, word string) (sum uint64, n int) {
+	var h maphash.Hash
+	h.SetSeed(digestSeed)
+	eachKept(body, word, func(b []byte) {
+		h.Write(b)
+		n += len(b)
+	})
+	return h.Sum64(), n
+}
+
+var digestSeed = maphash.MakeSeed()
+
+// eachKept calls emit with each run of body that normalize keeps, in order.
+func eachKept(body []byte, word string, emit func([]byte)) {
+	if word != "" && bytes.Contains(body, []byte(word)) {
 		body = bytes.ReplaceAll(body, []byte(word), nil)
 	}
-	return volatile.ReplaceAll(body, nil)
+	kept := 0 // start of the run kept so far
+	for i := 0; i < len(body); {
+		j := i
+		for j < len(body) && isHex(body[j]) {
+			j++
+		}
+		skip := 0
+		switch {
+		case j-i >= 8:
+			skip = j - i // a hex id
+		case body[i] >= '0' && body[i] <= '9':
+			for i+skip < len(body) && body[i+skip] >= '0' && body[i+skip] <= '9' {
+				skip++ // a number
+			}
+		}
+		if skip == 0 {
+			i++ // a letter, maybe of a short hex run
+			continue
+		}
+		if i > kept {
+			emit(body[kept:i])
+		}
+		i += skip
+		kept = i
+	}
+	if len(body) > kept {
+		emit(body[kept:])
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // existsStatus are the error statuses that show a route when they differ
@@ -80,15 +133,16 @@ func sameAnswer(resp, b *transport.Response, word, token string) bool {
 	if resp.ContentType() != b.ContentType() {
 		return false
 	}
-	nb, np := normalize(b.Body, token), normalize(resp.Body, word)
-	if bytes.Equal(nb, np) {
+	sb, nb := digest(b.Body, token)
+	sp, np := digest(resp.Body, word)
+	if sb == sp && nb == np {
 		return true
 	}
-	d := len(np) - len(nb)
+	d := np - nb
 	if d < 0 {
 		d = -d
 	}
-	return d <= max(16, len(nb)/20)
+	return d <= max(16, nb/20)
 }
 
 // baselineFor measures once per prefix how a path that cannot exist
