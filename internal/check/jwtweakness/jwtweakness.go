@@ -52,6 +52,9 @@ type heldToken struct {
 	where string
 }
 
+// Crack tries candidates as the token's HMAC secret (weakkey.Signed).
+func (h heldToken) Crack(candidates []string) (string, bool) { return h.tok.Crack(candidates) }
+
 var (
 	_ check.Check    = (*Check)(nil)
 	_ check.SiteWide = (*Check)(nil)
@@ -599,41 +602,19 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 // HMAC key of every token seen. A hit is one finding per key, at the
 // operation that exposed it, naming what it forges.
 func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
-	c.harvest.ObserveExamples(env.Endpoints())
-	cands := c.harvest.Candidates()
 	c.mu.Lock()
 	held := append([]heldToken(nil), c.held...)
 	c.mu.Unlock()
 	// In a stable order, whatever order the requests ran in.
 	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.tok.Raw < b.where+b.tok.Raw })
-	if len(cands) == 0 || len(held) == 0 {
-		return nil
-	}
 	var out []finding.Finding
-	byKey := map[string]int{}
-	for _, h := range held {
-		if ctx.Err() != nil {
-			break
+	for _, e := range weakkey.Exposures(ctx, c.harvest, env.Endpoints(), held) {
+		h, o, key := e.Signed[0], e.Origin, e.Key
+		forges := make([]string, len(e.Signed))
+		for i, s := range e.Signed {
+			forges[i] = s.where
 		}
-		key, ok := h.tok.Crack(cands)
-		if !ok {
-			continue
-		}
-		if i, ok := byKey[key]; ok {
-			out[i].Evidence.Details["forges"] += "; " + h.where
-			continue
-		}
-		o, _ := c.harvest.Origin(key)
-		id := check.Identity(env, o.Identity)
-		ep := surface.Endpoint{Method: o.Method, Path: o.Path}
-		if ep.Method == "" {
-			ep = surface.Endpoint{Method: http.MethodGet, Path: "/"}
-		}
-		f := check.New(c.Meta(), ep, nil, id)
-		f.URL = o.URL
-		if o.URL != "" {
-			f.Reproduce = "# the answer that shows the key:\n" + transport.Curl(o.Method, o.URL, id, nil, nil)
-		}
+		f := o.Finding(c.Meta(), env)
 		claims := make([]string, 0, len(h.tok.Claims))
 		for k := range h.tok.Claims {
 			claims = append(claims, k)
@@ -647,8 +628,7 @@ func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
 		f.Remediation = "Stop exposing configuration (environment dumps, .env files, debug and status pages, bundles), then rotate the signing secret: every token signed with it must die.\n\n" + remediationSecret
 		v := finding.NewValue("jwt_secret", o.Name, key)
 		f.Evidence = finding.NewEvidence(o.Where, 0, "the token's signature verifies offline with the value of "+cmpOr(o.Name, "a secret")+" found there: "+key, []finding.Value{v, finding.NewValue("jwt", "", h.tok.Raw)})
-		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": h.where, "alg": h.tok.Alg(), "proof": "offline HMAC verification"}
-		byKey[key] = len(out)
+		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": strings.Join(forges, "; "), "alg": h.tok.Alg(), "proof": "offline HMAC verification"}
 		out = append(out, f)
 	}
 	return out
