@@ -208,17 +208,40 @@ func (r *run) markLive(prefix, why string) {
 		return
 	}
 	words := r.o.Wordlist
-	if words == nil {
+	builtin := words == nil
+	if builtin {
 		words = Wordlist()
 	}
+	rootScope := prefix == "/" || (prefix == r.base && !isAPIRoot(prefix))
 	for i, w := range words {
 		p := prefix + w
-		if r.isKnown(p) || (prefix != "/" && (prefix != r.base || isAPIRoot(prefix)) && rootOnly(w)) {
+		if r.isKnown(p) || (!rootScope && rootOnly(w)) {
 			continue
 		}
 		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
+		if !builtin || !rootScope || !slices.Contains(DiagnosticDirs, w) {
+			continue
+		}
+		// Right after their directory, whatever it answered.
+		for _, leaf := range DiagnosticLeaves {
+			if d := p + "/" + leaf; !slices.Contains(words, w+"/"+leaf) && !r.isKnown(d) {
+				r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: d})
+			}
+		}
 	}
 }
+
+// DiagnosticDirs and DiagnosticLeaves make the built-in wordlist probe
+// diagnostic routes one level down (/debug/env, /internal/config,
+// /admin/settings) under the root and the target's path. A debug or admin
+// blueprint mounts its dumps there while the directory itself is not
+// routed: it answers the soft-404 (a 404, or an API gateway's uniform 403
+// "Missing Authentication Token" for a resource it does not deploy), so
+// probing the directory alone never reveals what is under it.
+var (
+	DiagnosticDirs   = []string{"debug", "internal", "admin"}
+	DiagnosticLeaves = []string{"env", "config", "settings"}
+)
 
 // rootWords are words probed only under the root and the target's path:
 // server files and consoles, documentation pages and API prefixes, which
