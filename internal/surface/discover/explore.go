@@ -212,20 +212,24 @@ func (r *run) markLive(prefix, why string) {
 	if builtin {
 		words = Wordlist()
 	}
-	rootScope := prefix == "/" || (prefix == r.base && !isAPIRoot(prefix))
 	for i, w := range words {
 		p := prefix + w
-		if r.isKnown(p) || (!rootScope && rootOnly(w)) {
+		if r.isKnown(p) || (prefix != "/" && (prefix != r.base || isAPIRoot(prefix)) && rootOnly(w)) {
 			continue
 		}
 		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
-		if !builtin || !rootScope || !slices.Contains(DiagnosticDirs, w) {
-			continue
-		}
-		// Right after their directory, whatever it answered.
+	}
+	// Diagnostic routes one level down, after the wordlist, under the
+	// target's path only (the root too when it is the target's path).
+	if !builtin || prefix != r.base || isAPIRoot(prefix) {
+		return
+	}
+	rank := len(words)
+	for _, dir := range DiagnosticDirs {
 		for _, leaf := range DiagnosticLeaves {
-			if d := p + "/" + leaf; !slices.Contains(words, w+"/"+leaf) && !r.isKnown(d) {
-				r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: d})
+			if w := dir + "/" + leaf; !slices.Contains(words, w) && !r.isKnown(prefix+w) {
+				r.push(job{kind: jobWord, prio: prioWord, rank: rank, prefix: prefix, path: prefix + w})
+				rank++
 			}
 		}
 	}
@@ -233,7 +237,8 @@ func (r *run) markLive(prefix, why string) {
 
 // DiagnosticDirs and DiagnosticLeaves make the built-in wordlist probe
 // diagnostic routes one level down (/debug/env, /internal/config,
-// /admin/settings) under the root and the target's path. A debug or admin
+// /admin/settings) under the target's path, after the wordlist (when the
+// budget allows). A debug or admin
 // blueprint mounts its dumps there while the directory itself is not
 // routed: it answers the soft-404 (a 404, or an API gateway's uniform 403
 // "Missing Authentication Token" for a resource it does not deploy), so
