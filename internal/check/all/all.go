@@ -62,6 +62,7 @@ func New(o Options) Set {
 	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions, Harvest: harvest})
 	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist, Harvest: harvest})
 	errs := errordisclosure.New()
+	undoc := undocumentedfields.New()
 	return Set{
 		Active: []check.Check{
 			bola.New(learner),
@@ -73,7 +74,7 @@ func New(o Options) Set {
 			bola.NewWrite(learner),
 			massassign.New(learner),
 			authnotenforced.New(),
-			undocumentedfields.New(),
+			undoc,
 			undocumentedendpoint.New(),
 			deprecatedlive.New(),
 			spechygiene.New(),
@@ -93,6 +94,7 @@ func New(o Options) Set {
 			credentialexposure.New(),
 			piiunauthenticated.New(),
 			rawdatastore.New(),
+			undoc,
 			serverbanner.New(),
 			securityheaders.New(),
 			debug,

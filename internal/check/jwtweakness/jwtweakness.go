@@ -8,6 +8,7 @@ package jwtweakness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -357,6 +358,7 @@ func credentialSources(env check.Env) []tokenSource {
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
 	var out []finding.Finding
 	sources := credentialSources(env)
+	documented, haveDocumented := surface.TokenIssuer(env.Endpoints())
 	for _, s := range sources {
 		id := s.cred.Identity
 		mk := func() finding.Finding {
@@ -364,7 +366,18 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		}
 		// A login flow's token was returned by the API without being sent.
 		login := strings.HasPrefix(s.where, "login flow")
-		out = append(out, c.analyse(s.tok, mk, s.where, login)...)
+		issuer, how, ok := issuerOf(s, login, env, documented, haveDocumented)
+		for _, f := range c.analyse(s.tok, mk, s.where, login) {
+			if ok && issuedClaims[f.Subject] {
+				// What the claims hold is the issuer's choice: the
+				// finding belongs to the operation whose answer carried
+				// the token, not to the site.
+				f.Method, f.Path = issuer.Method, issuer.Path
+				f.Evidence.Details = maps.Clone(f.Evidence.Details)
+				f.Evidence.Details["issued_by"] = issuer.Method + " " + issuer.Path + " (" + how + ")"
+			}
+			out = append(out, f)
+		}
 	}
 	var live []tokenSource
 	for _, s := range sources {
@@ -413,6 +426,35 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		}
 	}
 	return out, ctx.Err()
+}
+
+// issuedClaims are the subjects of findings about what a token's claims
+// hold: the operation that issued the token chose them.
+var issuedClaims = map[string]bool{"pii-claims": true, "no-expiry": true, "long-lifetime": true}
+
+// issuerOf names the operation whose answer carried a source's token: the
+// login flow's request when the token came from one, else the API's one
+// documented login operation (surface.TokenIssuer) for a token given as a
+// static header. ok is false when neither is known.
+func issuerOf(s tokenSource, login bool, env check.Env, documented surface.Endpoint, haveDocumented bool) (ep surface.Endpoint, how string, ok bool) {
+	if login {
+		is, isIssuer := s.cred.Identity.Login.(transport.Issuer)
+		if !isIssuer {
+			return surface.Endpoint{}, "", false
+		}
+		method, path := is.Operation()
+		path, _, _ = strings.Cut(path, "?")
+		for _, e := range env.Endpoints() {
+			if e.Method == method && e.Matches(path) {
+				return e, "the login flow of " + s.cred.Identity.Name, true
+			}
+		}
+		return surface.Endpoint{Method: method, Path: path}, "the login flow of " + s.cred.Identity.Name, true
+	}
+	if haveDocumented {
+		return documented, "the API's documented login operation", true
+	}
+	return surface.Endpoint{}, "", false
 }
 
 // with returns an identity that sends every credential of the source with
