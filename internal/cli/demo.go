@@ -74,9 +74,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // printServing tells how to run the report's reproductions against the demo
 // API that --serve keeps running: its URL and one export line per
-// placeholder the curl lines use. The demo's tokens are public test values.
+// placeholder the curl lines use (a reproduction keeps the exported
+// values, see transport.RequireVar). The demo's tokens are public test values.
 func printServing(w io.Writer, base string, ids []transport.Identity) {
-	fmt.Fprintf(w, "\nThe demo API keeps running at %s until Ctrl-C. To run a reproduction, fill its export lines ('…') with:\n", base)
+	fmt.Fprintf(w, "\nThe demo API keeps running at %s until Ctrl-C. To run a reproduction, export its variables first, then paste it:\n", base)
 	for _, id := range ids {
 		for _, k := range id.CredentialHeaders() {
 			fmt.Fprintf(w, "  export %s=%s\n", transport.PlaceholderName(id.Name, k), shellQuote(strings.Join(id.Values(k), ", ")))

@@ -36,7 +36,7 @@ func (l *lockedBuffer) String() string {
 
 var (
 	servingAt  = regexp.MustCompile(`keeps running at (http://127\.0\.0\.1:\d+)`)
-	preamble   = regexp.MustCompile(`(?m)^export ([A-Z0-9_]+)='…'`)
+	preamble   = regexp.MustCompile(`(?m)^: "\$\{([A-Z0-9_]+):\?[^}]*\}"$`)
 	statusLine = regexp.MustCompile(`(?m)^HTTP/[0-9.]+ (\d{3})`)
 )
 
@@ -104,15 +104,18 @@ func TestDemoReproductionsRun(t *testing.T) {
 				values["BAD_SIGNATURE_TOKEN"] = t.TamperedVariant()
 			}
 		}
+		// As a user would: export the values first, then paste the
+		// reproduction as printed; its preamble keeps them.
 		missing := ""
-		script := preamble.ReplaceAllStringFunc(f.Reproduce, func(m string) string {
-			v := preamble.FindStringSubmatch(m)[1]
-			val, ok := values[v]
+		var exports strings.Builder
+		for _, m := range preamble.FindAllStringSubmatch(f.Reproduce, -1) {
+			val, ok := values[m[1]]
 			if !ok {
-				missing = v
+				missing = m[1]
 			}
-			return "export " + v + "=" + shellQuote(val)
-		})
+			exports.WriteString("export " + m[1] + "=" + shellQuote(val) + "\n")
+		}
+		script := exports.String() + f.Reproduce
 		if missing != "" {
 			t.Errorf("%s: no value for placeholder %s", name, missing)
 			continue

@@ -196,13 +196,14 @@ func (s scrubber) scrub(t string, secrets []string) string {
 
 // sanitize is the last step every finding passes: locations masked
 // (personal data in paths and queries), excerpts and details read once more
-// by the detectors, the scan's own credentials scrubbed everywhere.
+// by the detectors, every leaf value of an excerpt masked by structure
+// unless it is harmless (detect.MaskExcerpt), the scan's own credentials scrubbed everywhere.
 func sanitize(fs []finding.Finding, s scrubber) {
 	secrets := s.secrets()
 	for i := range fs {
 		f := &fs[i]
 		f.MaskLocations(maskLocation)
-		f.Evidence.Excerpt = maskLocation(detect.MaskSensitive(f.Evidence.Excerpt))
+		f.Evidence.Excerpt = maskLocation(detect.MaskExcerpt(detect.MaskSensitive(f.Evidence.Excerpt)))
 		for k, v := range f.Evidence.Details {
 			if strings.HasPrefix(k, "reproduce") {
 				f.Evidence.Details[k] = maskLocation(v)

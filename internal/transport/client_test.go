@@ -389,7 +389,7 @@ func TestParseIdentity(t *testing.T) {
 
 func TestCurlUsesPlaceholders(t *testing.T) {
 	got := Curl("GET", "http://127.0.0.1:8080/users/2", alice, nil, nil)
-	want := "export ALICE_AUTHORIZATION='…'  # the Authorization header alice sends\n" +
+	want := `: "${ALICE_AUTHORIZATION:?export ALICE_AUTHORIZATION first: the Authorization header alice sends}"` + "\n" +
 		`curl -sS -i -H "Authorization: $ALICE_AUTHORIZATION" 'http://127.0.0.1:8080/users/2'`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
@@ -479,7 +479,7 @@ func TestCurlRunsInAShell(t *testing.T) {
 	got := CurlSecrets("POST", "http://127.0.0.1:1/a?b='c'", []Secret{{Header: "Authorization", Prefix: `Bearer "$x`, Var: "TOK"}}, http.Header{"Content-Type": {"application/json"}}, []byte(`{"a":"it's"}`))
 	// Replace curl by printf to see the words the shell builds.
 	script := strings.Replace(got, "curl -sS -i", `printf '%s\n'`, 1)
-	script = strings.Replace(script, "export TOK='…'", "export TOK=secret", 1)
+	script = "TOK=secret\n" + script
 	out, err := exec.Command(sh, "-c", script).Output()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, script)
@@ -487,5 +487,28 @@ func TestCurlRunsInAShell(t *testing.T) {
 	want := "-X\nPOST\n-H\nAuthorization: Bearer \"$xsecret\n-H\nContent-Type: application/json\n--data-binary\n{\"a\":\"it's\"}\nhttp://127.0.0.1:1/a?b='c'\n"
 	if string(out) != want {
 		t.Errorf("shell words:\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestRequireVarKeepsAnExportedValueAndFailsClearly(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	line := RequireVar("ALICE_AUTHORIZATION", "the Authorization header alice's } sends $HOME")
+	script := line + "\nprintf '%s' \"$ALICE_AUTHORIZATION\""
+	// Exported before the paste: kept as it is.
+	cmd := exec.Command(sh, "-c", script)
+	cmd.Env = []string{"ALICE_AUTHORIZATION=Bearer abc"}
+	out, err := cmd.Output()
+	if err != nil || string(out) != "Bearer abc" {
+		t.Errorf("exported value: got %q, %v", out, err)
+	}
+	// Not exported: stops before curl, naming the variable.
+	cmd = exec.Command(sh, "-c", script)
+	cmd.Env = []string{}
+	out, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "export ALICE_AUTHORIZATION first: the Authorization header alice's _ sends _HOME") {
+		t.Errorf("missing value: got %q, %v", out, err)
 	}
 }

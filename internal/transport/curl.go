@@ -38,11 +38,11 @@ func IdentitySecrets(id Identity) []Secret {
 }
 
 // Curl returns a reproduction of a request as identity id: a preamble that
-// names each placeholder (export ALICE_AUTHORIZATION='…'), then the curl
+// names each placeholder (see RequireVar), then the curl
 // command. Identity headers are sent under their names as typed, their
 // values replaced by the placeholders; extra headers and the body are
 // literal. The output runs in a POSIX shell once the placeholders are
-// filled. The forged credential of a synthetic identity is printed as
+// exported. The forged credential of a synthetic identity is printed as
 // sent: it proves the weakness and belongs to nobody.
 func Curl(method, url string, id Identity, extra http.Header, body []byte) string {
 	if id.Synthetic {
@@ -68,11 +68,7 @@ func CurlSecrets(method, url string, secrets []Secret, extra http.Header, body [
 			continue
 		}
 		named[s.Var] = true
-		b.WriteString("export " + s.Var + "='…'")
-		if s.Note != "" {
-			b.WriteString("  # " + strings.ReplaceAll(s.Note, "\n", " "))
-		}
-		b.WriteString("\n")
+		b.WriteString(RequireVar(s.Var, s.Note) + "\n")
 	}
 	b.WriteString("curl -sS -i")
 	if method != "" && method != http.MethodGet {
@@ -133,8 +129,32 @@ func WithScanHeaders(curl string, names []string) string {
 	var pre, h strings.Builder
 	for _, k := range names {
 		v := PlaceholderName("leakhound_header", k)
-		pre.WriteString("export " + v + "='…'  # the value of --header " + k + "\n")
+		pre.WriteString(RequireVar(v, "the value of --header "+k) + "\n")
 		h.WriteString(` -H "` + doubleQuoted(k+": ") + "$" + v + `"`)
 	}
 	return curl[:i] + pre.String() + head + h.String() + curl[i+len(head):]
+}
+
+// RequireVar returns the preamble line of a reproduction for the shell
+// variable name: `: "${ALICE_AUTHORIZATION:?export ALICE_AUTHORIZATION
+// first: the Authorization header alice sends}"`. Pasted into a POSIX
+// shell (bash, dash, zsh) it keeps a value the user exported already and
+// otherwise stops with that message (POSIX ${parameter:?word}), so a
+// reproduction never runs, nor overwrites a credential, with a
+// placeholder.
+func RequireVar(name, note string) string {
+	msg := "export " + name + " first"
+	if note != "" {
+		msg += ": " + strings.ReplaceAll(note, "\n", " ")
+	}
+	// Inside "${…:?word}" a } ends the word and $ ` \ " act: keep them
+	// out of the message.
+	msg = strings.Map(func(r rune) rune {
+		switch r {
+		case '}', '$', '`', '\\', '"':
+			return '_'
+		}
+		return r
+	}, msg)
+	return `: "${` + name + `:?` + msg + `}"`
 }

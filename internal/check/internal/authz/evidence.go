@@ -8,7 +8,6 @@ import (
 
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
-	"github.com/leakhound/leakhound/internal/surface/shape"
 	"github.com/leakhound/leakhound/internal/transport"
 )
 
@@ -79,10 +78,9 @@ func (p Pair) Side(markers []Marker, rows int) (string, []finding.Value) {
 		if masked := detect.MaskText(v); masked != v {
 			return masked
 		}
-		if shape.IsID(v) || len(v) <= 12 {
-			return v
-		}
-		return finding.Mask("text", v)
+		// Any other value is masked by structure unless it is harmless
+		// (an id under an id key, a small count, an enumeration).
+		return detect.MaskValue(Key(pth), v, !isJSONScalar(v))
 	}
 	w := 10
 	for _, pth := range paths {
@@ -225,4 +223,13 @@ func MaskBody(body []byte) []byte {
 func (p Pair) Curl() string {
 	_, other := p.Curls()
 	return other
+}
+
+// isJSONScalar reports whether a flattened leaf was a JSON number or
+// literal rather than a string.
+func isJSONScalar(v string) bool {
+	if v == "true" || v == "false" || v == "null" {
+		return true
+	}
+	return json.Valid([]byte(v)) && v != "" && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
