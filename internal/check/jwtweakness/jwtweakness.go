@@ -147,7 +147,7 @@ func (c *Check) analyse(t *jwt.Token, mk func() finding.Finding, source string, 
 			claims[k] = v
 		}
 	}
-	if ms := detect.FindValues(claims); len(ms) > 0 {
+	if ms := personalClaims(detect.FindValues(claims)); len(ms) > 0 {
 		var values []finding.Value
 		var fields []string
 		sev := finding.Low
@@ -681,4 +681,20 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// personalClaims drops the authorization claims (role, scope, permissions,
+// groups) from ms: an access token exists to carry them (RFC 9068 §2.2.3
+// roles, groups and entitlements; RFC 8693 §4.2 scope), they are no
+// personal data (CWE-359) and reading them gains an attacker nothing the
+// signature does not guard. A token whose signature can be forged is
+// reported on its own (weak-hmac-secret, unsigned-token).
+func personalClaims(ms []detect.Match) []detect.Match {
+	out := ms[:0:0]
+	for _, m := range ms {
+		if m.Type != detect.TypeRole {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -215,3 +215,33 @@ func TestLifetimeNeverOverflows(t *testing.T) {
 		}
 	}
 }
+
+// A role, scope or permission claim is authorization data an access token
+// exists to carry, not personal data: only personal claims are reported.
+func TestRoleClaimIsNoPersonalData(t *testing.T) {
+	now := time.Now().Unix()
+	for _, tc := range []struct {
+		name   string
+		claims map[string]any
+		title  string // "" when no pii-claims finding is wanted
+	}{
+		{"role only", map[string]any{"sub": "2", "role": "admin", "scope": "accounts:read", "permissions": []any{"read"}}, ""},
+		{"role and email", map[string]any{"sub": "2", "role": "admin", "email": "carol.okafor@ledgerly-bank.com"}, "JWT claims carry email"},
+	} {
+		tc.claims["iat"], tc.claims["exp"] = now, now+900
+		raw, _ := jwt.SignHS256("Vq7wX2zL5tN8pB4cF6hD1sG0aYuEiOwQeRtZk3Jr9m", map[string]any{"alg": "HS256"}, tc.claims)
+		tok, _ := jwt.Parse(raw)
+		var got *finding.Finding
+		for _, f := range New(Options{}).analyse(tok, base, "test", true) {
+			if f.Subject == "pii-claims" {
+				got = &f
+			}
+		}
+		switch {
+		case tc.title == "" && got != nil:
+			t.Errorf("%s: reported %q", tc.name, got.Title)
+		case tc.title != "" && (got == nil || got.Title != tc.title):
+			t.Errorf("%s: got %+v, want %q", tc.name, got, tc.title)
+		}
+	}
+}
