@@ -311,7 +311,7 @@ func (f *scanFlags) groups(use flagUse) []flagGroup {
 		f.surface.registerIdentities(ids.fs)
 
 		fs = limits.fs
-		fs.Float64Var(&f.rate, "rate", 50, "requests per second")
+		fs.Float64Var(&f.rate, "rate", 50, "requests per second at most (0: no limit, for a target you own)")
 		fs.IntVar(&f.concurrency, "concurrency", 10, "requests in flight at most")
 		fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "timeout of one request")
 		fs.IntVar(&f.maxRequests, "max-requests", 5000, "request budget of the whole scan")

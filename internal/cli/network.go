@@ -51,7 +51,7 @@ type fileNetwork struct {
 }
 
 func (f *networkFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.proxy, "proxy", "", "send every request through this HTTP(S) proxy URL (Burp, ZAP), or 'env' for HTTPS_PROXY/HTTP_PROXY/NO_PROXY")
+	fs.StringVar(&f.proxy, "proxy", "", "send every request through this HTTP(S) or SOCKS5 proxy URL (http://, https://, socks5://; Burp, ZAP), or 'env' for HTTPS_PROXY/HTTP_PROXY/NO_PROXY")
 	fs.StringArrayVarP(&f.headers, "header", "H", nil, "'NAME: VALUE' header sent on every request of every identity (repeatable), such as an API gateway key")
 	fs.StringVar(&f.userAgent, "user-agent", "", "User-Agent of every request (default leakhound/VERSION)")
 	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")

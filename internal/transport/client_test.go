@@ -512,3 +512,20 @@ func TestRequireVarKeepsAnExportedValueAndFailsClearly(t *testing.T) {
 		t.Errorf("missing value: got %q, %v", out, err)
 	}
 }
+
+// A malformed --identity names the identity when it is one, so the user
+// can tell which flag is wrong, and never shows what looks like a
+// credential.
+func TestParseIdentityErrorNamesTheIdentity(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice":                            `identity "alice"`,
+		"carol:admin":                      `identity "carol:admin"`,
+		"sk_live_4eC39HqLyjWDarjtT1zdp7dc": `identity "sk_l…"`,
+		"Authorization: Bearer eyJhbGciOiJIUzI1Ni": `identity "Auth…"`,
+	} {
+		_, err := ParseIdentity(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %s", in, err, want)
+		}
+	}
+}

@@ -184,10 +184,33 @@ func validHeaderName(h string) bool {
 // redactIdentity hides a malformed identity flag but for its first
 // characters when they can only be a name.
 func redactIdentity(s string) string {
+	if looksLikeName(s) {
+		// --identity alice: the name, which the user must see to tell
+		// which flag is wrong, and no credential.
+		return s
+	}
 	if len(s) > 8 && identityName.MatchString(s[:4]) {
 		return s[:4] + "…"
 	}
 	return "…"
+}
+
+// looksLikeName reports whether s, an --identity value without "=", reads
+// as NAME or NAME:ROLE rather than as a credential typed in the wrong
+// place: at most 24 characters of a name, no header separator, and few
+// digits (a key or token has many).
+func looksLikeName(s string) bool {
+	name, role, _ := strings.Cut(s, ":")
+	if len(s) > 24 || !identityName.MatchString(name) || role != "" && !identityName.MatchString(role) {
+		return false
+	}
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits <= 3
 }
 
 // Placeholder is the shell variable that stands for an identity's header in
