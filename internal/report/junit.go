@@ -118,6 +118,23 @@ func (j JUnit) Report(w io.Writer, r *finding.Report) error {
 		out.Skipped += suite.Skipped
 		out.Suites = append(out.Suites, suite)
 	}
+	if len(r.SkippedOperations) > 0 || r.Coverage != nil {
+		// What was not tested: each skipped operation is a skipped case.
+		nt := junitSuite{Name: "not tested"}
+		if c := r.Coverage; c != nil && len(c.EndpointsBySource) > 0 {
+			nt.Properties = append(nt.Properties, junitProperty{Name: "coverage", Value: coverageLine(c)})
+		}
+		for _, op := range r.SkippedOperations {
+			nt.Cases = append(nt.Cases, junitCase{Name: op.Method + " " + op.Path, Classname: "leakhound.skipped", Time: "0",
+				Skipped: &junitSkipped{Message: op.Reason}})
+		}
+		if len(nt.Cases) > 0 || len(nt.Properties) > 0 {
+			nt.Tests, nt.Skipped = len(nt.Cases), len(nt.Cases)
+			out.Tests += nt.Tests
+			out.Skipped += nt.Skipped
+			out.Suites = append(out.Suites, nt)
+		}
+	}
 	if len(r.Incomplete) > 0 {
 		// First, so that a CI page shows it before the checks.
 		scanSuite := junitSuite{Name: "scan", Tests: 1, Failures: 1,

@@ -85,6 +85,12 @@ func (m Markdown) Report(w io.Writer, r *finding.Report) error {
 	} else if len(r.Errors) > 0 {
 		fmt.Fprintf(&head, "> [!WARNING]\n> %s\n\n", mdEscape(strings.Join(r.Errors, "; ")))
 	}
+	if c := r.Coverage; c != nil && len(c.EndpointsBySource) > 0 {
+		fmt.Fprintf(&head, "**Coverage:** %s\n\n", mdEscape(coverageLine(c)))
+	}
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(&head, "> [!NOTE]\n> %s\n\n", mdEscape(wn))
+	}
 	head.WriteString("| Severity | Findings |\n|---|---:|\n")
 	for _, sev := range finding.Severities() {
 		fmt.Fprintf(&head, "| %s | %d |\n", sevBadge[sev], r.Summary.Count(sev))
@@ -123,6 +129,18 @@ func (m Markdown) Report(w io.Writer, r *finding.Report) error {
 				fmt.Fprintf(&tail, " (until %s)", mdEscape(f.Suppressed.Expires))
 			}
 			tail.WriteString("\n")
+		}
+		tail.WriteString("\n</details>\n\n")
+	}
+	if len(r.SkippedOperations) > 0 {
+		// What was not tested, as in every other format.
+		fmt.Fprintf(&tail, "<details><summary>Not tested: %d skipped operations, %d requests refused before the wire</summary>\n\n", len(r.SkippedOperations), r.RequestsRefused)
+		for i, op := range r.SkippedOperations {
+			if i == maxSkipped {
+				fmt.Fprintf(&tail, "- … %d more (see the JSON report)\n", len(r.SkippedOperations)-maxSkipped)
+				break
+			}
+			fmt.Fprintf(&tail, "- <code>%s</code> — %s\n", html.EscapeString(op.Method+" "+op.Path), mdEscape(op.Reason))
 		}
 		tail.WriteString("\n</details>\n\n")
 	}

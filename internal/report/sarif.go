@@ -228,6 +228,22 @@ func (s SARIF) Report(w io.Writer, r *finding.Report) error {
 	for _, e := range r.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "error", Message: sarifText{Text: e}})
 	}
+	// What was not tested: the coverage and the skipped operations in the
+	// run's properties, each skipped operation also as a note.
+	if r.Coverage != nil {
+		run.Properties["coverage"] = r.Coverage
+	}
+	for _, wn := range r.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "warning", Message: sarifText{Text: wn}})
+	}
+	if len(r.SkippedOperations) > 0 {
+		run.Properties["skippedOperations"] = r.SkippedOperations
+		run.Properties["requestsRefused"] = r.RequestsRefused
+		for _, op := range r.SkippedOperations {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "note",
+				Message: sarifText{Text: "not tested: " + op.Method + " " + op.Path + " — " + op.Reason}})
+		}
+	}
 	run.Invocations = []sarifInvocation{inv}
 	for i := range r.Findings {
 		run.Results = append(run.Results, sarifResultOf(&r.Findings[i], index[r.Findings[i].Check]))
