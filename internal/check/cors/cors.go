@@ -141,7 +141,10 @@ func (c *Check) judge(ep surface.Endpoint, resp *transport.Response, id transpor
 	}
 	f := check.New(c.Meta(), ep, resp, id)
 	f.Reproduce = transport.Curl(http.MethodGet, resp.URL, id, http.Header{"Origin": {origin}}, nil)
-	f.Method, f.Path = http.MethodGet, "/"
+	// Labelled with the operation the request went to, as its
+	// reproduction is: one finding per policy all the same, since Run stops
+	// at the first endpoint that proves it.
+	f.Method = http.MethodGet
 	lines := "Origin: " + origin + "\nAccess-Control-Allow-Origin: " + acao
 	if creds {
 		lines += "\nAccess-Control-Allow-Credentials: true"

@@ -83,6 +83,13 @@ func TestCORS(t *testing.T) {
 			if f, ok := got["arbitrary"]; ok && f.Evidence.Details["tested_on"] != "/api/me" {
 				t.Errorf("tested on %q, want the authenticated endpoint first", f.Evidence.Details["tested_on"])
 			}
+			// Labelled with the operation its request and reproduction
+			// went to, not the site root.
+			for s, f := range got {
+				if f.Method+" "+f.Path != "GET /api/me" || !strings.Contains(f.Reproduce, "/api/me") {
+					t.Errorf("%s: labelled %s %s, reproduction %q", s, f.Method, f.Path, f.Reproduce)
+				}
+			}
 		})
 	}
 }
