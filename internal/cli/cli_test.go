@@ -153,6 +153,9 @@ func TestRun(t *testing.T) {
 			if tc.stderr != "" && !strings.Contains(errs, tc.stderr) {
 				t.Fatalf("stderr %q does not contain %q", errs, tc.stderr)
 			}
+			if tc.name == "unreachable" && strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Fatalf("an unreachable target must say so in one line, got %q", errs)
+			}
 			if tc.code == 2 && strings.Count(strings.TrimSpace(errs), "\n") > 0 && tc.args != nil && !strings.Contains(errs, "Usage") {
 				t.Fatalf("a usage error must be one line, got %q", errs)
 			}

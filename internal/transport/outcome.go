@@ -61,7 +61,14 @@ func (c *Client) observe(ctx context.Context, u *url.URL, resp *Response, err er
 		kind = failRateLimited
 	}
 	if opened := c.breaker.observe(kind, u.Path); opened != nil {
-		c.log.Warn("circuit breaker open: no more requests are sent", "reason", opened.Error())
+		if c.Reached() {
+			c.log.Warn("circuit breaker open: no more requests are sent", "reason", opened.Error())
+		} else {
+			// Nothing ever answered: the scan ends with this reason as its
+			// one error line (target unreachable); a warning would say it
+			// twice.
+			c.log.Debug("circuit breaker open: no more requests are sent", "reason", opened.Error())
+		}
 		c.halt(opened)
 	}
 }
