@@ -491,10 +491,16 @@ func TestCurlRunsInAShell(t *testing.T) {
 }
 
 func TestRequireVarKeepsAnExportedValueAndFailsClearly(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
+	for _, shell := range []string{"sh", "bash"} {
+		sh, err := exec.LookPath(shell)
+		if err != nil {
+			continue
+		}
+		requireVarIn(t, sh)
 	}
+}
+
+func requireVarIn(t *testing.T, sh string) {
 	line := RequireVar("ALICE_AUTHORIZATION", "the Authorization header alice's } sends $HOME")
 	script := line + "\nprintf '%s' \"$ALICE_AUTHORIZATION\""
 	// Exported before the paste: kept as it is.
@@ -502,14 +508,14 @@ func TestRequireVarKeepsAnExportedValueAndFailsClearly(t *testing.T) {
 	cmd.Env = []string{"ALICE_AUTHORIZATION=Bearer abc"}
 	out, err := cmd.Output()
 	if err != nil || string(out) != "Bearer abc" {
-		t.Errorf("exported value: got %q, %v", out, err)
+		t.Errorf("%s, exported value: got %q, %v", sh, out, err)
 	}
 	// Not exported: stops before curl, naming the variable.
 	cmd = exec.Command(sh, "-c", script)
 	cmd.Env = []string{}
 	out, err = cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "export ALICE_AUTHORIZATION first: the Authorization header alice's _ sends _HOME") {
-		t.Errorf("missing value: got %q, %v", out, err)
+	if err == nil || !strings.Contains(string(out), "export ALICE_AUTHORIZATION first: the Authorization header alice_s _ sends _HOME") {
+		t.Errorf("%s, missing value: got %q, %v", sh, out, err)
 	}
 }
 

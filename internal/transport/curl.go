@@ -30,7 +30,7 @@ func IdentitySecrets(id Identity) []Secret {
 	for _, k := range id.CredentialHeaders() {
 		note := "the " + k + " header " + id.Name + " sends"
 		if len(id.Values(k)) == 0 && id.Login != nil {
-			note = "the " + k + " header " + id.Name + "'s login flow yields"
+			note = "the " + k + " header the login flow of " + id.Name + " yields"
 		}
 		out = append(out, Secret{Header: k, Var: PlaceholderName(id.Name, k), Note: note})
 	}
@@ -147,11 +147,11 @@ func RequireVar(name, note string) string {
 	if note != "" {
 		msg += ": " + strings.ReplaceAll(note, "\n", " ")
 	}
-	// Inside "${…:?word}" a } ends the word and $ ` \ " act: keep them
-	// out of the message.
+	// Inside "${…:?word}" a } ends the word, $ ` \ " act, and bash pairs
+	// single quotes even there: keep them out of the message.
 	msg = strings.Map(func(r rune) rune {
 		switch r {
-		case '}', '$', '`', '\\', '"':
+		case '}', '$', '`', '\\', '"', '\'':
 			return '_'
 		}
 		return r
