@@ -54,6 +54,9 @@ type scan struct {
 	wireKeys  map[string]bool
 	lines     []int
 	textMode  bool
+	// docPage is set for an API documentation page (see docPage): its
+	// personal data are the description's examples.
+	docPage bool
 	scratch   []byte
 }
 
@@ -79,6 +82,12 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 	m := Match{Rule: rule, Type: typ, Category: CategoryOf(typ), Confidence: conf, Start: start, End: end, Note: note}
 	if sc.textMode {
 		m.Record = "line " + strconv.Itoa(sc.lineOf(start))
+		if sc.docPage && m.Category == PII && m.Confidence > low {
+			// An OpenAPI description inlined in a swagger-ui or Redoc
+			// page: its personal data are examples, masked like any value
+			// and counted as no data (as under "example" keys in JSON).
+			m.Confidence, m.Note = low, "documentation example"
+		}
 	} else {
 		m.Path = sc.path(false)
 		m.Record = recordOf(m.Path)
