@@ -149,13 +149,25 @@ func MaskExcerpt(s string) string {
 	lines := strings.SplitAfter(s, "\n")
 	var b strings.Builder
 	b.Grow(len(s))
+	if strings.HasPrefix(s, "…") && len(lines) > 0 {
+		// An excerpt cut inside a string value: its visible end is a leaf.
+		lines[0] = maskCutValue(lines[0])
+	}
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		if j := jsonStart(line); j >= 0 {
+		j, open := jsonStart(line), []jsonFrame(nil)
+		if j < 0 && !headerLine.MatchString(line) {
+			// A member of a JSON text whose opening was cut off
+			// ("email": "…", or ,"holder":"…" in a compact one).
+			if loc := memberKey.FindStringIndex(line); loc != nil {
+				j, open = loc[0], []jsonFrame{{object: true, expectKey: true}}
+			}
+		}
+		if j >= 0 {
 			// The JSON text may span the following lines.
 			rest := strings.Join(lines[i:], "")
 			b.WriteString(rest[:j])
-			out, used := maskJSON(rest[j:])
+			out, used := maskJSON(rest[j:], open)
 			b.WriteString(out)
 			// Continue after the JSON text, line by line.
 			consumed := j + used
@@ -170,6 +182,27 @@ func MaskExcerpt(s string) string {
 		b.WriteString(maskLine(line))
 	}
 	return b.String()
+}
+
+// memberKey finds an object member's key: "name": or "name" :.
+var memberKey = regexp.MustCompile(`"(?:[^"\\\n]|\\.)*"[ \t]*:`)
+
+// cutValue is the start of an excerpt cut inside a string value: the rest
+// of the value, its closing quote, then what follows a value.
+var cutValue = regexp.MustCompile(`^…([^"\n]+)("[ \t]*[,}\]\n])`)
+
+// maskCutValue masks the visible end of a string value at the start of an
+// excerpt cut inside it (…kafor", "email": …).
+func maskCutValue(line string) string {
+	m := cutValue.FindStringSubmatchIndex(line)
+	if m == nil {
+		return line
+	}
+	v := line[m[2]:m[3]]
+	if IsMasked(v) {
+		return line
+	}
+	return "…" + MaskLeaf(v) + line[m[4]:]
 }
 
 // jsonStart returns where a JSON object or array starts in line: at its
@@ -268,10 +301,11 @@ func maskCookie(v string) string {
 }
 
 // maskJSON masks the leaf values of the JSON text at the start of s, which
-// may be cut short. It returns the masked text and how many bytes of s the
+// may be cut short at either end: open are the containers already open
+// when s starts inside one. It returns the masked text and how many bytes of s the
 // JSON text used (up to the end of its outermost value, or all of s).
-func maskJSON(s string) (string, int) {
-	var stack []jsonFrame
+func maskJSON(s string, open []jsonFrame) (string, int) {
+	stack := open
 	var b strings.Builder
 	i := 0
 	parentKey := func() string {

@@ -42,6 +42,18 @@ func TestMaskExcerptByStructure(t *testing.T) {
 			kept: []string{"existing email → 200 ", `"id": 4021`, `"user_id": "u_1001"`, `"sub": "1003"`, `"iat": 1767600000`},
 		},
 		{
+			name: "an excerpt whose opening was cut off",
+			in:   "…kafor\",\n      \"nickname\": \"caro\",\n      \"balance\": 18250.11,\n      \"id\": 1001\n    },\n    {\n      \"holder\": \"Dmitri Volkov\",…",
+			gone: []string{"kafor", "caro\"", "18250", "Dmitri"},
+			kept: []string{`"nickname": "****"`, `"balance": "1…(5-10)"`, `"id": 1001`, `"holder": "D…(11-20)"`},
+		},
+		{
+			name: "a compact excerpt whose opening was cut off",
+			in:   `…,"holder":"Carol Okafor","account_id":1}]}`,
+			gone: []string{"Carol"},
+			kept: []string{`"holder":"C…(11-20)"`, `"account_id":1}]}`},
+		},
+		{
 			name: "header values",
 			in:   "X-Account-Holder: Carol Okafor\nServer: Werkzeug/3.0.1\nSet-Cookie: session=abcdefghijk; Path=/; HttpOnly\nAuthorization: Bearer <forged token>",
 			gone: []string{"Carol", "abcdefghijk"},
