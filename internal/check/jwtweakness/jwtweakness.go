@@ -359,14 +359,6 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 	var out []finding.Finding
 	sources := credentialSources(env)
 	documented, haveDocumented := surface.TokenIssuer(env.Endpoints())
-	// The operation where the identities' tokens are in use.
-	var users []transport.Identity
-	for _, s := range sources {
-		if !s.cred.Dead {
-			users = append(users, s.cred.Identity)
-		}
-	}
-	usedEp, usedURL, used := usedAt(ctx, env, users)
 	for _, s := range sources {
 		id := s.cred.Identity
 		mk := func() finding.Finding {
@@ -380,10 +372,10 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 			// which refuses anonymous callers and answers the identity;
 			// those about its claims to the operation that issued it, when
 			// known (below).
-			if used {
+			if e, url, used := usedAt(ctx, env, id); used {
 				mk = func() finding.Finding {
-					f := check.New(c.Meta(), usedEp, nil, id)
-					f.URL = usedURL
+					f := check.New(c.Meta(), e, nil, id)
+					f.URL = url
 					return f
 				}
 			}
@@ -721,18 +713,14 @@ func personalClaims(ms []detect.Match) []detect.Match {
 }
 
 // usedAt returns the first GET operation that refuses anonymous callers
-// and answers one of ids with 2xx, and the URL it answered at: where the
-// identities' tokens are in use. It is the same operation for every
-// identity, so that a weakness of the signing key stays one finding. The
-// answers come from the scan's cache.
-func usedAt(ctx context.Context, env check.Env, ids []transport.Identity) (surface.Endpoint, string, bool) {
+// and answers id with 2xx, and the URL it answered at: where id's token is
+// in use. The answers come from the scan's cache.
+func usedAt(ctx context.Context, env check.Env, id transport.Identity) (surface.Endpoint, string, bool) {
 	for _, e := range check.RefusingAnonymous(ctx, env, false) {
 		p, _ := e.Concrete()
-		for _, id := range ids {
-			resp, err := env.Do(ctx, transport.Request{Path: p}, id)
-			if err == nil && resp.Status >= 200 && resp.Status < 300 {
-				return e, resp.URL, true
-			}
+		resp, err := env.Do(ctx, transport.Request{Path: p}, id)
+		if err == nil && resp.Status >= 200 && resp.Status < 300 {
+			return e, resp.URL, true
 		}
 	}
 	return surface.Endpoint{}, "", false
