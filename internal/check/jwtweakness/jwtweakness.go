@@ -367,11 +367,10 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		// A login flow's token was returned by the API without being sent.
 		login := strings.HasPrefix(s.where, "login flow")
 		issuer, how, ok := issuerOf(s, login, env, documented, haveDocumented)
-		if !s.cred.Dead {
-			// The findings go to the first operation that takes the token,
-			// which refuses anonymous callers and answers the identity;
-			// those about its claims to the operation that issued it, when
-			// known (below).
+		if !ok && !s.cred.Dead {
+			// No operation issued the token as far as the scan knows: the
+			// findings go to the first operation that takes it, which
+			// refuses anonymous callers and answers the identity.
 			if e, url, used := usedAt(ctx, env, id); used {
 				mk = func() finding.Finding {
 					f := check.New(c.Meta(), e, nil, id)
