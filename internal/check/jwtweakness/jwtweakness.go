@@ -367,18 +367,6 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		// A login flow's token was returned by the API without being sent.
 		login := strings.HasPrefix(s.where, "login flow")
 		issuer, how, ok := issuerOf(s, login, env, documented, haveDocumented)
-		if !ok && !s.cred.Dead {
-			// No operation issued the token as far as the scan knows: the
-			// findings go to the first operation that takes it, which
-			// refuses anonymous callers and answers the identity.
-			if e, url, used := usedAt(ctx, env, id); used {
-				mk = func() finding.Finding {
-					f := check.New(c.Meta(), e, nil, id)
-					f.URL = url
-					return f
-				}
-			}
-		}
 		for _, f := range c.analyse(s.tok, mk, s.where, login) {
 			if ok && issuedClaims[f.Subject] {
 				// What the claims hold is the issuer's choice: the
@@ -709,18 +697,4 @@ func personalClaims(ms []detect.Match) []detect.Match {
 		}
 	}
 	return out
-}
-
-// usedAt returns the first GET operation that refuses anonymous callers
-// and answers id with 2xx, and the URL it answered at: where id's token is
-// in use. The answers come from the scan's cache.
-func usedAt(ctx context.Context, env check.Env, id transport.Identity) (surface.Endpoint, string, bool) {
-	for _, e := range check.RefusingAnonymous(ctx, env, false) {
-		p, _ := e.Concrete()
-		resp, err := env.Do(ctx, transport.Request{Path: p}, id)
-		if err == nil && resp.Status >= 200 && resp.Status < 300 {
-			return e, resp.URL, true
-		}
-	}
-	return surface.Endpoint{}, "", false
 }

@@ -245,33 +245,3 @@ func TestRoleClaimIsNoPersonalData(t *testing.T) {
 		}
 	}
 }
-
-// A token an identity sends, issued by no operation the scan knows, is
-// reported at the operation that takes it (here GET /me, which refuses an
-// anonymous caller), not at the site root.
-func TestIdentityTokenReportedWhereItIsUsed(t *testing.T) {
-	now := time.Now().Unix()
-	weak, _ := jwt.SignHS256("secret123", nil, map[string]any{"sub": "2", "iat": now, "exp": now + 900})
-	mux := http.NewServeMux()
-	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+weak {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		fmt.Fprint(w, `{"sub":"2"}`)
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	alice := transport.Identity{Name: "alice", Header: http.Header{"Authorization": {"Bearer " + weak}}}
-	env := checktest.New(t, srv.URL, checktest.Options{Identities: []transport.Identity{alice},
-		Endpoints: []surface.Endpoint{{Method: http.MethodGet, Path: "/"}, {Method: http.MethodGet, Path: "/me"}}})
-	env.Baseline(t)
-	got := checktest.Subjects(env.RunAll(t, New(Options{})))
-	f, ok := got["weak-hmac-secret"]
-	if !ok {
-		t.Fatalf("no weak-hmac-secret: %v", got)
-	}
-	if f.Method+" "+f.Path != "GET /me" || !strings.HasSuffix(f.URL, "/me") {
-		t.Errorf("labelled %s %s (%s), want GET /me", f.Method, f.Path, f.URL)
-	}
-}
