@@ -95,7 +95,15 @@ type CategoryScore struct {
 	Score    int    `json:"score"`
 	Grade    string `json:"grade"`
 	Findings int    `json:"findings"`
+	// NotTested says why the scan could not exercise the category's main
+	// check (bola without objects learnt for two identities); empty when
+	// it was tested. A category not tested and without findings has the
+	// grade GradeNotTested and the score 0, never a clean A.
+	NotTested string `json:"not_tested,omitempty"`
 }
+
+// GradeNotTested is the grade of a category the scan could not test.
+const GradeNotTested = "not tested"
 
 // BaselineResult compares a scan with a previous report.
 type BaselineResult struct {

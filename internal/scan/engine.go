@@ -103,7 +103,8 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
-	warnings      []string // under mu
+	warnings      []string          // under mu
+	notTested     map[string]string // OWASP category → reason, under mu
 	// graphQLProbes counts the discovery requests that looked for GraphQL
 	// endpoints.
 	graphQLProbes int
@@ -159,6 +160,20 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 func (e *env) Identities() []transport.Identity { return e.identities }
 
 // Warn adds a warning to the report (once per text).
+// NotTested records that a category could not be tested (check.Untested).
+func (e *env) NotTested(category, reason string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.notTested == nil {
+		e.notTested = map[string]string{}
+	}
+	if prev := e.notTested[category]; prev == "" {
+		e.notTested[category] = reason
+	} else if !strings.Contains(prev, reason) {
+		e.notTested[category] = prev + "; " + reason
+	}
+}
+
 func (e *env) Warn(msg string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -449,6 +464,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	score.Apply(rep, covered(o))
+	e.mu.RLock()
+	for id, why := range e.notTested {
+		score.MarkNotTested(rep, id, why)
+	}
+	e.mu.RUnlock()
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
