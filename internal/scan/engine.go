@@ -389,6 +389,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			finish(ctx, e, o, add, log)
 		}
 	}
+	finishPassive(context.WithoutCancel(ctx), e, o, add, log)
 	cleanup(context.WithoutCancel(ctx), e, log)
 	halt := context.Cause(ctx)
 	if outer.Err() == nil && ctx.Err() != nil {
@@ -594,6 +595,25 @@ func finish(ctx context.Context, e *env, o Options, add func([]finding.Finding),
 			}()
 			add(f.Finish(transport.WithCheck(ctx, id), e))
 		}()
+	}
+}
+
+// finishPassive lets the passive checks that hold findings until every
+// request was sent (the owner-only verdict of pii-exposure) report them.
+// It sends nothing, so it runs even when the scan stopped early.
+func finishPassive(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) {
+	for _, p := range o.Passive {
+		if f, ok := p.(check.Finisher); ok {
+			id := p.Meta().ID
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						log.Error("passive check panicked", "check", id, "stage", "finish", "panic", fmt.Sprint(r))
+					}
+				}()
+				add(f.Finish(ctx, e))
+			}()
+		}
 	}
 }
 

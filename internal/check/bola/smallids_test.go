@@ -15,6 +15,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/bola"
 	"github.com/leakhound/leakhound/internal/check/internal/authz"
+	"github.com/leakhound/leakhound/internal/check/piiexposure"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/scan"
 	"github.com/leakhound/leakhound/internal/surface/openapi"
@@ -176,6 +177,7 @@ func scanLedger(t *testing.T, fixed bool, ids ...transport.Identity) (*finding.R
 		Identities: ids,
 		Endpoints:  doc.Endpoints,
 		Checks:     []check.Check{bola.New(authz.NewLearner())},
+		Passive:    []check.Passive{piiexposure.New()},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -230,6 +232,20 @@ func TestBOLAWithSmallIDs(t *testing.T) {
 		}
 		if !api.sent("bob GET /api/statements?account_id=2") && !api.sent("alice GET /api/statements?account_id=3") {
 			t.Error("no user asked for the other's statement")
+		}
+		// The statement served to anyone is an exposure; the account
+		// served to its owner only is not.
+		pii := map[string]bool{}
+		for _, f := range rep.Findings {
+			if f.Check == "pii-exposure" {
+				pii[f.Path] = true
+			}
+		}
+		if !pii["/api/statements"] {
+			t.Error("no pii-exposure on the statement served to everyone")
+		}
+		if pii["/api/accounts/{account_id}"] || pii["/api/accounts/{id}"] {
+			t.Error("pii-exposure on the owner's own account, served to her only")
 		}
 	})
 	t.Run("fixed", func(t *testing.T) {
