@@ -54,12 +54,15 @@ type ledger struct {
 type ledgerUser struct {
 	token, name, username, email, iban string
 	id                                 int
+	// noAccount marks a customer without an account: its /me names none.
+	noAccount bool
 }
 
 var ledgerUsers = []ledgerUser{
-	{"tok-carol", "Carol Okafor", "carol", "carol.okafor@ledger-bank.com", "DE89370400440532013000", 1},
-	{"tok-alice", "Alice Martin", "alice", "alice.martin@fastmail.com", "FR1420041010050500013M02606", 2},
-	{"tok-bob", "Bob Nguyen", "bob", "bob.nguyen@posteo.de", "NL91ABNA0417164300", 3},
+	{"tok-carol", "Carol Okafor", "carol", "carol.okafor@ledger-bank.com", "DE89370400440532013000", 1, false},
+	{"tok-alice", "Alice Martin", "alice", "alice.martin@fastmail.com", "FR1420041010050500013M02606", 2, false},
+	{"tok-bob", "Bob Nguyen", "bob", "bob.nguyen@posteo.de", "NL91ABNA0417164300", 3, false},
+	{"tok-dave", "Dave Ito", "dave", "dave.ito@mailbox.org", "", 4, true},
 }
 
 func (l *ledger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +90,7 @@ func (l *ledger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	account := func(id int) *ledgerUser {
 		for i := range ledgerUsers {
-			if ledgerUsers[i].id == id {
+			if ledgerUsers[i].id == id && !ledgerUsers[i].noAccount {
 				return &ledgerUsers[i]
 			}
 		}
@@ -105,7 +108,7 @@ func (l *ledger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/api/branches" {
 		var out []map[string]any
-		for _, u := range ledgerUsers {
+		for _, u := range ledgerUsers[:3] {
 			out = append(out, map[string]any{"account_id": u.id, "branch": "Paris " + strconv.Itoa(u.id), "open": true})
 		}
 		write(200, map[string]any{"branches": out})
@@ -117,8 +120,12 @@ func (l *ledger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/me":
-		write(200, map[string]any{"user_id": caller.id, "username": caller.username, "name": caller.name,
-			"email": caller.email, "account_id": caller.id, "role": "user"})
+		me := map[string]any{"user_id": caller.id, "username": caller.username, "name": caller.name,
+			"email": caller.email, "role": "user"}
+		if !caller.noAccount {
+			me["account_id"] = caller.id
+		}
+		write(200, me)
 	case r.Method == http.MethodGet && r.URL.Path == "/api/statements":
 		id, err := strconv.Atoi(r.URL.Query().Get("account_id"))
 		if err != nil {
@@ -219,7 +226,7 @@ func TestBOLAWithSmallIDs(t *testing.T) {
 			}
 			for _, u := range ledgerUsers {
 				for _, raw := range []string{u.email, u.iban, u.token} {
-					if strings.Contains(blob, raw) {
+					if raw != "" && strings.Contains(blob, raw) {
 						t.Errorf("%s: raw value %.6s… in the finding", want, raw)
 					}
 				}
@@ -294,4 +301,36 @@ func TestBOLANotTestedIsNotClean(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning says bola was not tested: %q", rep.Warnings)
 	}
+}
+
+// TestBOLANonexistentIDControl: the attacker owns no object of the
+// template (dave has no account), so the negative control is a
+// nonexistent id asked by it.
+func TestBOLANonexistentIDControl(t *testing.T) {
+	t.Run("vulnerable", func(t *testing.T) {
+		rep, _ := scanLedger(t, false, ledgerID("alice"), ledgerID("dave"))
+		var got *finding.Finding
+		for i, f := range rep.Findings {
+			if f.Check == "bola" && f.Path == "/api/statements" {
+				got = &rep.Findings[i]
+			}
+		}
+		if got == nil {
+			t.Fatal("no bola finding on /api/statements")
+		}
+		if c := got.Evidence.Details["negative_control"]; !strings.Contains(c, "nonexistent id") || strings.HasPrefix(got.Title, "Unconfirmed") {
+			t.Errorf("%q with negative control %q, want one confirmed by a nonexistent id", got.Title, c)
+		}
+	})
+	t.Run("fixed", func(t *testing.T) {
+		rep, api := scanLedger(t, true, ledgerID("alice"), ledgerID("dave"))
+		for _, f := range rep.Findings {
+			if f.Check == "bola" {
+				t.Errorf("fixed variant: bola on %s %s: %s", f.Method, f.Path, f.Title)
+			}
+		}
+		if !api.sent("dave GET /api/statements?account_id=2") {
+			t.Error("dave never asked for alice's statement")
+		}
+	})
 }
