@@ -44,6 +44,10 @@ func TestOwnerOnlyDataIsNoExposure(t *testing.T) {
 		{"IBAN nobody else asked for", []*transport.Exchange{
 			ex("alice", "http://127.0.0.1/api/accounts/2", 200, account),
 		}, []finding.Severity{finding.High}},
+		{"IBAN refused to anonymous callers only", []*transport.Exchange{
+			ex("alice", "http://127.0.0.1/api/accounts/2", 200, account),
+			ex("anonymous", "http://127.0.0.1/api/accounts/2", 401, `{"error":"login"}`),
+		}, []finding.Severity{finding.High}},
 		{"admin's user list refused to users", []*transport.Exchange{
 			ex("carol", "http://127.0.0.1/api/admin/users", 200, users),
 			ex("alice", "http://127.0.0.1/api/admin/users", 403, `{"error":"forbidden"}`),

@@ -95,7 +95,7 @@ func (c *Check) state(env check.Env) *scanState {
 
 // Finish reports the held findings, except the data an endpoint serves
 // only to those entitled to it: the same request refused (401, 403, 404)
-// to every other identity that sent it — the owner reading her own IBAN
+// to every other identity that sent it, another normal user among them — the owner reading her own IBAN
 // on an ownership-enforced endpoint, an administrator reading the user
 // list users and anonymous callers are refused. The authorization checks
 // (bola, bfla) send those other requests.
@@ -110,22 +110,27 @@ func (c *Check) Finish(_ context.Context, env check.Env) []finding.Finding {
 	if st == nil {
 		return nil
 	}
-	admins := map[string]bool{}
+	admins, normal := map[string]bool{}, map[string]bool{}
 	for _, id := range env.Identities() {
 		admins[id.Name] = authz.IsAdmin(id)
+		normal[id.Name] = !id.IsAnonymous() && !authz.IsAdmin(id)
 	}
 	var out []finding.Finding
 	for _, h := range st.held {
-		others, served := 0, false
+		// A refused anonymous caller proves a login is needed, not
+		// ownership: another normal user must have been refused too.
+		users, served := 0, false
 		for who, got := range st.answers[h.key] {
 			// Another administrator may read the owner's record by design.
 			if who == h.identity || (!h.admin && admins[who]) {
 				continue
 			}
-			others++
+			if normal[who] {
+				users++
+			}
 			served = served || got
 		}
-		if others > 0 && !served {
+		if users > 0 && !served {
 			continue // served only to its owner or to administrators
 		}
 		out = append(out, h.f)
