@@ -97,7 +97,12 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req tra
 		if _, same := Similarity(own, c.Stable()); same >= 0.95 {
 			return v // the endpoint serves the same content to every owner
 		}
-		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, c.Path, o.Owner.Name)
+		what := c.Path
+		if len(c.Req.Body) > 0 {
+			// A read-POST names its object in the body: {"account_id":3}.
+			what += " " + string(MaskBody(c.Req.Body))
+		}
+		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, what, o.Owner.Name)
 	}
 	absentControl := false
 	if c == nil {
