@@ -91,7 +91,9 @@ func ownRef(anchor, path, value string) (Marker, bool) {
 		return Marker{}, false
 	}
 	idKey := k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")
-	self := surface.IsSelfPath(anchor) && idKey
+	// Only the top-level ids of a who-am-I answer are the identity's own:
+	// nested ones name its appointments, orders, links.
+	self := surface.IsSelfPath(anchor) && idKey && strings.Count(jsonContext(path), ".") == 1
 	if !self && surface.RoleOf(k, surface.InBody, nil) != surface.RoleOwner {
 		return Marker{}, false
 	}
@@ -787,10 +789,10 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i].Value < ids[j].Value })
 	sort.Slice(all, func(i, j int) bool { return all[i].Value < all[j].Value })
-	// Own references (account_id: 2 from /me) fit only where the
-	// parameter names them: first, whatever their size.
-	ids = append(slices.Clone(k.Refs[name]), ids...)
-	all = append(slices.Clone(k.Refs[name]), all...)
+	// Own references (account_id: 2 from /me) fit where the parameter
+	// names them, whatever their size, after the markers.
+	ids = append(ids, k.Refs[name]...)
+	all = append(all, k.Refs[name]...)
 	var params []surface.Param
 	seenParam := map[string]bool{}
 	for _, m := range placeholderRe.FindAllStringSubmatch(ep.Path, -1) {
@@ -906,11 +908,6 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 // answers (its own id, email, username), sorted by value.
 func (k *Knowledge) subject(name string) []Marker {
 	var out []Marker
-	for _, m := range k.Refs[name] {
-		if anchor, _, _ := strings.Cut(m.Path, " "); surface.IsSelfPath(anchor) {
-			out = append(out, m)
-		}
-	}
 	for _, m := range k.Markers[name] {
 		anchor, _, _ := strings.Cut(m.Path, " ")
 		if surface.IsSelfPath(anchor) || anchor == "jwt-claims" {
@@ -918,6 +915,12 @@ func (k *Knowledge) subject(name string) []Marker {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	// Then its own references of any size (user_id: 2), after the markers.
+	for _, m := range k.Refs[name] {
+		if anchor, _, _ := strings.Cut(m.Path, " "); surface.IsSelfPath(anchor) {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
