@@ -403,8 +403,63 @@ func literalRules() []literalRule {
 				}
 				sc.emit("server-path", TypeServerPath, medium, s, e, "")
 			}},
+		{id: "connection-string-password", keywords: []string{"://"}, extract: (*scan).connectionPassword},
 	}
 }
+
+// connectionPassword reports the password of a URL with user-info, the
+// shape of database, cache and broker connection strings (RFC 3986 §3.2.1):
+// postgres://app:PASSWORD@db:5432/shop, redis://:PASSWORD@cache:6379,
+// mongodb+srv://u:PASSWORD@cluster/. Only the password is the match; a
+// masked, templated or placeholder password (****, ${DB_PASSWORD},
+// "password") is not reported at more than low confidence.
+func (sc *scan) connectionPassword(lo, hi, at int, _ keyClass) {
+	b := sc.body
+	// The scheme: letters, digits, + . - before "://".
+	s := at
+	for s > lo && s > at-32 && (isAlnum(b[s-1]) || b[s-1] == '+' || b[s-1] == '.' || b[s-1] == '-') {
+		s--
+	}
+	if at-s < 2 || !isAlpha(b[s]) {
+		return
+	}
+	// user ":" password "@" host, within one authority (no / ? # or space).
+	start := at + 3
+	colon, atSign := -1, -1
+	for i := start; i < min(hi, start+384); i++ {
+		c := b[i]
+		if c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || c <= ' ' || c == '\\' {
+			break
+		}
+		if c == ':' && colon < 0 {
+			colon = i
+		}
+		if c == '@' {
+			atSign = i // the last @ ends the user-info
+		}
+	}
+	if colon < 0 || atSign < 0 || atSign < colon || atSign+1 >= hi || !isAlnum(b[atSign+1]) && b[atSign+1] != '[' {
+		return
+	}
+	ps, pe := colon+1, atSign
+	if pe-ps < 3 || !sc.free(ps, pe) {
+		return
+	}
+	pw := string(b[ps:pe])
+	conf, note := high, ""
+	switch strings.ToLower(pw) {
+	case "password", "passwd", "pass", "pwd", "secret", "user", "username", "changeme":
+		conf, note = low, "placeholder password"
+	}
+	if placeholderValue(pw) || strings.HasPrefix(pw, "%7B") || strings.HasPrefix(pw, "$") {
+		conf, note = low, "placeholder password"
+	}
+	sc.emit("connection-string-password", TypePassword, conf, ps, pe, note)
+}
+
+// assignedName is the variable a configuration line assigns, up to the
+// value's start: DATABASE_URL=, export REDIS_URL=", url: '.
+var assignedName = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*[=:][ \t]*["']?`)
 
 var stripeRx = re(`[sr]k_(?:live|test)_[A-Za-z0-9]{20,128}`)
 
