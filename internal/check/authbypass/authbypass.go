@@ -10,7 +10,9 @@
 // answered with a credential (a JWT or a token field in the body, a token
 // header, a session cookie) that the control does not get; when the real
 // login of an identity is known, the credential must sit where the real one
-// does and have its shape (JWT or opaque, similar length).
+// does and have its shape (JWT or opaque, similar length). Without a flow,
+// a cookie alone (it may hold a flash message) must open an operation that
+// refuses anonymous callers.
 //
 // A login that hands a credential to unknown usernames as well is judged
 // apart: the control's credential is tried once on an operation that
@@ -387,17 +389,34 @@ func (c *Check) test(ctx context.Context, env check.Env, t *target) (finding.Fin
 			return finding.Finding{}, false
 		}
 	}
-	return c.report(t, wrong, control, only, unknown, ""), true
+	opened := ""
+	if t.flow == nil && !tokens(only) {
+		// A cookie alone, from a login the scan never saw succeed, may
+		// be a flash message ("wrong password"): it must open an
+		// operation that refuses anonymous callers.
+		var ok bool
+		if opened, ok = c.opens(ctx, env, t, only[0], "the credential issued for the wrong password"); !ok {
+			return finding.Finding{}, false
+		}
+	}
+	return c.report(t, wrong, control, only, unknown, opened), true
 }
 
-// anyAccount judges a login that issued a credential to the unknown
-// username too: it reports only when that credential opens an operation
-// refusing anonymous callers.
-func (c *Check) anyAccount(ctx context.Context, env check.Env, t *target, wrong, control answer, unknown string) (finding.Finding, bool) {
-	if len(control.creds) == 0 {
-		return finding.Finding{}, false
+// tokens reports whether creds hold a token (a JSON member or a header),
+// not only cookies.
+func tokens(creds []credential) bool {
+	for _, cr := range creds {
+		if !strings.HasPrefix(cr.where, "cookie ") {
+			return true
+		}
 	}
-	cr := control.creds[0]
+	return false
+}
+
+// opens sends cr once on the first GET that refuses anonymous callers (from
+// the scan's cache) and reports whether it was served, with a line for the
+// evidence.
+func (c *Check) opens(ctx context.Context, env check.Env, t *target, cr credential, what string) (string, bool) {
 	h := http.Header{}
 	switch {
 	case strings.HasPrefix(cr.where, "cookie "):
@@ -407,7 +426,7 @@ func (c *Check) anyAccount(ctx context.Context, env check.Env, t *target, wrong,
 	default:
 		h.Set("Authorization", "Bearer "+cr.value)
 	}
-	as := transport.Identity{Name: "login-any-account", Header: h, Synthetic: true}
+	as := transport.Identity{Name: "login-bypass", Header: h, Synthetic: true}
 	for _, ep := range check.RefusingAnonymous(ctx, env, false) {
 		p, ok := ep.Concrete()
 		if !ok {
@@ -415,9 +434,21 @@ func (c *Check) anyAccount(ctx context.Context, env check.Env, t *target, wrong,
 		}
 		resp, err := env.Do(ctx, transport.Request{Path: p}, as)
 		if err != nil || resp.Status >= 300 || resp.RateLimited() || check.IsSoftNotFound(env, p, resp) {
-			break // one try: a guest session opens nothing
+			return "", false // one try
 		}
-		opened := fmt.Sprintf("%s %s, refused without credentials, answered %d to the credential issued to the unknown username", http.MethodGet, p, resp.Status)
+		return fmt.Sprintf("%s %s, refused without credentials, answered %d to %s", http.MethodGet, p, resp.Status, what), true
+	}
+	return "", false
+}
+
+// anyAccount judges a login that issued a credential to the unknown
+// username too: it reports only when that credential opens an operation
+// refusing anonymous callers.
+func (c *Check) anyAccount(ctx context.Context, env check.Env, t *target, wrong, control answer, unknown string) (finding.Finding, bool) {
+	if len(control.creds) == 0 {
+		return finding.Finding{}, false
+	}
+	if opened, ok := c.opens(ctx, env, t, control.creds[0], "the credential issued to the unknown username"); ok {
 		f := c.report(t, wrong, control, control.creds, unknown, opened)
 		f.Subject = "any-account"
 		f.Title = fmt.Sprintf("%s %s issues a working credential for any username and password", t.method, t.path)

@@ -34,6 +34,12 @@ const (
 	anyAccount  = "any-account"  // every caller gets a token that works
 	rateLimited = "rate-limited" // wrong passwords get 429
 	cookie      = "cookie"       // vulnerable, with a session cookie instead of a token
+	// flash: a wrong password for a known username gets a cookie holding
+	// a flash message, which opens nothing; unknown usernames get 401.
+	flash = "flash"
+	// shape: a wrong password gets an opaque string where the real login
+	// puts its JWT.
+	shapeMismatch = "shape"
 )
 
 // server is a small API with a login and a who-am-I operation; it records
@@ -86,6 +92,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid credentials"})
+		case s.mode == flash && known:
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: fmt.Sprintf("flash-wrong-password-%d", len(s.attempts)), HttpOnly: true})
+			writeJSON(w, http.StatusOK, map[string]any{"error": "bad password"})
+		case s.mode == shapeMismatch && known:
+			writeJSON(w, http.StatusOK, map[string]any{"access_token": "invalid-credentials-for-this-account", "error": "bad password"})
 		case s.mode == error200:
 			writeJSON(w, http.StatusOK, map[string]any{"error": "bad password"})
 		case s.mode == guest:
@@ -203,6 +214,9 @@ func TestWrongPasswordAccepted(t *testing.T) {
 		// No flow: the username comes from alice's own answers (GET
 		// /api/me), the login operation from the spec.
 		{"documented login, username learnt from answers", vulnerable, nil, []surface.Endpoint{documentedLogin}},
+		// A cookie from a login the scan never saw succeed must open an
+		// operation that refuses anonymous callers.
+		{"documented login, session cookie", cookie, nil, []surface.Endpoint{documentedLogin}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := &server{mode: tc.mode, tokens: map[string]string{}}
@@ -226,6 +240,9 @@ func TestWrongPasswordAccepted(t *testing.T) {
 			if !strings.Contains(f.Reproduce, "-X POST") || !strings.Contains(f.Reproduce, "leakhound-wrong-") {
 				t.Errorf("reproduction does not send the wrong password: %s", f.Reproduce)
 			}
+			if tc.mode == cookie && tc.ids == nil && !strings.Contains(f.Evidence.Excerpt, "GET /api/me, refused without credentials, answered 200") {
+				t.Errorf("the cookie was not shown to open a protected operation: %s", f.Evidence.Excerpt)
+			}
 			if tc.ids != nil && !strings.Contains(f.Evidence.Excerpt, "real login of identity ") {
 				t.Errorf("the excerpt does not compare with the real login: %s", f.Evidence.Excerpt)
 			}
@@ -245,13 +262,16 @@ func staticAlice(t *testing.T, pre *server) transport.Identity {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/api/login", strings.NewReader(`{"username":"alice","password":"`+accounts["alice"]+`"}`))
 	pre.ServeHTTP(rec, req)
+	pre.attempts = nil
+	if c := rec.Result().Cookies(); len(c) > 0 {
+		return transport.Identity{Name: "alice", Header: http.Header{"Cookie": {c[0].Name + "=" + c[0].Value}}}
+	}
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.AccessToken == "" {
 		t.Fatalf("login: %v %s", err, rec.Body)
 	}
-	pre.attempts = nil
 	return transport.Identity{Name: "alice", Header: http.Header{"Authorization": {"Bearer " + out.AccessToken}}}
 }
 
@@ -274,6 +294,22 @@ func scanWith(t *testing.T, write bool, ids []transport.Identity, s *server, eps
 	return run{rep, s}
 }
 
+// A cookie that a wrong password gets and an unknown username does not,
+// but that opens nothing (a flash message), is no credential.
+func TestFlashCookieIsNoCredential(t *testing.T) {
+	srv := &server{mode: flash, tokens: map[string]string{}}
+	srv.mode = vulnerable
+	alice := staticAlice(t, srv)
+	srv.mode = flash
+	r := scanWith(t, true, []transport.Identity{alice}, srv, documentedLogin)
+	if fs := findings(r.rep); len(fs) != 0 {
+		t.Fatalf("%d findings, want none: %s", len(fs), fs[0].Evidence.Excerpt)
+	}
+	if known, unknown := srv.wrongAttempts(); known != 1 || unknown != 1 {
+		t.Errorf("%d and %d attempts, want 1 and 1", known, unknown)
+	}
+}
+
 func TestSilent(t *testing.T) {
 	for _, tc := range []struct {
 		name, mode string
@@ -285,6 +321,7 @@ func TestSilent(t *testing.T) {
 	}{
 		{"fixed login", fixed, true, 1, 0, ""},
 		{"200 with an error and no token", error200, true, 1, 0, ""},
+		{"200 with a token field unlike the real token", shapeMismatch, true, 1, 1, ""},
 		{"token for every caller, guest session", guest, true, 1, 1, "guest session"},
 		{"rate-limited login", rateLimited, true, 1, 0, "rate-limited"},
 		{"vulnerable without --allow-write", vulnerable, false, 0, 0, ""},
