@@ -143,7 +143,8 @@ const maxListed = 32
 
 // listed returns every secret of ms (up to maxListed, one per distinct
 // value) as masked values typed by kind, and their list as text: one line
-// per secret, "NAME kind masked".
+// per secret, "WHERE kind masked" (its JSON path, or in text the variable
+// it is assigned to or its line).
 func listed(ms []detect.Match) ([]finding.Value, string) {
 	var vals []finding.Value
 	var lines []string
@@ -160,9 +161,9 @@ func listed(ms []detect.Match) ([]finding.Value, string) {
 		}
 		kind := detect.SecretKind(m)
 		vals = append(vals, finding.NewValue(kind, v.JSONPath, v.Raw()))
-		name := m.Key
+		name := m.Path // $.users[2].password_hash, $.env.JWT_SECRET
 		if name == "" {
-			name = m.Path
+			name = m.Key // DATABASE_URL=… in text
 		}
 		if name == "" {
 			name = m.Record
