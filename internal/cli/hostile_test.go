@@ -140,6 +140,9 @@ func TestHostileServers(t *testing.T) {
 		{kind: hostile.EndlessStream, codes: []int{ExitIncomplete}, incomplete: "could be judged", heavy: true},
 		{kind: hostile.RateLimitDay, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},
 		{kind: hostile.RetryOverflow, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},
+		// A short Retry-After is retried, but a host that is still rate
+		// limiting after the retries is failing.
+		{kind: hostile.RateLimitShort, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},
 		{kind: hostile.Unavailable, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},
 		{kind: hostile.Trickle, args: []string{"--timeout", "300ms"}, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},
 		{kind: hostile.NeverAnswers, args: []string{"--timeout", "300ms"}, codes: []int{ExitIncomplete}, incomplete: "circuit breaker"},

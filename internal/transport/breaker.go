@@ -18,26 +18,29 @@ const (
 	failTimeout     = "timeouts"
 	failConnection  = "connection errors"
 	failRetryAfter  = "5xx answers with Retry-After"
-	failRateLimited = "429 answers asking to wait longer than --max-retry-wait"
+	failRateLimited = "429 answers (still rate limited after their retries, or asking to wait longer than --max-retry-wait)"
 )
 
 // breaker is a per-host circuit breaker (the scan has one host: the
 // target's origin). After threshold consecutive failures (timeouts,
-// connection errors, 5xx answers carrying Retry-After, 429 answers whose
-// Retry-After is beyond the longest wait) it opens for the rest of the
+// connection errors, 5xx answers carrying Retry-After, 429 answers still
+// refused after their retries) it opens for the rest of the
 // scan: every later request fails at once with ErrCircuitOpen. Any other
-// answer closes the streak.
+// answer closes the streak. The failures must be on threshold different
+// paths: one endpoint that is rate limited or slow, asked again and
+// again, is that endpoint's trouble, not the host's.
 type breaker struct {
 	threshold int // <= 0: never opens
 
 	mu     sync.Mutex
 	streak map[string]int
+	paths  map[string]bool // the paths that failed in this streak
 	run    int
 	open   error
 }
 
 func newBreaker(threshold int) *breaker {
-	return &breaker{threshold: threshold, streak: map[string]int{}}
+	return &breaker{threshold: threshold, streak: map[string]int{}, paths: map[string]bool{}}
 }
 
 // failing reports whether the last few requests all failed: a failing
@@ -55,9 +58,11 @@ func (b *breaker) check() error {
 	return b.open
 }
 
-// observe counts one outcome (kind "" is healthy) and returns the error the
-// breaker opened with, the first time it opens.
-func (b *breaker) observe(kind string) (opened error) {
+// observe counts one request's outcome on path (kind "" is healthy) and
+// returns the error the breaker opened with, the first time it opens. A
+// failure on a path that already failed in this streak neither counts nor
+// closes it.
+func (b *breaker) observe(kind, path string) (opened error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.open != nil || b.threshold <= 0 {
@@ -65,9 +70,14 @@ func (b *breaker) observe(kind string) (opened error) {
 	}
 	if kind == "" {
 		clear(b.streak)
+		clear(b.paths)
 		b.run = 0
 		return nil
 	}
+	if b.paths[path] {
+		return nil
+	}
+	b.paths[path] = true
 	b.streak[kind]++
 	b.run++
 	if b.run < b.threshold {
@@ -79,6 +89,6 @@ func (b *breaker) observe(kind string) (opened error) {
 			worst, n = k, v
 		}
 	}
-	b.open = fmt.Errorf("%w: %d failed requests in a row (%d %s): the target stopped answering, so the scan stopped sending", ErrCircuitOpen, b.run, n, worst)
+	b.open = fmt.Errorf("%w: %d failed requests in a row on different paths (%d %s): the target stopped answering, so the scan stopped sending", ErrCircuitOpen, b.run, n, worst)
 	return b.open
 }

@@ -620,12 +620,17 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, id Identity,
 				c.log.Info("not retrying: Retry-After is beyond --max-retry-wait", "status", resp.Status, "url", u.Redacted(), "retry_after", wait, "max_retry_wait", c.cfg.MaxRetryWait)
 			}
 		}
-		c.observe(ctx, resp, err)
+		willRetry := retry && attempt < c.cfg.MaxRetries
+		if !willRetry {
+			// A refusal about to be retried is no outcome yet: the
+			// breaker judges the request's last answer.
+			c.observe(ctx, u, resp, err)
+		}
 		if err != nil {
 			c.settle(ctx, nil, err)
 			return nil, err
 		}
-		if retry && attempt < c.cfg.MaxRetries {
+		if willRetry {
 			c.log.Info("retrying", "status", resp.Status, "url", u.Redacted(), "wait", wait, "attempt", attempt+1)
 			c.mu.Lock()
 			c.answers.Retries++

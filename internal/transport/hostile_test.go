@@ -262,3 +262,42 @@ func TestHealthyAnswersCloseTheStreak(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitedEverywhereOpensTheBreaker: a host that answers 429 to
+// every request, even with a short Retry-After that is retried, opens the
+// breaker once its requests on different paths are still refused after
+// their retries; one rate-limited path asked again and again does not.
+func TestRateLimitedEverywhereOpensTheBreaker(t *testing.T) {
+	var hits atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path == "/healthy" {
+			return
+		}
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer ts.Close()
+	c := newClient(t, ts.URL, func(c *Config) { c.BreakerThreshold = 5 })
+	ctx := context.Background()
+	// One rate-limited path, asked 20 times between healthy answers: the
+	// breaker stays closed.
+	for i := range 20 {
+		if _, err := c.Do(ctx, Request{Path: fmt.Sprintf("/login?attempt=%d", i)}, Anonymous()); errors.Is(err, ErrCircuitOpen) {
+			t.Fatal("one rate-limited path opened the breaker")
+		}
+	}
+	if n := hits.Load(); n < 20 {
+		t.Fatalf("the rate-limited path was asked %d times, want at least 20", n)
+	}
+	if _, err := c.Do(ctx, Request{Path: "/healthy"}, Anonymous()); err != nil {
+		t.Fatal(err)
+	}
+	var last error
+	for i := range 20 {
+		_, last = c.Do(ctx, Request{Path: fmt.Sprintf("/%d", i)}, Anonymous())
+	}
+	if !errors.Is(last, ErrCircuitOpen) || !strings.Contains(last.Error(), "429") {
+		t.Fatalf("last error %v, want ErrCircuitOpen for 429 answers", last)
+	}
+}

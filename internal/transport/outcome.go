@@ -5,8 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"syscall"
-	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
 )
@@ -35,9 +35,9 @@ func (e *sendError) Is(target error) bool {
 	return target == ErrNoAnswer || e.timeout && target == ErrTimeout
 }
 
-// observe feeds one attempt's outcome to the circuit breaker and halts the
-// client when the breaker opens.
-func (c *Client) observe(ctx context.Context, resp *Response, err error) {
+// observe feeds one request's outcome (its last attempt) to the circuit
+// breaker and halts the client when the breaker opens.
+func (c *Client) observe(ctx context.Context, u *url.URL, resp *Response, err error) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -54,11 +54,13 @@ func (c *Client) observe(ctx context.Context, resp *Response, err error) {
 	case resp.Status >= 500 && resp.Header.Get("Retry-After") != "":
 		kind = failRetryAfter
 	case resp.Status == http.StatusTooManyRequests:
-		if wait, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > c.cfg.MaxRetryWait {
-			kind = failRateLimited
-		}
+		// Still rate limited after its retries, or asked to wait longer
+		// than --max-retry-wait: either way no answer (a target that
+		// answers 429 to everything, even after a short Retry-After,
+		// would otherwise cost a minute a request for the whole budget).
+		kind = failRateLimited
 	}
-	if opened := c.breaker.observe(kind); opened != nil {
+	if opened := c.breaker.observe(kind, u.Path); opened != nil {
 		c.log.Warn("circuit breaker open: no more requests are sent", "reason", opened.Error())
 		c.halt(opened)
 	}

@@ -24,20 +24,21 @@ type Kind string
 
 // The behaviours, as listed in the issue that measured them.
 const (
-	GzipBomb       Kind = "gzip-bomb"       // 64 MiB of zeros in 64 KiB of gzip, every answer
-	HugeHeaders    Kind = "huge-headers"    // 9 MB of headers on every answer
-	BigLinks       Kind = "big-links"       // 8 MiB JSON with 50 new links on every answer
-	EndlessStream  Kind = "endless-stream"  // a body that never ends
-	RateLimitDay   Kind = "rate-limit-day"  // 429 with Retry-After: 86400
-	RetryOverflow  Kind = "retry-overflow"  // 429 with Retry-After: 2002000000000
-	Unavailable    Kind = "unavailable"     // 503 with Retry-After: 1
-	Trickle        Kind = "trickle"         // headers, then one byte a second
-	NeverAnswers   Kind = "never-answers"   // accepts the request, never answers
-	Undecodable    Kind = "undecodable"     // Content-Encoding: gzip on plain text
-	EscapeKeys     Kind = "escape-keys"     // terminal escapes and bad UTF-8 in JSON keys and values
-	CatchAll       Kind = "catch-all"       // every path answers the same page, with a stack trace
-	Slow           Kind = "slow"            // every answer after 200 ms
-	ControlHeaders Kind = "control-headers" // control characters in header values
+	GzipBomb       Kind = "gzip-bomb"        // 64 MiB of zeros in 64 KiB of gzip, every answer
+	HugeHeaders    Kind = "huge-headers"     // 9 MB of headers on every answer
+	BigLinks       Kind = "big-links"        // 8 MiB JSON with 50 new links on every answer
+	EndlessStream  Kind = "endless-stream"   // a body that never ends
+	RateLimitDay   Kind = "rate-limit-day"   // 429 with Retry-After: 86400
+	RetryOverflow  Kind = "retry-overflow"   // 429 with Retry-After: 2002000000000
+	RateLimitShort Kind = "rate-limit-short" // 429 with Retry-After: 1, on every request
+	Unavailable    Kind = "unavailable"      // 503 with Retry-After: 1
+	Trickle        Kind = "trickle"          // headers, then one byte a second
+	NeverAnswers   Kind = "never-answers"    // accepts the request, never answers
+	Undecodable    Kind = "undecodable"      // Content-Encoding: gzip on plain text
+	EscapeKeys     Kind = "escape-keys"      // terminal escapes and bad UTF-8 in JSON keys and values
+	CatchAll       Kind = "catch-all"        // every path answers the same page, with a stack trace
+	Slow           Kind = "slow"             // every answer after 200 ms
+	ControlHeaders Kind = "control-headers"  // control characters in header values
 )
 
 // BigAnswerSize is the size of each BigLinks answer: just under the default
@@ -98,6 +99,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case RateLimitDay:
 		h.Set("Retry-After", "86400")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	case RateLimitShort:
+		h.Set("Retry-After", "1")
 		http.Error(w, "slow down", http.StatusTooManyRequests)
 	case RetryOverflow:
 		h.Set("Retry-After", "2002000000000")
