@@ -259,6 +259,9 @@ func fromFlow(f *login.Flow) *target {
 		if json.Unmarshal(f.Body, &t.fields) != nil || t.fields == nil {
 			return nil
 		}
+		if ct == "" {
+			t.header.Set("Content-Type", "application/json")
+		}
 	}
 	if !t.pickFields() {
 		return nil
@@ -518,9 +521,11 @@ func (c *Check) report(t *target, wrong, control answer, creds []credential, unk
 	return f
 }
 
-// secretField names body fields whose values are never shown.
+// secretField names body fields whose values are never shown
+// (client_secret, api_key), by the one key classifier.
 func secretField(k string) bool {
-	return len(detect.Scan([]byte(`{"`+k+`":"x9Qv7Lm2Rt8Zp4Kc"}`), "application/json").Filter(detect.Secret, finding.ConfidenceLow)) > 0
+	t := detect.KeyType(k)
+	return t != "" && detect.CategoryOf(t) == detect.Secret
 }
 
 // where names the place a flow reads its token from.

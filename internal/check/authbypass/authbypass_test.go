@@ -145,10 +145,13 @@ func (s *server) wrongAttempts() (known, unknown int) {
 	return known, unknown
 }
 
+// clientSecret is a secret field of the login flow's body: sent, never shown.
+const clientSecret = "cs-9f8e7d6c5b4a3921"
+
 // flowIdentity logs in as alice through POST /api/login.
 func flowIdentity(cookieToken bool) transport.Identity {
 	f := &login.Flow{Method: http.MethodPost, Path: "/api/login", Header: http.Header{"Content-Type": {"application/json"}},
-		Body: []byte(`{"username":"alice","password":"` + accounts["alice"] + `"}`), TokenJSON: "access_token"}
+		Body: []byte(`{"username":"alice","password":"` + accounts["alice"] + `","client_id":"web","client_secret":"` + clientSecret + `"}`), TokenJSON: "access_token"}
 	if cookieToken {
 		f.TokenJSON, f.TokenCookie = "", "session"
 	}
@@ -191,6 +194,9 @@ func assertMasked(t *testing.T, f finding.Finding, s *server) {
 		if strings.Contains(text, tok) || strings.Contains(text, tok[len(tok)-20:]) {
 			t.Errorf("the finding shows an issued token (%s)", finding.Mask("jwt", tok))
 		}
+	}
+	if strings.Contains(text, clientSecret) {
+		t.Errorf("the finding shows the client secret of the login body")
 	}
 	for _, pw := range accounts {
 		if strings.Contains(text, pw) {
