@@ -18,9 +18,11 @@ E2E_FLAGS   ?=
 # selftest) and expected.json, and traps.json when it has traps.
 E2E_EXAMPLES ?= examples/flask-dynamodb examples/lambda-dynamodb
 # lambda-dynamodb's ground truth was written blind: the suite fails when the
-# scanner finds less of it than it does today (12 of 16), or on any trap or
-# fixed-mode false positive; the misses it prints are the known gaps.
-E2E_LAMBDA_MIN_RECALL ?= 0.75
+# scanner finds less of it than it does today (15 of 16), or on any trap or
+# fixed-mode false positive; the misses it prints are the known gaps. The
+# one miss is user enumeration on POST /password/reset: "reset" is a
+# never-send word of the safety policy, in every mode (docs/safety.md).
+E2E_LAMBDA_MIN_RECALL ?= 0.9375
 # The GraphQL example is scanned with its schema given as a file
 # (--graphql-schema, the SDL printed from the app's graphene schema), as its
 # developers would: its fixed mode turns introspection and suggestions off,

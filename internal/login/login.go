@@ -38,7 +38,19 @@ type Flow struct {
 	SendFormat string
 }
 
-var _ transport.Authenticator = (*Flow)(nil)
+var (
+	_ transport.Authenticator = (*Flow)(nil)
+	_ transport.Issuer        = (*Flow)(nil)
+)
+
+// Operation returns the login request's method (POST when unset) and path.
+func (f *Flow) Operation() (method, path string) {
+	method = strings.ToUpper(f.Method)
+	if method == "" {
+		method = http.MethodPost
+	}
+	return method, f.Path
+}
 
 // Validate checks a flow is complete.
 func (f *Flow) Validate() error {

@@ -89,6 +89,42 @@ func (d *Deployment) caller(r *http.Request) *Person {
 	return nil
 }
 
+// personHandler serves a request of the logged-in person p.
+type personHandler func(w http.ResponseWriter, r *http.Request, p *Person)
+
+// login returns the wrapper of the routes that need a login: it serves
+// callers carrying a person's token, and refuses the others with 401 and
+// refusal, the body the deployment's framework answers.
+func (d *Deployment) login(refusal map[string]any) func(personHandler) http.HandlerFunc {
+	return func(h personHandler) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			p := d.caller(r)
+			if p == nil {
+				writeJSON(w, http.StatusUnauthorized, refusal)
+				return
+			}
+			h(w, r, p)
+		}
+	}
+}
+
+// static serves body with contentType.
+func static(contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		fmt.Fprint(w, body)
+	}
+}
+
+// withHeader sets one response header on every answer of h: the banner of
+// the deployment's server or framework (Server: uvicorn).
+func withHeader(name, value string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(name, value)
+		h.ServeHTTP(w, r)
+	})
+}
+
 func publicOf(p *Person) Public { return Public{ID: p.ID, Username: p.Username, Name: p.Name} }
 
 // flask404 is Flask's default not-found page.
@@ -123,16 +159,7 @@ func PrefixAPI() *Deployment {
 		{"id": 7002, "user_id": 1002, "item": "Vaccination", "ship_to": "12 Harbor Road, Portland, ME 04101", "phone": "+1 212-555-0187"},
 	}
 	mux := http.NewServeMux()
-	login := func(h func(w http.ResponseWriter, r *http.Request, p *Person)) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			p := d.caller(r)
-			if p == nil {
-				writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "The server could not verify that you are authorized to access the URL requested."})
-				return
-			}
-			h(w, r, p)
-		}
-	}
+	login := d.login(map[string]any{"message": "The server could not verify that you are authorized to access the URL requested."})
 	mux.HandleFunc("GET /api/v2/health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
@@ -182,10 +209,7 @@ func PrefixAPI() *Deployment {
 		writeJSON(w, http.StatusNotFound, map[string]any{"message": "no such order"})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { flask404(w) })
-	d.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Server", "Werkzeug/3.0.1 Python/3.11.2")
-		mux.ServeHTTP(w, r)
-	})
+	d.handler = withHeader("Server", "Werkzeug/3.0.1 Python/3.11.2", mux)
 	return d
 }
 
@@ -239,22 +263,11 @@ func SwaggerUIAPI() *Deployment {
 	d.Weaknesses = []string{"credential-exposure", "bola"}
 	spec, _ := json.Marshal(swaggerSpec())
 	mux := http.NewServeMux()
-	login := func(h func(w http.ResponseWriter, r *http.Request, p *Person)) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			p := d.caller(r)
-			if p == nil {
-				writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "jwt must be provided"})
-				return
-			}
-			h(w, r, p)
-		}
-	}
+	login := d.login(map[string]any{"error": "jwt must be provided"})
 	mux.HandleFunc("GET /docs", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/docs/", http.StatusMovedPermanently)
 	})
-	mux.HandleFunc("GET /docs/{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!-- HTML for static distribution bundle build -->
+	mux.HandleFunc("GET /docs/{$}", static("text/html; charset=utf-8", `<!-- HTML for static distribution bundle build -->
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -270,11 +283,8 @@ func SwaggerUIAPI() *Deployment {
 <script src="./swagger-ui-init.js"> </script>
 </body>
 </html>
-`)
-	})
-	mux.HandleFunc("GET /docs/swagger-ui-init.js", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/javascript; charset=UTF-8")
-		fmt.Fprintf(w, `
+`))
+	mux.HandleFunc("GET /docs/swagger-ui-init.js", static("application/javascript; charset=UTF-8", fmt.Sprintf(`
 window.onload = function() {
   // Build a system
   var url = window.location.search.match(/url=([^&]+)/);
@@ -306,13 +316,9 @@ window.onload = function() {
   var ui = SwaggerUIBundle(swaggerOptions)
   window.ui = ui
 }
-`, spec)
-	})
+`, spec)))
 	for _, asset := range []string{"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"} {
-		mux.HandleFunc("GET /docs/"+asset, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/javascript; charset=UTF-8")
-			fmt.Fprint(w, "/* swagger-ui asset */\n")
-		})
+		mux.HandleFunc("GET /docs/"+asset, static("application/javascript; charset=UTF-8", "/* swagger-ui asset */\n"))
 	}
 	mux.HandleFunc("GET /api/v1/info", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{
@@ -360,10 +366,7 @@ window.onload = function() {
 		writeJSON(w, http.StatusOK, []any{})
 	}))
 	mux.HandleFunc("/", express404)
-	d.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Powered-By", "Express")
-		mux.ServeHTTP(w, r)
-	})
+	d.handler = withHeader("X-Powered-By", "Express", mux)
 	return d
 }
 
@@ -426,9 +429,7 @@ func RedocAPI() *Deployment {
 	// not also reported as BOLA).
 	d.Weaknesses = []string{"missing-authentication"}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /reference", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!DOCTYPE html>
+	mux.HandleFunc("GET /reference", static("text/html; charset=utf-8", `<!DOCTYPE html>
 <html>
   <head>
     <title>Clinic records API - ReDoc</title>
@@ -439,24 +440,12 @@ func RedocAPI() *Deployment {
     <redoc spec-url="/static/spec/clinic.yaml"></redoc>
     <script src="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"> </script>
   </body>
-</html>`)
-	})
-	mux.HandleFunc("GET /docs", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>Clinic portal help</title></head>\n<body><h1>Help</h1>\n<p>key: value pages are not specs</p>\n<a href=\"/reference\">API reference</a></body></html>\n")
-	})
-	mux.HandleFunc("GET /static/spec/clinic.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		fmt.Fprint(w, redocSpec)
-	})
-	mux.HandleFunc("GET /v1/me", func(w http.ResponseWriter, r *http.Request) {
-		p := d.caller(r)
-		if p == nil {
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Not authenticated"})
-			return
-		}
+</html>`))
+	mux.HandleFunc("GET /docs", static("text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Clinic portal help</title></head>\n<body><h1>Help</h1>\n<p>key: value pages are not specs</p>\n<a href=\"/reference\">API reference</a></body></html>\n"))
+	mux.HandleFunc("GET /static/spec/clinic.yaml", static("application/yaml", redocSpec))
+	mux.HandleFunc("GET /v1/me", d.login(map[string]any{"detail": "Not authenticated"})(func(w http.ResponseWriter, r *http.Request, p *Person) {
 		writeJSON(w, http.StatusOK, map[string]any{"username": p.Username, "name": p.Name, "patient_id": p.ID})
-	})
+	}))
 	mux.HandleFunc("GET /v1/doctors", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]any{{"id": 1, "name": "Dr. Ines Park", "specialty": "cardiology"}})
 	})
@@ -481,10 +470,7 @@ func RedocAPI() *Deployment {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
 	})
-	d.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Server", "uvicorn")
-		mux.ServeHTTP(w, r)
-	})
+	d.handler = withHeader("Server", "uvicorn", mux)
 	return d
 }
 
@@ -505,7 +491,7 @@ func GatewayAPI() *Deployment {
 	missing := func(w http.ResponseWriter) {
 		gw(w, http.StatusForbidden, map[string]any{"message": "Missing Authentication Token"})
 	}
-	routes := map[string]func(w http.ResponseWriter, r *http.Request, p *Person){
+	routes := map[string]personHandler{
 		"/prod/profile": func(w http.ResponseWriter, r *http.Request, p *Person) {
 			gw(w, http.StatusOK, map[string]any{"accountId": p.ID, "username": p.Username, "name": p.Name})
 		},
@@ -595,20 +581,8 @@ func SPAAPI() *Deployment {
 		{"id": 9102, "customer_id": 1002, "amount": "45.00", "email": "bob.okafor@fastmail.com", "billing_address": "12 Harbor Road, Portland, ME 04101"},
 	}
 	mux := http.NewServeMux()
-	login := func(h func(w http.ResponseWriter, r *http.Request, p *Person)) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			p := d.caller(r)
-			if p == nil {
-				writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "unauthorized"})
-				return
-			}
-			h(w, r, p)
-		}
-	}
-	mux.HandleFunc("GET /static/js/main.8c1f2a.js", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/javascript")
-		fmt.Fprint(w, spaBundle)
-	})
+	login := d.login(map[string]any{"error": "unauthorized"})
+	mux.HandleFunc("GET /static/js/main.8c1f2a.js", static("application/javascript", spaBundle))
 	mux.HandleFunc("GET /api/session", func(w http.ResponseWriter, r *http.Request) {
 		p := d.caller(r)
 		if p == nil {
@@ -650,10 +624,7 @@ func SPAAPI() *Deployment {
 	mux.HandleFunc("DELETE /api/account/delete-all", login(func(w http.ResponseWriter, r *http.Request, p *Person) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, spaShell)
-	})
+	mux.HandleFunc("/", static("text/html; charset=utf-8", spaShell))
 	d.handler = mux
 	return d
 }
@@ -665,8 +636,7 @@ func GraphQLAPI() *Deployment {
 	d := &Deployment{Name: "graphql", Base: "/", Data: NewData()}
 	d.Operations = []string{"GET /graphql"}
 	d.Weaknesses = []string{"server-banner"}
-	d.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Powered-By", "Express")
+	d.handler = withHeader("X-Powered-By", "Express", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/graphql" {
 			express404(w, r)
 			return
@@ -676,7 +646,7 @@ func GraphQLAPI() *Deployment {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"__typename": "Query"}})
-	})
+	}))
 	return d
 }
 

@@ -47,6 +47,13 @@ type Authenticator interface {
 	HeaderNames() []string
 }
 
+// Issuer is implemented by an Authenticator whose token is the answer of
+// one request: Operation names it as configured (POST, /api/login), so
+// that what the token carries is reported at the operation that issued it.
+type Issuer interface {
+	Operation() (method, path string)
+}
+
 // Anonymous returns the identity without credentials.
 func Anonymous() Identity { return Identity{Name: AnonymousName} }
 

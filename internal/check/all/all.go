@@ -63,6 +63,7 @@ func New(o Options) Set {
 	session := flasksession.New(flasksession.Options{Wordlist: o.Wordlist, Forge: o.ForgeSessions, Harvest: harvest})
 	jwts := jwtweakness.New(jwtweakness.Options{Wordlist: o.Wordlist, Harvest: harvest})
 	errs := errordisclosure.New()
+	undoc := undocumentedfields.New()
 	return Set{
 		Active: []check.Check{
 			bola.New(learner),
@@ -75,7 +76,7 @@ func New(o Options) Set {
 			bola.NewWrite(learner),
 			massassign.New(learner),
 			authnotenforced.New(),
-			undocumentedfields.New(),
+			undoc,
 			undocumentedendpoint.New(),
 			deprecatedlive.New(),
 			spechygiene.New(),
@@ -95,6 +96,7 @@ func New(o Options) Set {
 			credentialexposure.New(),
 			piiunauthenticated.New(),
 			rawdatastore.New(),
+			undoc,
 			serverbanner.New(),
 			securityheaders.New(),
 			debug,

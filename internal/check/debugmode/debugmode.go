@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,9 +54,11 @@ func (*Check) Meta() check.Meta {
 var (
 	consoleMarkers  = regexp.MustCompile(`CONSOLE_MODE\s*=\s*true|<title>Console // Werkzeug Debugger</title>|class="console"`)
 	debuggerMarkers = regexp.MustCompile(`The debugger caught an exception in your WSGI application|<!-- Werkzeug Debugger|// Werkzeug Debugger</title>|\bEVALEX\s*=\s*(?:true|false)`)
-	debuggerSecret  = regexp.MustCompile(`SECRET\s*=\s*"([A-Za-z0-9]{8,64})"`)
-	toolbarMarkers  = regexp.MustCompile(`id="flDebug"|flDebugToolbar|_debug_toolbar/static`)
-	configKeys      = regexp.MustCompile(`\b(SECRET_KEY|DEBUG|TESTING|ENV|SESSION_COOKIE_NAME|SESSION_COOKIE_SECURE|PERMANENT_SESSION_LIFETIME|PREFERRED_URL_SCHEME|APPLICATION_ROOT|JSONIFY_PRETTYPRINT_REGULAR|SQLALCHEMY_DATABASE_URI|JWT_SECRET_KEY|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_DEFAULT_REGION|DYNAMODB_TABLE|DYNAMODB_ENDPOINT|MAX_CONTENT_LENGTH|SERVER_NAME)\b`)
+	// assignedConfigKeys are configKeys given a value.
+	assignedConfigKeys = regexp.MustCompile(configKeys.String() + `["']?\s*[:=]`)
+	debuggerSecret     = regexp.MustCompile(`SECRET\s*=\s*"([A-Za-z0-9]{8,64})"`)
+	toolbarMarkers     = regexp.MustCompile(`id="flDebug"|flDebugToolbar|_debug_toolbar/static`)
+	configKeys         = regexp.MustCompile(`\b(SECRET_KEY|DEBUG|TESTING|ENV|SESSION_COOKIE_NAME|SESSION_COOKIE_SECURE|PERMANENT_SESSION_LIFETIME|PREFERRED_URL_SCHEME|APPLICATION_ROOT|JSONIFY_PRETTYPRINT_REGULAR|SQLALCHEMY_DATABASE_URI|JWT_SECRET_KEY|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_DEFAULT_REGION|DYNAMODB_TABLE|DYNAMODB_ENDPOINT|MAX_CONTENT_LENGTH|SERVER_NAME)\b`)
 )
 
 // configPaths are conventional debug/config dump routes.
@@ -101,7 +104,8 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		f.Evidence.Details = map[string]string{"content_type": resp.Header.Get("Content-Type")}
 		out = append(out, f)
 	}
-	for _, p := range configPaths {
+	conventional, found := c.dumpCandidates(env)
+	for _, p := range append(slices.Clone(conventional), found...) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -110,13 +114,36 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 			if err != nil || resp.Status != http.StatusOK {
 				continue
 			}
-			if f, ok := c.configDump(p, resp, id); ok {
+			if f, ok := c.configDump(p, resp, id, !slices.Contains(conventional, p)); ok {
 				out = append(out, f)
 				break
 			}
 		}
 	}
 	return out, ctx.Err()
+}
+
+// dumpCandidates returns the conventional config routes at the root and,
+// when the target has a path (an API Gateway stage, /prod), under it too;
+// then the routes discovery found by probing or in answers (an undocumented
+// /prod/debug/env): a dump is judged by what it holds (configDump), not by
+// its name.
+func (c *Check) dumpCandidates(env check.Env) (conventional, found []string) {
+	conventional = slices.Clone(configPaths)
+	if base := strings.TrimRight(env.Target().Path, "/"); base != "" {
+		for _, p := range configPaths {
+			conventional = append(conventional, base+p)
+		}
+	}
+	for _, ep := range env.Endpoints() {
+		if ep.Method != http.MethodGet || (ep.Source != surface.SourceProbe && ep.Source != surface.SourceHarvest) {
+			continue
+		}
+		if p, ok := ep.Concrete(); ok && !slices.Contains(conventional, p) && !slices.Contains(found, p) {
+			found = append(found, p)
+		}
+	}
+	return conventional, found
 }
 
 // identities returns anonymous and, at most, the first user identity.
@@ -148,11 +175,18 @@ func firstLine(b []byte) string {
 	return s
 }
 
-// configDump verifies that a response really lists configuration.
-func (c *Check) configDump(p string, resp *transport.Response, id transport.Identity) (finding.Finding, bool) {
+// configDump verifies that a response really lists configuration. strict
+// (a route found by discovery rather than a conventional config route)
+// counts only keys given a value (KEY=…, "KEY": …, 'KEY': …): a page that
+// merely names settings is no dump.
+func (c *Check) configDump(p string, resp *transport.Response, id transport.Identity, strict bool) (finding.Finding, bool) {
 	keys := map[string]bool{}
-	for _, k := range configKeys.FindAllString(string(resp.Body), 200) {
-		keys[k] = true
+	re := configKeys
+	if strict {
+		re = assignedConfigKeys
+	}
+	for _, m := range re.FindAllStringSubmatch(string(resp.Body), 200) {
+		keys[m[1]] = true
 	}
 	if len(keys) < 2 {
 		return finding.Finding{}, false

@@ -54,6 +54,9 @@ type heldCookie struct {
 	ck          *itsdangerous.Cookie
 }
 
+// Crack tries candidates as the cookie's SECRET_KEY (weakkey.Signed).
+func (h heldCookie) Crack(candidates []string) (string, bool) { return h.ck.Crack(candidates) }
+
 type crackResult struct {
 	key string
 	ok  bool
@@ -353,41 +356,19 @@ func (c *Check) replay(ctx context.Context, env check.Env, s seen, key string) (
 // SECRET_KEY of every session cookie seen. A hit is one finding per key, at
 // the operation that exposed it, naming what it forges.
 func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
-	c.harvest.ObserveExamples(env.Endpoints())
-	cands := c.harvest.Candidates()
 	c.mu.Lock()
 	held := append([]heldCookie(nil), c.held...)
 	c.mu.Unlock()
 	// In a stable order, whatever order the requests ran in.
 	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.ck.Raw < b.where+b.ck.Raw })
-	if len(cands) == 0 || len(held) == 0 {
-		return nil
-	}
 	var out []finding.Finding
-	byKey := map[string]int{}
-	for _, h := range held {
-		if ctx.Err() != nil {
-			break
+	for _, e := range weakkey.Exposures(ctx, c.harvest, env.Endpoints(), held) {
+		h, o, key := e.Signed[0], e.Origin, e.Key
+		forges := make([]string, len(e.Signed))
+		for i, s := range e.Signed {
+			forges[i] = s.name + " cookie of " + s.where
 		}
-		key, ok := h.ck.Crack(cands)
-		if !ok {
-			continue
-		}
-		if i, ok := byKey[key]; ok {
-			out[i].Evidence.Details["forges"] += "; " + h.name + " cookie of " + h.where
-			continue
-		}
-		o, _ := c.harvest.Origin(key)
-		id := check.Identity(env, o.Identity)
-		ep := surface.Endpoint{Method: o.Method, Path: o.Path}
-		if ep.Method == "" {
-			ep = surface.Endpoint{Method: http.MethodGet, Path: "/"}
-		}
-		f := check.New(c.Meta(), ep, nil, id)
-		f.URL = o.URL
-		if o.URL != "" {
-			f.Reproduce = "# the answer that shows the key:\n" + transport.Curl(o.Method, o.URL, id, nil, nil)
-		}
+		f := o.Finding(c.Meta(), env)
 		f.Subject = "exposed-secret-key"
 		f.Severity = finding.Critical
 		f.CWE = []string{"CWE-321", "CWE-200", "CWE-565"}
@@ -400,8 +381,7 @@ func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
 		}
 		v := finding.NewValue("secret_key", o.Name, key)
 		f.Evidence = finding.NewEvidence(o.Where, 0, "the session's signature verifies offline with the value of "+name+" found there: "+key, []finding.Value{v})
-		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": h.name + " cookie of " + h.where, "proof": "offline HMAC verification"}
-		byKey[key] = len(out)
+		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": strings.Join(forges, "; "), "proof": "offline HMAC verification"}
 		out = append(out, f)
 	}
 	return out

@@ -48,6 +48,44 @@ func onEndpoint(m check.Meta, ep surface.Endpoint, resp *transport.Response, as 
 	return f
 }
 
+// endpointProbe is the one request a check of the GraphQL endpoint itself
+// sends: anonymously, once per endpoint (on its first operation).
+type endpointProbe struct {
+	// body builds the request body; called only on the first operation.
+	body func() []byte
+	// shown is the body the finding shows and reproduces, when it is
+	// shorter than the one sent (the introspection query); nil for body.
+	shown []byte
+	// anyStatus judges error answers too (validation errors are 400s);
+	// otherwise only answers below 400 are judged.
+	anyStatus bool
+	// judge reports whether the answer proves the weakness, and completes
+	// the finding made on the endpoint (details, severity, title).
+	judge func(resp *transport.Response, f *finding.Finding) bool
+}
+
+// run sends the probe and returns the finding judge accepted, if any.
+// Transport errors are no finding: the endpoint could not be judged.
+func (p endpointProbe) run(ctx context.Context, m check.Meta, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
+	if !authz.FirstGraphQLOp(ep, env) {
+		return nil, nil
+	}
+	anon := transport.Anonymous()
+	body := p.body()
+	resp, err := post(ctx, env, ep.Path, body, anon)
+	if err != nil || resp.Status >= 400 && !p.anyStatus {
+		return nil, nil
+	}
+	if p.shown != nil {
+		body = p.shown
+	}
+	f := onEndpoint(m, ep, resp, anon, body)
+	if !p.judge(resp, &f) {
+		return nil, nil
+	}
+	return []finding.Finding{f}, nil
+}
+
 // Introspection reports a GraphQL endpoint that answers the introspection
 // query (https://spec.graphql.org/October2021/#sec-Introspection).
 type Introspection struct{}
@@ -70,33 +108,33 @@ func (*Introspection) Meta() check.Meta {
 
 // Run sends the introspection query once per endpoint, anonymously.
 func (c *Introspection) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	if !authz.FirstGraphQLOp(ep, env) {
-		return nil, nil
-	}
-	body, _ := json.Marshal(map[string]string{"query": gql.IntrospectionQuery})
-	resp, err := post(ctx, env, ep.Path, body, transport.Anonymous())
-	if err != nil || resp.Status >= 400 {
-		return nil, nil
-	}
-	s, err := gql.Parse(resp.Body)
-	if err != nil {
-		return nil, nil
-	}
-	fields := gql.RootFields(s)
-	mutations := 0
-	for _, f := range fields {
-		if strings.HasPrefix(f, "mutation ") {
-			mutations++
-		}
-	}
-	f := onEndpoint(c.Meta(), ep, resp, transport.Anonymous(), []byte(`{"query":"query IntrospectionQuery { __schema { … } }"}`))
-	f.Operation = "query __schema"
-	if mutations > 0 {
-		f.Severity = finding.Medium
-		f.Title = fmt.Sprintf("GraphQL introspection is enabled: %d root fields, %d of them mutations, listed to anyone", len(fields), mutations)
-	}
-	f.Evidence.Details = map[string]string{"root_fields": fmt.Sprint(len(fields)), "mutations": fmt.Sprint(mutations), "types": fmt.Sprint(len(s.Types))}
-	return []finding.Finding{f}, nil
+	return endpointProbe{
+		body: func() []byte {
+			b, _ := json.Marshal(map[string]string{"query": gql.IntrospectionQuery})
+			return b
+		},
+		shown: []byte(`{"query":"query IntrospectionQuery { __schema { … } }"}`),
+		judge: func(resp *transport.Response, f *finding.Finding) bool {
+			s, err := gql.Parse(resp.Body)
+			if err != nil {
+				return false
+			}
+			fields := gql.RootFields(s)
+			mutations := 0
+			for _, f := range fields {
+				if strings.HasPrefix(f, "mutation ") {
+					mutations++
+				}
+			}
+			f.Operation = "query __schema"
+			if mutations > 0 {
+				f.Severity = finding.Medium
+				f.Title = fmt.Sprintf("GraphQL introspection is enabled: %d root fields, %d of them mutations, listed to anyone", len(fields), mutations)
+			}
+			f.Evidence.Details = map[string]string{"root_fields": fmt.Sprint(len(fields)), "mutations": fmt.Sprint(mutations), "types": fmt.Sprint(len(s.Types))}
+			return true
+		},
+	}.run(ctx, c.Meta(), ep, env)
 }
 
 // Suggestions reports a GraphQL endpoint whose validation errors suggest
@@ -120,34 +158,35 @@ func (*Suggestions) Meta() check.Meta {
 	}
 }
 
-// Run sends one query with a misspelt root field, anonymously.
+// Run sends one query with a misspelt root field, anonymously. Validation
+// errors answer 400: every status is judged.
 func (c *Suggestions) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	if !authz.FirstGraphQLOp(ep, env) {
-		return nil, nil
-	}
-	name := ep.GraphQL.Field
-	if len(name) > 3 {
-		name = name[:len(name)-1]
-	} else {
-		name += "x"
-	}
-	body, _ := json.Marshal(map[string]string{"query": "query { " + name + " }"})
-	resp, err := post(ctx, env, ep.Path, body, transport.Anonymous())
-	if err != nil {
-		return nil, nil
-	}
-	a, ok := surface.ParseGraphQLAnswer(resp.Body)
-	if !ok {
-		return nil, nil
-	}
-	for _, e := range a.Errors {
-		if _, names := gql.Suggestions(e.Message); len(names) > 0 {
-			f := onEndpoint(c.Meta(), ep, resp, transport.Anonymous(), body)
-			f.Evidence.Details = map[string]string{"suggested": strings.Join(names, ", ")}
-			return []finding.Finding{f}, nil
-		}
-	}
-	return nil, nil
+	return endpointProbe{
+		body: func() []byte {
+			name := ep.GraphQL.Field
+			if len(name) > 3 {
+				name = name[:len(name)-1]
+			} else {
+				name += "x"
+			}
+			b, _ := json.Marshal(map[string]string{"query": "query { " + name + " }"})
+			return b
+		},
+		anyStatus: true,
+		judge: func(resp *transport.Response, f *finding.Finding) bool {
+			a, ok := surface.ParseGraphQLAnswer(resp.Body)
+			if !ok {
+				return false
+			}
+			for _, e := range a.Errors {
+				if _, names := gql.Suggestions(e.Message); len(names) > 0 {
+					f.Evidence.Details = map[string]string{"suggested": strings.Join(names, ", ")}
+					return true
+				}
+			}
+			return false
+		},
+	}.run(ctx, c.Meta(), ep, env)
 }
 
 // Batching reports a GraphQL endpoint that executes a JSON array of
@@ -175,32 +214,28 @@ func (*Batching) Meta() check.Meta {
 
 // Run sends one batch of two trivial queries, anonymously.
 func (c *Batching) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
-	if !authz.FirstGraphQLOp(ep, env) {
-		return nil, nil
-	}
-	body := []byte(`[{"query":"query { __typename }"},{"query":"query { __typename }"}]`)
-	resp, err := post(ctx, env, ep.Path, body, transport.Anonymous())
-	if err != nil || resp.Status >= 400 {
-		return nil, nil
-	}
-	var batch []json.RawMessage
-	if json.Unmarshal(resp.Body, &batch) != nil || len(batch) != 2 {
-		return nil, nil
-	}
-	for _, b := range batch {
-		if a, ok := surface.ParseGraphQLAnswer(b); !ok || !strings.Contains(string(a.Data), "__typename") {
-			return nil, nil
-		}
-	}
-	f := onEndpoint(c.Meta(), ep, resp, transport.Anonymous(), body)
-	// With a credential mutation (login), batching and aliases amplify
-	// password guessing: the operation names it.
-	if o, ok := loginMutation(env, ep.Path); ok {
-		f.Operation = o.Operation()
-		f.Severity = finding.Medium
-		f.Title = fmt.Sprintf("GraphQL batching accepted: %s can be called many times per request (password guessing past request-based limits)", o.Operation())
-	}
-	return []finding.Finding{f}, nil
+	return endpointProbe{
+		body: func() []byte { return []byte(`[{"query":"query { __typename }"},{"query":"query { __typename }"}]`) },
+		judge: func(resp *transport.Response, f *finding.Finding) bool {
+			var batch []json.RawMessage
+			if json.Unmarshal(resp.Body, &batch) != nil || len(batch) != 2 {
+				return false
+			}
+			for _, b := range batch {
+				if a, ok := surface.ParseGraphQLAnswer(b); !ok || !strings.Contains(string(a.Data), "__typename") {
+					return false
+				}
+			}
+			// With a credential mutation (login), batching and aliases
+			// amplify password guessing: the operation names it.
+			if o, ok := loginMutation(env, ep.Path); ok {
+				f.Operation = o.Operation()
+				f.Severity = finding.Medium
+				f.Title = fmt.Sprintf("GraphQL batching accepted: %s can be called many times per request (password guessing past request-based limits)", o.Operation())
+			}
+			return true
+		},
+	}.run(ctx, c.Meta(), ep, env)
 }
 
 // CredentialArgument tests the credential arguments of GraphQL operations

@@ -8,6 +8,7 @@ package jwtweakness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -51,6 +52,9 @@ type heldToken struct {
 	tok   *jwt.Token
 	where string
 }
+
+// Crack tries candidates as the token's HMAC secret (weakkey.Signed).
+func (h heldToken) Crack(candidates []string) (string, bool) { return h.tok.Crack(candidates) }
 
 var (
 	_ check.Check    = (*Check)(nil)
@@ -354,6 +358,7 @@ func credentialSources(env check.Env) []tokenSource {
 func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]finding.Finding, error) {
 	var out []finding.Finding
 	sources := credentialSources(env)
+	documented, haveDocumented := surface.TokenIssuer(env.Endpoints())
 	for _, s := range sources {
 		id := s.cred.Identity
 		mk := func() finding.Finding {
@@ -361,7 +366,18 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		}
 		// A login flow's token was returned by the API without being sent.
 		login := strings.HasPrefix(s.where, "login flow")
-		out = append(out, c.analyse(s.tok, mk, s.where, login)...)
+		issuer, how, ok := issuerOf(s, login, env, documented, haveDocumented)
+		for _, f := range c.analyse(s.tok, mk, s.where, login) {
+			if ok && issuedClaims[f.Subject] {
+				// What the claims hold is the issuer's choice: the
+				// finding belongs to the operation whose answer carried
+				// the token, not to the site.
+				f.Method, f.Path = issuer.Method, issuer.Path
+				f.Evidence.Details = maps.Clone(f.Evidence.Details)
+				f.Evidence.Details["issued_by"] = issuer.Method + " " + issuer.Path + " (" + how + ")"
+			}
+			out = append(out, f)
+		}
 	}
 	var live []tokenSource
 	for _, s := range sources {
@@ -410,6 +426,35 @@ func (c *Check) Run(ctx context.Context, ep surface.Endpoint, env check.Env) ([]
 		}
 	}
 	return out, ctx.Err()
+}
+
+// issuedClaims are the subjects of findings about what a token's claims
+// hold: the operation that issued the token chose them.
+var issuedClaims = map[string]bool{"pii-claims": true, "no-expiry": true, "long-lifetime": true}
+
+// issuerOf names the operation whose answer carried a source's token: the
+// login flow's request when the token came from one, else the API's one
+// documented login operation (surface.TokenIssuer) for a token given as a
+// static header. ok is false when neither is known.
+func issuerOf(s tokenSource, login bool, env check.Env, documented surface.Endpoint, haveDocumented bool) (ep surface.Endpoint, how string, ok bool) {
+	if login {
+		is, isIssuer := s.cred.Identity.Login.(transport.Issuer)
+		if !isIssuer {
+			return surface.Endpoint{}, "", false
+		}
+		method, path := is.Operation()
+		path, _, _ = strings.Cut(path, "?")
+		for _, e := range env.Endpoints() {
+			if e.Method == method && e.Matches(path) {
+				return e, "the login flow of " + s.cred.Identity.Name, true
+			}
+		}
+		return surface.Endpoint{Method: method, Path: path}, "the login flow of " + s.cred.Identity.Name, true
+	}
+	if haveDocumented {
+		return documented, "the API's documented login operation", true
+	}
+	return surface.Endpoint{}, "", false
 }
 
 // with returns an identity that sends every credential of the source with
@@ -599,41 +644,19 @@ func (c *Check) algNone(ctx context.Context, env check.Env, s tokenSource) (find
 // HMAC key of every token seen. A hit is one finding per key, at the
 // operation that exposed it, naming what it forges.
 func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
-	c.harvest.ObserveExamples(env.Endpoints())
-	cands := c.harvest.Candidates()
 	c.mu.Lock()
 	held := append([]heldToken(nil), c.held...)
 	c.mu.Unlock()
 	// In a stable order, whatever order the requests ran in.
 	sort.Slice(held, func(i, j int) bool { a, b := held[i], held[j]; return a.where+a.tok.Raw < b.where+b.tok.Raw })
-	if len(cands) == 0 || len(held) == 0 {
-		return nil
-	}
 	var out []finding.Finding
-	byKey := map[string]int{}
-	for _, h := range held {
-		if ctx.Err() != nil {
-			break
+	for _, e := range weakkey.Exposures(ctx, c.harvest, env.Endpoints(), held) {
+		h, o, key := e.Signed[0], e.Origin, e.Key
+		forges := make([]string, len(e.Signed))
+		for i, s := range e.Signed {
+			forges[i] = s.where
 		}
-		key, ok := h.tok.Crack(cands)
-		if !ok {
-			continue
-		}
-		if i, ok := byKey[key]; ok {
-			out[i].Evidence.Details["forges"] += "; " + h.where
-			continue
-		}
-		o, _ := c.harvest.Origin(key)
-		id := check.Identity(env, o.Identity)
-		ep := surface.Endpoint{Method: o.Method, Path: o.Path}
-		if ep.Method == "" {
-			ep = surface.Endpoint{Method: http.MethodGet, Path: "/"}
-		}
-		f := check.New(c.Meta(), ep, nil, id)
-		f.URL = o.URL
-		if o.URL != "" {
-			f.Reproduce = "# the answer that shows the key:\n" + transport.Curl(o.Method, o.URL, id, nil, nil)
-		}
+		f := o.Finding(c.Meta(), env)
 		claims := make([]string, 0, len(h.tok.Claims))
 		for k := range h.tok.Claims {
 			claims = append(claims, k)
@@ -647,8 +670,7 @@ func (c *Check) Finish(ctx context.Context, env check.Env) []finding.Finding {
 		f.Remediation = "Stop exposing configuration (environment dumps, .env files, debug and status pages, bundles), then rotate the signing secret: every token signed with it must die.\n\n" + remediationSecret
 		v := finding.NewValue("jwt_secret", o.Name, key)
 		f.Evidence = finding.NewEvidence(o.Where, 0, "the token's signature verifies offline with the value of "+cmpOr(o.Name, "a secret")+" found there: "+key, []finding.Value{v, finding.NewValue("jwt", "", h.tok.Raw)})
-		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": h.where, "alg": h.tok.Alg(), "proof": "offline HMAC verification"}
-		byKey[key] = len(out)
+		f.Evidence.Details = map[string]string{"key_found_in": o.Where, "forges": strings.Join(forges, "; "), "alg": h.tok.Alg(), "proof": "offline HMAC verification"}
 		out = append(out, f)
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -179,5 +180,37 @@ func TestPrefixes(t *testing.T) {
 	want := "/ /api/ /api/v2/ /internal/ /mobile/v1/"
 	if strings.Join(got, " ") != want {
 		t.Errorf("Prefixes = %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// TestDiagnosticRoutesUnderUnroutedDirectory: an API Gateway stage answers
+// its uniform 403 for every resource it does not deploy, /prod/debug
+// included, yet deploys /prod/debug/env: the built-in wordlist finds it one
+// level down; the fixed stage yields nothing under /prod/debug.
+func TestDiagnosticRoutesUnderUnroutedDirectory(t *testing.T) {
+	for _, leaky := range []bool{true, false} {
+		c, _ := client(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			switch {
+			case r.URL.Path == "/prod/health":
+				fmt.Fprint(w, `{"status":"ok"}`)
+			case leaky && r.URL.Path == "/prod/debug/env":
+				fmt.Fprint(w, `{"environment":{"APP_MODE":"prod","USERS_TABLE":"hr-users"}}`)
+			default:
+				w.WriteHeader(http.StatusForbidden)
+				fmt.Fprint(w, `{"message":"Missing Authentication Token"}`)
+			}
+		}))
+		res, err := Run(context.Background(), c, nil, Options{Probe: true, Base: "/prod"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := paths(res.Endpoints)
+		if slices.Contains(got, "/prod/debug") {
+			t.Errorf("the unrouted directory was reported: %v", got)
+		}
+		if slices.Contains(got, "/prod/debug/env") != leaky {
+			t.Errorf("leaky %v: endpoints %v", leaky, got)
+		}
 	}
 }

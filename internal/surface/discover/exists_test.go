@@ -23,9 +23,9 @@ func answer(status int, ct, body string) *transport.Response {
 // soft-404 show a route; 401 and 403 too, unless they are the soft-404
 // itself (a gateway's uniform 403).
 func TestExistsBeyond2xx(t *testing.T) {
-	notFound := &baseline{resp: answer(404, "text/html", "<h1>Not Found</h1>"), token: "lh-x"}
-	gateway := &baseline{resp: answer(403, "application/json", `{"message":"Missing Authentication Token"}`), token: "lh-x"}
-	spa := &baseline{resp: answer(200, "text/html", "<div id=root></div>"), token: "lh-x"}
+	notFound := measuredBaseline(answer(404, "text/html", "<h1>Not Found</h1>"), "lh-x")
+	gateway := measuredBaseline(answer(403, "application/json", `{"message":"Missing Authentication Token"}`), "lh-x")
+	spa := measuredBaseline(answer(200, "text/html", "<div id=root></div>"), "lh-x")
 	for _, c := range []struct {
 		name string
 		resp *transport.Response
@@ -223,4 +223,10 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+func measuredBaseline(resp *transport.Response, token string) *baseline {
+	b := &baseline{}
+	b.measured(resp, token)
+	return b
 }

@@ -208,7 +208,8 @@ func (r *run) markLive(prefix, why string) {
 		return
 	}
 	words := r.o.Wordlist
-	if words == nil {
+	builtin := words == nil
+	if builtin {
 		words = Wordlist()
 	}
 	for i, w := range words {
@@ -218,7 +219,34 @@ func (r *run) markLive(prefix, why string) {
 		}
 		r.push(job{kind: jobWord, prio: prioWord, rank: i, prefix: prefix, path: p})
 	}
+	// Diagnostic routes one level down, after the wordlist, under the
+	// target's path only (the root too when it is the target's path).
+	if !builtin || prefix != r.base || isAPIRoot(prefix) {
+		return
+	}
+	rank := len(words)
+	for _, dir := range DiagnosticDirs {
+		for _, leaf := range DiagnosticLeaves {
+			if w := dir + "/" + leaf; !slices.Contains(words, w) && !r.isKnown(prefix+w) {
+				r.push(job{kind: jobWord, prio: prioWord, rank: rank, prefix: prefix, path: prefix + w})
+				rank++
+			}
+		}
+	}
 }
+
+// DiagnosticDirs and DiagnosticLeaves make the built-in wordlist probe
+// diagnostic routes one level down (/debug/env, /internal/config,
+// /admin/settings) under the target's path, after the wordlist (when the
+// budget allows). A debug or admin
+// blueprint mounts its dumps there while the directory itself is not
+// routed: it answers the soft-404 (a 404, or an API gateway's uniform 403
+// "Missing Authentication Token" for a resource it does not deploy), so
+// probing the directory alone never reveals what is under it.
+var (
+	DiagnosticDirs   = []string{"debug", "internal", "admin"}
+	DiagnosticLeaves = []string{"env", "config", "settings"}
+)
 
 // rootWords are words probed only under the root and the target's path:
 // server files and consoles, documentation pages and API prefixes, which

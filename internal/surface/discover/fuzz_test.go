@@ -15,7 +15,7 @@ func FuzzSoft404(f *testing.F) {
 	f.Add(404, "application/json", []byte(`{"error":"no"}`), 200, "application/json", []byte(`{"ok":1}`), "users")
 	f.Add(401, "", []byte{}, 401, "", []byte{}, "")
 	f.Fuzz(func(t *testing.T, bs int, bct string, bbody []byte, ps int, pct string, pbody []byte, word string) {
-		base := &baseline{token: "lh-0123456789abcdef", resp: &transport.Response{Status: bs, Header: http.Header{"Content-Type": {bct}}, Body: bbody}}
+		base := measuredBaseline(&transport.Response{Status: bs, Header: http.Header{"Content-Type": {bct}}, Body: bbody}, "lh-0123456789abcdef")
 		probe := &transport.Response{Status: ps, Header: http.Header{"Content-Type": {pct}}, Body: pbody}
 		_ = Exists(probe, base, word)
 		_ = Exists(probe, nil, word)

@@ -262,7 +262,7 @@ func (res *Result) ItemRoute(ctx context.Context, f Fetcher, list string, values
 	}
 	token := randomToken()
 	ghost, err := send(list + "/" + token)
-	if err != nil || sameAnswer(resp, ghost, values[0], token) {
+	if err != nil || sameAnswer(resp, referenceOf(ghost, token), values[0]) {
 		return surface.Endpoint{}, false
 	}
 	ep := surface.Endpoint{

@@ -18,8 +18,34 @@ import (
 type baseline struct {
 	ready chan struct{}
 	err   error
-	resp  *transport.Response
-	token string
+	// resp is the soft-404 answer without its body (Result keeps the
+	// baselines for the whole scan: their bodies could be 8 MiB each);
+	// ref is what sameAnswer compares.
+	resp *transport.Response
+	ref  reference
+}
+
+// measured records the soft-404 answer resp to a path ending in token.
+func (b *baseline) measured(resp *transport.Response, token string) {
+	slim := *resp
+	slim.Body = nil
+	b.resp, b.ref = &slim, referenceOf(resp, token)
+}
+
+// reference is what sameAnswer compares of an answer: status, media type,
+// and the hash and length of the normalized body.
+type reference struct {
+	status      int
+	contentType string
+	sum         uint64
+	n           int
+}
+
+// referenceOf returns the reference of resp, whose body is normalized
+// without word (the random token or value the request named).
+func referenceOf(resp *transport.Response, word string) reference {
+	sum, n := digest(resp.Body, word)
+	return reference{status: resp.Status, contentType: resp.ContentType(), sum: sum, n: n}
 }
 
 func randomToken() string {
@@ -122,18 +148,19 @@ func Exists(resp *transport.Response, base *baseline, word string) bool {
 	if base == nil || base.resp == nil {
 		return true
 	}
-	return !sameAnswer(resp, base.resp, word, base.token)
+	return !sameAnswer(resp, base.ref, word)
 }
 
-// sameAnswer reports whether a probe answer is the soft-404 b.
-func sameAnswer(resp, b *transport.Response, word, token string) bool {
-	if resp.Status != b.Status {
+// sameAnswer reports whether a probe answer, whose request named word, is
+// the soft-404 ref.
+func sameAnswer(resp *transport.Response, ref reference, word string) bool {
+	if resp.Status != ref.status {
 		return false
 	}
-	if resp.ContentType() != b.ContentType() {
+	if resp.ContentType() != ref.contentType {
 		return false
 	}
-	sb, nb := digest(b.Body, token)
+	sb, nb := ref.sum, ref.n
 	sp, np := digest(resp.Body, word)
 	if sb == sp && nb == np {
 		return true
@@ -188,7 +215,7 @@ func (r *run) baselineErr(ctx context.Context, prefix string) (*baseline, error)
 		}
 		return nil, b.err
 	}
-	b.resp, b.token = resp, token
+	b.measured(resp, token)
 	if resp.Status < 400 || resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
 		r.mu.Lock()
 		r.result.CatchAll = append(r.result.CatchAll, prefix)
@@ -228,5 +255,5 @@ func (res *Result) SoftNotFound(path string, resp *transport.Response) bool {
 	if best == nil || best.resp.Status == http.StatusNotFound || best.resp.Status == http.StatusGone {
 		return false
 	}
-	return sameAnswer(resp, best.resp, lastSegment(path), best.token)
+	return sameAnswer(resp, best.ref, lastSegment(path))
 }

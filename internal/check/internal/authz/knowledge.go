@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -477,16 +478,30 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 	for _, u := range k.Users {
 		seenByOthers[u.Name] = others(u.Name)
 	}
-	for p, byID := range answers {
-		for _, a := range byID {
-			for _, u := range k.Users {
-				for v, m := range ownedSiblings(a.flat, k.Markers[u.Name]) {
-					if seenByOthers[u.Name][v] {
-						continue
-					}
-					if _, ok := k.Markers[u.Name][v]; !ok {
+	// Ownership is learnt through chains across anchors (an
+	// administrator's user list names alice's id beside her email; the
+	// item list names its owner by that id): the anchors are read again
+	// until none adds a marker, in a fixed order, so that what is learnt
+	// never depends on the order the answers are visited in.
+	readers := append([]transport.Identity{anon}, k.Users...)
+	for changed := true; changed; {
+		changed = false
+		for _, p := range anchors {
+			for _, id := range readers {
+				a, ok := answers[p][id.Name]
+				if !ok {
+					continue
+				}
+				for _, u := range k.Users {
+					sib := ownedSiblings(a.flat, k.Markers[u.Name])
+					for _, v := range slices.Sorted(maps.Keys(sib)) {
+						if _, ok := k.Markers[u.Name][v]; ok || seenByOthers[u.Name][v] {
+							continue
+						}
+						m := sib[v]
 						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
+						changed = true
 					}
 				}
 			}
@@ -1026,7 +1041,8 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 		}
 		owned[path[:i]] = true
 	}
-	for path, v := range f {
+	for _, path := range sortedKeys(f) {
+		v := f[path]
 		i := strings.LastIndex(path, ".")
 		if i <= 0 || !owned[path[:i]] || len(v) > 64 {
 			continue
@@ -1035,7 +1051,9 @@ func ownedSiblings(f Flat, markers map[string]Marker) map[string]Marker {
 		if _, isMarker := markers[v]; isMarker || surface.RoleOf(key, surface.InBody, nil) != surface.RoleObject || sensitiveKey(key) {
 			continue
 		}
-		out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
+		if _, dup := out[v]; !dup { // the first path in sorted order names it
+			out[v] = Marker{Value: v, Path: path, Kind: "id", Context: jsonContext(path)}
+		}
 	}
 	return out
 }
