@@ -233,14 +233,11 @@ func (c *Check) targets(ctx context.Context, env check.Env) []*target {
 // account field and a password field. The flow's own password is never
 // sent by this check.
 func fromFlow(f *login.Flow) *target {
-	method := strings.ToUpper(f.Method)
-	if method == "" {
-		method = http.MethodPost
-	}
-	if method != http.MethodPost || strings.Contains(f.Path, "?") {
+	method, path := f.Operation()
+	if method != http.MethodPost || strings.Contains(path, "?") {
 		return nil
 	}
-	t := &target{method: method, path: f.Path, header: f.Header.Clone(), flow: f}
+	t := &target{method: method, path: path, header: f.Header.Clone(), flow: f}
 	if t.header == nil {
 		t.header = http.Header{}
 	}
