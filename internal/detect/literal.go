@@ -403,28 +403,37 @@ func literalRules() []literalRule {
 				}
 				sc.emit("server-path", TypeServerPath, medium, s, e, "")
 			}},
-		{id: "connection-string-password", keywords: []string{"://"}, extract: (*scan).connectionPassword},
+		{id: "connection-string-password", keywords: connectionSchemes, extract: (*scan).connectionPassword},
 	}
 }
 
-// connectionPassword reports the password of a URL with user-info, the
-// shape of database, cache and broker connection strings (RFC 3986 §3.2.1):
-// postgres://app:PASSWORD@db:5432/shop, redis://:PASSWORD@cache:6379,
-// mongodb+srv://u:PASSWORD@cluster/. Only the password is the match; a
-// masked, templated or placeholder password (****, ${DB_PASSWORD},
-// "password") is not reported at more than low confidence.
+// connectionSchemes are the schemes of database, cache, broker and
+// directory connection strings, the keywords of connectionPassword. Web
+// URLs (http, https) are not among them: answers are full of links, and
+// their user-info is rare.
+var connectionSchemes = []string{
+	"postgres://", "postgresql://", "mysql://", "mariadb://", "mssql://", "sqlserver://", "oracle://",
+	"mongodb://", "mongodb+srv://", "redis://", "rediss://", "amqp://", "amqps://", "nats://",
+	"ldap://", "ldaps://", "ftp://", "sftp://", "smtp://", "smtps://", "couchdb://", "cassandra://",
+}
+
+// connectionPassword reports the password of a connection string with
+// user-info (RFC 3986 §3.2.1): postgres://app:PASSWORD@db:5432/shop,
+// redis://:PASSWORD@cache:6379, mongodb+srv://u:PASSWORD@cluster/. Only the
+// password is the match; a masked, templated or placeholder password
+// (****, ${DB_PASSWORD}, "password") is not reported at more than low
+// confidence.
 func (sc *scan) connectionPassword(lo, hi, at int, _ keyClass) {
 	b := sc.body
-	// The scheme: letters, digits, + . - before "://".
-	s := at
-	for s > lo && s > at-32 && (isAlnum(b[s-1]) || b[s-1] == '+' || b[s-1] == '.' || b[s-1] == '-') {
-		s--
+	if !sc.boundaryBefore(lo, at) {
+		return // xpostgres://
 	}
-	if at-s < 2 || !isAlpha(b[s]) {
+	sep := indexOf(sc.window(at, hi, 16), "://")
+	if sep < 0 {
 		return
 	}
 	// user ":" password "@" host, within one authority (no / ? # or space).
-	start := at + 3
+	start := at + sep + 3
 	colon, atSign := -1, -1
 	for i := start; i < min(hi, start+384); i++ {
 		c := b[i]

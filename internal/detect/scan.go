@@ -85,7 +85,7 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 	} else {
 		m.Path = sc.path(false)
 		m.Record = recordOf(m.Path)
-		for i := len(sc.stack) - 1; i >= 0; i-- {
+		for i := len(sc.stack) - 1; i >= 0 && m.Category == Secret; i-- {
 			if f := &sc.stack[i]; !f.arr {
 				if f.keyE > f.keyS {
 					m.Key = string(sc.body[f.keyS:f.keyE])
