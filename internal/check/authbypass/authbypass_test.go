@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/check"
 	"github.com/leakhound/leakhound/internal/check/authbypass"
+	"github.com/leakhound/leakhound/internal/check/userenum"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/jwt"
 	"github.com/leakhound/leakhound/internal/login"
@@ -371,4 +373,40 @@ func TestAnyAccount(t *testing.T) {
 	if known, unknown := r.srv.wrongAttempts(); known != 1 || unknown != 1 {
 		t.Errorf("%d and %d attempts, want 1 and 1", known, unknown)
 	}
+}
+
+// The login tells alice apart from unknown usernames (a token against a
+// 401): user-enumeration sees it too. One operation, one weakness: its
+// finding is folded into the authentication-bypass finding.
+func TestUserEnumerationFoldedIn(t *testing.T) {
+	srv := &server{mode: vulnerable, tokens: map[string]string{}}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	u, _ := url.Parse(ts.URL)
+	rep, err := scan.Run(context.Background(), scan.Options{
+		Client: transport.Config{Target: u, Concurrency: 2, Timeout: 5 * time.Second, MaxRequests: 500,
+			MaxBody: 1 << 20, AllowWrite: true, UserAgent: "leakhound/test"},
+		Identities: []transport.Identity{flowIdentity(false)},
+		Endpoints:  []surface.Endpoint{documentedLogin},
+		Checks:     []check.Check{userenum.New(nil), authbypass.New(nil)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, f.Check+" "+f.Method+" "+f.Path)
+	}
+	fs := findings(rep)
+	if len(fs) != 1 || len(rep.Findings) != 1 {
+		t.Fatalf("findings %v, want the authentication-bypass finding alone", got)
+	}
+	f := fs[0]
+	if f.Evidence.Details["also_reported_by"] != "user-enumeration" || !slices.Contains(f.CWE, "CWE-204") || f.CWE[0] != "CWE-287" {
+		t.Errorf("also_reported_by %q, cwe %v", f.Evidence.Details["also_reported_by"], f.CWE)
+	}
+	if _, ok := f.Evidence.Details["types"]; ok {
+		t.Errorf("an empty types detail: %v", f.Evidence.Details)
+	}
+	assertMasked(t, f, srv)
 }
