@@ -54,7 +54,10 @@ type scan struct {
 	wireKeys  map[string]bool
 	lines     []int
 	textMode  bool
-	scratch   []byte
+	// docPage is set for an API documentation page (see docPage): its
+	// personal data are the description's examples.
+	docPage bool
+	scratch []byte
 }
 
 func newScan(s *Scanner, body []byte) *scan {
@@ -81,6 +84,12 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 		m.Record = "line " + strconv.Itoa(sc.lineOf(start))
 		if m.Category == Secret {
 			m.Key = sc.assignedAt(start)
+		}
+		if sc.docPage && m.Category == PII && m.Confidence > low {
+			// An OpenAPI description inlined in a swagger-ui or Redoc
+			// page: its personal data are examples, masked like any value
+			// and counted as no data (as under "example" keys in JSON).
+			m.Confidence, m.Note = low, "documentation example"
 		}
 	} else {
 		m.Path = sc.path(false)

@@ -320,6 +320,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
 		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		if ex.Status == http.StatusTooManyRequests || ex.Status == http.StatusServiceUnavailable && ex.Header.Get("Retry-After") != "" {
+			// The rate limiter spoke, not the operation (RFC 6585 §4): its
+			// answer is no evidence of anything, headers included.
+			return
+		}
 		// Passive checks allocate several times the size of the body they
 		// read: large bodies are read a few at a time (parseBytes).
 		release := e.parse(ex.Body)
