@@ -428,8 +428,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	// One endpoint, one weakness: personal data served without
-	// authentication is part of the missing-authentication finding there.
+	// authentication is part of the missing-authentication finding there,
+	// and a login that tells a known account by issuing it a credential
+	// for a wrong password is part of the authentication-bypass finding.
 	rep.Findings = finding.Fold(finding.Dedupe(foldCatchAll(found)), "missing-authentication", "pii-unauthenticated")
+	rep.Findings = finding.Fold(rep.Findings, "authentication-bypass", "user-enumeration")
 	scanHeaders := make([]string, 0, len(o.Client.Header))
 	for k := range o.Client.Header {
 		scanHeaders = append(scanHeaders, k)
