@@ -13,6 +13,7 @@
 package detect
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -41,6 +42,11 @@ type Match struct {
 	Start, End int
 	// Note qualifies a match ("test card number", "example key").
 	Note string
+	// Key is the name the value sits under: its JSON member (JWT_SECRET
+	// in {"env": {"JWT_SECRET": …}}), or the variable a configuration
+	// line assigns it to (DATABASE_URL=…); set for secrets only, empty
+	// when unknown. SecretKind reads it.
+	Key  string
 	weak bool // counts only in a record with other personal data
 }
 
@@ -177,10 +183,26 @@ func (s *Scanner) Scan(body []byte, contentType string) *Result {
 			sc.scanTextFrom(end)
 		}
 	} else if !sc.scanCSV(contentType) {
+		sc.docPage = docPage(body)
 		sc.scanTextFrom(0)
 	}
 	sc.finish()
 	return sc.res
+}
+
+// docPage reports whether body is an API documentation page that carries
+// its OpenAPI or Swagger description inline: a swagger-ui page or init
+// script (SwaggerUIBundle({spec: …}), "swaggerDoc"), a Redoc or RapiDoc
+// page. A page that only links to the description carries no examples.
+func docPage(body []byte) bool {
+	ui := false
+	for _, m := range []string{"SwaggerUIBundle", "swaggerDoc", "Redoc.init", "<redoc", "<rapi-doc"} {
+		if bytes.Contains(body, []byte(m)) {
+			ui = true
+			break
+		}
+	}
+	return ui && (bytes.Contains(body, []byte("openapi")) || bytes.Contains(body, []byte("swagger"))) && bytes.Contains(body, []byte("paths"))
 }
 
 // Scan inspects body with the default scanner.

@@ -393,7 +393,9 @@ func Fold(fs []Finding, into, from string) []Finding {
 			}
 		}
 		slices.Sort(types)
-		t.Evidence.Details["types"] = strings.Trim(strings.Join(types, ", "), ", ")
+		if joined := strings.Trim(strings.Join(types, ", "), ", "); joined != "" {
+			t.Evidence.Details["types"] = joined
+		}
 		t.Evidence.Details["also_reported_by"] = from
 		t.CWE = append(t.CWE, slices.DeleteFunc(slices.Clone(f.CWE), func(c string) bool { return slices.Contains(t.CWE, c) })...)
 	}

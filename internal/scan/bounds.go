@@ -120,6 +120,7 @@ type held struct {
 	body           [32]byte
 	fs             []finding.Finding
 	probe          bool // an answer to one of discovery's probes
+	status         int
 }
 
 // hold keeps the findings on one of discovery's answers until release.
@@ -156,7 +157,7 @@ func newHeld(ex *transport.Exchange, fs []finding.Finding, probe bool) held {
 	if u, err := url.Parse(ex.URL); err == nil {
 		p = u.Path
 	}
-	return held{path: p, template: ex.Template, body: sha256.Sum256(ex.Body), fs: fs, probe: probe}
+	return held{path: p, template: ex.Template, body: sha256.Sum256(ex.Body), fs: fs, probe: probe, status: ex.Status}
 }
 
 // catchAllPage rewrites, like release, the findings on an answer after
@@ -218,6 +219,7 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 	// One body answered in several directories is one catch-all page,
 	// whatever prefixes discovery named.
 	dirs := map[[32]byte]map[string]bool{}
+	answers := map[[32]byte]int{} // probe answers with each body
 	for _, x := range h.held {
 		if !x.probe || exists[x.path] || known(x.path) {
 			continue
@@ -226,6 +228,7 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 			dirs[x.body] = map[string]bool{}
 		}
 		dirs[x.body][path.Dir(x.path)] = true
+		answers[x.body]++
 	}
 	// First the prefix of every answer judged not to exist; then the
 	// findings move. An answer on a known endpoint (the target's root, say)
@@ -234,6 +237,13 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 	prefixes := make([]string, len(h.held))
 	for i, x := range h.held {
 		if !x.probe || exists[x.path] || known(x.path) {
+			continue
+		}
+		if x.status >= 500 && answers[x.body] == 1 {
+			// A server error of its own (a debug route that crashes, its
+			// traceback and environment in the body) is that path's, not a
+			// catch-all page: its findings keep the path.
+			prefixes[i] = x.path
 			continue
 		}
 		prefix := ""
@@ -261,6 +271,10 @@ func (h *heldFindings) release(res *discover.Result, known func(path string) boo
 	}
 	for i, x := range h.held {
 		prefix := prefixes[i]
+		if prefix == x.path {
+			out = append(out, x.fs...)
+			continue
+		}
 		if prefix == "" {
 			if prefix = h.catchAll[x.body]; prefix == "" {
 				out = append(out, x.fs...) // a known endpoint's own answer

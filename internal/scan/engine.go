@@ -335,6 +335,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
 		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
+		if ex.Status == http.StatusTooManyRequests || ex.Status == http.StatusServiceUnavailable && ex.Header.Get("Retry-After") != "" {
+			// The rate limiter spoke, not the operation (RFC 6585 §4): its
+			// answer is no evidence of anything, headers included.
+			return
+		}
 		// Passive checks allocate several times the size of the body they
 		// read: large bodies are read a few at a time (parseBytes).
 		release := e.parse(ex.Body)
@@ -439,8 +444,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	// One endpoint, one weakness: personal data served without
-	// authentication is part of the missing-authentication finding there.
+	// authentication is part of the missing-authentication finding there,
+	// and a login that tells a known account by issuing it a credential
+	// for a wrong password is part of the authentication-bypass finding.
 	rep.Findings = finding.Fold(finding.Dedupe(foldCatchAll(found)), "missing-authentication", "pii-unauthenticated")
+	rep.Findings = finding.Fold(rep.Findings, "authentication-bypass", "user-enumeration")
 	scanHeaders := make([]string, 0, len(o.Client.Header))
 	for k := range o.Client.Header {
 		scanHeaders = append(scanHeaders, k)

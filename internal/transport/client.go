@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sort"
 	"strings"
@@ -731,15 +732,26 @@ func (c *Client) sendOnce(ctx context.Context, req Request, u *url.URL, id Ident
 	if id.Synthetic {
 		ex.Forged = id.Header.Clone()
 	}
-	sent = true
-	c.sent.Add(1)
-	c.mu.Lock()
-	if e, _ := ctx.Value(entryKey{}).(*cacheEntry); e != nil {
-		e.sent++
-	} else {
-		c.perCheck[check]++
-	}
-	c.mu.Unlock()
+	sent = true // the budget is spent, whether or not the request is written
+	// requests_sent counts the requests written on the wire: one cancelled
+	// (the breaker opened, --max-time) before it was written never reached
+	// the target.
+	entry, _ := ctx.Value(entryKey{}).(*cacheEntry)
+	hreq = hreq.WithContext(httptrace.WithClientTrace(hreq.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(w httptrace.WroteRequestInfo) {
+			if w.Err != nil {
+				return
+			}
+			c.sent.Add(1)
+			c.mu.Lock()
+			if entry != nil {
+				entry.sent++
+			} else {
+				c.perCheck[check]++
+			}
+			c.mu.Unlock()
+		},
+	}))
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		ex.Err = errorText(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -204,11 +205,19 @@ func ExtensionArtefacts(ext json.RawMessage) []detect.Match {
 
 var _ check.Passive = (*Check)(nil)
 
-// Inspect reads every GraphQL answer the scan receives, passively: errors
+// Inspect reads every answer the scan receives, passively. GraphQL errors
 // whose extensions carry a stack trace, SQL or server paths are reported
-// on the operation that caused them. Other answers are left to the active
-// probes.
+// on the operation that caused them; any other 5xx answer carrying such
+// artefacts (a debug route that crashes, found by discovery) joins the
+// error-handler finding the active probes make. Other answers are left
+// to the active probes.
 func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding {
+	if ex.Status >= 500 && surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody) == "" {
+		if ex.Check == c.Meta().ID {
+			return nil // a probe's own error: Run judges it
+		}
+		return c.inspectServerError(ex, env)
+	}
 	a, ok := surface.ParseGraphQLAnswer(ex.Body)
 	if !ok || len(a.Errors) == 0 || surface.GraphQLOperationOf(ex.Method, ex.URL, ex.ReqBody) == "" && !strings.Contains(ex.URL, "query=") {
 		return nil
@@ -225,5 +234,37 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f.Title = "GraphQL error extensions disclose " + strings.ReplaceAll(types, "_", " ")
 	f.Evidence = finding.NewEvidence(check.RequestLine(ex.Method, ex.URL), ex.Status, excerpt(ex.Body, "application/json", arts), nil)
 	f.Evidence.Details = map[string]string{"artefacts": types, "seen": "passively, in errors[].extensions"}
+	return []finding.Finding{f}
+}
+
+// askedAsIs are the stages whose requests ask an operation as it is, with
+// the values it expects.
+var askedAsIs = map[string]bool{"discovery": true, "baseline": true, "whoami": true, "authz-learn": true}
+
+// inspectServerError reports a 5xx answer that discloses error artefacts
+// though nothing was sent to break the handler.
+func (c *Check) inspectServerError(ex *transport.Exchange, env check.Env) []finding.Finding {
+	resp := &transport.Response{Status: ex.Status, Header: ex.Header, Body: ex.Body, URL: ex.URL}
+	h, ok := c.inspect(resp)
+	if !ok {
+		return nil
+	}
+	h.method, h.trigger = ex.Method, "none: the operation answered so when asked as it is"
+	if !askedAsIs[ex.Check] {
+		h.trigger = "a request of the " + ex.Check + " check"
+	}
+	path := ex.Template
+	if path == "" {
+		if u, err := url.Parse(ex.URL); err == nil {
+			path = u.Path
+		}
+	}
+	id := check.Identity(env, ex.Identity)
+	f := c.report(surface.Endpoint{Method: ex.Method, Path: path}, id, []hit{h})
+	f.URL, f.Identity = ex.URL, ex.Identity
+	f.Reproduce = transport.Curl(ex.Method, ex.URL, id, ex.ReqHeader, ex.ReqBody)
+	f.Evidence.Details["seen"] = "passively, in an answer to another stage's request"
+	delete(f.Evidence.Details, "parameter")
+	delete(f.Evidence.Details, "value")
 	return []finding.Finding{f}
 }
