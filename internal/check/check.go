@@ -93,6 +93,23 @@ func Warn(env Env, msg string) {
 	}
 }
 
+// Untested is implemented by an Env that reports what the scan could not
+// test: a check that found nothing to exercise (bola without objects learnt
+// for two identities) says so, so that its category is not graded clean.
+type Untested interface {
+	NotTested(category, reason string)
+}
+
+// NotTested tells env that category (an OWASP id such as API1:2023) could
+// not be tested, and why, when env collects it; the reason is also a
+// warning of the report.
+func NotTested(env Env, category, reason string) {
+	if u, ok := env.(Untested); ok {
+		u.NotTested(category, reason)
+	}
+	Warn(env, reason)
+}
+
 // Finisher is implemented by checks that conclude once every other check
 // ran: the engine calls Finish after the last phase (offline key trials
 // with the secrets the whole scan read).

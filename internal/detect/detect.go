@@ -42,6 +42,11 @@ type Match struct {
 	Start, End int
 	// Note qualifies a match ("test card number", "example key").
 	Note string
+	// Key is the name the value sits under: its JSON member (JWT_SECRET
+	// in {"env": {"JWT_SECRET": …}}), or the variable a configuration
+	// line assigns it to (DATABASE_URL=…); set for secrets only, empty
+	// when unknown. SecretKind reads it.
+	Key  string
 	weak bool // counts only in a record with other personal data
 }
 

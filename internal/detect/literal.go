@@ -403,8 +403,72 @@ func literalRules() []literalRule {
 				}
 				sc.emit("server-path", TypeServerPath, medium, s, e, "")
 			}},
+		{id: "connection-string-password", keywords: connectionSchemes, extract: (*scan).connectionPassword},
 	}
 }
+
+// connectionSchemes are the schemes of database, cache, broker and
+// directory connection strings, the keywords of connectionPassword. Web
+// URLs (http, https) are not among them: answers are full of links, and
+// their user-info is rare.
+var connectionSchemes = []string{
+	"postgres://", "postgresql://", "mysql://", "mariadb://", "mssql://", "sqlserver://", "oracle://",
+	"mongodb://", "mongodb+srv://", "redis://", "rediss://", "amqp://", "amqps://", "nats://",
+	"ldap://", "ldaps://", "ftp://", "sftp://", "smtp://", "smtps://", "couchdb://", "cassandra://",
+}
+
+// connectionPassword reports the password of a connection string with
+// user-info (RFC 3986 §3.2.1): postgres://app:PASSWORD@db:5432/shop,
+// redis://:PASSWORD@cache:6379, mongodb+srv://u:PASSWORD@cluster/. Only the
+// password is the match; a masked, templated or placeholder password
+// (****, ${DB_PASSWORD}, "password") is not reported at more than low
+// confidence.
+func (sc *scan) connectionPassword(lo, hi, at int, _ keyClass) {
+	b := sc.body
+	if !sc.boundaryBefore(lo, at) {
+		return // xpostgres://
+	}
+	sep := indexOf(sc.window(at, hi, 16), "://")
+	if sep < 0 {
+		return
+	}
+	// user ":" password "@" host, within one authority (no / ? # or space).
+	start := at + sep + 3
+	colon, atSign := -1, -1
+	for i := start; i < min(hi, start+384); i++ {
+		c := b[i]
+		if c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || c <= ' ' || c == '\\' {
+			break
+		}
+		if c == ':' && colon < 0 {
+			colon = i
+		}
+		if c == '@' {
+			atSign = i // the last @ ends the user-info
+		}
+	}
+	if colon < 0 || atSign < 0 || atSign < colon || atSign+1 >= hi || !isAlnum(b[atSign+1]) && b[atSign+1] != '[' {
+		return
+	}
+	ps, pe := colon+1, atSign
+	if pe-ps < 3 || !sc.free(ps, pe) {
+		return
+	}
+	pw := string(b[ps:pe])
+	conf, note := high, ""
+	switch strings.ToLower(pw) {
+	case "password", "passwd", "pass", "pwd", "secret", "user", "username", "changeme":
+		conf, note = low, "placeholder password"
+	}
+	if placeholderValue(pw) || strings.HasPrefix(pw, "%7B") || strings.HasPrefix(pw, "$") {
+		conf, note = low, "placeholder password"
+	}
+	sc.emit("connection-string-password", TypePassword, conf, ps, pe, note)
+}
+
+// assignedName is the variable a configuration line assigns, up to the
+// value's start: DATABASE_URL=, export REDIS_URL=", url: '.
+var assignedName = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*[=:][ \t]*["']?`)
 
 var stripeRx = re(`[sr]k_(?:live|test)_[A-Za-z0-9]{20,128}`)
 

@@ -102,3 +102,50 @@ func MaskSensitive(s string) string {
 	}
 	return string(maskSpans(body, ms))
 }
+
+// SecretKind names what a secret match is, for reports: its type when the
+// type says it all (aws_access_key_id, github_token, private_key), and for
+// the generic types (api_key, credential, password) the kind its Key
+// names: jwt_secret (JWT_SECRET), secret_key (SECRET_KEY,
+// FLASK_SECRET_KEY), client_secret, signing_key, api_key, token,
+// password; the password of a connection string is
+// connection_string_password. Non-secret matches get their type.
+func SecretKind(m Match) string {
+	if m.Rule == "connection-string-password" {
+		return "connection_string_password"
+	}
+	switch m.Type {
+	case TypeAPIKey, TypeCredential, TypePassword:
+	default:
+		return string(m.Type)
+	}
+	var b strings.Builder
+	for _, c := range strings.ToLower(m.Key) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	k := b.String()
+	has := func(s string) bool { return strings.Contains(k, s) }
+	switch {
+	case k == "":
+		return string(m.Type)
+	case has("jwt"):
+		return "jwt_secret"
+	case has("clientsecret"):
+		return "client_secret"
+	case strings.HasSuffix(k, "secretkey"):
+		return "secret_key"
+	case has("signingkey") || has("encryptionkey") || has("hmackey"):
+		return "signing_key"
+	case has("password") || has("passwd") || strings.HasSuffix(k, "pwd"):
+		return "password"
+	case has("apikey"):
+		return "api_key"
+	case strings.HasSuffix(k, "token"):
+		return "token"
+	case has("secret"):
+		return "secret"
+	}
+	return string(m.Type)
+}

@@ -57,7 +57,7 @@ type scan struct {
 	// docPage is set for an API documentation page (see docPage): its
 	// personal data are the description's examples.
 	docPage bool
-	scratch   []byte
+	scratch []byte
 }
 
 func newScan(s *Scanner, body []byte) *scan {
@@ -82,6 +82,9 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 	m := Match{Rule: rule, Type: typ, Category: CategoryOf(typ), Confidence: conf, Start: start, End: end, Note: note}
 	if sc.textMode {
 		m.Record = "line " + strconv.Itoa(sc.lineOf(start))
+		if m.Category == Secret {
+			m.Key = sc.assignedAt(start)
+		}
 		if sc.docPage && m.Category == PII && m.Confidence > low {
 			// An OpenAPI description inlined in a swagger-ui or Redoc
 			// page: its personal data are examples, masked like any value
@@ -91,6 +94,14 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 	} else {
 		m.Path = sc.path(false)
 		m.Record = recordOf(m.Path)
+		for i := len(sc.stack) - 1; i >= 0 && m.Category == Secret; i-- {
+			if f := &sc.stack[i]; !f.arr {
+				if f.keyE > f.keyS {
+					m.Key = string(sc.body[f.keyS:f.keyE])
+				}
+				break
+			}
+		}
 		for i := range sc.stack {
 			if sc.stack[i].kc == kExample && !sc.stack[i].arr && m.Confidence > low {
 				// A documentation example (OpenAPI example, examples):
@@ -113,6 +124,19 @@ func (sc *scan) emitRaw(rule string, typ Type, conf finding.Confidence, start, e
 		sc.cur = make([]Match, 0, size)
 	}
 	sc.cur = append(sc.cur, m)
+}
+
+// assignedAt returns the variable the line of text around at assigns,
+// when at lies in its value (DATABASE_URL=postgres://…), or "".
+func (sc *scan) assignedAt(at int) string {
+	ls := at
+	for ls > 0 && at-ls < 256 && sc.body[ls-1] != '\n' {
+		ls--
+	}
+	if m := assignedName.FindSubmatchIndex(sc.body[ls:at]); m != nil {
+		return string(sc.body[ls+m[2] : ls+m[3]])
+	}
+	return ""
 }
 
 // count is the number of matches so far; last is the latest one.

@@ -333,8 +333,10 @@ func placeholderValue(v string) bool {
 		strings.HasPrefix(l, "os.environ") || strings.HasPrefix(l, "os.getenv") || strings.HasPrefix(l, "process.env") {
 		return true
 	}
-	for _, w := range []string{"your_", "your-", "_here", "placeholder", "example", "changeme_in_prod"} {
-		if strings.Contains(l, w) {
+	// Separators vary: your-key-here, changeme-in-prod.
+	u := strings.ReplaceAll(l, "-", "_")
+	for _, w := range []string{"your_", "_here", "placeholder", "example", "changeme_in_prod"} {
+		if strings.Contains(u, w) {
 			return true
 		}
 	}

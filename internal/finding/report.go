@@ -95,7 +95,15 @@ type CategoryScore struct {
 	Score    int    `json:"score"`
 	Grade    string `json:"grade"`
 	Findings int    `json:"findings"`
+	// NotTested says why the scan could not exercise the category's main
+	// check (bola without objects learnt for two identities); empty when
+	// it was tested. A category not tested and without findings has the
+	// grade GradeNotTested and the score 0, never a clean A.
+	NotTested string `json:"not_tested,omitempty"`
 }
+
+// GradeNotTested is the grade of a category the scan could not test.
+const GradeNotTested = "not tested"
 
 // BaselineResult compares a scan with a previous report.
 type BaselineResult struct {
@@ -385,7 +393,9 @@ func Fold(fs []Finding, into, from string) []Finding {
 			}
 		}
 		slices.Sort(types)
-		t.Evidence.Details["types"] = strings.Trim(strings.Join(types, ", "), ", ")
+		if joined := strings.Trim(strings.Join(types, ", "), ", "); joined != "" {
+			t.Evidence.Details["types"] = joined
+		}
 		t.Evidence.Details["also_reported_by"] = from
 		t.CWE = append(t.CWE, slices.DeleteFunc(slices.Clone(f.CWE), func(c string) bool { return slices.Contains(t.CWE, c) })...)
 	}

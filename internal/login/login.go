@@ -123,9 +123,16 @@ func (f *Flow) Login(ctx context.Context, send func(context.Context, transport.R
 	if strings.ContainsAny(token, "\r\n") {
 		return nil, errors.New("the token has a line break")
 	}
+	return f.Send(token), nil
+}
+
+// Send returns the headers that carry token the way the flow sends its
+// own: its send header with its format ("Authorization: Bearer {token}",
+// "Cookie: session={token}"). The header name is kept as configured (see
+// transport.Identity).
+func (f *Flow) Send(token string) http.Header {
 	name, format := f.send()
-	// The header name is kept as configured (see transport.Identity).
-	return http.Header{name: {strings.ReplaceAll(format, "{token}", token)}}, nil
+	return http.Header{name: {strings.ReplaceAll(format, "{token}", token)}}
 }
 
 func (f *Flow) token(resp *transport.Response) (string, error) {
@@ -199,4 +206,46 @@ func JSONPath(body []byte, path string) (string, error) {
 		return t.String(), nil
 	}
 	return "", errors.New("not a string")
+}
+
+// Token returns the token the flow reads from a login answer: at its JSON
+// path, in its header or in its cookie. Errors never contain the token.
+func (f *Flow) Token(resp *transport.Response) (string, error) { return f.token(resp) }
+
+// SentToken returns the token inside the headers the flow produced (the
+// value of its send header, without the format around {token}), or "".
+func (f *Flow) SentToken(h http.Header) string {
+	name, format := f.send()
+	var v string
+	for k, vs := range h {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			v = vs[0]
+		}
+	}
+	before, after, _ := strings.Cut(format, "{token}")
+	if v == "" || !strings.HasPrefix(v, before) || !strings.HasSuffix(v, after) || len(v) < len(before)+len(after) {
+		return ""
+	}
+	return v[len(before) : len(v)-len(after)]
+}
+
+// AccountKind says what a login or account field holds, from its name:
+// "email" (email, user_email, mail), "username" (username, user, login,
+// user_name, account, handle) or "" for any other field.
+func AccountKind(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.Contains(n, "email") || n == "mail":
+		return "email"
+	case n == "username" || n == "user" || n == "login" || n == "user_name" || n == "account" || n == "handle":
+		return "username"
+	}
+	return ""
+}
+
+// PasswordField reports whether a login field holds a password, from its
+// name: password, passwd, pass, user_password, pwd.
+func PasswordField(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "pass") || n == "pwd"
 }

@@ -48,12 +48,19 @@ type CategoryScore struct {
 	Name  string `json:"name"`
 	Score int    `json:"score"`
 	Grade string `json:"grade"`
+	// NotTested says why the scan could not exercise the category (grade
+	// "not tested").
+	NotTested string `json:"not_tested,omitempty"`
 }
 
 // ScanOutput is the scan tool's answer: the report summary and its findings,
 // most severe first. get_finding gives the details of one.
 type ScanOutput struct {
-	Target       string           `json:"target"`
+	Target string `json:"target"`
+	// Incomplete lists why the scan cannot vouch for the target (grade
+	// "incomplete"): no endpoint found, no identity verified, most
+	// requests unanswered.
+	Incomplete   []string         `json:"incomplete,omitempty"`
 	Score        int              `json:"score"`
 	Grade        string           `json:"grade"`
 	Critical     int              `json:"critical"`
@@ -227,13 +234,13 @@ func summary(f finding.Finding) FindingSummary {
 
 func summarize(r *finding.Report) ScanOutput {
 	out := ScanOutput{
-		Target: r.Target, Score: r.Score, Grade: r.Grade,
+		Target: r.Target, Incomplete: r.Incomplete, Score: r.Score, Grade: r.Grade,
 		Critical: r.Summary.Critical, High: r.Summary.High, Medium: r.Summary.Medium, Low: r.Summary.Low, Info: r.Summary.Info, Total: r.Summary.Total,
 		Endpoints: r.Endpoints, RequestsSent: r.RequestsSent, Partial: r.Partial, Errors: r.Errors,
 		Findings: make([]FindingSummary, 0, len(r.Findings)),
 	}
 	for _, c := range r.Categories {
-		out.Categories = append(out.Categories, CategoryScore{ID: c.ID, Name: c.Name, Score: c.Score, Grade: c.Grade})
+		out.Categories = append(out.Categories, CategoryScore{ID: c.ID, Name: c.Name, Score: c.Score, Grade: c.Grade, NotTested: c.NotTested})
 	}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, summary(f))

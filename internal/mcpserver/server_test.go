@@ -97,3 +97,23 @@ func TestStoreBounded(t *testing.T) {
 		t.Error("the oldest finding was not evicted")
 	}
 }
+
+// TestScanSaysWhatWasNotTested: an incomplete scan and a category the scan
+// could not exercise reach the MCP client as such, not as a bare grade.
+func TestScanSaysWhatWasNotTested(t *testing.T) {
+	cs := connect(t, func(ctx context.Context, in ScanInput) (*finding.Report, error) {
+		return &finding.Report{Target: in.Target, Grade: finding.GradeIncomplete, Incomplete: []string{"no API endpoint found"},
+			Categories: []finding.CategoryScore{{ID: "API1:2023", Name: "BOLA", Grade: finding.GradeNotTested, NotTested: "one identity only"}}}, nil
+	})
+	text, isErr := callText(t, cs, "scan", map[string]any{"target": "http://127.0.0.1:1/"})
+	if isErr {
+		t.Fatal(text)
+	}
+	var out ScanOutput
+	if err := json.Unmarshal([]byte(text), &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Incomplete) != 1 || len(out.Categories) != 1 || out.Categories[0].NotTested != "one identity only" {
+		t.Errorf("incomplete %q, categories %+v: want the reasons", out.Incomplete, out.Categories)
+	}
+}

@@ -103,7 +103,8 @@ type env struct {
 	harvestDepth  int
 	progress      *tracker // nil without Options.Progress
 	values        []surface.Candidate
-	warnings      []string // under mu
+	warnings      []string          // under mu
+	notTested     map[string]string // OWASP category → reason, under mu
 	// graphQLProbes counts the discovery requests that looked for GraphQL
 	// endpoints.
 	graphQLProbes int
@@ -159,6 +160,20 @@ func (e *env) Do(ctx context.Context, req transport.Request, as transport.Identi
 func (e *env) Identities() []transport.Identity { return e.identities }
 
 // Warn adds a warning to the report (once per text).
+// NotTested records that a category could not be tested (check.Untested).
+func (e *env) NotTested(category, reason string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.notTested == nil {
+		e.notTested = map[string]string{}
+	}
+	if prev := e.notTested[category]; prev == "" {
+		e.notTested[category] = reason
+	} else if !strings.Contains(prev, reason) {
+		e.notTested[category] = prev + "; " + reason
+	}
+}
+
 func (e *env) Warn(msg string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -379,6 +394,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			finish(ctx, e, o, add, log)
 		}
 	}
+	finishPassive(context.WithoutCancel(ctx), e, o, add, log)
 	cleanup(context.WithoutCancel(ctx), e, log)
 	halt := context.Cause(ctx)
 	if outer.Err() == nil && ctx.Err() != nil {
@@ -428,8 +444,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	// One endpoint, one weakness: personal data served without
-	// authentication is part of the missing-authentication finding there.
+	// authentication is part of the missing-authentication finding there,
+	// and a login that tells a known account by issuing it a credential
+	// for a wrong password is part of the authentication-bypass finding.
 	rep.Findings = finding.Fold(finding.Dedupe(foldCatchAll(found)), "missing-authentication", "pii-unauthenticated")
+	rep.Findings = finding.Fold(rep.Findings, "authentication-bypass", "user-enumeration")
 	scanHeaders := make([]string, 0, len(o.Client.Header))
 	for k := range o.Client.Header {
 		scanHeaders = append(scanHeaders, k)
@@ -454,6 +473,11 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 		}
 	}
 	score.Apply(rep, covered(o))
+	e.mu.RLock()
+	for id, why := range e.notTested {
+		score.MarkNotTested(rep, id, why)
+	}
+	e.mu.RUnlock()
 	if scanErr != nil {
 		rep.Partial = true
 		rep.Errors = append(rep.Errors, scanErr.Error())
@@ -579,6 +603,25 @@ func finish(ctx context.Context, e *env, o Options, add func([]finding.Finding),
 			}()
 			add(f.Finish(transport.WithCheck(ctx, id), e))
 		}()
+	}
+}
+
+// finishPassive lets the passive checks that hold findings until every
+// request was sent (the owner-only verdict of pii-exposure) report them.
+// It sends nothing, so it runs even when the scan stopped early.
+func finishPassive(ctx context.Context, e *env, o Options, add func([]finding.Finding), log *slog.Logger) {
+	for _, p := range o.Passive {
+		if f, ok := p.(check.Finisher); ok {
+			id := p.Meta().ID
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						log.Error("passive check panicked", "check", id, "stage", "finish", "panic", fmt.Sprint(r))
+					}
+				}()
+				add(f.Finish(ctx, e))
+			}()
+		}
 	}
 }
 

@@ -273,6 +273,12 @@ func categoryRank(id string) int {
 // ran; when nil, the categories already in r are kept. Call it again after
 // suppressions or a baseline changed the findings.
 func Apply(r *finding.Report, covered []string) {
+	notTested := map[string]string{}
+	for _, c := range r.Categories {
+		if c.NotTested != "" {
+			notTested[c.ID] = c.NotTested
+		}
+	}
 	if covered == nil {
 		for _, c := range r.Categories {
 			covered = append(covered, c.ID)
@@ -285,6 +291,34 @@ func Apply(r *finding.Report, covered []string) {
 	}
 	r.ScoreModel = ModelVersion
 	r.Categories = ComputeCategories(r.Findings, covered)
+	for id, why := range notTested {
+		MarkNotTested(r, id, why)
+	}
+}
+
+// MarkNotTested records that the scan could not test category id (an
+// OWASP id such as API1:2023) and why. Without findings in it, the
+// category gets the grade finding.GradeNotTested and the score 0 instead
+// of a clean A; with findings, its grade stands and the reason is kept.
+// Apply keeps the mark when it recomputes the categories.
+func MarkNotTested(r *finding.Report, id, why string) {
+	id = categoryOf(id)
+	if Categories[id] == "" || why == "" {
+		return
+	}
+	for i := range r.Categories {
+		c := &r.Categories[i]
+		if c.ID != id {
+			continue
+		}
+		c.NotTested = why
+		if c.Findings == 0 {
+			c.Score, c.Grade = 0, finding.GradeNotTested
+		}
+		return
+	}
+	r.Categories = append(r.Categories, finding.CategoryScore{ID: id, Name: Categories[id], Grade: finding.GradeNotTested, NotTested: why})
+	slices.SortFunc(r.Categories, func(a, b finding.CategoryScore) int { return cmp.Compare(categoryRank(a.ID), categoryRank(b.ID)) })
 }
 
 // Bands are the grade bands: a score at or above Min gets Grade.

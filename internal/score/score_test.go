@@ -139,3 +139,30 @@ func TestApplyIncompleteHasNoLetterGrade(t *testing.T) {
 		t.Fatalf("reasons %q: a repeated reason must be kept once", r.Incomplete)
 	}
 }
+
+func TestMarkNotTestedSurvivesApply(t *testing.T) {
+	r := &finding.Report{}
+	Apply(r, []string{"API1:2023", "API8:2023"})
+	MarkNotTested(r, "API1:2023", "bola not tested: one identity")
+	Apply(r, nil) // suppressions or a baseline recompute the categories
+	for _, c := range r.Categories {
+		switch c.ID {
+		case "API1:2023":
+			if c.Grade != finding.GradeNotTested || c.Score != 0 || c.NotTested == "" {
+				t.Errorf("API1 = %+v, want not tested", c)
+			}
+		case "API8:2023":
+			if c.Grade != "A" || c.NotTested != "" {
+				t.Errorf("API8 = %+v, want a clean A", c)
+			}
+		}
+	}
+	// With a finding, the category keeps its grade and the reason.
+	r.Findings = []finding.Finding{{Check: "bola-adjacent-id", Severity: finding.High, OWASP: "API1:2023"}}
+	Apply(r, nil)
+	for _, c := range r.Categories {
+		if c.ID == "API1:2023" && (c.Grade == finding.GradeNotTested || c.NotTested == "") {
+			t.Errorf("API1 with a finding = %+v, want its letter grade and the reason", c)
+		}
+	}
+}

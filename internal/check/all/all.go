@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/leakhound/leakhound/internal/check"
+	"github.com/leakhound/leakhound/internal/check/authbypass"
 	"github.com/leakhound/leakhound/internal/check/authnotenforced"
 	"github.com/leakhound/leakhound/internal/check/bfla"
 	"github.com/leakhound/leakhound/internal/check/bola"
@@ -70,6 +71,7 @@ func New(o Options) Set {
 			missingauth.New(learner),
 			bfla.New(learner),
 			userenum.New(learner),
+			authbypass.New(learner),
 			// Write probes (--allow-write only) run after every read check.
 			bola.NewWrite(learner),
 			massassign.New(learner),

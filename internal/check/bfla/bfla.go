@@ -124,6 +124,10 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		if v := safety.Classify(ep).Class; v != safety.Read && v != safety.ReadPOST {
 			continue
 		}
+		strong := isStrongAdmin(ep)
+		if !strong && ep.PublicByDesign() {
+			continue // a staff directory the API description documents as public
+		}
 		built, ok := ep.Build(nil)
 		if !ok {
 			continue
@@ -135,7 +139,7 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 		}
 		if key := authz.RequestKey(req); !seen[key] {
 			seen[key] = true
-			targets = append(targets, target{req, tmpl, isStrongAdmin(ep)})
+			targets = append(targets, target{req, tmpl, strong})
 		}
 	}
 	sort.Slice(targets, func(i, j int) bool { return authz.RequestKey(targets[i].req) < authz.RequestKey(targets[j].req) })
@@ -182,6 +186,12 @@ func (c *Check) judge(ctx context.Context, env check.Env, k *authz.Knowledge, re
 	}
 	if len(admins) > 0 && refFlat == nil {
 		return nil // not even an administrator gets data here
+	}
+	// A function named only by a weak word (staff, ops) is administrative
+	// only by comparison with an administrator's answer: without one, a
+	// public staff directory looks the same.
+	if !strong && refFlat == nil {
+		return nil
 	}
 	// A function named only by a weak word (a staff directory) that the
 	// anonymous identity gets as the administrator does is public.

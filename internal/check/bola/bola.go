@@ -70,6 +70,9 @@ func (c *Check) Run(ctx context.Context, _ surface.Endpoint, env check.Env) ([]f
 			}
 		}
 	}
+	if len(jobs) == 0 && len(gql) == 0 {
+		check.NotTested(env, c.Meta().OWASP, untested(k))
+	}
 	var mu sync.Mutex
 	var out []finding.Finding
 	out = append(out, gql...)
@@ -135,4 +138,27 @@ func (c *Check) finding(o *authz.Object, as transport.Identity, v authz.Verdict)
 		"volatile_fields":  fmt.Sprint(len(o.Volatile)),
 	})
 	return f
+}
+
+// untested says why bola had nothing to test: fewer than two identities
+// that are not administrators, or no object learnt for them.
+func untested(k *authz.Knowledge) string {
+	var users, without []string
+	for _, u := range k.Users {
+		if authz.IsAdmin(u) {
+			continue
+		}
+		users = append(users, u.Name)
+		if len(k.ObjectsOf(u.Name)) == 0 {
+			without = append(without, u.Name)
+		}
+	}
+	switch {
+	case len(users) < 2 && len(k.Users) < 2:
+		return "bola not tested: it needs two identities (--identity NAME:user=HEADER, twice)"
+	case len(without) == 0:
+		return "bola not tested: no object of one identity could be requested by another"
+	default:
+		return fmt.Sprintf("bola not tested: no objects attributed to %s (nothing in their who-am-I answers or own lists named an object)", strings.Join(without, ", "))
+	}
 }

@@ -5,6 +5,7 @@ package credentialexposure
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/check"
@@ -111,11 +112,65 @@ func (c *Check) Inspect(ex *transport.Exchange, env check.Env) []finding.Finding
 	f.Severity = sev
 	f.Confidence = exposure.Confidence(ms)
 	f.Subject = "credentials"
-	types := exposure.Types(ms)
-	f.Title = "Credentials exposed in API response: " + strings.Join(types, ", ")
-	f.Description += fmt.Sprintf(" Seen: %d secret value(s) of type %s.", len(ms), strings.Join(types, ", "))
+	kinds := Kinds(ms)
+	f.Title = "Credentials exposed in API response: " + strings.Join(kinds, ", ")
+	f.Description += fmt.Sprintf(" Seen: %d secret value(s) of %d kind(s): %s.", len(ms), len(kinds), strings.Join(kinds, ", "))
 	f.Evidence = exposure.Evidence(ex, res, ms)
+	f.Evidence.Values, f.Evidence.Details["secrets"] = listed(ms)
+	f.Evidence.Details["kinds"] = strings.Join(kinds, ", ")
 	return []finding.Finding{f}
+}
+
+// Kinds lists the distinct kinds of secrets in ms (detect.SecretKind),
+// sorted: a configuration dump's AWS key, JWT secret, Flask SECRET_KEY and
+// database password are four kinds, not one "api_key".
+func Kinds(ms []detect.Match) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		if k := detect.SecretKind(m); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// maxListed bounds the secrets an evidence lists one by one; a dump of
+// thousands of hashes is summed up by the counts.
+const maxListed = 32
+
+// listed returns every secret of ms (up to maxListed, one per distinct
+// value) as masked values typed by kind, and their list as text: one line
+// per secret, "WHERE kind masked" (its JSON path, or in text the variable
+// it is assigned to or its line).
+func listed(ms []detect.Match) ([]finding.Value, string) {
+	var vals []finding.Value
+	var lines []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		v := m.Value()
+		if seen[v.Raw()] {
+			continue
+		}
+		seen[v.Raw()] = true
+		if len(vals) == maxListed {
+			lines = append(lines, fmt.Sprintf("… not all listed (%d matches in all)", len(ms)))
+			break
+		}
+		kind := detect.SecretKind(m)
+		vals = append(vals, finding.NewValue(kind, v.JSONPath, v.Raw()))
+		name := m.Path // $.users[2].password_hash, $.env.JWT_SECRET
+		if name == "" {
+			name = m.Key // DATABASE_URL=… in text
+		}
+		if name == "" {
+			name = m.Record
+		}
+		lines = append(lines, strings.TrimSpace(fmt.Sprintf("%s %s %s", name, kind, v.Masked)))
+	}
+	return vals, strings.Join(lines, "\n")
 }
 
 // ownGraphQLToken reports whether the secrets of a GraphQL answer are the

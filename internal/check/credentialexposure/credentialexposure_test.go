@@ -1,7 +1,9 @@
 package credentialexposure_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,5 +72,99 @@ func TestTextServedAsOctetStreamIsScanned(t *testing.T) {
 	bin.Header.Set("Content-Type", "application/octet-stream")
 	if fs := credentialexposure.New().Inspect(bin, nil); len(fs) != 0 {
 		t.Fatal("binary body scanned")
+	}
+}
+
+// dumpSecrets are the secrets of a configuration dump, by name, with the
+// kind the finding must name them by.
+var dumpSecrets = []struct{ name, value, kind string }{
+	{"AWS_ACCESS_KEY_ID", "AKIAQ4NSBIX7LPY3KZ2M", "aws_access_key_id"},
+	{"AWS_SECRET_ACCESS_KEY", "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", "aws_secret_access_key"},
+	{"DATABASE_URL", "postgres://shop:Tr0ub4dor-and-3@db.internal:5432/shop", "connection_string_password"},
+	{"JWT_SECRET", "f3c9a1d07e5b4c2a9d8e6f1b0a3c5e7d", "jwt_secret"},
+	{"SECRET_KEY", "9s8d7f6g5h4j3k2l1qwe", "secret_key"},
+	{"API_TOKEN", "q8Zr3Lm2Np7Rt5Wx9Yb4Cd6F", "token"},
+	{"GITHUB_TOKEN", "ghp_R8sWq2Lm4Np6Tv8Xz0Bc2De4Fg6Hj8Kl0Mn2", "github_token"},
+}
+
+// The raw part of each secret that must never be shown (the password of
+// the connection string, the rest whole).
+func rawSecret(value string) string {
+	if strings.HasPrefix(value, "postgres://") {
+		return "Tr0ub4dor-and-3"
+	}
+	return value
+}
+
+// A configuration dump (GET /debug/env) yields one finding listing every
+// secret kind of the answer with its masked value, as JSON and as an
+// environment file.
+func TestConfigDumpListsEveryKind(t *testing.T) {
+	env := map[string]string{"FLASK_ENV": "production", "PATH": "/usr/local/bin:/usr/bin:/bin", "LOG_LEVEL": "info"}
+	var lines []string
+	for _, s := range dumpSecrets {
+		env[s.name] = s.value
+		lines = append(lines, s.name+"="+s.value)
+	}
+	js, _ := json.Marshal(map[string]any{"environment": env, "python": "3.11.2"})
+	text := exchange("FLASK_ENV=production\n" + strings.Join(lines, "\n") + "\n")
+	text.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	for name, ex := range map[string]*transport.Exchange{"json": exchange(string(js)), "env file": text} {
+		t.Run(name, func(t *testing.T) {
+			fs := credentialexposure.New().Inspect(ex, nil)
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want one for the answer", len(fs))
+			}
+			f := fs[0]
+			if f.Severity != finding.Critical {
+				t.Errorf("severity %s", f.Severity)
+			}
+			kinds := strings.Split(f.Evidence.Details["kinds"], ", ")
+			listedKinds := map[string]bool{}
+			for _, v := range f.Evidence.Values {
+				listedKinds[v.Type] = true
+			}
+			for _, s := range dumpSecrets {
+				if !slices.Contains(kinds, s.kind) || !strings.Contains(f.Title, s.kind) {
+					t.Errorf("kind %s missing: title %q, kinds %v", s.kind, f.Title, kinds)
+				}
+				if !listedKinds[s.kind] {
+					t.Errorf("no masked value of kind %s among %v", s.kind, f.Evidence.Values)
+				}
+				if !strings.Contains(f.Evidence.Details["secrets"], s.name+" "+s.kind+" ") {
+					t.Errorf("secret %s not listed as %s:\n%s", s.name, s.kind, f.Evidence.Details["secrets"])
+				}
+			}
+			if len(kinds) != len(dumpSecrets) {
+				t.Errorf("kinds %v, want exactly %d", kinds, len(dumpSecrets))
+			}
+			b, _ := json.Marshal(f)
+			for _, s := range dumpSecrets {
+				if raw := rawSecret(s.value); strings.Contains(string(b)+f.Evidence.Excerpt, raw) {
+					t.Errorf("%s shown unmasked (%s)", s.name, finding.Mask("secret", raw))
+				}
+			}
+		})
+	}
+}
+
+// A dump whose secrets are masked or templated exposes nothing: silent.
+// Placeholders (changeme-in-prod, your-…-here, ${VAR}) are the sensitivity
+// model's placeholders: they are not the secret, and if the service really
+// signs with one, jwt-weakness and flask-session-cookie try the values the
+// scan read as keys and report the weak key with proof.
+func TestConfigDumpWithoutSecretsIsSilent(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"masked": {"AWS_ACCESS_KEY_ID": "****", "AWS_SECRET_ACCESS_KEY": "****", "DATABASE_URL": "postgres://shop:****@db.internal:5432/shop",
+			"JWT_SECRET": "****", "SECRET_KEY": "********", "API_TOKEN": "****"},
+		"placeholders": {"JWT_SECRET": "changeme-in-prod", "SECRET_KEY": "your-secret-key-here", "API_TOKEN": "${API_TOKEN}",
+			"DATABASE_URL": "postgres://shop:${DB_PASSWORD}@db.internal:5432/shop", "AWS_SECRET_ACCESS_KEY": "<your-aws-secret>"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			js, _ := json.Marshal(map[string]any{"environment": env})
+			if fs := credentialexposure.New().Inspect(exchange(string(js)), nil); len(fs) != 0 {
+				t.Errorf("want nothing, got %q: %s", fs[0].Title, fs[0].Evidence.Details["secrets"])
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/check/internal/authz"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/login"
 	"github.com/leakhound/leakhound/internal/surface"
 	"github.com/leakhound/leakhound/internal/transport"
 )
@@ -51,16 +52,7 @@ var absent = map[string][2]string{
 }
 
 // paramKind says what an account parameter holds, or "".
-func paramKind(name string) string {
-	n := strings.ToLower(name)
-	switch {
-	case strings.Contains(n, "email") || n == "mail":
-		return "email"
-	case n == "username" || n == "user" || n == "login" || n == "user_name" || n == "account" || n == "handle":
-		return "username"
-	}
-	return ""
-}
+func paramKind(name string) string { return login.AccountKind(name) }
 
 // Run probes every account-taking GET parameter with an existing and two
 // absent values, as the anonymous identity.
@@ -190,7 +182,7 @@ func (c *Check) postProbes(ctx context.Context, env check.Env, ep surface.Endpoi
 		send := func(v string) (*transport.Response, []byte, error) {
 			body := map[string]any{}
 			for k, x := range example {
-				if strings.Contains(strings.ToLower(k), "pass") {
+				if login.PasswordField(k) {
 					x = "leakhound-not-the-password-9Q"
 				}
 				body[k] = x

@@ -71,6 +71,54 @@ type Knowledge struct {
 	// Anchors maps an identity name to the identity-specific URLs (/me,
 	// /orders/mine) its markers come from.
 	Anchors map[string][]string
+	// Refs maps an identity name to its own references whatever their
+	// size: the ids of its who-am-I answer (user_id: 2, account_id: 2)
+	// and the values under owner-reference keys (account_id, owner_id,
+	// user_id) of its per-user anchors. A small number is in anyone's
+	// answers, so Refs are never evidence in an answer (Markers are); they
+	// fill the parameters of the identity's own requests, and a request
+	// naming one under the same key is the identity's object.
+	Refs map[string][]Marker
+}
+
+// ownRef returns the own reference a leaf of a per-user anchor of an
+// identity is, if any: an id under an id key of a who-am-I answer, or any
+// id under an owner-reference key (account_id, owner_id, user_id).
+func ownRef(anchor, path, value string) (Marker, bool) {
+	k := Key(path)
+	v := strings.TrimSpace(value)
+	if v == "" || strings.ContainsAny(v, "*•") || !shape.IsID(v) {
+		return Marker{}, false
+	}
+	idKey := k == "id" || k == "uid" || k == "uuid" || strings.HasSuffix(k, "_id") || strings.HasSuffix(k, "id")
+	// Only the top-level ids of a who-am-I answer are the identity's own:
+	// nested ones name its appointments, orders, links.
+	self := surface.IsSelfPath(anchor) && idKey && strings.Count(jsonContext(path), ".") == 1
+	if !self && surface.RoleOf(k, surface.InBody, nil) != surface.RoleOwner {
+		return Marker{}, false
+	}
+	if !self && !idKey {
+		return Marker{}, false // an email or a username is a marker, not a reference
+	}
+	return Marker{Value: v, Path: anchor + " " + path, Kind: "id", Context: anchorContext(anchor, path)}, true
+}
+
+// refOf returns the own reference of identity name that value is under a
+// parameter named param: the same key (account_id), or the thing the
+// parameter names ({account_id}, an {id} after /accounts).
+func (k *Knowledge) refOf(name, tmpl, param, value string) (Marker, bool) {
+	for _, m := range k.Refs[name] {
+		if m.Value != value {
+			continue
+		}
+		if surface.KeyMatches(keyOf(m.Context), param, "") {
+			return m, true
+		}
+		if st := stem(tmpl, param); st != "" && idStem(m.Context) == st {
+			return m, true
+		}
+	}
+	return Marker{}, false
 }
 
 // LooksLikeSmallInt reports numbers below 1000: quantities, ranks, page
@@ -315,7 +363,7 @@ func markerKind(path, value string) string {
 }
 
 func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
-	k := &Knowledge{Markers: map[string]map[string]Marker{}, Anchors: map[string][]string{}}
+	k := &Knowledge{Markers: map[string]map[string]Marker{}, Anchors: map[string][]string{}, Refs: map[string][]Marker{}}
 	var anon transport.Identity
 	for _, id := range env.Identities() {
 		if id.IsAnonymous() {
@@ -438,6 +486,9 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 			used := false
 			for _, path := range sortedKeys(a.flat) {
 				v := a.flat[path]
+				if m, ok := ownRef(anchorReq[p].Path, path, v); ok && !slices.Contains(k.Refs[u.Name], m) {
+					k.Refs[u.Name] = append(k.Refs[u.Name], m)
+				}
 				if notMine[v] {
 					continue
 				}
@@ -528,6 +579,28 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 				}
 			}
 		}
+	}
+
+	// A reference two users both hold under the same key (a tenant_id of
+	// one company) is neither's; one an administrator shares with a user
+	// stays the user's.
+	refKey := func(m Marker) string { return keyOf(m.Context) + "=" + m.Value }
+	holders := map[string][]transport.Identity{}
+	for _, u := range k.Users {
+		for _, m := range k.Refs[u.Name] {
+			holders[refKey(m)] = append(holders[refKey(m)], u)
+		}
+	}
+	for _, u := range k.Users {
+		k.Refs[u.Name] = slices.DeleteFunc(k.Refs[u.Name], func(m Marker) bool {
+			for _, w := range holders[refKey(m)] {
+				if w.Name != u.Name && (!IsAdmin(w) || IsAdmin(u)) {
+					return true
+				}
+			}
+			return false
+		})
+		sort.Slice(k.Refs[u.Name], func(i, j int) bool { return k.Refs[u.Name][i].Value < k.Refs[u.Name][j].Value })
 	}
 
 	// 2. Objects: URLs with ids reached from each user's own answers.
@@ -716,6 +789,10 @@ func (k *Knowledge) fillFor(name string, ep surface.Endpoint) []filled {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i].Value < ids[j].Value })
 	sort.Slice(all, func(i, j int) bool { return all[i].Value < all[j].Value })
+	// Own references (account_id: 2 from /me) fit where the parameter
+	// names them, whatever their size, after the markers.
+	ids = append(ids, k.Refs[name]...)
+	all = append(all, k.Refs[name]...)
 	var params []surface.Param
 	seenParam := map[string]bool{}
 	for _, m := range placeholderRe.FindAllStringSubmatch(ep.Path, -1) {
@@ -838,6 +915,12 @@ func (k *Knowledge) subject(name string) []Marker {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	// Then its own references of any size (user_id: 2), after the markers.
+	for _, m := range k.Refs[name] {
+		if anchor, _, _ := strings.Cut(m.Path, " "); surface.IsSelfPath(anchor) {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
@@ -915,8 +998,15 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 	}
 	ms := k.MarkersAt(u.Name, p, f)
 	ownedByURL := false
+	tmpl := TemplateOf(env, p)
+	if q.ep != nil {
+		tmpl = q.ep.Path // the operation, whatever its parameters' location
+	}
 	for _, r := range refs {
 		if m, ok := k.Markers[u.Name][r.Value]; ok && (m.Kind != "id" || sameKind(m.Context, r.Name)) {
+			ownedByURL = true
+		}
+		if _, ok := k.refOf(u.Name, tmpl, r.Name, r.Value); ok {
 			ownedByURL = true
 		}
 	}
@@ -927,10 +1017,6 @@ func (k *Knowledge) consider(env check.Env, u transport.Identity, q filled, resp
 		if v.Name != u.Name && len(k.MarkersAt(v.Name, p, f)) > 0 {
 			return false
 		}
-	}
-	tmpl := TemplateOf(env, p)
-	if q.ep != nil {
-		tmpl = q.ep.Path // the operation, whatever its parameters' location
 	}
 	k.Objects = append(k.Objects, &Object{Owner: u, Path: p, Req: q.req, Template: tmpl, IDs: refs, Resp: resp, Flat: f, Markers: ms})
 	return true

@@ -90,17 +90,37 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req tra
 	own := o.Stable()
 	v.Control = NoControl
 	c := k.Counterpart(as.Name, o.Template)
-	if c != nil && c.Path != path {
+	// Requests of one template differ in their path, query or body (a
+	// read-POST names its object in the body).
+	self := c != nil && RequestKey(c.Req) == RequestKey(req)
+	if c != nil && !self {
 		if _, same := Similarity(own, c.Stable()); same >= 0.95 {
 			return v // the endpoint serves the same content to every owner
 		}
-		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, c.Path, o.Owner.Name)
+		what := c.Path
+		if len(c.Req.Body) > 0 {
+			// A read-POST names its object in the body: {"account_id":3}.
+			what += " " + string(MaskBody(c.Req.Body))
+		}
+		v.Control = fmt.Sprintf("%s's own object %s differs from %s's", as.Name, what, o.Owner.Name)
+	}
+	absentControl := false
+	if c == nil {
+		// The other identity owns no object of this template: a
+		// nonexistent id asked by it is the negative control. Content it
+		// gets for any id is shared, not the owner's.
+		switch control, shared := k.absentControl(ctx, env, o, req, as, other); {
+		case shared:
+			return v
+		case control != "":
+			v.Control, absentControl = control, true
+		}
 	}
 	if len(v.Markers) == 0 {
 		// Only the requested ids came back: a leak only if the content is
 		// the owner's, that is, differs from the other user's own object
 		// beyond ids (an order's items and address, not a public page).
-		if c == nil || c.Path == path || !ownerSpecific(own, c.Stable(), echo, c.IDs) {
+		if c == nil || self || !ownerSpecific(own, c.Stable(), echo, c.IDs) {
 			return v
 		}
 		v.Markers = all
@@ -117,7 +137,7 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req tra
 		strong = false // ids and content, no identifying value
 	}
 	switch {
-	case v.Similarity >= 0.9 && strong:
+	case v.Similarity >= 0.9 && strong && !absentControl:
 		v.Confidence = finding.ConfidenceHigh
 	case v.Similarity >= 0.5:
 		v.Confidence = finding.ConfidenceMedium
@@ -131,6 +151,59 @@ func (k *Knowledge) Judge(ctx context.Context, env check.Env, o *Object, req tra
 	}
 	v.Leak = true
 	return v
+}
+
+// absentControl asks, as identity as, for o's request with the owner's
+// ids replaced by nonexistent ones. It returns a description of the
+// control when that answer carries no data or other content than got
+// (the answer depends on the id), and shared when it repeats got (the
+// same content for any id is no one's object).
+func (k *Knowledge) absentControl(ctx context.Context, env check.Env, o *Object, req transport.Request, as transport.Identity, got Flat) (control string, shared bool) {
+	owned := map[string]bool{}
+	for _, r := range o.IDs {
+		owned[r.Value] = true
+	}
+	absent := req
+	var changed []string
+	for _, r := range RequestIDs(req) {
+		if !owned[r.Value] {
+			continue
+		}
+		v := absentValue(r.Value)
+		absent = ReplaceIn(absent, r, v)
+		changed = append(changed, r.Name+"="+v)
+	}
+	if len(changed) == 0 || RequestKey(absent) == RequestKey(req) {
+		return "", false
+	}
+	resp, f := Fetch(ctx, env, absent, as)
+	if resp == nil {
+		return "", false
+	}
+	if f != nil {
+		if _, sim := Similarity(got, f.Without(o.Volatile)); sim >= 0.95 {
+			return "", true
+		}
+		return fmt.Sprintf("a nonexistent id (%s) gets %s other content", strings.Join(changed, ", "), as.Name), false
+	}
+	if resp.Status == 429 || resp.Status >= 500 {
+		return "", false // an answer that cannot be judged proves nothing
+	}
+	return fmt.Sprintf("a nonexistent id (%s) gets %s no data (status %d)", strings.Join(changed, ", "), as.Name, resp.Status), false
+}
+
+// absentValue returns an id of value's shape that surely names nothing:
+// 2 → 999999937, u_1001 → u_999999937, a UUID → the nil-like
+// 00000000-0000-4000-8000-000000000000.
+func absentValue(v string) string {
+	if len(v) == 36 && strings.Count(v, "-") == 4 {
+		return "00000000-0000-4000-8000-000000000000"
+	}
+	i := strings.IndexAny(v, "0123456789")
+	if i < 0 {
+		return v + "-absent"
+	}
+	return v[:i] + "999999937"
 }
 
 // Parallel runs fn for i in [0, n) on a few workers and stops early when ctx
