@@ -179,7 +179,10 @@ func TestHostileServers(t *testing.T) {
 			} else if len(rep.Incomplete) > 0 && tc.kind != hostile.Slow {
 				t.Errorf("incomplete %q, want a complete scan", rep.Incomplete)
 			}
-			if rep.RequestsSent > srv.Hits() {
+			// A request written on the wire just as the breaker or the
+			// deadline cancelled it may never reach the handler: at most
+			// the requests in flight (the default concurrency, 10).
+			if rep.RequestsSent > srv.Hits()+10 {
 				t.Errorf("requests_sent %d, but the server received %d", rep.RequestsSent, srv.Hits())
 			}
 			checkReportsParse(t, out)
