@@ -26,15 +26,15 @@ const (
 // connection errors, 5xx answers carrying Retry-After, 429 answers still
 // refused after their retries) it opens for the rest of the
 // scan: every later request fails at once with ErrCircuitOpen. Any other
-// answer closes the streak. The failures must be on threshold different
-// paths: one endpoint that is rate limited or slow, asked again and
-// again, is that endpoint's trouble, not the host's.
+// answer closes the streak. 429 answers count once per path: one endpoint
+// that is rate limited, asked again and again, is that endpoint's trouble,
+// not the host's.
 type breaker struct {
 	threshold int // <= 0: never opens
 
 	mu     sync.Mutex
 	streak map[string]int
-	paths  map[string]bool // the paths that failed in this streak
+	paths  map[string]bool // the paths rate limited in this streak
 	run    int
 	open   error
 }
@@ -60,7 +60,7 @@ func (b *breaker) check() error {
 
 // observe counts one request's outcome on path (kind "" is healthy) and
 // returns the error the breaker opened with, the first time it opens. A
-// failure on a path that already failed in this streak neither counts nor
+// 429 on a path already rate limited in this streak neither counts nor
 // closes it.
 func (b *breaker) observe(kind, path string) (opened error) {
 	b.mu.Lock()
@@ -74,10 +74,16 @@ func (b *breaker) observe(kind, path string) (opened error) {
 		b.run = 0
 		return nil
 	}
-	if b.paths[path] {
-		return nil
+	if kind == failRateLimited {
+		// Rate limits are often per endpoint (a throttled login): a 429
+		// counts once per path. Timeouts and connection errors count per
+		// request, so an API behind one path (GraphQL, RPC) that stopped
+		// answering still opens the breaker.
+		if b.paths[path] {
+			return nil
+		}
+		b.paths[path] = true
 	}
-	b.paths[path] = true
 	b.streak[kind]++
 	b.run++
 	if b.run < b.threshold {
@@ -89,6 +95,6 @@ func (b *breaker) observe(kind, path string) (opened error) {
 			worst, n = k, v
 		}
 	}
-	b.open = fmt.Errorf("%w: %d failed requests in a row on different paths (%d %s): the target stopped answering, so the scan stopped sending", ErrCircuitOpen, b.run, n, worst)
+	b.open = fmt.Errorf("%w: %d failed requests in a row (%d %s): the target stopped answering, so the scan stopped sending", ErrCircuitOpen, b.run, n, worst)
 	return b.open
 }

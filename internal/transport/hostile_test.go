@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -299,5 +300,27 @@ func TestRateLimitedEverywhereOpensTheBreaker(t *testing.T) {
 	}
 	if !errors.Is(last, ErrCircuitOpen) || !strings.Contains(last.Error(), "429") {
 		t.Fatalf("last error %v, want ErrCircuitOpen for 429 answers", last)
+	}
+}
+
+// TestOnePathThatStoppedAnsweringOpensTheBreaker: an API behind a single
+// path (GraphQL, RPC) that times out on every request opens the breaker,
+// though every failure is on one path.
+func TestOnePathThatStoppedAnsweringOpensTheBreaker(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // so that a hang-up cancels r.Context()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	defer ts.Close()
+	c := newClient(t, ts.URL, func(c *Config) { c.BreakerThreshold = 4; c.Timeout = 50 * time.Millisecond })
+	var last error
+	for i := range 8 {
+		_, last = c.Do(context.Background(), Request{Method: http.MethodPost, Path: "/graphql", Body: []byte(fmt.Sprintf(`{"query":"{q%d}"}`, i))}, Anonymous())
+	}
+	if !errors.Is(last, ErrCircuitOpen) {
+		t.Fatalf("last error %v, want ErrCircuitOpen", last)
 	}
 }
