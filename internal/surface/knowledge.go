@@ -76,7 +76,7 @@ func (k *Knowledge) Named(name string) []Candidate {
 		if rank[out[i].Source] != rank[out[j].Source] {
 			return rank[out[i].Source] < rank[out[j].Source]
 		}
-		return idLess(out[i].Value, out[j].Value)
+		return shape.LessID(out[i].Value, out[j].Value)
 	})
 	return out
 }
@@ -189,7 +189,7 @@ func idValue(v any) (string, bool) {
 func (k *Knowledge) add(coll, key, v string) {
 	id := coll + "\x00" + key
 	vs := k.ids[id]
-	i := sort.Search(len(vs), func(i int) bool { return !idLess(vs[i], v) })
+	i := sort.Search(len(vs), func(i int) bool { return !shape.LessID(vs[i], v) })
 	if i < len(vs) && vs[i] == v {
 		return
 	}
@@ -203,21 +203,6 @@ func (k *Knowledge) add(coll, key, v string) {
 		vs = vs[:maxIDs]
 	}
 	k.ids[id] = vs
-}
-
-// idLess orders numbers by value, before other ids in byte order.
-func idLess(a, b string) bool {
-	na, errA := strconv.ParseInt(a, 10, 64)
-	nb, errB := strconv.ParseInt(b, 10, 64)
-	switch {
-	case errA == nil && errB == nil:
-		return na < nb
-	case errA == nil:
-		return true
-	case errB == nil:
-		return false
-	}
-	return a < b
 }
 
 // Candidates returns the values seen for the path parameter name of

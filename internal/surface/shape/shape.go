@@ -177,12 +177,13 @@ func Neighbors(ids []string) []string {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return less(out[i], out[j]) })
+	sort.Slice(out, func(i, j int) bool { return LessID(out[i], out[j]) })
 	return out
 }
 
-// less orders numbers by value, before other ids in byte order.
-func less(a, b string) bool {
+// LessID orders object ids: numbers by value, before other ids in byte
+// order (2 < 10 < "a1" < "b").
+func LessID(a, b string) bool {
 	na, errA := strconv.ParseInt(a, 10, 64)
 	nb, errB := strconv.ParseInt(b, 10, 64)
 	switch {
