@@ -116,7 +116,7 @@ func (f *Flow) Login(ctx context.Context, send func(context.Context, transport.R
 	if resp.Status < 200 || resp.Status > 399 {
 		return nil, fmt.Errorf("%s %s answered %d", strings.ToUpper(method), f.Path, resp.Status)
 	}
-	token, err := f.token(resp)
+	token, err := f.Token(resp)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,9 @@ func (f *Flow) Send(token string) http.Header {
 	return http.Header{name: {strings.ReplaceAll(format, "{token}", token)}}
 }
 
-func (f *Flow) token(resp *transport.Response) (string, error) {
+// Token returns the token the flow reads from a login answer: at its JSON
+// path, in its header or in its cookie. Errors never contain the token.
+func (f *Flow) Token(resp *transport.Response) (string, error) {
 	switch {
 	case f.TokenHeader != "":
 		if v := strings.TrimSpace(resp.Header.Get(f.TokenHeader)); v != "" {
@@ -207,10 +209,6 @@ func JSONPath(body []byte, path string) (string, error) {
 	}
 	return "", errors.New("not a string")
 }
-
-// Token returns the token the flow reads from a login answer: at its JSON
-// path, in its header or in its cookie. Errors never contain the token.
-func (f *Flow) Token(resp *transport.Response) (string, error) { return f.token(resp) }
 
 // SentToken returns the token inside the headers the flow produced (the
 // value of its send header, without the format around {token}), or "".
