@@ -335,7 +335,7 @@ func Run(ctx context.Context, o Options) (*finding.Report, error) {
 			e.noteAnswer(ex) // discovery judges its own answers (Result.Answered)
 		}
 		log.Debug("exchange", "check", ex.Check, "identity", ex.Identity, "method", ex.Method, "url", maskLocation(ex.URL), "status", ex.Status, "bytes", len(ex.Body), "ms", ex.Duration.Milliseconds())
-		if ex.Status == http.StatusTooManyRequests || ex.Status == http.StatusServiceUnavailable && ex.Header.Get("Retry-After") != "" {
+		if ex.RateLimited() {
 			// The rate limiter spoke, not the operation (RFC 6585 §4): its
 			// answer is no evidence of anything, headers included.
 			return

@@ -150,8 +150,14 @@ type Response struct {
 // RateLimited reports whether the answer is the target's rate limiter
 // speaking (429, or 503 with Retry-After; RFC 6585 §4, RFC 9110 §10.2.3)
 // rather than the operation: such an answer is never evidence.
-func (r *Response) RateLimited() bool {
-	return r.Status == http.StatusTooManyRequests || (r.Status == http.StatusServiceUnavailable && r.Header.Get("Retry-After") != "")
+func (r *Response) RateLimited() bool { return rateLimited(r.Status, r.Header) }
+
+// RateLimited reports whether the exchange's answer is the target's rate
+// limiter speaking (see Response.RateLimited).
+func (ex *Exchange) RateLimited() bool { return rateLimited(ex.Status, ex.Header) }
+
+func rateLimited(status int, h http.Header) bool {
+	return status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && h.Get("Retry-After") != "")
 }
 
 // ContentType returns the media type without parameters, lower-cased.
