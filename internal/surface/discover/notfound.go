@@ -54,19 +54,13 @@ func randomToken() string {
 	return "lh-" + hex.EncodeToString(b)
 }
 
-// normalize removes what differs between two answers of one catch-all: the
-// requested word, numbers, hex ids and timestamps. It removes what the
-// regular expression [0-9a-fA-F]{8,}|\d+ matches, in one pass over the
-// body (the regular expression read a few MB a second, and discovery
-// compares every probe's answer).
-func normalize(body []byte, word string) []byte {
-	var out []byte
-	eachKept(body, word, func(b []byte) { out = append(out, b...) })
-	return out
-}
-
-// digest returns the hash and length of normalize(body, word) without
+// digest returns the hash and length of body once normalized, without
 // building it: a large answer costs no copy unless it holds the word.
+// Normalizing removes what differs between two answers of one catch-all:
+// the requested word, then what the regular expression
+// [0-9a-fA-F]{8,}|\d+ matches (numbers, hex ids, timestamps), in one pass
+// (the regular expression read a few MB a second, and discovery compares
+// every probe's answer).
 func digest(body []byte, word string) (sum uint64, n int) {
 	var h maphash.Hash
 	h.SetSeed(digestSeed)
@@ -79,7 +73,8 @@ func digest(body []byte, word string) (sum uint64, n int) {
 
 var digestSeed = maphash.MakeSeed()
 
-// eachKept calls emit with each run of body that normalize keeps, in order.
+// eachKept calls emit with each run of body that normalizing keeps, in
+// order (see digest).
 func eachKept(body []byte, word string, emit func([]byte)) {
 	if word != "" && bytes.Contains(body, []byte(word)) {
 		body = bytes.ReplaceAll(body, []byte(word), nil)
