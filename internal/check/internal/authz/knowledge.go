@@ -550,6 +550,10 @@ func learn(ctx context.Context, env check.Env) (*Knowledge, error) {
 							continue
 						}
 						m := sib[v]
+						// In the anchor's context, like its direct markers:
+						// the top-level id of /me is the user's id, not any
+						// id (a request_id: 1 elsewhere is no user's).
+						m.Context = anchorContext(anchorReq[p].Path, m.Path)
 						m.Path = anchorReq[p].Path + " " + m.Path
 						k.Markers[u.Name][v] = m
 						changed = true
